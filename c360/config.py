@@ -1,0 +1,147 @@
+"""The one config file (YAML): where the four sources are, the company's calendar, and where
+the warehouse lives. Strict: an unknown key or a missing path is an error that names it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+DEFAULT_CONFIG = "c360.yml"
+CONFIG_ENV = "C360_CONFIG"
+
+# key -> (required, type or nested schema); every key is documented in README.md
+SCHEMA = {
+    "company": (True, {
+        "name": (True, str),
+        "time_zone": (True, str),
+        "calendar_country": (True, str),
+        "working_hours": (False, {"start": (True, str), "end": (True, str)}),
+        "phone_region": (False, str),
+    }),
+    "sources": (True, {
+        "sales": (False, {"url": (True, str), "tables": (True, list)}),
+        "service": (False, {
+            "base_url": (True, str),
+            "token_env": (True, str),
+            "start_date": (False, str),
+            "custom_fields": (False, {"order_number": (False, int), "category": (False, int)}),
+        }),
+        "logistics": (False, {"landing_dir": (True, str), "encoding": (False, str)}),
+        "call_center": (False, {"landing_dir": (True, str), "pbx_time_zone": (True, str),
+                                "encoding": (False, str)}),
+    }),
+    "warehouse": (True, {"dir": (True, str), "keep_publishes": (False, int)}),
+}
+
+
+class ConfigError(ValueError):
+    """A problem with the config file; the message names the file, the key and the fix."""
+
+
+def _check(node: dict, schema: dict, where: str, file: Path) -> None:
+    if not isinstance(node, dict):
+        raise ConfigError(f"{file}: '{where or 'top level'}' must be a mapping of keys")
+    for key in node:
+        if key not in schema:
+            raise ConfigError(f"{file}: unknown key '{where + key}' (known here: {', '.join(schema)})")
+    for key, (required, kind) in schema.items():
+        if key not in node or node[key] is None:
+            if required:
+                raise ConfigError(f"{file}: missing key '{where + key}'")
+            continue
+        if isinstance(kind, dict):
+            _check(node[key], kind, f"{where}{key}.", file)
+        elif not isinstance(node[key], kind):
+            raise ConfigError(f"{file}: '{where + key}' must be a {kind.__name__}, "
+                              f"got {type(node[key]).__name__} {node[key]!r}")
+
+
+def _zone(name: str, key: str, file: Path) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{file}: '{key}' is not an IANA time zone: {name!r} (e.g. Asia/Shanghai)") from None
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    raw: dict
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    def resolve(self, value: str) -> Path:
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else (self.folder / p).resolve()
+
+    @property
+    def company(self) -> dict:
+        return self.raw["company"]
+
+    @property
+    def time_zone(self) -> str:
+        return self.company["time_zone"]
+
+    @property
+    def phone_region(self) -> str:
+        return self.company.get("phone_region") or self.company["calendar_country"]
+
+    def source(self, name: str) -> dict | None:
+        return self.raw["sources"].get(name)
+
+    @property
+    def sales_url(self) -> str:
+        """SQLAlchemy URL; a relative SQLite path is taken relative to the config file."""
+        url = self.source("sales")["url"]
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+            return prefix + str(self.resolve(url[len(prefix):]))
+        return url
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.resolve(self.raw["warehouse"]["dir"])
+
+    @property
+    def keep_publishes(self) -> int:
+        return self.raw["warehouse"].get("keep_publishes", 3)
+
+
+def find_config(explicit: str | os.PathLike | None = None) -> Path:
+    """--config, else $C360_CONFIG, else ./c360.yml."""
+    candidate = explicit or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG
+    path = Path(candidate).expanduser().resolve()
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path} (pass --config FILE, set {CONFIG_ENV}, "
+                          f"or run `c360 demo` to write one)")
+    return path
+
+
+def load_config(explicit: str | os.PathLike | None = None) -> Config:
+    path = find_config(explicit)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML: {e}") from None
+    _check(raw, SCHEMA, "", path)
+    config = Config(path, raw)
+    _zone(config.time_zone, "company.time_zone", path)
+    sources = raw["sources"]
+    if "call_center" in sources:
+        _zone(sources["call_center"]["pbx_time_zone"], "sources.call_center.pbx_time_zone", path)
+    for name in ("logistics", "call_center"):
+        if name in sources:
+            folder = config.resolve(sources[name]["landing_dir"])
+            if not folder.is_dir():
+                raise ConfigError(f"{path}: 'sources.{name}.landing_dir' folder does not exist: {folder}")
+    if "sales" in sources and config.sales_url.startswith("sqlite:///"):
+        db = Path(config.sales_url[len("sqlite:///"):])
+        if not db.is_file():
+            raise ConfigError(f"{path}: 'sources.sales.url' names a SQLite file that does not exist: {db}")
+    return config

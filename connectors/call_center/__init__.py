@@ -1,0 +1,1 @@
+"""Call center: Asterisk CDR, queue_log and IVR survey files."""

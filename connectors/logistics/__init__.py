@@ -1,0 +1,1 @@
+"""Logistics: daily CSV drops under a landing root."""

@@ -1,0 +1,29 @@
+"""Load every configured source into the working warehouse (used by the Dagster assets)."""
+
+from __future__ import annotations
+
+import os
+
+from c360.config import Config
+from connectors.call_center import asterisk
+from connectors.loader import LoadReport
+from connectors.logistics import drops
+from connectors.sales import crm
+from connectors.service import api
+
+
+def load_source(name: str, config: Config, con, load_id: str, log=print) -> LoadReport:
+    src = config.source(name)
+    region = config.phone_region
+    if name == "sales":
+        return crm.load(con, config.sales_url, src["tables"], region, load_id, log)
+    if name == "service":
+        return api.load(con, src["base_url"], os.environ.get(src["token_env"]), src["token_env"],
+                        src.get("start_date"), region, load_id, log)
+    if name == "logistics":
+        return drops.load(con, config.resolve(src["landing_dir"]), src.get("encoding", "utf-8"), region,
+                          load_id, log)
+    if name == "call_center":
+        return asterisk.load(con, config.resolve(src["landing_dir"]), src["pbx_time_zone"],
+                             src.get("encoding", "utf-8"), region, load_id, log)
+    raise ValueError(f"unknown source {name!r}")

@@ -1,0 +1,1 @@
+"""Sales: the CRM database (Salesforce object model) through SQLAlchemy."""

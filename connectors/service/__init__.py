@@ -1,0 +1,1 @@
+"""Service desk: the Zendesk-shaped HTTP API."""

@@ -1,0 +1,71 @@
+"""`c360 demo`: write the demo company's four systems, its ground truth and a ready config."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from demo import writers
+from demo.history import CATEGORY_FIELD_ID, HISTORY_DAYS, ORDER_NUMBER_FIELD_ID, simulate
+
+TOKEN_ENV = "C360_SERVICE_DESK_TOKEN"
+CRM_TABLES = list(writers.CRM_COLUMNS)
+LOGISTICS_ENCODING = "gb18030"  # Chinese warehouse systems export GB18030; the connector must honour it
+
+
+def demo_config(end: date, api_port: int) -> dict:
+    """The config a company would write for these systems; paths relative to the file."""
+    return {
+        "company": {
+            "name": "Quntex Networks",
+            "time_zone": "Asia/Shanghai",
+            "calendar_country": "CN",
+            "working_hours": {"start": "09:00", "end": "18:00"},
+            "phone_region": "CN",
+        },
+        "sources": {
+            "sales": {"url": "sqlite:///crm/crm.sqlite", "tables": CRM_TABLES},
+            "service": {
+                "base_url": f"http://127.0.0.1:{api_port}",
+                "token_env": TOKEN_ENV,
+                "start_date": date.fromordinal(end.toordinal() - HISTORY_DAYS - 1).isoformat(),
+                "custom_fields": {"order_number": ORDER_NUMBER_FIELD_ID, "category": CATEGORY_FIELD_ID},
+            },
+            "logistics": {"landing_dir": "logistics", "encoding": LOGISTICS_ENCODING},
+            "call_center": {"landing_dir": "call_center", "pbx_time_zone": "Asia/Shanghai",
+                            "encoding": "utf-8"},
+        },
+        "warehouse": {"dir": "warehouse", "keep_publishes": 3},
+    }
+
+
+def generate(out: Path, customers: int = 2000, seed: int = 42, end: date | None = None,
+             api_port: int = 8765, log=print) -> Path:
+    """Write everything under `out`; returns the path of the config file."""
+    end = end or date.today()
+    started = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    log(f"demo: simulating {customers:,} customers over {HISTORY_DAYS} days up to {end} (seed {seed})")
+    history = simulate(customers, seed, end)
+    log("demo: writing the CRM (SQLite, Salesforce tables)")
+    writers.write_crm(history, out / "crm" / "crm.sqlite")
+    log("demo: writing the service desk records (served by `c360 demo-api`)")
+    writers.write_service_desk(history, out / "service_desk")
+    log(f"demo: writing logistics day folders ({LOGISTICS_ENCODING})")
+    writers.write_logistics(history, out / "logistics", LOGISTICS_ENCODING)
+    log("demo: writing Asterisk CDR, queue_log and IVR survey files")
+    writers.write_call_center(history, out / "call_center", history.identities)
+    writers.write_truth(history, out / "ground_truth")
+    config_path = out / "c360.yml"
+    header = ("# c360 configuration for the demo company; every key is documented in README.md.\n"
+              "# Relative paths resolve against this file's folder.\n")
+    config_path.write_text(header + yaml.safe_dump(demo_config(end, api_port), sort_keys=False,
+                                                   allow_unicode=True), encoding="utf-8")
+    counts = {t: len(rows) for t, rows in history.crm.items()}
+    log(f"demo: done in {time.perf_counter() - started:.1f} s: {counts['Account']:,} accounts, "
+        f"{counts['Order']:,} orders, {len(history.desk['tickets']):,} tickets, {len(history.calls):,} calls; "
+        f"config at {config_path}")
+    return config_path
