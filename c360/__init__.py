@@ -1,0 +1,1 @@
+"""c360: the customer-360 warehouse."""

@@ -1,0 +1,146 @@
+"""The `c360` command."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import signal
+import subprocess
+import sys
+import threading
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from c360.config import ConfigError, load_config
+from c360.warehouse import NotPublishedError, WarehousePaths, current_file, open_published
+
+DASHBOARD_APP = Path(__file__).resolve().parents[1] / "dashboards" / "streamlit_app.py"
+
+
+def cmd_demo(args) -> int:
+    from demo.generate import generate
+
+    generate(Path(args.out), customers=args.customers, seed=args.seed,
+             end=date.fromisoformat(args.end_date) if args.end_date else None, api_port=args.api_port)
+    return 0
+
+
+def cmd_demo_api(args) -> int:
+    from demo.service_desk_api import serve
+
+    config = load_config(args.config)
+    service = config.source("service")
+    if service is None:
+        raise ConfigError(f"{config.path}: no 'sources.service' section to serve")
+    token = os.environ.get(service["token_env"])
+    if not token:
+        raise ConfigError(f"demo-api: set ${service['token_env']} (sources.service.token_env) to the token "
+                          f"the API should accept")
+    url = urlsplit(service["base_url"])
+    server = serve(config.folder / "service_desk", url.hostname or "127.0.0.1", url.port or 80, token)
+    print(f"demo-api: serving the service desk on {service['base_url']} (Ctrl-C to stop)", flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    server.shutdown()
+    return 0
+
+
+def cmd_run(args) -> int:
+    from c360.run import run_nightly
+
+    config = load_config(args.config)
+    summary = run_nightly(config)
+    print("\n".join(summary.lines()), flush=True)
+    return 0 if summary.success else 1
+
+
+def cmd_dashboard(args) -> int:
+    config = load_config(args.config)
+    paths = WarehousePaths(config.warehouse_dir)
+    try:
+        print(f"c360: published warehouse {current_file(paths)}")
+    except NotPublishedError as e:
+        print(f"c360: {e}; the dashboard will say so")
+    print(f"c360: dashboard on http://localhost:{args.port}", flush=True)
+    env = dict(os.environ, C360_CONFIG=str(config.path))
+    command = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP), "--server.port", str(args.port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return subprocess.call(command, env=env)
+
+
+def cmd_sql(args) -> int:
+    config = load_config(args.config)
+    con = open_published(WarehousePaths(config.warehouse_dir))
+    try:
+        relation = con.sql(args.query)
+        if relation is None:
+            return 0
+        if args.csv:
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow(relation.columns)
+            writer.writerows(relation.fetchall())
+        else:
+            relation.show(max_rows=args.max_rows, max_width=10_000)
+    finally:
+        con.close()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="c360", description="The customer-360 warehouse.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_config(p):
+        p.add_argument("--config", help="the c360 YAML config (default: $C360_CONFIG, else ./c360.yml)")
+        return p
+
+    p = sub.add_parser("demo", help="write the demo company's four systems and a ready config")
+    p.add_argument("--customers", type=int, default=2000, help="number of customers (default 2000)")
+    p.add_argument("--seed", type=int, default=42, help="random seed; the same seed gives the same bytes")
+    p.add_argument("--out", default="demo_company", help="output folder (default ./demo_company)")
+    p.add_argument("--end-date", help="last day of the two-year history, YYYY-MM-DD (default today)")
+    p.add_argument("--api-port", type=int, default=8765, help="port the demo service-desk API will use")
+    p.set_defaults(func=cmd_demo)
+
+    p = with_config(sub.add_parser("demo-api", help="serve the demo's service-desk API until stopped"))
+    p.set_defaults(func=cmd_demo_api)
+
+    p = with_config(sub.add_parser("run", help="one nightly integration: load, build, check, publish"))
+    p.set_defaults(func=cmd_run)
+
+    p = with_config(sub.add_parser("dashboard", help="start the Streamlit dashboard"))
+    p.add_argument("--port", type=int, default=8501)
+    p.set_defaults(func=cmd_dashboard)
+
+    p = with_config(sub.add_parser("sql", help="query the published warehouse, read-only"))
+    p.add_argument("query")
+    p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
+    p.add_argument("--max-rows", type=int, default=100)
+    p.set_defaults(func=cmd_sql)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ConfigError, NotPublishedError) as e:
+        print(f"c360: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001 - a clean message, not a traceback, for known failures
+        from connectors.loader import SourceError
+        from c360.run import RunInProgressError
+        import duckdb
+
+        if isinstance(e, (SourceError, RunInProgressError, duckdb.Error)):
+            print(f"c360: {e}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""`c360 run`: one nightly integration, in this process (Dagster's in-process executor),
+with progress per step and a summary at the end."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from c360.config import Config
+
+
+class RunInProgressError(RuntimeError):
+    pass
+
+
+@contextmanager
+def run_lock(warehouse_dir: Path):
+    """Only one run at a time per warehouse: a second one refuses at once."""
+    warehouse_dir.mkdir(parents=True, exist_ok=True)
+    path = warehouse_dir / ".c360-run.lock"
+    with open(path, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "another process"
+            raise RunInProgressError(f"another c360 run is in progress on {warehouse_dir} ({holder}); "
+                                     f"wait for it to finish") from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()}")
+        f.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@dataclass
+class RunSummary:
+    success: bool
+    seconds: float
+    rows_by_source: dict[str, int] = field(default_factory=dict)
+    checks_passed: int = 0
+    checks_failed: int = 0
+    published: str | None = None
+    failure: str | None = None
+
+    def lines(self) -> list[str]:
+        out = [f"run {'succeeded' if self.success else 'FAILED'} in {self.seconds:.1f} s"]
+        for source, rows in self.rows_by_source.items():
+            out.append(f"  loaded {source:<12} {rows:>12,} rows")
+        out.append(f"  checks       {self.checks_passed} passed, {self.checks_failed} failed")
+        out.append(f"  published    {self.published or 'nothing (the previous publish stays current)'}")
+        if self.failure:
+            out.append(f"  failure      {self.failure}")
+        return out
+
+
+def run_nightly(config: Config) -> RunSummary:
+    import dagster as dg
+
+    from pipelines.assets.publish import published_warehouse
+    from pipelines.assets.sources import source_loads
+    from pipelines.dbt import c360_dbt_models, dbt_resource
+    from pipelines.resources import C360Config
+
+    started = time.perf_counter()
+    with run_lock(config.warehouse_dir):
+        result = dg.materialize(
+            [*source_loads, c360_dbt_models, published_warehouse],
+            resources={"c360": C360Config(config_path=str(config.path)),
+                       "dbt": dbt_resource()},
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            raise_on_error=False,
+        )
+    summary = RunSummary(success=result.success, seconds=time.perf_counter() - started)
+    for event in result.all_events:
+        if event.is_step_materialization:
+            mat = event.step_materialization_data.materialization
+            key = mat.asset_key.path
+            if key[0] in ("sales", "service", "logistics", "call_center") and len(key) == 2:
+                summary.rows_by_source[key[0]] = summary.rows_by_source.get(key[0], 0) + mat.metadata["rows"].value
+            if key == ["published_warehouse"]:
+                summary.published = mat.metadata["path"].value
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
+            if event.event_specific_data.passed:
+                summary.checks_passed += 1
+            else:
+                summary.checks_failed += 1
+        elif event.is_step_failure and summary.failure is None:
+            error = event.step_failure_data.error
+            summary.failure = f"{event.step_key}: {_root_message(error)}"
+    return summary
+
+
+def _root_message(error) -> str:
+    """The innermost error message: the one that names the source and the fix."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip().splitlines()[-1] if error.message else "unknown error"

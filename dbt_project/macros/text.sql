@@ -1,0 +1,18 @@
+{#- Small normalisers shared by the identity models. -#}
+
+{% macro clean_email(column) -%}
+    nullif(lower(trim({{ column }})), '')
+{%- endmacro %}
+
+{% macro blank_to_null(column) -%}
+    nullif(trim({{ column }}), '')
+{%- endmacro %}
+
+{#- A surrogate key from several columns (dbt's cross-database hash, like dbt_utils'). -#}
+{% macro surrogate_key(columns) -%}
+    {%- set parts = [] -%}
+    {%- for c in columns -%}
+        {%- do parts.append("coalesce(cast(" ~ c ~ " as " ~ dbt.type_string() ~ "), '_null_')") -%}
+    {%- endfor -%}
+    {{ dbt.hash(parts | join(" || '|' || ")) }}
+{%- endmacro %}

@@ -1,0 +1,48 @@
+{#- Time helpers. Timestamps in the warehouse are naive UTC (`_at`); dates are the company's
+    local calendar day (`_date`). DuckDB's syntax lives behind adapter.dispatch so another
+    engine can bring its own. -#}
+
+{% macro to_utc(expr) -%}
+    {{ return(adapter.dispatch('to_utc', 'c360')(expr)) }}
+{%- endmacro %}
+{% macro default__to_utc(expr) -%}
+    cast(to_utc_timestamp(cast({{ expr }} as timestamp), 'UTC') as timestamp)
+{%- endmacro %}
+{% macro duckdb__to_utc(expr) -%}
+    cast(timezone('UTC', try_cast(nullif(trim({{ expr }}), '') as timestamptz)) as timestamp)
+{%- endmacro %}
+
+{% macro epoch_to_utc(expr) -%}
+    {{ return(adapter.dispatch('epoch_to_utc', 'c360')(expr)) }}
+{%- endmacro %}
+{% macro default__epoch_to_utc(expr) -%}
+    cast(from_unixtime(cast({{ expr }} as bigint)) as timestamp)
+{%- endmacro %}
+{% macro duckdb__epoch_to_utc(expr) -%}
+    cast(timezone('UTC', to_timestamp(try_cast({{ expr }} as bigint))) as timestamp)
+{%- endmacro %}
+
+{% macro local_date(utc_expr) -%}
+    {{ return(adapter.dispatch('local_date', 'c360')(utc_expr)) }}
+{%- endmacro %}
+{% macro default__local_date(utc_expr) -%}
+    cast(from_utc_timestamp({{ utc_expr }}, '{{ var("company_time_zone") }}') as date)
+{%- endmacro %}
+{% macro duckdb__local_date(utc_expr) -%}
+    cast(timezone('{{ var("company_time_zone") }}', timezone('UTC', {{ utc_expr }})) as date)
+{%- endmacro %}
+
+{#- "Now" for rolling windows, naive UTC: the as_of var when set (tests, backfills), else run time. -#}
+{% macro as_of() -%}
+    {%- if var('as_of') -%}
+        cast('{{ var("as_of") }}' as timestamp)
+    {%- else -%}
+        {{ adapter.dispatch('utc_now', 'c360')() }}
+    {%- endif -%}
+{%- endmacro %}
+{% macro default__utc_now() -%}
+    cast(current_timestamp as timestamp)
+{%- endmacro %}
+{% macro duckdb__utc_now() -%}
+    cast(timezone('UTC', current_timestamp) as timestamp)
+{%- endmacro %}

@@ -1,0 +1,158 @@
+{#- One row per customer: who they are and how the relationship stands today. -#}
+with customers as (
+    select * from {{ ref('dim_customer') }}
+),
+
+touchpoints as (
+    select * from {{ ref('fct_touchpoints') }}
+),
+
+identity_map as (
+    select * from {{ ref('customer_identity_map') }}
+),
+
+orders as (
+    select orders.*, identity_map.customer_id
+    from {{ ref('stg_sales__orders') }} as orders
+    inner join identity_map
+        on identity_map.source_table = 'Account' and identity_map.source_record_id = orders.account_id
+    where not orders.is_deleted
+),
+
+tickets as (
+    select tickets.*, identity_map.customer_id
+    from {{ ref('stg_service__tickets') }} as tickets
+    inner join identity_map
+        on identity_map.source_table = 'users' and identity_map.source_record_id = cast(tickets.requester_id as varchar)
+),
+
+shipments as (
+    select shipments.*, identity_map.customer_id
+    from {{ ref('stg_logistics__shipments') }} as shipments
+    inner join identity_map
+        on identity_map.source_table = 'shipments' and identity_map.source_record_id = shipments.shipment_id
+),
+
+deliveries as (
+    select shipment_id, customer_id, promised_delivery_date, delivered.event_at as delivered_at
+    from shipments
+    left join {{ ref('stg_logistics__tracking_events') }} as delivered
+        on delivered.tracking_number = shipments.tracking_number and delivered.event_code = 'DL'
+),
+
+now as (
+    select {{ as_of() }} as as_of_at
+),
+
+order_stats as (
+    select
+        customer_id,
+        sum(case when created_at >= {{ dbt.dateadd('day', -365, 'as_of_at') }} then total_amount else 0 end) as revenue_12m,
+        count(case when created_at >= {{ dbt.dateadd('day', -365, 'as_of_at') }} then 1 end) as orders_12m,
+        max(created_at) as last_order_at,
+        min(created_at) as first_order_at,
+        count(*) as orders_total,
+        -- the customer's own usual interval between orders
+        case when count(*) > 1 then {{ dbt.datediff('min(created_at)', 'max(created_at)', 'day') }} / (count(*) - 1) end
+            as usual_order_interval_days
+    from orders cross join now
+    group by customer_id
+),
+
+ticket_stats as (
+    select
+        customer_id,
+        count(case when status in ('new', 'open', 'pending', 'hold') then 1 end) as open_tickets,
+        count(case when satisfaction_score in ('good', 'bad') and updated_at >= {{ dbt.dateadd('day', -90, 'as_of_at') }} then 1 end) as rated_90d,
+        count(case when satisfaction_score = 'good' and updated_at >= {{ dbt.dateadd('day', -90, 'as_of_at') }} then 1 end) as good_90d
+    from tickets cross join now
+    group by customer_id
+),
+
+delivery_stats as (
+    select
+        customer_id,
+        count(case when promised_delivery_date >= cast({{ dbt.dateadd('day', -365, 'as_of_at') }} as date)
+                        and coalesce({{ local_date('delivered_at') }}, cast(as_of_at as date)) > promised_delivery_date
+                   then 1 end) as late_deliveries_12m
+    from deliveries cross join now
+    group by customer_id
+),
+
+touch_stats as (
+    select
+        customer_id,
+        max(occurred_at) as last_touch_at,
+        count(case when touchpoint_type in ('call_answered', 'call_abandoned') and occurred_at >= {{ dbt.dateadd('day', -90, 'as_of_at') }} then 1 end) as calls_90d,
+        count(case when touchpoint_type = 'call_abandoned' and occurred_at >= {{ dbt.dateadd('day', -90, 'as_of_at') }} then 1 end) as abandoned_calls_90d,
+        count(distinct case when occurred_at >= {{ dbt.dateadd('day', -90, 'as_of_at') }} then department end) as departments_touched_90d
+    from touchpoints cross join now
+    group by customer_id
+),
+
+nps_last as (
+    select
+        identity_map.customer_id,
+        arg_max(surveys.score, surveys.responded_at) as nps_last
+    from {{ ref('stg_sales__survey_responses') }} as surveys
+    inner join identity_map
+        on identity_map.source_table = 'Account' and identity_map.source_record_id = surveys.account_id
+    where surveys.survey_type = 'NPS' and not surveys.is_deleted
+    group by identity_map.customer_id
+),
+
+ranked as (
+    select
+        customers.customer_id,
+        coalesce(order_stats.revenue_12m, 0) as revenue_12m,
+        percent_rank() over (order by coalesce(order_stats.revenue_12m, 0) desc) as revenue_rank
+    from customers
+    left join order_stats on customers.customer_id = order_stats.customer_id
+),
+
+final as (
+    select
+        customers.customer_id,
+        customers.display_name,
+        customers.customer_type,
+        {% set shares = var('value_tier_shares') -%}
+        case
+            when coalesce(order_stats.revenue_12m, 0) <= 0 then 'none'
+            when ranked.revenue_rank < {{ shares[0] }} then 'platinum'
+            when ranked.revenue_rank < {{ shares[0] + shares[1] }} then 'gold'
+            when ranked.revenue_rank < {{ shares[0] + shares[1] + shares[2] }} then 'silver'
+            else 'bronze'
+        end as value_tier,
+        case
+            when order_stats.last_order_at is null then 'prospect'
+            when order_stats.first_order_at >= {{ dbt.dateadd('day', -90, 'now.as_of_at') }} then 'new'
+            when {{ dbt.datediff('order_stats.last_order_at', 'now.as_of_at', 'day') }}
+                 > 3 * coalesce(order_stats.usual_order_interval_days, 120) then 'lapsed'
+            when {{ dbt.datediff('order_stats.last_order_at', 'now.as_of_at', 'day') }}
+                 > 1.5 * coalesce(order_stats.usual_order_interval_days, 120) then 'at_risk'
+            else 'active'
+        end as lifecycle_stage,
+        coalesce(order_stats.revenue_12m, 0) as revenue_12m,
+        coalesce(order_stats.orders_12m, 0) as orders_12m,
+        order_stats.last_order_at,
+        order_stats.usual_order_interval_days,
+        coalesce(ticket_stats.open_tickets, 0) as open_tickets,
+        case when ticket_stats.rated_90d > 0 then 100.0 * ticket_stats.good_90d / ticket_stats.rated_90d end as csat_pct_90d,
+        cast(nps_last.nps_last as integer) as nps_last,
+        coalesce(touch_stats.calls_90d, 0) as calls_90d,
+        coalesce(touch_stats.abandoned_calls_90d, 0) as abandoned_calls_90d,
+        coalesce(delivery_stats.late_deliveries_12m, 0) as late_deliveries_12m,
+        touch_stats.last_touch_at,
+        coalesce(touch_stats.departments_touched_90d, 0) as departments_touched_90d,
+        customers.is_contactable
+    from customers
+    cross join now
+    left join ranked on customers.customer_id = ranked.customer_id
+    left join order_stats on customers.customer_id = order_stats.customer_id
+    left join ticket_stats on customers.customer_id = ticket_stats.customer_id
+    left join delivery_stats on customers.customer_id = delivery_stats.customer_id
+    left join touch_stats on customers.customer_id = touch_stats.customer_id
+    left join nps_last on customers.customer_id = nps_last.customer_id
+)
+
+select * from final

@@ -1,0 +1,170 @@
+{#- Every interaction with a customer, from all four systems, on one timeline. -#}
+with identity_map as (
+    select * from {{ ref('customer_identity_map') }}
+),
+
+account_customers as (
+    select distinct crm_account_id, customer_id from identity_map where source_table = 'Account'
+),
+
+tasks as (
+    select * from {{ ref('stg_sales__tasks') }} where not is_deleted
+),
+
+orders as (
+    select * from {{ ref('stg_sales__orders') }} where not is_deleted
+),
+
+surveys as (
+    select * from {{ ref('stg_sales__survey_responses') }} where not is_deleted
+),
+
+tickets as (
+    select * from {{ ref('stg_service__tickets') }}
+),
+
+ratings as (
+    select * from {{ ref('stg_service__satisfaction_ratings') }}
+),
+
+shipments as (
+    select * from {{ ref('stg_logistics__shipments') }}
+),
+
+tracking as (
+    select * from {{ ref('stg_logistics__tracking_events') }}
+),
+
+installations as (
+    select * from {{ ref('stg_logistics__installations') }}
+),
+
+calls as (
+    select * from {{ ref('stg_call_center__calls') }}
+),
+
+ivr as (
+    select * from {{ ref('stg_call_center__ivr_responses') }}
+),
+
+requesters as (
+    select source_record_id, customer_id from identity_map
+    where source_system = 'service' and source_table = 'users'
+),
+
+events as (
+    select
+        account_customers.customer_id, tasks.created_at as occurred_at, 'sales' as department,
+        lower(tasks.task_type) as channel, 'crm_activity' as touchpoint_type,
+        tasks.task_type || ': ' || tasks.subject as summary, 'outbound' as direction,
+        tasks.task_status as outcome, 'sales' as source_system, 'Task' as source_table, tasks.task_id as source_record_id
+    from tasks
+    inner join account_customers on tasks.account_id = account_customers.crm_account_id
+
+    union all
+
+    select
+        account_customers.customer_id, orders.created_at, 'sales', 'order', 'order_placed',
+        'Order ' || orders.order_number || ', ' || cast(round(orders.total_amount) as bigint) || ' total',
+        'inbound', orders.order_status, 'sales', 'Order', orders.order_id
+    from orders
+    inner join account_customers on orders.account_id = account_customers.crm_account_id
+
+    union all
+
+    select
+        account_customers.customer_id, surveys.responded_at, 'sales', 'survey',
+        lower(surveys.survey_type) || '_response',
+        surveys.survey_type || ' score ' || cast(cast(surveys.score as integer) as varchar),
+        'inbound', cast(cast(surveys.score as integer) as varchar), 'sales', 'Survey_Response__c', surveys.survey_response_id
+    from surveys
+    inner join account_customers on surveys.account_id = account_customers.crm_account_id
+
+    union all
+
+    select
+        requesters.customer_id, tickets.created_at, 'service', coalesce(tickets.via_channel, 'unknown'),
+        case when tickets.is_complaint then 'complaint_opened' else 'ticket_opened' end,
+        'Ticket #' || cast(tickets.ticket_id as varchar) || ': ' || coalesce(tickets.subject, ''),
+        'inbound', tickets.status, 'service', 'tickets', cast(tickets.ticket_id as varchar)
+    from tickets
+    inner join requesters on cast(tickets.requester_id as varchar) = requesters.source_record_id
+
+    union all
+
+    select
+        requesters.customer_id, ratings.created_at, 'service', 'survey', 'satisfaction_rating',
+        'Rated ticket #' || cast(ratings.ticket_id as varchar) || ' ' || ratings.score,
+        'inbound', ratings.score, 'service', 'satisfaction_ratings', cast(ratings.satisfaction_rating_id as varchar)
+    from ratings
+    inner join requesters on cast(ratings.requester_id as varchar) = requesters.source_record_id
+
+    union all
+
+    select
+        identity_map.customer_id, coalesce(delivered.event_at, shipments.updated_at), 'logistics', 'delivery',
+        case when delivered.event_at is not null then 'shipment_delivered' else 'shipment_dispatched' end,
+        'Shipment ' || shipments.shipment_id || ' of order ' || shipments.order_number || ' via ' || shipments.carrier,
+        'outbound', shipments.shipment_status, 'logistics', 'shipments', shipments.shipment_id
+    from shipments
+    inner join identity_map
+        on identity_map.source_table = 'shipments' and identity_map.source_record_id = shipments.shipment_id
+    left join tracking as delivered
+        on delivered.tracking_number = shipments.tracking_number and delivered.event_code = 'DL'
+
+    union all
+
+    select
+        identity_map.customer_id, coalesce(installations.completed_at, installations.updated_at), 'logistics', 'on_site',
+        'installation_' || installations.installation_status,
+        'Installation ' || installations.work_order_id || ' (promised by ' || cast(installations.promised_by_date as varchar) || ')',
+        'outbound', installations.installation_status, 'logistics', 'installations', installations.work_order_id
+    from installations
+    inner join identity_map
+        on identity_map.source_table = 'installations' and identity_map.source_record_id = installations.work_order_id
+
+    union all
+
+    select
+        identity_map.customer_id, calls.started_at, 'call_center', 'phone',
+        case when calls.is_answered then 'call_answered' else 'call_abandoned' end,
+        'Call to ' || coalesce(calls.queue_name, 'hotline') || ', '
+            || case when calls.is_answered then cast(calls.billable_seconds as varchar) || ' s talk'
+                    else 'hung up after ' || cast(calls.duration_seconds as varchar) || ' s' end,
+        'inbound', calls.disposition, 'call_center', 'cdr', calls.call_id
+    from calls
+    inner join identity_map
+        on identity_map.source_table = 'cdr' and identity_map.source_record_id = calls.call_id
+
+    union all
+
+    select
+        identity_map.customer_id, ivr.answered_at, 'call_center', 'ivr', 'ivr_survey',
+        'IVR CSAT ' || cast(ivr.score as varchar) || ' of 5', 'inbound', cast(ivr.score as varchar),
+        'call_center', 'ivr_survey', ivr.ivr_response_id
+    from ivr
+    inner join identity_map
+        on identity_map.source_table = 'cdr' and identity_map.source_record_id = ivr.call_id
+    where ivr.question = 'csat'
+),
+
+final as (
+    select
+        {{ surrogate_key(['source_system', 'source_table', 'source_record_id', 'touchpoint_type']) }} as touchpoint_id,
+        customer_id,
+        occurred_at,
+        {{ local_date('occurred_at') }} as occurred_date,
+        department,
+        channel,
+        direction,
+        touchpoint_type,
+        summary,
+        outcome,
+        source_system,
+        source_table,
+        source_record_id
+    from events
+    where occurred_at is not null
+)
+
+select * from final

@@ -1,0 +1,33 @@
+{#- One row per call detail record (Asterisk cdr_csv). -#}
+with source as (
+    select * from {{ source('call_center', 'cdr') }}
+),
+
+deduplicated as (
+    select *
+    from source
+    qualify row_number() over (partition by uniqueid order by _c360_source desc) = 1
+),
+
+renamed as (
+    select
+        uniqueid as call_id,
+        src as caller_number_raw,
+        src_e164 as caller_e164,
+        dst as dialled_number,
+        dcontext as dial_context,
+        case when lastapp = 'Queue' then split_part(lastdata, ',', 1) end as queue_name,
+        nullif(split_part(split_part(dstchannel, '/', 2), '-', 1), '') as agent_extension,
+        cast(start_utc as timestamp) as started_at,
+        cast(answer_utc as timestamp) as answered_at,
+        cast("end_utc" as timestamp) as ended_at,
+        start as started_local_raw,
+        cast(duration as integer) as duration_seconds,
+        cast(billsec as integer) as billable_seconds,
+        disposition,
+        disposition = 'ANSWERED' as is_answered,
+        _c360_source as source_file
+    from deduplicated
+)
+
+select * from renamed

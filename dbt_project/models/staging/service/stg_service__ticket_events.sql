@@ -1,0 +1,34 @@
+{#- One row per child event (a comment or a field change) of a ticket audit. -#}
+with source as (
+    select * from {{ source('service', 'ticket_events') }}
+),
+
+child_events as (
+    select
+        cast(id as bigint) as audit_id,
+        cast(ticket_id as bigint) as ticket_id,
+        cast(updater_id as bigint) as updater_id,
+        {{ to_utc('created_at') }} as created_at,
+        event_type as audit_type,
+        unnest(from_json(child_events, '[{"id":"BIGINT","event_type":"VARCHAR","public":"BOOLEAN","author_id":"BIGINT","field_name":"VARCHAR","value":"VARCHAR","previous_value":"VARCHAR"}]')) as child
+    from source
+),
+
+renamed as (
+    select
+        child.id as ticket_event_id,
+        audit_id,
+        ticket_id,
+        updater_id,
+        created_at,
+        audit_type,
+        child.event_type as event_type,
+        coalesce(child.public, false) as is_public,
+        child.author_id as author_id,
+        child.field_name as field_name,
+        child.value as new_value,
+        child.previous_value as previous_value
+    from child_events
+)
+
+select * from renamed

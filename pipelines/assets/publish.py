@@ -1,0 +1,34 @@
+"""Publish: after the loads and the dbt build (with its tests) succeeded, hand readers a
+consistent read-only copy in one atomic step (c360.warehouse)."""
+
+
+import dagster as dg
+
+from c360.warehouse import connect_work, publish, record_publish
+from pipelines.dbt import c360_dbt_models
+from pipelines.resources import C360Config
+
+
+@dg.asset(deps=[c360_dbt_models], group_name="publish", kinds={"duckdb"})
+def published_warehouse(context: dg.AssetExecutionContext, c360: C360Config) -> dg.MaterializeResult:
+    """The read-only warehouse analysts and dashboards open (`published/current.duckdb`)."""
+    config = c360.load()
+    paths = c360.paths()
+    con = connect_work(paths)
+    try:
+        watermarks = {}
+        for schema, table, column in (("raw_sales", "order", "system_modstamp"),
+                                      ("raw_service", "tickets", "updated_at"),
+                                      ("raw_logistics", "shipments", "updated_at"),
+                                      ("raw_call_center", "cdr", "start")):
+            try:
+                watermarks[schema] = con.execute(f'select max("{column}") from {schema}."{table}"').fetchone()[0]
+            except Exception:  # noqa: BLE001 - an unconfigured source has no table
+                watermarks[schema] = None
+        counts = record_publish(con, context.run_id, watermarks)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    target = publish(paths, context.run_id, config.keep_publishes)
+    context.log.info(f"published {target}")
+    return dg.MaterializeResult(metadata={"path": str(target), **{f"rows.{k}": v for k, v in counts.items()}})

@@ -1,0 +1,16 @@
+"""Dagster definitions: `dagster dev -m pipelines.definitions` shows the assets and lineage."""
+
+import dagster as dg
+
+from pipelines.assets.publish import published_warehouse
+from pipelines.assets.sources import source_loads
+from pipelines.dbt import c360_dbt_models, dbt_resource
+from pipelines.resources import C360Config
+from pipelines.schedule import nightly_job, nightly_schedule
+
+defs = dg.Definitions(
+    assets=[*source_loads, c360_dbt_models, published_warehouse],
+    jobs=[nightly_job],
+    schedules=[nightly_schedule],
+    resources={"c360": C360Config(), "dbt": dbt_resource()},
+)
