@@ -22,8 +22,13 @@ DASHBOARD_APP = Path(__file__).resolve().parents[1] / "dashboards" / "streamlit_
 def cmd_demo(args) -> int:
     from demo.generate import generate
 
-    generate(Path(args.out), customers=args.customers, seed=args.seed,
-             end=date.fromisoformat(args.end_date) if args.end_date else None, api_port=args.api_port)
+    generate(
+        Path(args.out),
+        customers=args.customers,
+        seed=args.seed,
+        end=date.fromisoformat(args.end_date) if args.end_date else None,
+        api_port=args.api_port,
+    )
     return 0
 
 
@@ -36,8 +41,9 @@ def cmd_demo_api(args) -> int:
         raise ConfigError(f"{config.path}: no 'sources.service' section to serve")
     token = os.environ.get(service["token_env"])
     if not token:
-        raise ConfigError(f"demo-api: set ${service['token_env']} (sources.service.token_env) to the token "
-                          f"the API should accept")
+        raise ConfigError(
+            f"demo-api: set ${service['token_env']} (sources.service.token_env) to the token the API should accept"
+        )
     url = urlsplit(service["base_url"])
     server = serve(config.folder / "service_desk", url.hostname or "127.0.0.1", url.port or 80, token)
     print(f"demo-api: serving the service desk on {service['base_url']} (Ctrl-C to stop)", flush=True)
@@ -67,8 +73,19 @@ def cmd_dashboard(args) -> int:
         print(f"c360: {e}; the dashboard will say so")
     print(f"c360: dashboard on http://localhost:{args.port}", flush=True)
     env = dict(os.environ, C360_CONFIG=str(config.path))
-    command = [sys.executable, "-m", "streamlit", "run", str(DASHBOARD_APP), "--server.port", str(args.port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(DASHBOARD_APP),
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     return subprocess.call(command, env=env)
 
 
@@ -131,10 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, NotPublishedError) as e:
         print(f"c360: {e}", file=sys.stderr)
         return 2
-    except Exception as e:  # noqa: BLE001 - a clean message, not a traceback, for known failures
-        from connectors.loader import SourceError
-        from c360.run import RunInProgressError
+    except Exception as e:
         import duckdb
+
+        from c360.run import RunInProgressError
+        from connectors.loader import SourceError
 
         if isinstance(e, (SourceError, RunInProgressError, duckdb.Error)):
             print(f"c360: {e}", file=sys.stderr)

@@ -15,25 +15,36 @@ CONFIG_ENV = "C360_CONFIG"
 
 # key -> (required, type or nested schema); every key is documented in README.md
 SCHEMA = {
-    "company": (True, {
-        "name": (True, str),
-        "time_zone": (True, str),
-        "calendar_country": (True, str),
-        "working_hours": (False, {"start": (True, str), "end": (True, str)}),
-        "phone_region": (False, str),
-    }),
-    "sources": (True, {
-        "sales": (False, {"url": (True, str), "tables": (True, list)}),
-        "service": (False, {
-            "base_url": (True, str),
-            "token_env": (True, str),
-            "start_date": (False, str),
-            "custom_fields": (False, {"order_number": (False, int), "category": (False, int)}),
-        }),
-        "logistics": (False, {"landing_dir": (True, str), "encoding": (False, str)}),
-        "call_center": (False, {"landing_dir": (True, str), "pbx_time_zone": (True, str),
-                                "encoding": (False, str)}),
-    }),
+    "company": (
+        True,
+        {
+            "name": (True, str),
+            "time_zone": (True, str),
+            "calendar_country": (True, str),
+            "working_hours": (False, {"start": (True, str), "end": (True, str)}),
+            "phone_region": (False, str),
+        },
+    ),
+    "sources": (
+        True,
+        {
+            "sales": (False, {"url": (True, str), "tables": (True, list)}),
+            "service": (
+                False,
+                {
+                    "base_url": (True, str),
+                    "token_env": (True, str),
+                    "start_date": (False, str),
+                    "custom_fields": (False, {"order_number": (False, int), "category": (False, int)}),
+                },
+            ),
+            "logistics": (False, {"landing_dir": (True, str), "encoding": (False, str)}),
+            "call_center": (
+                False,
+                {"landing_dir": (True, str), "pbx_time_zone": (True, str), "encoding": (False, str)},
+            ),
+        },
+    ),
     "warehouse": (True, {"dir": (True, str), "keep_publishes": (False, int)}),
 }
 
@@ -56,8 +67,9 @@ def _check(node: dict, schema: dict, where: str, file: Path) -> None:
         if isinstance(kind, dict):
             _check(node[key], kind, f"{where}{key}.", file)
         elif not isinstance(node[key], kind):
-            raise ConfigError(f"{file}: '{where + key}' must be a {kind.__name__}, "
-                              f"got {type(node[key]).__name__} {node[key]!r}")
+            raise ConfigError(
+                f"{file}: '{where + key}' must be a {kind.__name__}, got {type(node[key]).__name__} {node[key]!r}"
+            )
 
 
 def _zone(name: str, key: str, file: Path) -> ZoneInfo:
@@ -101,7 +113,7 @@ class Config:
         url = self.source("sales")["url"]
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-            return prefix + str(self.resolve(url[len(prefix):]))
+            return prefix + str(self.resolve(url[len(prefix) :]))
         return url
 
     @property
@@ -118,8 +130,9 @@ def find_config(explicit: str | os.PathLike | None = None) -> Path:
     candidate = explicit or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG
     path = Path(candidate).expanduser().resolve()
     if not path.is_file():
-        raise ConfigError(f"config file not found: {path} (pass --config FILE, set {CONFIG_ENV}, "
-                          f"or run `c360 demo` to write one)")
+        raise ConfigError(
+            f"config file not found: {path} (pass --config FILE, set {CONFIG_ENV}, or run `c360 demo` to write one)"
+        )
     return path
 
 
@@ -141,7 +154,7 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
             if not folder.is_dir():
                 raise ConfigError(f"{path}: 'sources.{name}.landing_dir' folder does not exist: {folder}")
     if "sales" in sources and config.sales_url.startswith("sqlite:///"):
-        db = Path(config.sales_url[len("sqlite:///"):])
+        db = Path(config.sales_url[len("sqlite:///") :])
         if not db.is_file():
             raise ConfigError(f"{path}: 'sources.sales.url' names a SQLite file that does not exist: {db}")
     return config

@@ -28,8 +28,9 @@ def run_lock(warehouse_dir: Path):
         except BlockingIOError:
             f.seek(0)
             holder = f.read().strip() or "another process"
-            raise RunInProgressError(f"another c360 run is in progress on {warehouse_dir} ({holder}); "
-                                     f"wait for it to finish") from None
+            raise RunInProgressError(
+                f"another c360 run is in progress on {warehouse_dir} ({holder}); wait for it to finish"
+            ) from None
         f.seek(0)
         f.truncate()
         f.write(f"pid {os.getpid()}")
@@ -73,8 +74,7 @@ def run_nightly(config: Config) -> RunSummary:
     with run_lock(config.warehouse_dir):
         result = dg.materialize(
             [*source_loads, c360_dbt_models, published_warehouse],
-            resources={"c360": C360Config(config_path=str(config.path)),
-                       "dbt": dbt_resource()},
+            resources={"c360": C360Config(config_path=str(config.path)), "dbt": dbt_resource()},
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             raise_on_error=False,
         )

@@ -14,7 +14,7 @@ import os
 import shutil
 import stat
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -57,15 +57,20 @@ def connect_work(paths: WarehousePaths) -> duckdb.DuckDBPyConnection:
 def record_publish(con: duckdb.DuckDBPyConnection, run_id: str, watermarks: dict) -> dict[str, int]:
     """Append this run to `ops.publish_log` in the working database (so the published copy
     carries its own history); returns the row count of every mart."""
-    tables = [r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_schema = ? order by 1", [MARTS]).fetchall()]
+    tables = [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = ? order by 1", [MARTS]
+        ).fetchall()
+    ]
     counts = {t: con.execute(f'select count(*) from {MARTS}."{t}"').fetchone()[0] for t in tables}
     con.execute("create schema if not exists ops")
     con.execute("""create table if not exists ops.publish_log (
         run_id varchar, published_at timestamp, source_watermarks json, row_counts json)""")
-    con.execute("insert into ops.publish_log values (?, ?, ?, ?)",
-                [run_id, datetime.now(timezone.utc).replace(tzinfo=None), json.dumps(watermarks, default=str),
-                 json.dumps(counts)])
+    con.execute(
+        "insert into ops.publish_log values (?, ?, ?, ?)",
+        [run_id, datetime.now(UTC).replace(tzinfo=None), json.dumps(watermarks, default=str), json.dumps(counts)],
+    )
     return counts
 
 
@@ -92,7 +97,7 @@ def _prune(paths: WarehousePaths, keep: int) -> None:
     """Keep the newest `keep` publishes (the current one always among them)."""
     current = os.path.realpath(paths.current)
     published = sorted(paths.published_dir.glob("c360-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in published[max(keep, 1):]:
+    for old in published[max(keep, 1) :]:
         if os.path.realpath(old) != current:
             old.unlink(missing_ok=True)
     for leftover in paths.published_dir.glob("*.partial"):
@@ -106,8 +111,11 @@ def current_file(paths: WarehousePaths) -> Path:
 
 
 def open_published(paths: WarehousePaths) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the current publish that cannot touch the machine's files."""
-    con = duckdb.connect(str(current_file(paths)), read_only=True,
-                         config={"enable_external_access": False, "TimeZone": "UTC"})
+    """A read-only connection to the current publish that cannot touch the machine's files:
+    the zone is set first (it loads the built-in icu extension), then external access is
+    switched off and the configuration locked, so SQL can neither read nor write files."""
+    con = duckdb.connect(str(current_file(paths)), read_only=True)
+    con.execute("set TimeZone = 'UTC'")
+    con.execute("set enable_external_access = false")
     con.execute("set lock_configuration = true")
     return con

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
@@ -32,13 +32,19 @@ def snake_case(name: str) -> str:
 def arrow_table(rows: list[dict], columns: list[str]) -> pa.Table:
     """Rows as an Arrow table with the given columns; a column that is null in every row
     becomes text rather than Arrow's `null` type, which DuckDB cannot store."""
-    table = pa.Table.from_pylist(rows, schema=None) if rows else pa.table({c: pa.array([], pa.string()) for c in columns})
+    table = (
+        pa.Table.from_pylist(rows, schema=None) if rows else pa.table({c: pa.array([], pa.string()) for c in columns})
+    )
     for c in columns:
         if c not in table.column_names:
             table = table.append_column(c, pa.nulls(table.num_rows, pa.string()))
     table = table.select(columns)
-    return pa.table({c: (col.cast(pa.string()) if pa.types.is_null(col.type) else col)
-                     for c, col in zip(table.column_names, table.columns)})
+    return pa.table(
+        {
+            c: (col.cast(pa.string()) if pa.types.is_null(col.type) else col)
+            for c, col in zip(table.column_names, table.columns, strict=True)
+        }
+    )
 
 
 @dataclass
@@ -51,14 +57,17 @@ class LoadReport:
         return sum(self.rows.values())
 
 
-def replace_raw_table(con: duckdb.DuckDBPyConnection, schema: str, table: str, data: pa.Table,
-                      load_id: str, origin: pa.Array | str) -> int:
+def replace_raw_table(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, data: pa.Table, load_id: str, origin: pa.Array | str
+) -> int:
     """Replace `schema.table` with `data` plus the lineage columns; returns the row count."""
     n = data.num_rows
     origin_col = origin if isinstance(origin, (pa.Array, pa.ChunkedArray)) else pa.array([origin] * n, pa.string())
-    data = (data.append_column(LOADED_AT, pa.array([datetime.now(timezone.utc)] * n, pa.timestamp("us", "UTC")))
-            .append_column(LOAD_ID, pa.array([load_id] * n, pa.string()))
-            .append_column(SOURCE, origin_col))
+    data = (
+        data.append_column(LOADED_AT, pa.array([datetime.now(UTC)] * n, pa.timestamp("us", "UTC")))
+        .append_column(LOAD_ID, pa.array([load_id] * n, pa.string()))
+        .append_column(SOURCE, origin_col)
+    )
     con.execute(f'create schema if not exists "{schema}"')
     con.register("_c360_batch", data)
     try:

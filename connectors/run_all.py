@@ -18,12 +18,26 @@ def load_source(name: str, config: Config, con, load_id: str, log=print) -> Load
     if name == "sales":
         return crm.load(con, config.sales_url, src["tables"], region, load_id, log)
     if name == "service":
-        return api.load(con, src["base_url"], os.environ.get(src["token_env"]), src["token_env"],
-                        src.get("start_date"), region, load_id, log)
+        return api.load(
+            con,
+            src["base_url"],
+            os.environ.get(src["token_env"]),
+            src["token_env"],
+            src.get("start_date"),
+            region,
+            load_id,
+            log,
+        )
     if name == "logistics":
-        return drops.load(con, config.resolve(src["landing_dir"]), src.get("encoding", "utf-8"), region,
-                          load_id, log)
+        return drops.load(con, config.resolve(src["landing_dir"]), src.get("encoding", "utf-8"), region, load_id, log)
     if name == "call_center":
-        return asterisk.load(con, config.resolve(src["landing_dir"]), src["pbx_time_zone"],
-                             src.get("encoding", "utf-8"), region, load_id, log)
+        return asterisk.load(
+            con,
+            config.resolve(src["landing_dir"]),
+            src["pbx_time_zone"],
+            src.get("encoding", "utf-8"),
+            region,
+            load_id,
+            log,
+        )
     raise ValueError(f"unknown source {name!r}")

@@ -23,7 +23,7 @@ class Person:
     title: str
     city: str
     country: str
-    organization: "Organization | None" = None
+    organization: Organization | None = None
 
     @property
     def name_native(self) -> str:
@@ -96,9 +96,15 @@ def _person(rng, person_id, city, country, domain, desk_phone, abroad) -> Person
         given, family = rng.choice(people.WESTERN_FIRST), rng.choice(people.WESTERN_LAST)
         family_zh = given_zh = None
         local = f"{given}.{family}".lower()
-        mobile = "+" + "65" + "9" + f"{rng.randrange(10**7):07d}" if country == "Singapore" else (
-            "+49151" + f"{rng.randrange(10**8):08d}" if country == "Germany"
-            else "+1408" + f"{rng.randrange(2, 10)}{rng.randrange(10**6):06d}")
+        mobile = (
+            "+" + "65" + "9" + f"{rng.randrange(10**7):07d}"
+            if country == "Singapore"
+            else (
+                "+49151" + f"{rng.randrange(10**8):08d}"
+                if country == "Germany"
+                else "+1408" + f"{rng.randrange(2, 10)}{rng.randrange(10**6):06d}"
+            )
+        )
     else:
         family_zh, family = rng.choice(people.SURNAMES)
         chars = rng.sample(people.GIVEN_CHARS, rng.choice([1, 2, 2]))
@@ -106,10 +112,21 @@ def _person(rng, person_id, city, country, domain, desk_phone, abroad) -> Person
         given = "".join(c[1] for c in chars).capitalize()
         local = rng.choice([f"{given}.{family}", f"{family}{given}", f"{given[0]}{family}"]).lower()
         mobile = people.mobile_number(rng)
-    title = rng.choice(["IT Manager", "CIO", "Procurement Manager", "Network Engineer",
-                        "Operations Director", "System Administrator", "CEO", "Finance Manager"])
-    return Person(person_id, family_zh, given_zh, family, given, f"{local}@{domain}", mobile,
-                  desk_phone, title, city, country)
+    title = rng.choice(
+        [
+            "IT Manager",
+            "CIO",
+            "Procurement Manager",
+            "Network Engineer",
+            "Operations Director",
+            "System Administrator",
+            "CEO",
+            "Finance Manager",
+        ]
+    )
+    return Person(
+        person_id, family_zh, given_zh, family, given, f"{local}@{domain}", mobile, desk_phone, title, city, country
+    )
 
 
 def _make_email_unique(person: Person, used: set[str]) -> None:
@@ -146,7 +163,7 @@ def build_customers(n_customers: int, rng: random.Random) -> list[Customer]:
                 brand_zh, brand_py, slug = _org_name(rng, used_brands)
                 name_zh = None
                 name_en = f"{brand_py} {industry_en} {suffix}"
-                switchboard = prefix + f"{rng.randrange(10**(digits - 1), 10**digits)}"
+                switchboard = prefix + f"{rng.randrange(10 ** (digits - 1), 10**digits)}"
                 city_latin, street, postal = city, f"{rng.randint(1, 200)} Harbour Road", f"{rng.randint(10000, 99999)}"
                 tld = {"Singapore": "sg", "Germany": "de", "United States": "com"}[country]
             else:
@@ -168,11 +185,18 @@ def build_customers(n_customers: int, rng: random.Random) -> list[Customer]:
                 tld = "com.cn"
             domain = f"{slug}{org_no}.{tld}"
             org = Organization(
-                organization_id=f"O{org_no:06d}", name_zh=name_zh, name_en=name_en, city=city,
-                city_latin=city_latin, country=country, industry=industry,
-                registration_number=(people.registration_number(rng)
-                                     if not abroad and rng.random() < 0.7 else None),
-                switchboard=switchboard, domain=domain, street=street, postal_code=postal,
+                organization_id=f"O{org_no:06d}",
+                name_zh=name_zh,
+                name_en=name_en,
+                city=city,
+                city_latin=city_latin,
+                country=country,
+                industry=industry,
+                registration_number=(people.registration_number(rng) if not abroad and rng.random() < 0.7 else None),
+                switchboard=switchboard,
+                domain=domain,
+                street=street,
+                postal_code=postal,
                 employees=rng.choice([20, 50, 120, 300, 800, 2500, 10000]),
             )
             for _ in range(rng.choice([1, 2, 2, 3, 3, 4])):

@@ -35,15 +35,15 @@ def demo_config(end: date, api_port: int) -> dict:
                 "custom_fields": {"order_number": ORDER_NUMBER_FIELD_ID, "category": CATEGORY_FIELD_ID},
             },
             "logistics": {"landing_dir": "logistics", "encoding": LOGISTICS_ENCODING},
-            "call_center": {"landing_dir": "call_center", "pbx_time_zone": "Asia/Shanghai",
-                            "encoding": "utf-8"},
+            "call_center": {"landing_dir": "call_center", "pbx_time_zone": "Asia/Shanghai", "encoding": "utf-8"},
         },
         "warehouse": {"dir": "warehouse", "keep_publishes": 3},
     }
 
 
-def generate(out: Path, customers: int = 2000, seed: int = 42, end: date | None = None,
-             api_port: int = 8765, log=print) -> Path:
+def generate(
+    out: Path, customers: int = 2000, seed: int = 42, end: date | None = None, api_port: int = 8765, log=print
+) -> Path:
     """Write everything under `out`; returns the path of the config file."""
     end = end or date.today()
     started = time.perf_counter()
@@ -60,12 +60,17 @@ def generate(out: Path, customers: int = 2000, seed: int = 42, end: date | None 
     writers.write_call_center(history, out / "call_center", history.identities)
     writers.write_truth(history, out / "ground_truth")
     config_path = out / "c360.yml"
-    header = ("# c360 configuration for the demo company; every key is documented in README.md.\n"
-              "# Relative paths resolve against this file's folder.\n")
-    config_path.write_text(header + yaml.safe_dump(demo_config(end, api_port), sort_keys=False,
-                                                   allow_unicode=True), encoding="utf-8")
+    header = (
+        "# c360 configuration for the demo company; every key is documented in README.md.\n"
+        "# Relative paths resolve against this file's folder.\n"
+    )
+    config_path.write_text(
+        header + yaml.safe_dump(demo_config(end, api_port), sort_keys=False, allow_unicode=True), encoding="utf-8"
+    )
     counts = {t: len(rows) for t, rows in history.crm.items()}
-    log(f"demo: done in {time.perf_counter() - started:.1f} s: {counts['Account']:,} accounts, "
+    log(
+        f"demo: done in {time.perf_counter() - started:.1f} s: {counts['Account']:,} accounts, "
         f"{counts['Order']:,} orders, {len(history.desk['tickets']):,} tickets, {len(history.calls):,} calls; "
-        f"config at {config_path}")
+        f"config at {config_path}"
+    )
     return config_path

@@ -41,10 +41,20 @@ PRODUCTS = [
     ("QN-C9", "QN-C9 Core Switch", "Networking", 138000, True),
     ("SV-3Y", "3-Year Support Contract", "Services", 36000, False),
 ]
-SIBLING_MODEL = {"QS-5000": "QS-5100", "QS-5100": "QS-5000", "QS-7000": "QS-5100",
-                 "QS-9000": "QS-7000", "QX-R540": "QX-R740", "QX-R740": "QX-R540",
-                 "QX-T340": "QX-R540", "QF-200": "QF-800", "QF-800": "QF-200",
-                 "QN-24": "QN-48", "QN-48": "QN-24", "QN-C9": "QN-48"}
+SIBLING_MODEL = {
+    "QS-5000": "QS-5100",
+    "QS-5100": "QS-5000",
+    "QS-7000": "QS-5100",
+    "QS-9000": "QS-7000",
+    "QX-R540": "QX-R740",
+    "QX-R740": "QX-R540",
+    "QX-T340": "QX-R540",
+    "QF-200": "QF-800",
+    "QF-800": "QF-200",
+    "QN-24": "QN-48",
+    "QN-48": "QN-24",
+    "QN-C9": "QN-48",
+}
 CARRIERS = [("SF Express", "SF"), ("JD Logistics", "JDL"), ("ZTO Express", "ZTO")]
 QUEUES = ["support", "sales", "logistics"]
 AGENTS = [f"Agent/{8000 + i}" for i in range(1, 13)]
@@ -60,7 +70,7 @@ def sf_id(prefix: str, n: int) -> str:
     base = prefix + "5g00000" + body.rjust(5, "0")
     suffix = ""
     for chunk in range(3):
-        bits = sum(1 << i for i, c in enumerate(base[chunk * 5:chunk * 5 + 5]) if c.isupper())
+        bits = sum(1 << i for i, c in enumerate(base[chunk * 5 : chunk * 5 + 5]) if c.isupper())
         suffix += "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"[bits]
     return base + suffix
 
@@ -154,9 +164,22 @@ class Simulation:
         self.end_dt = datetime.combine(end, time(23, 59, 59))
         self.cal = WorkingCalendar(range(self.start.year - 6, end.year + 2))
         self.customers = build_customers(n_customers, self.rng)
-        self.crm: dict[str, list[dict]] = {t: [] for t in (
-            "User", "Account", "Contact", "Lead", "Opportunity", "OpportunityContactRole",
-            "Product2", "Order", "OrderItem", "Task", "Survey_Response__c")}
+        self.crm: dict[str, list[dict]] = {
+            t: []
+            for t in (
+                "User",
+                "Account",
+                "Contact",
+                "Lead",
+                "Opportunity",
+                "OpportunityContactRole",
+                "Product2",
+                "Order",
+                "OrderItem",
+                "Task",
+                "Survey_Response__c",
+            )
+        }
         self.logistics: dict[date, dict[str, list[dict]]] = {}
         self.tickets: list[Ticket] = []
         self.calls: list[Call] = []
@@ -177,21 +200,46 @@ class Simulation:
     def sf(self, prefix: str) -> str:
         return sf_id(prefix, self.next_id(prefix) + 1000)
 
-    def truth(self, system: str, table: str, record_id: str, customer: Customer | None,
-              person: Person | None, unknown_entity: str | None = None) -> None:
+    def truth(
+        self,
+        system: str,
+        table: str,
+        record_id: str,
+        customer: Customer | None,
+        person: Person | None,
+        unknown_entity: str | None = None,
+    ) -> None:
         if person is not None:
-            self.identities.append(dict(source_system=system, source_table=table,
-                                        source_record_id=record_id, entity_type="person",
-                                        true_entity_id=person.person_id))
+            self.identities.append(
+                dict(
+                    source_system=system,
+                    source_table=table,
+                    source_record_id=record_id,
+                    entity_type="person",
+                    true_entity_id=person.person_id,
+                )
+            )
         org = customer.organization if customer else (person.organization if person else None)
         if org is not None:
-            self.identities.append(dict(source_system=system, source_table=table,
-                                        source_record_id=record_id, entity_type="organization",
-                                        true_entity_id=org.organization_id))
+            self.identities.append(
+                dict(
+                    source_system=system,
+                    source_table=table,
+                    source_record_id=record_id,
+                    entity_type="organization",
+                    true_entity_id=org.organization_id,
+                )
+            )
         if unknown_entity is not None:
-            self.identities.append(dict(source_system=system, source_table=table,
-                                        source_record_id=record_id, entity_type="person",
-                                        true_entity_id=unknown_entity))
+            self.identities.append(
+                dict(
+                    source_system=system,
+                    source_table=table,
+                    source_record_id=record_id,
+                    entity_type="person",
+                    true_entity_id=unknown_entity,
+                )
+            )
 
     def working_time(self, d: date, start_hour: int = 9, end_hour: int = 18) -> datetime:
         d = self.cal.next_working_day(d)
@@ -213,8 +261,17 @@ class Simulation:
             self._customer(customer)
         self._unconverted_leads()
         desk = self._service_desk()
-        return History(self.crm, desk, self.logistics, sorted(self.calls, key=lambda c: c.start),
-                       self.identities, self.incidents, self.truth_customers, self.start, self.end)
+        return History(
+            self.crm,
+            desk,
+            self.logistics,
+            sorted(self.calls, key=lambda c: c.start),
+            self.identities,
+            self.incidents,
+            self.truth_customers,
+            self.start,
+            self.end,
+        )
 
     def _users_and_products(self) -> None:
         created = datetime.combine(self.start - timedelta(days=900), time(9))
@@ -222,18 +279,31 @@ class Simulation:
             family_zh, family = self.rng.choice(people.SURNAMES)
             given_zh, given = self.rng.choice(people.GIVEN_CHARS)
             dept = "Sales" if i < 10 else ("Service" if i < 12 else "Logistics")
-            self.crm["User"].append(self._sf_row("005", created, Name=f"{family_zh}{given_zh}",
-                                                 Email=f"{given}.{family}{i}@quntex.com".lower(),
-                                                 Department=dept, IsActive=1))
+            self.crm["User"].append(
+                self._sf_row(
+                    "005",
+                    created,
+                    Name=f"{family_zh}{given_zh}",
+                    Email=f"{given}.{family}{i}@quntex.com".lower(),
+                    Department=dept,
+                    IsActive=1,
+                )
+            )
         for code, name, family, _price, _install in PRODUCTS:
-            self.crm["Product2"].append(self._sf_row("01t", created, Name=name, ProductCode=code,
-                                                     Family=family, IsActive=1))
+            self.crm["Product2"].append(
+                self._sf_row("01t", created, Name=name, ProductCode=code, Family=family, IsActive=1)
+            )
 
     def _sf_row(self, prefix: str, created: datetime, modified: datetime | None = None, **cols) -> dict:
         modified = modified or created
-        return {"Id": self.sf(prefix), "CreatedDate": sf_time(created),
-                "LastModifiedDate": sf_time(modified), "SystemModstamp": sf_time(modified),
-                "IsDeleted": 0, **cols}
+        return {
+            "Id": self.sf(prefix),
+            "CreatedDate": sf_time(created),
+            "LastModifiedDate": sf_time(modified),
+            "SystemModstamp": sf_time(modified),
+            "IsDeleted": 0,
+            **cols,
+        }
 
     # ---------- one customer's story ----------
     def _customer(self, c: Customer) -> None:
@@ -245,21 +315,43 @@ class Simulation:
         if org:
             name = org.name_zh if org.name_zh and rng.random() < 0.9 else org.name_en
             account = self._sf_row(
-                "001", created, Name=name, Type="Prospect" if c.is_prospect else "Customer",
-                Industry=org.industry, Phone=people.phone_as_dialled(rng, org.switchboard),
-                Website=f"www.{org.domain}", BillingStreet=org.street, BillingCity=org.city,
-                BillingState=None, BillingPostalCode=org.postal_code, BillingCountry=org.country,
-                NumberOfEmployees=org.employees, AnnualRevenue=org.employees * 350000.0,
-                OwnerId=owner, Registration_Number__c=org.registration_number or "")
+                "001",
+                created,
+                Name=name,
+                Type="Prospect" if c.is_prospect else "Customer",
+                Industry=org.industry,
+                Phone=people.phone_as_dialled(rng, org.switchboard),
+                Website=f"www.{org.domain}",
+                BillingStreet=org.street,
+                BillingCity=org.city,
+                BillingState=None,
+                BillingPostalCode=org.postal_code,
+                BillingCountry=org.country,
+                NumberOfEmployees=org.employees,
+                AnnualRevenue=org.employees * 350000.0,
+                OwnerId=owner,
+                Registration_Number__c=org.registration_number or "",
+            )
         else:
             p = c.person
             account = self._sf_row(
-                "001", created, Name=p.name_native, Type="Prospect" if c.is_prospect else "Customer",
-                Industry=None, Phone=people.phone_as_dialled(rng, p.mobile), Website=None,
+                "001",
+                created,
+                Name=p.name_native,
+                Type="Prospect" if c.is_prospect else "Customer",
+                Industry=None,
+                Phone=people.phone_as_dialled(rng, p.mobile),
+                Website=None,
                 BillingStreet=f"{rng.choice(people.STREETS_CN)}{rng.randint(1, 999)}号",
-                BillingCity=p.city, BillingState=None, BillingPostalCode=f"{rng.randint(100000, 799999)}",
-                BillingCountry="China", NumberOfEmployees=None, AnnualRevenue=None, OwnerId=owner,
-                Registration_Number__c="")
+                BillingCity=p.city,
+                BillingState=None,
+                BillingPostalCode=f"{rng.randint(100000, 799999)}",
+                BillingCountry="China",
+                NumberOfEmployees=None,
+                AnnualRevenue=None,
+                OwnerId=owner,
+                Registration_Number__c="",
+            )
         self.crm["Account"].append(account)
         self.account_ids[c.customer_id] = account["Id"]
         self.truth("sales", "Account", account["Id"], c, None if org else c.person)
@@ -273,8 +365,7 @@ class Simulation:
             self.truth_customers.append(self._truth_customer(c, None, 0))
             return
         # Orders: a renewal process at the customer's own usual interval.
-        t = max(created, datetime.combine(self.start, time(9))) + timedelta(
-            days=rng.uniform(0, c.order_interval_days))
+        t = max(created, datetime.combine(self.start, time(9))) + timedelta(days=rng.uniform(0, c.order_interval_days))
         n_orders = 0
         next_touch = created + timedelta(days=rng.uniform(10, 40))
         next_survey = created + timedelta(days=rng.uniform(30, 180))
@@ -308,11 +399,15 @@ class Simulation:
         self.truth_customers.append(self._truth_customer(c, churned_at, n_orders))
 
     def _truth_customer(self, c: Customer, churned_at: datetime | None, n_orders: int) -> dict:
-        return dict(true_customer_id=(c.organization.organization_id if c.organization else c.person.person_id),
-                    customer_type="organization" if c.organization else "person",
-                    display_name=c.display_name, is_prospect=int(c.is_prospect),
-                    is_loyal=int(c.is_loyal), orders=n_orders,
-                    churned_at=churned_at.isoformat() if churned_at else "")
+        return dict(
+            true_customer_id=(c.organization.organization_id if c.organization else c.person.person_id),
+            customer_type="organization" if c.organization else "person",
+            display_name=c.display_name,
+            is_prospect=int(c.is_prospect),
+            is_loyal=int(c.is_loyal),
+            orders=n_orders,
+            churned_at=churned_at.isoformat() if churned_at else "",
+        )
 
     def _contact(self, c: Customer, p: Person, account_id: str, created: datetime) -> None:
         rng = self.rng
@@ -321,32 +416,57 @@ class Simulation:
         else:
             first, last = p.given_latin, p.family_latin
         row = self._sf_row(
-            "003", created + timedelta(minutes=rng.randint(1, 600)), AccountId=account_id,
-            FirstName=first, LastName=last, Salutation=rng.choice(["Mr.", "Ms.", None]), Title=p.title,
+            "003",
+            created + timedelta(minutes=rng.randint(1, 600)),
+            AccountId=account_id,
+            FirstName=first,
+            LastName=last,
+            Salutation=rng.choice(["Mr.", "Ms.", None]),
+            Title=p.title,
             Email=p.email if rng.random() < 0.9 else None,
             Phone=people.phone_as_dialled(rng, p.desk_phone) if p.desk_phone else None,
             MobilePhone=people.phone_as_dialled(rng, p.mobile) if rng.random() < 0.85 else None,
-            MailingStreet=None, MailingCity=p.city, MailingState=None, MailingPostalCode=None,
-            MailingCountry=p.country, Birthdate=None,
-            HasOptedOutOfEmail=int(rng.random() < 0.05), DoNotCall=int(rng.random() < 0.03))
+            MailingStreet=None,
+            MailingCity=p.city,
+            MailingState=None,
+            MailingPostalCode=None,
+            MailingCountry=p.country,
+            Birthdate=None,
+            HasOptedOutOfEmail=int(rng.random() < 0.05),
+            DoNotCall=int(rng.random() < 0.03),
+        )
         self.crm["Contact"].append(row)
         self.contact_ids[p.person_id] = row["Id"]
         self.truth("sales", "Contact", row["Id"], c, p)
         if rng.random() < 0.03:  # the same person entered twice, with a slip
-            dup = dict(row, Id=self.sf("003"), LastName=people.typo(rng, p.family_latin),
-                       FirstName=p.given_latin, Email=people.typo(rng, p.email) if row["Email"] else None)
+            dup = dict(
+                row,
+                Id=self.sf("003"),
+                LastName=people.typo(rng, p.family_latin),
+                FirstName=p.given_latin,
+                Email=people.typo(rng, p.email) if row["Email"] else None,
+            )
             self.crm["Contact"].append(dup)
             self.truth("sales", "Contact", dup["Id"], c, p)
         if rng.random() < 0.4:  # came in as a lead and was converted
             lead_created = created - timedelta(days=rng.randint(5, 60))
             org = c.organization
             lead = self._sf_row(
-                "00Q", lead_created, created, FirstName=p.given_latin, LastName=p.family_latin,
-                Company=(org.name_en if org else None), Email=p.email,
-                Phone=people.phone_as_dialled(rng, p.mobile), LeadSource=rng.choice(
-                    ["Web", "Trade Show", "Partner Referral", "Phone Inquiry"]),
-                Status="Closed - Converted", IsConverted=1, ConvertedAccountId=account_id,
-                ConvertedContactId=row["Id"], ConvertedDate=created.date().isoformat())
+                "00Q",
+                lead_created,
+                created,
+                FirstName=p.given_latin,
+                LastName=p.family_latin,
+                Company=(org.name_en if org else None),
+                Email=p.email,
+                Phone=people.phone_as_dialled(rng, p.mobile),
+                LeadSource=rng.choice(["Web", "Trade Show", "Partner Referral", "Phone Inquiry"]),
+                Status="Closed - Converted",
+                IsConverted=1,
+                ConvertedAccountId=account_id,
+                ConvertedContactId=row["Id"],
+                ConvertedDate=created.date().isoformat(),
+            )
             self.crm["Lead"].append(lead)
             self.truth("sales", "Lead", lead["Id"], c, p)
 
@@ -356,35 +476,66 @@ class Simulation:
         for i in range(max(10, len(self.customers) // 8)):
             family_zh, family = rng.choice(people.SURNAMES)
             given_zh, given = rng.choice(people.GIVEN_CHARS)
-            person = Person(f"L{i + 1:06d}", family_zh, given_zh, family, given.capitalize(),
-                            f"{given}{family}{rng.randint(100, 999)}@qq.com".lower(),
-                            people.mobile_number(rng), None, "", "", "China")
+            person = Person(
+                f"L{i + 1:06d}",
+                family_zh,
+                given_zh,
+                family,
+                given.capitalize(),
+                f"{given}{family}{rng.randint(100, 999)}@qq.com".lower(),
+                people.mobile_number(rng),
+                None,
+                "",
+                "",
+                "China",
+            )
             created = self.working_time(self.start + timedelta(days=rng.randrange(HISTORY_DAYS)))
             lead = self._sf_row(
-                "00Q", created, FirstName=given_zh, LastName=family_zh,
+                "00Q",
+                created,
+                FirstName=given_zh,
+                LastName=family_zh,
                 Company=f"{rng.choice(people.CITIES_CN)[0]}{rng.choice(people.BRAND_CHARS)[0]}科技",
-                Email=person.email, Phone=people.phone_as_dialled(rng, person.mobile),
+                Email=person.email,
+                Phone=people.phone_as_dialled(rng, person.mobile),
                 LeadSource=rng.choice(["Web", "Trade Show", "Phone Inquiry"]),
                 Status=rng.choice(["Open - Not Contacted", "Working - Contacted", "Closed - Not Converted"]),
-                IsConverted=0, ConvertedAccountId=None, ConvertedContactId=None, ConvertedDate=None)
+                IsConverted=0,
+                ConvertedAccountId=None,
+                ConvertedContactId=None,
+                ConvertedDate=None,
+            )
             self.crm["Lead"].append(lead)
             self.truth("sales", "Lead", lead["Id"], None, person)
 
-    def _sales_touch(self, c: Customer, when: datetime, subject: str | None = None,
-                     kind: str | None = None) -> None:
+    def _sales_touch(self, c: Customer, when: datetime, subject: str | None = None, kind: str | None = None) -> None:
         person = self.rng.choice(c.contacts)
         who = self.contact_ids.get(person.person_id)
         when = self.working_time(when.date())
         if who is None or when > self.end_dt:
             return
         kind = kind or self.rng.choice(["Call", "Email", "Meeting", "Visit", "Call"])
-        self.crm["Task"].append(self._sf_row(
-            "00T", when, WhoId=who, WhatId=self.account_ids[c.customer_id],
-            AccountId=self.account_ids[c.customer_id],
-            Subject=subject or {"Call": "Account check-in call", "Email": "Quarterly update",
-                                "Meeting": "Capacity planning meeting", "Visit": "On-site visit"}[kind],
-            Type=kind, Status="Completed", ActivityDate=when.date().isoformat(),
-            Description=None, OwnerId=self.sales_rep()))
+        self.crm["Task"].append(
+            self._sf_row(
+                "00T",
+                when,
+                WhoId=who,
+                WhatId=self.account_ids[c.customer_id],
+                AccountId=self.account_ids[c.customer_id],
+                Subject=subject
+                or {
+                    "Call": "Account check-in call",
+                    "Email": "Quarterly update",
+                    "Meeting": "Capacity planning meeting",
+                    "Visit": "On-site visit",
+                }[kind],
+                Type=kind,
+                Status="Completed",
+                ActivityDate=when.date().isoformat(),
+                Description=None,
+                OwnerId=self.sales_rep(),
+            )
+        )
 
     def _nps(self, c: Customer, when: datetime, mood: float) -> None:
         person = self.rng.choice(c.contacts)
@@ -393,10 +544,18 @@ class Simulation:
             return
         score = max(0, min(10, round(self.rng.gauss(mood * 11, 1.6))))
         when = self.working_time(when.date())
-        self.crm["Survey_Response__c"].append(self._sf_row(
-            "a0X", when, Contact__c=contact, Account__c=self.account_ids[c.customer_id],
-            Survey_Type__c="NPS", Score__c=score,
-            Comment__c=rng_comment(self.rng, score >= 9, score <= 6), Responded_At__c=sf_time(when)))
+        self.crm["Survey_Response__c"].append(
+            self._sf_row(
+                "a0X",
+                when,
+                Contact__c=contact,
+                Account__c=self.account_ids[c.customer_id],
+                Survey_Type__c="NPS",
+                Score__c=score,
+                Comment__c=rng_comment(self.rng, score >= 9, score <= 6),
+                Responded_At__c=sf_time(when),
+            )
+        )
 
     # ---------- an order and everything that follows from it ----------
     def _order(self, c: Customer, account_id: str, owner: str, when: datetime) -> list[str]:
@@ -404,46 +563,95 @@ class Simulation:
         lines = rng.sample(PRODUCTS[:-1], rng.choice([1, 1, 2, 2, 3]))
         if rng.random() < 0.3:
             lines.append(PRODUCTS[-1])
-        qty = {p[0]: (rng.choice([1, 1, 2, 4]) if p[2] != "Networking" else rng.choice([2, 4, 8, 12]))
-               for p in lines}
+        qty = {p[0]: (rng.choice([1, 1, 2, 4]) if p[2] != "Networking" else rng.choice([2, 4, 8, 12])) for p in lines}
         total = float(sum(p[3] * qty[p[0]] for p in lines))
         if c.organization is None:
             total = total  # individuals buy the same catalogue, just less often
         decision_maker = rng.choice(c.contacts)
         opp_created = self.working_time((when - timedelta(days=rng.randint(14, 60))).date())
-        opp = self._sf_row("006", opp_created, when, AccountId=account_id,
-                           Name=f"{c.display_name} - {lines[0][2]} {when:%Y-%m}", StageName="Closed Won",
-                           Amount=total, Probability=100, CloseDate=when.date().isoformat(),
-                           IsClosed=1, IsWon=1, LeadSource=None,
-                           Type="Existing Business" if self.crm["Order"] else "New Business",
-                           ForecastCategoryName="Closed", OwnerId=owner)
+        opp = self._sf_row(
+            "006",
+            opp_created,
+            when,
+            AccountId=account_id,
+            Name=f"{c.display_name} - {lines[0][2]} {when:%Y-%m}",
+            StageName="Closed Won",
+            Amount=total,
+            Probability=100,
+            CloseDate=when.date().isoformat(),
+            IsClosed=1,
+            IsWon=1,
+            LeadSource=None,
+            Type="Existing Business" if self.crm["Order"] else "New Business",
+            ForecastCategoryName="Closed",
+            OwnerId=owner,
+        )
         self.crm["Opportunity"].append(opp)
         if decision_maker.person_id in self.contact_ids:
-            self.crm["OpportunityContactRole"].append(self._sf_row(
-                "00K", opp_created, OpportunityId=opp["Id"],
-                ContactId=self.contact_ids[decision_maker.person_id], Role="Decision Maker", IsPrimary=1))
+            self.crm["OpportunityContactRole"].append(
+                self._sf_row(
+                    "00K",
+                    opp_created,
+                    OpportunityId=opp["Id"],
+                    ContactId=self.contact_ids[decision_maker.person_id],
+                    Role="Decision Maker",
+                    IsPrimary=1,
+                )
+            )
         if rng.random() < 0.25:  # a competing deal that was lost
             lost_at = self.working_time((when - timedelta(days=rng.randint(20, 90))).date())
-            self.crm["Opportunity"].append(self._sf_row(
-                "006", lost_at - timedelta(days=30), lost_at, AccountId=account_id,
-                Name=f"{c.display_name} - expansion", StageName="Closed Lost", Amount=total * 0.6,
-                Probability=0, CloseDate=lost_at.date().isoformat(), IsClosed=1, IsWon=0,
-                LeadSource=None, Type="Existing Business", ForecastCategoryName="Omitted", OwnerId=owner))
+            self.crm["Opportunity"].append(
+                self._sf_row(
+                    "006",
+                    lost_at - timedelta(days=30),
+                    lost_at,
+                    AccountId=account_id,
+                    Name=f"{c.display_name} - expansion",
+                    StageName="Closed Lost",
+                    Amount=total * 0.6,
+                    Probability=0,
+                    CloseDate=lost_at.date().isoformat(),
+                    IsClosed=1,
+                    IsWon=0,
+                    LeadSource=None,
+                    Type="Existing Business",
+                    ForecastCategoryName="Omitted",
+                    OwnerId=owner,
+                )
+            )
         order_number = f"{self.next_id('order'):08d}"
         org = c.organization
         ship_city = org.city if org else c.person.city
-        order = self._sf_row("801", when, when, AccountId=account_id, OpportunityId=opp["Id"],
-                             OrderNumber=order_number, EffectiveDate=when.date().isoformat(),
-                             Status="Activated", TotalAmount=total,
-                             ShippingStreet=org.street if org else None, ShippingCity=ship_city,
-                             ShippingPostalCode=org.postal_code if org else None,
-                             ShippingCountry=org.country if org else "China")
+        order = self._sf_row(
+            "801",
+            when,
+            when,
+            AccountId=account_id,
+            OpportunityId=opp["Id"],
+            OrderNumber=order_number,
+            EffectiveDate=when.date().isoformat(),
+            Status="Activated",
+            TotalAmount=total,
+            ShippingStreet=org.street if org else None,
+            ShippingCity=ship_city,
+            ShippingPostalCode=org.postal_code if org else None,
+            ShippingCountry=org.country if org else "China",
+        )
         self.crm["Order"].append(order)
         products = {p["ProductCode"]: p["Id"] for p in self.crm["Product2"]}
         for code, _name, _family, price, _inst in lines:
-            self.crm["OrderItem"].append(self._sf_row(
-                "802", when, OrderId=order["Id"], Product2Id=products[code], Quantity=qty[code],
-                UnitPrice=float(price), TotalPrice=float(price * qty[code]), ServiceDate=None))
+            self.crm["OrderItem"].append(
+                self._sf_row(
+                    "802",
+                    when,
+                    OrderId=order["Id"],
+                    Product2Id=products[code],
+                    Quantity=qty[code],
+                    UnitPrice=float(price),
+                    TotalPrice=float(price * qty[code]),
+                    ServiceDate=None,
+                )
+            )
         return self._fulfil(c, order_number, when, lines, qty, decision_maker)
 
     def _fulfil(self, c, order_number, ordered, lines, qty, contact: Person) -> list[str]:
@@ -456,41 +664,78 @@ class Simulation:
         ship_day = self.cal.add_working_days(ordered.date(), rng.randint(1, 4))
         promised = ship_day + timedelta(days=3)
         late = rng.random() < 0.09
-        delivered_day = promised + timedelta(days=rng.randint(1, 6)) if late else promised - timedelta(
-            days=rng.randint(0, 2))
+        delivered_day = (
+            promised + timedelta(days=rng.randint(1, 6)) if late else promised - timedelta(days=rng.randint(0, 2))
+        )
         wrong = rng.random() < 0.04
-        shipment_id, delivered = self._shipment(c, order_number, ship_day, promised, delivered_day,
-                                                goods, qty, contact, wrong_item=wrong)
+        shipment_id, delivered = self._shipment(
+            c, order_number, ship_day, promised, delivered_day, goods, qty, contact, wrong_item=wrong
+        )
         org_or_person = c.organization.organization_id if c.organization else c.person.person_id
         if late:
             trouble.append("delivery_late")
-            self._incident("delivery_late", org_or_person, order_number, "logistics", shipment_id,
-                           datetime.combine(promised, time(23, 59)), delivered)
+            self._incident(
+                "delivery_late",
+                org_or_person,
+                order_number,
+                "logistics",
+                shipment_id,
+                datetime.combine(promised, time(23, 59)),
+                delivered,
+            )
         if wrong:
             trouble.append("wrong_item_shipped")
             fixed_at = None
             if rng.random() < 0.75:
                 redo_ship = self.cal.add_working_days(delivered_day, rng.randint(2, 8))
-                _, fixed_at = self._shipment(c, order_number, redo_ship, redo_ship + timedelta(days=3),
-                                             redo_ship + timedelta(days=rng.randint(1, 3)), goods, qty,
-                                             contact, wrong_item=False)
-            self._incident("wrong_item_shipped", org_or_person, order_number, "logistics", shipment_id,
-                           delivered or datetime.combine(delivered_day, time(15)), fixed_at)
-            self._complaint(c, contact, order_number, delivered or datetime.combine(delivered_day, time(15)),
-                            "Wrong model delivered", f"We ordered {goods[0][1]} but received a different model.",
-                            "wrong_item")
+                _, fixed_at = self._shipment(
+                    c,
+                    order_number,
+                    redo_ship,
+                    redo_ship + timedelta(days=3),
+                    redo_ship + timedelta(days=rng.randint(1, 3)),
+                    goods,
+                    qty,
+                    contact,
+                    wrong_item=False,
+                )
+            self._incident(
+                "wrong_item_shipped",
+                org_or_person,
+                order_number,
+                "logistics",
+                shipment_id,
+                delivered or datetime.combine(delivered_day, time(15)),
+                fixed_at,
+            )
+            self._complaint(
+                c,
+                contact,
+                order_number,
+                delivered or datetime.combine(delivered_day, time(15)),
+                "Wrong model delivered",
+                f"We ordered {goods[0][1]} but received a different model.",
+                "wrong_item",
+            )
         needs_install = c.organization is not None and any(p[4] for p in goods)
         if needs_install and delivered is not None:
             if self._installation(c, order_number, delivered.date(), goods):
                 trouble.append("installation_overdue")
         if late and delivered is not None and rng.random() < 0.5:
-            self._complaint(c, contact, order_number, delivered + timedelta(hours=rng.randint(1, 30)),
-                            "Delivery was late", "The shipment arrived days after the promised date.",
-                            "delivery")
+            self._complaint(
+                c,
+                contact,
+                order_number,
+                delivered + timedelta(hours=rng.randint(1, 30)),
+                "Delivery was late",
+                "The shipment arrived days after the promised date.",
+                "delivery",
+            )
         return trouble
 
-    def _shipment(self, c, order_number, ship_day, promised, delivered_day, goods, qty, contact: Person,
-                  wrong_item: bool) -> tuple[str, datetime | None]:
+    def _shipment(
+        self, c, order_number, ship_day, promised, delivered_day, goods, qty, contact: Person, wrong_item: bool
+    ) -> tuple[str, datetime | None]:
         rng = self.rng
         shipment_id = f"SH{self.next_id('shipment'):08d}"
         carrier, code = rng.choice(CARRIERS)
@@ -498,39 +743,69 @@ class Simulation:
         shipped_at = datetime.combine(ship_day, time(rng.randint(9, 16), rng.randrange(60)))
         delivered_at = datetime.combine(delivered_day, time(rng.randint(9, 17), rng.randrange(60)))
         org = c.organization
-        recipient = (contact.name_native if rng.random() < 0.8 else rng.choice(
-            [contact.name_latin, f"{contact.family_latin} {contact.given_latin}"]))
+        recipient = (
+            contact.name_native
+            if rng.random() < 0.8
+            else rng.choice([contact.name_latin, f"{contact.family_latin} {contact.given_latin}"])
+        )
         address = org.street if org else f"{rng.choice(people.STREETS_CN)}{rng.randint(1, 999)}号"
-        base = dict(shipment_id=shipment_id, order_number=order_number, carrier=carrier,
-                    tracking_number=tracking, ship_date=ship_day.isoformat(),
-                    promised_delivery_date=promised.isoformat(), recipient_name=recipient,
-                    recipient_phone=people.phone_as_dialled(rng, contact.mobile),
-                    ship_to_address=address, ship_to_city=org.city if org else contact.city,
-                    ship_to_postal_code=org.postal_code if org else f"{rng.randint(100000, 799999)}")
+        base = dict(
+            shipment_id=shipment_id,
+            order_number=order_number,
+            carrier=carrier,
+            tracking_number=tracking,
+            ship_date=ship_day.isoformat(),
+            promised_delivery_date=promised.isoformat(),
+            recipient_name=recipient,
+            recipient_phone=people.phone_as_dialled(rng, contact.mobile),
+            ship_to_address=address,
+            ship_to_city=org.city if org else contact.city,
+            ship_to_postal_code=org.postal_code if org else f"{rng.randint(100000, 799999)}",
+        )
         self.drop(ship_day, "shipments.csv", dict(base, status="in_transit", updated_at=offset_time(shipped_at)))
         self.truth("logistics", "shipments", shipment_id, c, contact)
         for line_no, product in enumerate(goods, 1):
             sku = SIBLING_MODEL.get(product[0], product[0]) if wrong_item and line_no == 1 else product[0]
             desc = next(p[1] for p in PRODUCTS if p[0] == sku)
             serials = ";".join(f"{sku[:2]}{rng.randrange(10**9):09d}" for _ in range(min(qty[product[0]], 4)))
-            self.drop(ship_day, "packing_list.csv", dict(shipment_id=shipment_id, line_no=line_no, sku=sku,
-                                                         description=desc, quantity=qty[product[0]],
-                                                         serial_numbers=serials))
-        events = [(shipped_at, "PU", "Shipped from Suzhou warehouse"),
-                  (shipped_at + timedelta(hours=rng.randint(4, 20)), "IT", "In transit"),
-                  (delivered_at - timedelta(hours=rng.randint(3, 6)), "OD", "Out for delivery")]
+            self.drop(
+                ship_day,
+                "packing_list.csv",
+                dict(
+                    shipment_id=shipment_id,
+                    line_no=line_no,
+                    sku=sku,
+                    description=desc,
+                    quantity=qty[product[0]],
+                    serial_numbers=serials,
+                ),
+            )
+        events = [
+            (shipped_at, "PU", "Shipped from Suzhou warehouse"),
+            (shipped_at + timedelta(hours=rng.randint(4, 20)), "IT", "In transit"),
+            (delivered_at - timedelta(hours=rng.randint(3, 6)), "OD", "Out for delivery"),
+        ]
         delivered = None
         if delivered_at <= self.end_dt:
             events.append((delivered_at, "DL", "Delivered"))
             delivered = delivered_at
-            self.drop(delivered_day, "shipments.csv", dict(base, status="delivered",
-                                                           updated_at=offset_time(delivered_at)))
+            self.drop(
+                delivered_day, "shipments.csv", dict(base, status="delivered", updated_at=offset_time(delivered_at))
+            )
         for when, ev, remark in events:
             if when <= self.end_dt:
-                self.drop(when.date(), "tracking_events.csv", dict(
-                    tracking_number=tracking, event_time=offset_time(when), event_code=ev,
-                    location=(org.city if org else contact.city) if ev in ("OD", "DL") else "苏州",
-                    signed_by=contact.name_native if ev == "DL" else "", remark=remark))
+                self.drop(
+                    when.date(),
+                    "tracking_events.csv",
+                    dict(
+                        tracking_number=tracking,
+                        event_time=offset_time(when),
+                        event_code=ev,
+                        location=(org.city if org else contact.city) if ev in ("OD", "DL") else "苏州",
+                        signed_by=contact.name_native if ev == "DL" else "",
+                        remark=remark,
+                    ),
+                )
         return shipment_id, delivered
 
     def _installation(self, c: Customer, order_number: str, delivered: date, goods) -> bool:
@@ -546,42 +821,82 @@ class Simulation:
             done_day = self.cal.add_working_days(delivered, rng.randint(3, INSTALLATION_PROMISE_WORKING_DAYS))
         work_order_id = f"WO{self.next_id('work_order'):07d}"
         scheduled = self.cal.add_working_days(delivered, rng.randint(2, 10))
-        site_name = (org.name_zh if org.name_zh and rng.random() < 0.6 else
-                     org.name_en.replace("Co., Ltd.", rng.choice(people.EN_SUFFIX_VARIANTS)))
+        site_name = (
+            org.name_zh
+            if org.name_zh and rng.random() < 0.6
+            else org.name_en.replace("Co., Ltd.", rng.choice(people.EN_SUFFIX_VARIANTS))
+        )
         created_at = datetime.combine(delivered, time(17, rng.randrange(60)))
-        base = dict(work_order_id=work_order_id, order_number=order_number, site_name=site_name,
-                    site_address=f"{org.city}{org.street}" if org.name_zh else org.street,
-                    contact_name=contact.name_native if rng.random() < 0.7 else contact.name_latin,
-                    contact_phone=people.phone_as_dialled(rng, contact.mobile),
-                    scheduled_date=scheduled.isoformat(), promised_by_date=promised_by.isoformat(),
-                    technician=f"Tech-{rng.randint(1, 20):02d}", notes="")
-        self.drop(delivered, "installations.csv", dict(base, completed_at="", status="scheduled",
-                                                       acceptance_signed_by="", updated_at=offset_time(created_at)))
+        base = dict(
+            work_order_id=work_order_id,
+            order_number=order_number,
+            site_name=site_name,
+            site_address=f"{org.city}{org.street}" if org.name_zh else org.street,
+            contact_name=contact.name_native if rng.random() < 0.7 else contact.name_latin,
+            contact_phone=people.phone_as_dialled(rng, contact.mobile),
+            scheduled_date=scheduled.isoformat(),
+            promised_by_date=promised_by.isoformat(),
+            technician=f"Tech-{rng.randint(1, 20):02d}",
+            notes="",
+        )
+        self.drop(
+            delivered,
+            "installations.csv",
+            dict(
+                base, completed_at="", status="scheduled", acceptance_signed_by="", updated_at=offset_time(created_at)
+            ),
+        )
         self.truth("logistics", "installations", work_order_id, c, contact)
         done_at = datetime.combine(done_day, time(rng.randint(10, 17), rng.randrange(60)))
         completed = done_at <= self.end_dt
         if completed:
-            self.drop(done_day, "installations.csv", dict(
-                base, completed_at=offset_time(done_at), status="completed",
-                acceptance_signed_by=contact.name_native, updated_at=offset_time(done_at)))
+            self.drop(
+                done_day,
+                "installations.csv",
+                dict(
+                    base,
+                    completed_at=offset_time(done_at),
+                    status="completed",
+                    acceptance_signed_by=contact.name_native,
+                    updated_at=offset_time(done_at),
+                ),
+            )
         if overdue:
-            self._incident("installation_overdue", org.organization_id, order_number, "logistics",
-                           work_order_id, datetime.combine(promised_by, time(23, 59)),
-                           done_at if completed else None)
+            self._incident(
+                "installation_overdue",
+                org.organization_id,
+                order_number,
+                "logistics",
+                work_order_id,
+                datetime.combine(promised_by, time(23, 59)),
+                done_at if completed else None,
+            )
             if datetime.combine(promised_by, time(12)) < self.end_dt:
-                self._complaint(c, contact, order_number,
-                                datetime.combine(self.cal.add_working_days(promised_by, 1), time(10)),
-                                "Installation overdue", "The installation promised within 15 working days "
-                                "has not happened.", "installation")
+                self._complaint(
+                    c,
+                    contact,
+                    order_number,
+                    datetime.combine(self.cal.add_working_days(promised_by, 1), time(10)),
+                    "Installation overdue",
+                    "The installation promised within 15 working days has not happened.",
+                    "installation",
+                )
         return overdue and datetime.combine(promised_by, time(23, 59)) < self.end_dt
 
     def _incident(self, kind, customer_truth_id, order_number, system, record_id, due_at, resolved_at) -> None:
         if due_at > self.end_dt:
             return  # not broken (yet) when the history ends
-        self.incidents.append(dict(kind=kind, true_customer_id=customer_truth_id, order_number=order_number,
-                                   source_system=system, source_record_id=record_id,
-                                   due_at=due_at.isoformat(), resolved_at=resolved_at.isoformat()
-                                   if resolved_at and resolved_at <= self.end_dt else ""))
+        self.incidents.append(
+            dict(
+                kind=kind,
+                true_customer_id=customer_truth_id,
+                order_number=order_number,
+                source_system=system,
+                source_record_id=record_id,
+                due_at=due_at.isoformat(),
+                resolved_at=resolved_at.isoformat() if resolved_at and resolved_at <= self.end_dt else "",
+            )
+        )
 
     # ---------- service desk and call center ----------
     def _complaint(self, c, person: Person, order_number, when: datetime, subject, text, category) -> None:
@@ -597,21 +912,35 @@ class Simulation:
         unanswered = claim and rng.random() < 0.35
         self._work_ticket(ticket, answer=not unanswered, bad_rating_likely=True)
         if claim:
-            due = datetime.combine(self.cal.add_working_days(when.date(), COMPENSATION_ANSWER_WORKING_DAYS),
-                                   time(18))
+            due = datetime.combine(self.cal.add_working_days(when.date(), COMPENSATION_ANSWER_WORKING_DAYS), time(18))
             if unanswered:
-                self._incident("compensation_unanswered",
-                               c.organization.organization_id if c.organization else c.person.person_id,
-                               order_number, "service", f"ticket:{ticket.key}", due, None)
+                self._incident(
+                    "compensation_unanswered",
+                    c.organization.organization_id if c.organization else c.person.person_id,
+                    order_number,
+                    "service",
+                    f"ticket:{ticket.key}",
+                    due,
+                    None,
+                )
         # The customer also calls about it, sometimes more than once.
         for i in range(rng.choice([0, 1, 1, 2, 3])):
             self._call(c, person, when + timedelta(hours=rng.randint(1, 72) * (i + 1)), "support")
 
     def _ticket(self, c, person, when, subject, text, category, priority, tags, order_number) -> Ticket:
-        ticket = Ticket(key=len(self.tickets), customer=c, requester=person, created=when,
-                        channel=self.rng.choice(["email", "web", "voice", "email", "chat", "api"]),
-                        subject=subject, description=text, category=category, priority=priority,
-                        tags=tags, order_number=order_number)
+        ticket = Ticket(
+            key=len(self.tickets),
+            customer=c,
+            requester=person,
+            created=when,
+            channel=self.rng.choice(["email", "web", "voice", "email", "chat", "api"]),
+            subject=subject,
+            description=text,
+            category=category,
+            priority=priority,
+            tags=tags,
+            order_number=order_number,
+        )
         ticket.events.append((when, "create", {}))
         self.tickets.append(ticket)
         return ticket
@@ -639,20 +968,29 @@ class Simulation:
         if rng.random() < 0.6:
             bad = rng.random() < (0.55 if bad_rating_likely else 0.1)
             rated = solve + timedelta(hours=rng.uniform(1, 40))
-            t.rating = ("bad" if bad else "good",
-                        rng.choice(["Too slow.", "Nobody called me back.", "Problem not solved."]) if bad
-                        else rng.choice(["Thanks!", "Quick and helpful.", ""]), rated)
+            t.rating = (
+                "bad" if bad else "good",
+                rng.choice(["Too slow.", "Nobody called me back.", "Problem not solved."])
+                if bad
+                else rng.choice(["Thanks!", "Quick and helpful.", ""]),
+                rated,
+            )
             if bad:
                 c = t.customer
                 who = c.organization.organization_id if c.organization else c.person.person_id
                 followed = rng.random() < 0.55
                 due = datetime.combine(self.cal.add_working_days(rated.date(), 2), rated.time())
                 if followed:
-                    self._sales_touch(c, rated + timedelta(hours=rng.uniform(2, 30)),
-                                      subject="Follow-up on support rating", kind="Call")
+                    self._sales_touch(
+                        c,
+                        rated + timedelta(hours=rng.uniform(2, 30)),
+                        subject="Follow-up on support rating",
+                        kind="Call",
+                    )
                 else:
-                    self._incident("bad_rating_no_follow_up", who, t.order_number, "service",
-                                   f"rating:{t.key}", due, None)
+                    self._incident(
+                        "bad_rating_no_follow_up", who, t.order_number, "service", f"rating:{t.key}", due, None
+                    )
 
     def _random_contacts(self, c: Customer, start: datetime, end: datetime) -> None:
         """Questions and calls between orders that have nothing to do with trouble."""
@@ -664,16 +1002,25 @@ class Simulation:
             when = self.working_time((start + timedelta(seconds=rng.uniform(0, span))).date())
             person = rng.choice(c.contacts)
             if rng.random() < 0.5:
-                t = self._ticket(c, person, when, "How to configure RAID levels",
-                                 "Please advise how to configure the array.", "how_to",
-                                 rng.choice(["low", "normal"]), ["question"], None)
+                t = self._ticket(
+                    c,
+                    person,
+                    when,
+                    "How to configure RAID levels",
+                    "Please advise how to configure the array.",
+                    "how_to",
+                    rng.choice(["low", "normal"]),
+                    ["question"],
+                    None,
+                )
                 if when < self.end_dt - timedelta(days=3) or rng.random() < 0.5:
                     self._work_ticket(t, answer=True, bad_rating_likely=False)
             else:
                 self._call(c, person, when, rng.choice(QUEUES))
 
-    def _call(self, c: Customer | None, person: Person | None, when: datetime, queue: str,
-              number: str | None = None) -> None:
+    def _call(
+        self, c: Customer | None, person: Person | None, when: datetime, queue: str, number: str | None = None
+    ) -> None:
         rng = self.rng
         when = self.working_time(when.date()) if not (9 <= when.hour < 18) else when
         if when > self.end_dt:
@@ -689,13 +1036,20 @@ class Simulation:
             csat = max(1, min(5, round(rng.gauss(4.1, 1.0))))
             survey = (csat, 1 if csat >= 4 or rng.random() < 0.3 else 0)
         org = c.organization if c else None
-        self.calls.append(Call(
-            start=when, caller_number=people.caller_id(rng, number), queue=queue,
-            wait_s=int(patience) if abandoned else wait, talk_s=talk,
-            agent=None if abandoned else rng.choice(AGENTS), survey=survey,
-            caller_name=person.name_latin if person else "",
-            truth_person=person.person_id if person else None,
-            truth_org=org.organization_id if org else None))
+        self.calls.append(
+            Call(
+                start=when,
+                caller_number=people.caller_id(rng, number),
+                queue=queue,
+                wait_s=int(patience) if abandoned else wait,
+                talk_s=talk,
+                agent=None if abandoned else rng.choice(AGENTS),
+                survey=survey,
+                caller_name=person.name_latin if person else "",
+                truth_person=person.person_id if person else None,
+                truth_org=org.organization_id if org else None,
+            )
+        )
 
     def _service_desk(self) -> dict[str, list[dict]]:
         """Number tickets in creation order and shape the Zendesk resources."""
@@ -712,8 +1066,9 @@ def rng_comment(rng: random.Random, promoter: bool, detractor: bool) -> str | No
     if promoter:
         return rng.choice(["Reliable partner.", "Great support team.", None])
     if detractor:
-        return rng.choice(["Deliveries are always late.", "Nobody answers our claims.",
-                           "Installation took forever.", None])
+        return rng.choice(
+            ["Deliveries are always late.", "Nobody answers our claims.", "Installation took forever.", None]
+        )
     return None
 
 
@@ -721,4 +1076,4 @@ def simulate(n_customers: int, seed: int, end: date) -> History:
     return Simulation(n_customers, seed, end).run()
 
 
-__all__ = ["simulate", "History", "Call", "Organization", "Person", "Customer", "sf_id"]
+__all__ = ["Call", "Customer", "History", "Organization", "Person", "sf_id", "simulate"]

@@ -25,9 +25,13 @@ class ServiceDeskData:
 
     def __init__(self, folder: Path):
         self.resources: dict[str, list[tuple[int, dict]]] = {}
-        for name, stamp in (("tickets", "updated_at"), ("users", "updated_at"),
-                            ("organizations", "updated_at"), ("ticket_events", "created_at"),
-                            ("satisfaction_ratings", "updated_at")):
+        for name, stamp in (
+            ("tickets", "updated_at"),
+            ("users", "updated_at"),
+            ("organizations", "updated_at"),
+            ("ticket_events", "created_at"),
+            ("satisfaction_ratings", "updated_at"),
+        ):
             path = folder / f"{name}.jsonl"
             if not path.is_file():
                 raise FileNotFoundError(f"demo-api: {path} is missing; run `c360 demo` first")
@@ -63,7 +67,7 @@ def make_handler(data: ServiceDeskData, token: str):
             self.end_headers()
             self.wfile.write(payload)
 
-        def do_GET(self):  # noqa: N802 - http.server's name
+        def do_GET(self):
             if self.headers.get("Authorization") != f"Bearer {token}":
                 return self._send(401, {"error": "Couldn't authenticate you"})
             url = urlsplit(self.path)
@@ -90,12 +94,17 @@ def make_handler(data: ServiceDeskData, token: str):
             else:
                 state = {"start": int(q["start_time"]), "offset": 0}
             rows = data.since(name, state["start"])
-            chunk = rows[state["offset"]: state["offset"] + PAGE]
+            chunk = rows[state["offset"] : state["offset"] + PAGE]
             end = state["offset"] + len(chunk) >= len(rows)
             after = _encode({"start": state["start"], "offset": state["offset"] + len(chunk)})
-            return {name: [r for _, r in chunk], "after_cursor": None if end else after,
-                    "after_url": None if end else f"{endpoint}?{urlencode({'cursor': after})}",
-                    "before_cursor": None, "before_url": None, "end_of_stream": end}
+            return {
+                name: [r for _, r in chunk],
+                "after_cursor": None if end else after,
+                "after_url": None if end else f"{endpoint}?{urlencode({'cursor': after})}",
+                "before_cursor": None,
+                "before_url": None,
+                "end_of_stream": end,
+            }
 
         def _time_based(self, name, q, endpoint):
             start = int(q["start_time"])
@@ -108,21 +117,32 @@ def make_handler(data: ServiceDeskData, token: str):
             params = {"start_time": end_time}
             if "include" in q:
                 params["include"] = q["include"]
-            return {name: [r for _, r in chunk], "count": len(chunk), "end_time": end_time,
-                    "next_page": None if end else f"{endpoint}?{urlencode(params)}", "end_of_stream": end}
+            return {
+                name: [r for _, r in chunk],
+                "count": len(chunk),
+                "end_time": end_time,
+                "next_page": None if end else f"{endpoint}?{urlencode(params)}",
+                "end_of_stream": end,
+            }
 
         def _links(self, name, q, endpoint):
             size = min(int(q.get("page[size]", RATINGS_PAGE_MAX)), RATINGS_PAGE_MAX)
             start = int(q.get("start_time", 0))
             offset = int(_decode(q["page[after]"])["offset"]) if "page[after]" in q else 0
             rows = data.since(name, start)
-            chunk = rows[offset: offset + size]
+            chunk = rows[offset : offset + size]
             more = offset + len(chunk) < len(rows)
             after = _encode({"offset": offset + len(chunk)})
-            return {name: [r for _, r in chunk],
-                    "meta": {"has_more": more, "after_cursor": after if more else None, "before_cursor": None},
-                    "links": {"next": f"{endpoint}?{urlencode({'start_time': start, 'page[size]': size, 'page[after]': after})}"
-                              if more else None, "prev": None}}
+            return {
+                name: [r for _, r in chunk],
+                "meta": {"has_more": more, "after_cursor": after if more else None, "before_cursor": None},
+                "links": {
+                    "next": f"{endpoint}?{urlencode({'start_time': start, 'page[size]': size, 'page[after]': after})}"
+                    if more
+                    else None,
+                    "prev": None,
+                },
+            }
 
     return Handler
 

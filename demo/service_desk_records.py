@@ -24,10 +24,20 @@ def build_service_desk(sim) -> dict[str, list[dict]]:
     for i, agent in enumerate(AGENTS):
         uid = USER_ID_BASE + i + 1
         agent_ids.append(uid)
-        users[agent] = dict(id=uid, name=f"Support {agent.split('/')[1]}", email=f"agent{i + 1}@quntex.com",
-                            phone=None, organization_id=None, role="agent", external_id=None,
-                            time_zone="Beijing", locale="zh-cn", active=True,
-                            created_at=zd_time(first), updated_at=zd_time(first))
+        users[agent] = dict(
+            id=uid,
+            name=f"Support {agent.split('/')[1]}",
+            email=f"agent{i + 1}@quntex.com",
+            phone=None,
+            organization_id=None,
+            role="agent",
+            external_id=None,
+            time_zone="Beijing",
+            locale="zh-cn",
+            active=True,
+            created_at=zd_time(first),
+            updated_at=zd_time(first),
+        )
 
     def org_of(c, when: datetime) -> int | None:
         org = c.organization
@@ -36,20 +46,36 @@ def build_service_desk(sim) -> dict[str, list[dict]]:
         if org.organization_id not in orgs:
             if rng.random() < 0.05:
                 return None  # the agent never linked this requester to an organization
-            name = rng.choice([org.name_en, org.name_zh or org.name_en,
-                               org.name_en.replace("Co., Ltd.", rng.choice(people.EN_SUFFIX_VARIANTS))])
+            name = rng.choice(
+                [
+                    org.name_en,
+                    org.name_zh or org.name_en,
+                    org.name_en.replace("Co., Ltd.", rng.choice(people.EN_SUFFIX_VARIANTS)),
+                ]
+            )
             orgs[org.organization_id] = dict(
-                id=ORG_ID_BASE + len(orgs) + 1, name=name, domain_names=[org.domain],
+                id=ORG_ID_BASE + len(orgs) + 1,
+                name=name,
+                domain_names=[org.domain],
                 external_id=sim.account_ids[c.customer_id] if rng.random() < 0.4 else None,
-                details=org.street, created_at=zd_time(when), updated_at=zd_time(when))
+                details=org.street,
+                created_at=zd_time(when),
+                updated_at=zd_time(when),
+            )
             sim.truth("service", "organizations", str(orgs[org.organization_id]["id"]), c, None)
         return orgs[org.organization_id]["id"]
 
     def user_of(c, p, when: datetime) -> int:
         if p.person_id not in users:
             if p.family_zh:
-                name = rng.choice([f"{p.family_latin} {p.given_latin}", f"{p.given_latin} {p.family_latin}",
-                                   p.family_zh + p.given_zh, f"{p.given_latin} {p.family_latin}".upper()])
+                name = rng.choice(
+                    [
+                        f"{p.family_latin} {p.given_latin}",
+                        f"{p.given_latin} {p.family_latin}",
+                        p.family_zh + p.given_zh,
+                        f"{p.given_latin} {p.family_latin}".upper(),
+                    ]
+                )
             else:
                 name = p.name_latin
             if rng.random() < 0.05:
@@ -67,11 +93,19 @@ def build_service_desk(sim) -> dict[str, list[dict]]:
             if rng.random() < 0.02:
                 phone = "0000"  # a placeholder agents type when the caller will not say
             users[p.person_id] = dict(
-                id=USER_ID_BASE + 1000 + len(users), name=name, email=email, phone=phone,
-                organization_id=org_of(c, when) if rng.random() < 0.85 else None, role="end-user",
+                id=USER_ID_BASE + 1000 + len(users),
+                name=name,
+                email=email,
+                phone=phone,
+                organization_id=org_of(c, when) if rng.random() < 0.85 else None,
+                role="end-user",
                 external_id=sim.contact_ids.get(p.person_id) if rng.random() < 0.2 else None,
-                time_zone="Beijing", locale="zh-cn", active=True, created_at=zd_time(when),
-                updated_at=zd_time(when))
+                time_zone="Beijing",
+                locale="zh-cn",
+                active=True,
+                created_at=zd_time(when),
+                updated_at=zd_time(when),
+            )
             sim.truth("service", "users", str(users[p.person_id]["id"]), c, p)
         return users[p.person_id]["id"]
 
@@ -95,46 +129,116 @@ def build_service_desk(sim) -> dict[str, list[dict]]:
             child_base = EVENT_ID_BASE + event_seq * 10
             if kind == "create":
                 children = [
-                    dict(id=child_base + 1, event_type="Change", public=None, author_id=None,
-                         field_name="status", value="new", previous_value=None),
-                    dict(id=child_base + 2, event_type="Comment", public=True, author_id=requester,
-                         field_name=None, value=None, previous_value=None, body=t.description)]
+                    dict(
+                        id=child_base + 1,
+                        event_type="Change",
+                        public=None,
+                        author_id=None,
+                        field_name="status",
+                        value="new",
+                        previous_value=None,
+                    ),
+                    dict(
+                        id=child_base + 2,
+                        event_type="Comment",
+                        public=True,
+                        author_id=requester,
+                        field_name=None,
+                        value=None,
+                        previous_value=None,
+                        body=t.description,
+                    ),
+                ]
                 previous = "new"
             elif kind == "status":
-                children = [dict(id=child_base + 1, event_type="Change", public=None, author_id=None,
-                                 field_name="status", value=detail["value"], previous_value=previous)]
+                children = [
+                    dict(
+                        id=child_base + 1,
+                        event_type="Change",
+                        public=None,
+                        author_id=None,
+                        field_name="status",
+                        value=detail["value"],
+                        previous_value=previous,
+                    )
+                ]
                 previous = status = detail["value"]
             else:
                 author = assignee if kind == "agent_comment" else requester
-                body = ("We are looking into it and will come back to you." if kind == "agent_comment"
-                        else "The problem is back.")
-                children = [dict(id=child_base + 1, event_type="Comment", public=True, author_id=author,
-                                 field_name=None, value=None, previous_value=None, body=body)]
-            events_out.append(dict(id=EVENT_ID_BASE + event_seq, ticket_id=number,
-                                   updater_id=requester if kind in ("create", "requester_comment") else assignee,
-                                   created_at=zd_time(when), event_type="Create" if kind == "create" else "Audit",
-                                   child_events=children))
+                body = (
+                    "We are looking into it and will come back to you."
+                    if kind == "agent_comment"
+                    else "The problem is back."
+                )
+                children = [
+                    dict(
+                        id=child_base + 1,
+                        event_type="Comment",
+                        public=True,
+                        author_id=author,
+                        field_name=None,
+                        value=None,
+                        previous_value=None,
+                        body=body,
+                    )
+                ]
+            events_out.append(
+                dict(
+                    id=EVENT_ID_BASE + event_seq,
+                    ticket_id=number,
+                    updater_id=requester if kind in ("create", "requester_comment") else assignee,
+                    created_at=zd_time(when),
+                    event_type="Create" if kind == "create" else "Audit",
+                    child_events=children,
+                )
+            )
             updated = max(updated, when)
         rating = None
         if t.rating and t.rating[2] <= sim.end_dt:
             score, comment, rated = t.rating
             rating = dict(score=score, comment=comment)
-            ratings_out.append(dict(id=RATING_ID_BASE + len(ratings_out) + 1, ticket_id=number,
-                                    requester_id=requester, assignee_id=assignee, score=score,
-                                    comment=comment, reason=None if score == "good" else "Other",
-                                    created_at=zd_time(rated), updated_at=zd_time(rated)))
+            ratings_out.append(
+                dict(
+                    id=RATING_ID_BASE + len(ratings_out) + 1,
+                    ticket_id=number,
+                    requester_id=requester,
+                    assignee_id=assignee,
+                    score=score,
+                    comment=comment,
+                    reason=None if score == "good" else "Other",
+                    created_at=zd_time(rated),
+                    updated_at=zd_time(rated),
+                )
+            )
             key_to_id[-1 - t.key] = ratings_out[-1]["id"]
             updated = max(updated, rated)
         c = t.customer
-        tickets_out.append(dict(
-            id=number, external_id=None, via=dict(channel=t.channel), created_at=zd_time(t.created),
-            updated_at=zd_time(updated), type="incident" if "complaint" in t.tags else "question",
-            subject=t.subject, description=t.description, priority=t.priority, status=status,
-            requester_id=requester, submitter_id=requester, assignee_id=assignee,
-            organization_id=org_of(c, t.created) if c.organization else None, group_id=GROUP_ID,
-            tags=t.tags, custom_fields=[dict(id=ORDER_NUMBER_FIELD_ID, value=t.order_number),
-                                        dict(id=CATEGORY_FIELD_ID, value=t.category)],
-            satisfaction_rating=rating, due_at=None))
+        tickets_out.append(
+            dict(
+                id=number,
+                external_id=None,
+                via=dict(channel=t.channel),
+                created_at=zd_time(t.created),
+                updated_at=zd_time(updated),
+                type="incident" if "complaint" in t.tags else "question",
+                subject=t.subject,
+                description=t.description,
+                priority=t.priority,
+                status=status,
+                requester_id=requester,
+                submitter_id=requester,
+                assignee_id=assignee,
+                organization_id=org_of(c, t.created) if c.organization else None,
+                group_id=GROUP_ID,
+                tags=t.tags,
+                custom_fields=[
+                    dict(id=ORDER_NUMBER_FIELD_ID, value=t.order_number),
+                    dict(id=CATEGORY_FIELD_ID, value=t.category),
+                ],
+                satisfaction_rating=rating,
+                due_at=None,
+            )
+        )
     # Planted incidents named tickets and ratings by their simulation key: now they have ids.
     for incident in sim.incidents:
         ref = incident["source_record_id"]
@@ -143,5 +247,10 @@ def build_service_desk(sim) -> dict[str, list[dict]]:
         elif ref.startswith("rating:"):
             incident["source_record_id"] = str(key_to_id.get(-1 - int(ref[7:]), ""))
     sim.incidents[:] = [i for i in sim.incidents if i["source_record_id"]]
-    return dict(organizations=list(orgs.values()), users=list(users.values()), tickets=tickets_out,
-                ticket_events=events_out, satisfaction_ratings=ratings_out)
+    return dict(
+        organizations=list(orgs.values()),
+        users=list(users.values()),
+        tickets=tickets_out,
+        ticket_events=events_out,
+        satisfaction_ratings=ratings_out,
+    )

@@ -16,38 +16,52 @@ from demo.history import HOTLINE, LOCAL_UTC_OFFSET, History
 
 CRM_COLUMNS = {
     "Account": "Name Type Industry Phone Website BillingStreet BillingCity BillingState BillingPostalCode "
-               "BillingCountry NumberOfEmployees AnnualRevenue OwnerId Registration_Number__c",
+    "BillingCountry NumberOfEmployees AnnualRevenue OwnerId Registration_Number__c",
     "Contact": "AccountId FirstName LastName Salutation Title Email Phone MobilePhone MailingStreet "
-               "MailingCity MailingState MailingPostalCode MailingCountry Birthdate HasOptedOutOfEmail DoNotCall",
+    "MailingCity MailingState MailingPostalCode MailingCountry Birthdate HasOptedOutOfEmail DoNotCall",
     "Lead": "FirstName LastName Company Email Phone LeadSource Status IsConverted ConvertedAccountId "
-            "ConvertedContactId ConvertedDate",
+    "ConvertedContactId ConvertedDate",
     "Opportunity": "AccountId Name StageName Amount Probability CloseDate IsClosed IsWon LeadSource Type "
-                   "ForecastCategoryName OwnerId",
+    "ForecastCategoryName OwnerId",
     "OpportunityContactRole": "OpportunityId ContactId Role IsPrimary",
     "Product2": "Name ProductCode Family IsActive",
     "Order": "AccountId OpportunityId OrderNumber EffectiveDate Status TotalAmount ShippingStreet "
-             "ShippingCity ShippingPostalCode ShippingCountry",
+    "ShippingCity ShippingPostalCode ShippingCountry",
     "OrderItem": "OrderId Product2Id Quantity UnitPrice TotalPrice ServiceDate",
     "Task": "WhoId WhatId AccountId Subject Type Status ActivityDate Description OwnerId",
     "User": "Name Email Department IsActive",
     "Survey_Response__c": "Contact__c Account__c Survey_Type__c Score__c Comment__c Responded_At__c",
 }
 COMMON_COLUMNS = ["Id", "CreatedDate", "LastModifiedDate", "SystemModstamp", "IsDeleted"]
-SQL_TYPES = {"NumberOfEmployees": "INTEGER", "AnnualRevenue": "REAL", "Amount": "REAL",
-             "Probability": "REAL", "TotalAmount": "REAL", "Quantity": "REAL", "UnitPrice": "REAL",
-             "TotalPrice": "REAL", "Score__c": "REAL", "IsDeleted": "BOOLEAN", "IsConverted": "BOOLEAN",
-             "IsClosed": "BOOLEAN", "IsWon": "BOOLEAN", "IsPrimary": "BOOLEAN", "IsActive": "BOOLEAN",
-             "HasOptedOutOfEmail": "BOOLEAN", "DoNotCall": "BOOLEAN"}
+SQL_TYPES = {
+    "NumberOfEmployees": "INTEGER",
+    "AnnualRevenue": "REAL",
+    "Amount": "REAL",
+    "Probability": "REAL",
+    "TotalAmount": "REAL",
+    "Quantity": "REAL",
+    "UnitPrice": "REAL",
+    "TotalPrice": "REAL",
+    "Score__c": "REAL",
+    "IsDeleted": "BOOLEAN",
+    "IsConverted": "BOOLEAN",
+    "IsClosed": "BOOLEAN",
+    "IsWon": "BOOLEAN",
+    "IsPrimary": "BOOLEAN",
+    "IsActive": "BOOLEAN",
+    "HasOptedOutOfEmail": "BOOLEAN",
+    "DoNotCall": "BOOLEAN",
+}
 
 LOGISTICS_COLUMNS = {
     "shipments.csv": "shipment_id order_number carrier tracking_number ship_date promised_delivery_date "
-                     "recipient_name recipient_phone ship_to_address ship_to_city ship_to_postal_code status "
-                     "updated_at",
+    "recipient_name recipient_phone ship_to_address ship_to_city ship_to_postal_code status "
+    "updated_at",
     "packing_list.csv": "shipment_id line_no sku description quantity serial_numbers",
     "tracking_events.csv": "tracking_number event_time event_code location signed_by remark",
     "installations.csv": "work_order_id order_number site_name site_address contact_name contact_phone "
-                         "scheduled_date promised_by_date completed_at status technician "
-                         "acceptance_signed_by notes updated_at",
+    "scheduled_date promised_by_date completed_at status technician "
+    "acceptance_signed_by notes updated_at",
 }
 
 
@@ -57,13 +71,14 @@ def write_crm(history: History, path: Path) -> None:
     con = sqlite3.connect(path)
     for table, extra in CRM_COLUMNS.items():
         columns = COMMON_COLUMNS + extra.split()
-        ddl = ", ".join(f'"{c}" {SQL_TYPES.get(c, "TEXT")}' + (" PRIMARY KEY" if c == "Id" else "")
-                        for c in columns)
+        ddl = ", ".join(f'"{c}" {SQL_TYPES.get(c, "TEXT")}' + (" PRIMARY KEY" if c == "Id" else "") for c in columns)
         con.execute(f'CREATE TABLE "{table}" ({ddl})')
         placeholders = ", ".join("?" for _ in columns)
         quoted = ", ".join(f'"{c}"' for c in columns)
-        con.executemany(f'INSERT INTO "{table}" ({quoted}) VALUES ({placeholders})',
-                        ([row.get(c) for c in columns] for row in history.crm[table]))
+        con.executemany(
+            f'INSERT INTO "{table}" ({quoted}) VALUES ({placeholders})',
+            ([row.get(c) for c in columns] for row in history.crm[table]),
+        )
     con.commit()
     con.close()
 
@@ -73,8 +88,7 @@ def write_service_desk(history: History, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for resource, records in history.desk.items():
         with open(folder / f"{resource}.jsonl", "w", encoding="utf-8") as f:
-            for record in records:
-                f.write(json.dumps(record, ensure_ascii=False) + "\n")
+            f.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
 
 
 def write_logistics(history: History, root: Path, encoding: str) -> None:
@@ -123,28 +137,54 @@ def write_call_center(history: History, root: Path, identities: list[dict]) -> N
         answer_at = call.start + timedelta(seconds=call.wait_s)
         end_at = answer_at + timedelta(seconds=call.talk_s)
         agent_no = call.agent.split("/")[1] if answered else ""
-        cdr[key].append([
-            "", call.caller_number, HOTLINE, "from-pstn", f'"{call.caller_name}" <{call.caller_number}>',
-            f"SIP/trunk-{seq:08x}", f"SIP/{agent_no}-{seq:08x}" if answered else "", "Queue",
-            f"{call.queue},t,,,300", _fmt(call.start), _fmt(answer_at) if answered else "", _fmt(end_at),
-            call.wait_s + call.talk_s, call.talk_s, "ANSWERED" if answered else "NO ANSWER",
-            "DOCUMENTATION", uid, ""])
+        cdr[key].append(
+            [
+                "",
+                call.caller_number,
+                HOTLINE,
+                "from-pstn",
+                f'"{call.caller_name}" <{call.caller_number}>',
+                f"SIP/trunk-{seq:08x}",
+                f"SIP/{agent_no}-{seq:08x}" if answered else "",
+                "Queue",
+                f"{call.queue},t,,,300",
+                _fmt(call.start),
+                _fmt(answer_at) if answered else "",
+                _fmt(end_at),
+                call.wait_s + call.talk_s,
+                call.talk_s,
+                "ANSWERED" if answered else "NO ANSWER",
+                "DOCUMENTATION",
+                uid,
+                "",
+            ]
+        )
         lines = [(start, f"{start}|{uid}|{call.queue}|NONE|ENTERQUEUE||{call.caller_number}|1")]
         wait_end = _epoch(answer_at)
         if answered:
             if seq % 9 == 0:  # an agent let it ring first
-                lines.append((start + 1, f"{start + 1}|{uid}|{call.queue}|Agent/80{(seq % 12) + 1:02d}"
-                                         f"|RINGNOANSWER|15000"))
-            lines.append((wait_end, f"{wait_end}|{uid}|{call.queue}|{call.agent}|CONNECT|{call.wait_s}"
-                                    f"|{start}.{seq}1|{min(call.wait_s, 6)}"))
+                lines.append(
+                    (start + 1, f"{start + 1}|{uid}|{call.queue}|Agent/80{(seq % 12) + 1:02d}|RINGNOANSWER|15000")
+                )
+            lines.append(
+                (
+                    wait_end,
+                    f"{wait_end}|{uid}|{call.queue}|{call.agent}|CONNECT|{call.wait_s}"
+                    f"|{start}.{seq}1|{min(call.wait_s, 6)}",
+                )
+            )
             done = _epoch(end_at)
             if seq % 50 == 0:
-                lines.append((done, f"{done}|{uid}|{call.queue}|{call.agent}|TRANSFER|8100|from-internal"
-                                    f"|{call.wait_s}|{call.talk_s}"))
+                lines.append(
+                    (
+                        done,
+                        f"{done}|{uid}|{call.queue}|{call.agent}|TRANSFER|8100|from-internal"
+                        f"|{call.wait_s}|{call.talk_s}",
+                    )
+                )
             else:
                 event = "COMPLETEAGENT" if seq % 3 == 0 else "COMPLETECALLER"
-                lines.append((done, f"{done}|{uid}|{call.queue}|{call.agent}|{event}|{call.wait_s}"
-                                    f"|{call.talk_s}|1"))
+                lines.append((done, f"{done}|{uid}|{call.queue}|{call.agent}|{event}|{call.wait_s}|{call.talk_s}|1"))
             if call.survey:
                 answered_at = _fmt(end_at + timedelta(seconds=40))
                 surveys[key].append([uid, call.caller_number, "csat", call.survey[0], answered_at])
@@ -153,15 +193,35 @@ def write_call_center(history: History, root: Path, identities: list[dict]) -> N
             lines.append((wait_end, f"{wait_end}|{uid}|{call.queue}|NONE|ABANDON|1|1|{call.wait_s}"))
         queue_log[key].extend(lines)
         if call.truth_person:
-            identities.append(dict(source_system="call_center", source_table="cdr", source_record_id=uid,
-                                   entity_type="person", true_entity_id=call.truth_person))
+            identities.append(
+                dict(
+                    source_system="call_center",
+                    source_table="cdr",
+                    source_record_id=uid,
+                    entity_type="person",
+                    true_entity_id=call.truth_person,
+                )
+            )
             if call.truth_org:
-                identities.append(dict(source_system="call_center", source_table="cdr",
-                                       source_record_id=uid, entity_type="organization",
-                                       true_entity_id=call.truth_org))
+                identities.append(
+                    dict(
+                        source_system="call_center",
+                        source_table="cdr",
+                        source_record_id=uid,
+                        entity_type="organization",
+                        true_entity_id=call.truth_org,
+                    )
+                )
         else:
-            identities.append(dict(source_system="call_center", source_table="cdr", source_record_id=uid,
-                                   entity_type="person", true_entity_id="U" + call.caller_number.lstrip("+0")))
+            identities.append(
+                dict(
+                    source_system="call_center",
+                    source_table="cdr",
+                    source_record_id=uid,
+                    entity_type="person",
+                    true_entity_id="U" + call.caller_number.lstrip("+0"),
+                )
+            )
     for sub in ("cdr", "queue_log", "ivr_survey"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     for key, rows in cdr.items():
@@ -182,8 +242,11 @@ def write_call_center(history: History, root: Path, identities: list[dict]) -> N
 def write_truth(history: History, folder: Path) -> None:
     """The answers, kept beside the company and never loaded by the pipeline."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in (("identities", history.identities), ("incidents", history.incidents),
-                       ("customers", history.customers)):
+    for name, rows in (
+        ("identities", history.identities),
+        ("incidents", history.incidents),
+        ("customers", history.customers),
+    ):
         with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
             writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
             writer.writeheader()

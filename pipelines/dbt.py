@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets (dagster-dbt), built against the working warehouse."""
 
-
 import json
 import os
 import shutil
@@ -39,15 +38,19 @@ def ensure_manifest() -> Path:
     """dagster-dbt needs target/manifest.json before definitions load; `dbt parse` writes it
     when it is missing or older than any file of the project."""
     manifest = dbt_project.manifest_path
-    newest = max(p.stat().st_mtime for p in DBT_PROJECT_DIR.rglob("*") if p.suffix in {".sql", ".yml"}
-                 and "target" not in p.parts)
+    newest = max(
+        p.stat().st_mtime
+        for p in DBT_PROJECT_DIR.rglob("*")
+        if p.suffix in {".sql", ".yml"} and "target" not in p.parts
+    )
     if manifest.exists() and manifest.stat().st_mtime >= newest:
         return manifest
     from dbt.cli.main import dbtRunner
 
     os.environ.setdefault("C360_WORK_DB", ":memory:")  # parse renders the profile, connects nowhere
-    result = dbtRunner().invoke(["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-                                 "--profiles-dir", str(DBT_PROJECT_DIR)])
+    result = dbtRunner().invoke(
+        ["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    )
     if not result.success:
         raise RuntimeError(f"dbt parse failed: {result.exception}")
     return manifest

@@ -1,6 +1,5 @@
 """The one resource every asset shares: the c360 config file and the warehouse it names."""
 
-
 import dagster as dg
 
 from c360.config import Config, load_config

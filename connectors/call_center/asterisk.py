@@ -17,11 +17,27 @@ from connectors.loader import LoadReport, SourceError, replace_raw_table
 from connectors.phones import e164_column
 
 SCHEMA = "raw_call_center"
-CDR_COLUMNS = ["accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp",
-               "lastdata", "start", "answer", "end", "duration", "billsec", "disposition", "amaflags",
-               "uniqueid", "userfield"]
-QUEUE_LOG_COLUMNS = ["epoch", "uniqueid", "queuename", "agent", "event", "data1", "data2", "data3",
-                     "data4", "data5"]
+CDR_COLUMNS = [
+    "accountcode",
+    "src",
+    "dst",
+    "dcontext",
+    "clid",
+    "channel",
+    "dstchannel",
+    "lastapp",
+    "lastdata",
+    "start",
+    "answer",
+    "end",
+    "duration",
+    "billsec",
+    "disposition",
+    "amaflags",
+    "uniqueid",
+    "userfield",
+]
+QUEUE_LOG_COLUMNS = ["epoch", "uniqueid", "queuename", "agent", "event", "data1", "data2", "data3", "data4", "data5"]
 IVR_COLUMNS = ["uniqueid", "caller_number", "question", "score", "answered_at"]
 
 
@@ -38,8 +54,9 @@ def _complete_text(path: Path, encoding: str) -> str:
     try:
         text = path.read_bytes().decode(encoding)
     except UnicodeDecodeError as e:
-        raise SourceError(f"call_center: {path} does not decode as {encoding} (byte {e.start}): "
-                          f"check sources.call_center.encoding") from None
+        raise SourceError(
+            f"call_center: {path} does not decode as {encoding} (byte {e.start}): check sources.call_center.encoding"
+        ) from None
     if text and not text.endswith("\n"):
         text = text[: text.rfind("\n") + 1]  # the PBX is still writing the last line
     return text
@@ -49,19 +66,23 @@ def _read_csv(text: str, columns: list[str], header: bool) -> pa.Table:
     return pacsv.read_csv(
         io.BytesIO(text.encode("utf-8")),
         read_options=pacsv.ReadOptions(column_names=None if header else columns, skip_rows=0),
-        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in columns},
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False))
+        convert_options=pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in columns}, strings_can_be_null=False, quoted_strings_can_be_null=False
+        ),
+    )
 
 
 def _files(folder: Path, pattern: str) -> list[Path]:
     return sorted(folder.glob(pattern)) if folder.is_dir() else []
 
 
-def load(con, landing_dir: Path, pbx_zone: str, encoding: str, phone_region: str, load_id: str,
-         log=print) -> LoadReport:
+def load(
+    con, landing_dir: Path, pbx_zone: str, encoding: str, phone_region: str, load_id: str, log=print
+) -> LoadReport:
     if not landing_dir.is_dir():
-        raise SourceError(f"call_center: landing folder {landing_dir} does not exist "
-                          f"(check sources.call_center.landing_dir)")
+        raise SourceError(
+            f"call_center: landing folder {landing_dir} does not exist (check sources.call_center.landing_dir)"
+        )
     report = LoadReport("call_center")
 
     def gather(sub: str, pattern: str, read) -> tuple[pa.Table | None, pa.Array]:
@@ -94,8 +115,7 @@ def load(con, landing_dir: Path, pbx_zone: str, encoding: str, phone_region: str
     def read_queue_log(text, path):
         fields = [line.split("|") for line in text.splitlines() if line]
         padded = [(f + [""] * len(QUEUE_LOG_COLUMNS))[: len(QUEUE_LOG_COLUMNS)] for f in fields]
-        return pa.table({c: pa.array([row[i] for row in padded], pa.string())
-                         for i, c in enumerate(QUEUE_LOG_COLUMNS)})
+        return pa.table({c: pa.array([row[i] for row in padded], pa.string()) for i, c in enumerate(QUEUE_LOG_COLUMNS)})
 
     queue_log, origin = gather("queue_log", "queue_log-*", read_queue_log)
     if queue_log is None:
@@ -108,6 +128,8 @@ def load(con, landing_dir: Path, pbx_zone: str, encoding: str, phone_region: str
     ivr = ivr.append_column("answered_at_utc", local_to_utc(ivr["answered_at"], pbx_zone))
     ivr = ivr.append_column("caller_number_e164", e164_column(ivr["caller_number"], phone_region))
     report.rows["ivr_survey"] = replace_raw_table(con, SCHEMA, "ivr_survey", ivr, load_id, origin)
-    log(f"call_center: {report.rows['cdr']:,} calls, {report.rows['queue_log']:,} queue events, "
-        f"{report.rows['ivr_survey']:,} survey answers")
+    log(
+        f"call_center: {report.rows['cdr']:,} calls, {report.rows['queue_log']:,} queue events, "
+        f"{report.rows['ivr_survey']:,} survey answers"
+    )
     return report

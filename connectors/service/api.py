@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-import pyarrow as pa
 import requests
 
 from connectors.loader import LoadReport, SourceError, arrow_table, replace_raw_table
@@ -22,20 +21,69 @@ TIMEOUT_S = 30
 
 # resource -> (path, payload key, pagination style, columns kept; nested ones stored as JSON text)
 ENDPOINTS = {
-    "tickets": ("/api/v2/incremental/tickets/cursor.json", "tickets", "cursor",
-                ["id", "external_id", "via", "created_at", "updated_at", "type", "subject", "description",
-                 "priority", "status", "requester_id", "submitter_id", "assignee_id", "organization_id",
-                 "group_id", "tags", "custom_fields", "satisfaction_rating", "due_at"]),
-    "users": ("/api/v2/incremental/users/cursor.json", "users", "cursor",
-              ["id", "name", "email", "phone", "organization_id", "role", "external_id", "time_zone",
-               "locale", "active", "created_at", "updated_at"]),
-    "organizations": ("/api/v2/incremental/organizations.json", "organizations", "time",
-                      ["id", "name", "domain_names", "external_id", "details", "created_at", "updated_at"]),
-    "ticket_events": ("/api/v2/incremental/ticket_events.json", "ticket_events", "time",
-                      ["id", "ticket_id", "updater_id", "created_at", "event_type", "child_events"]),
-    "satisfaction_ratings": ("/api/v2/satisfaction_ratings.json", "satisfaction_ratings", "links",
-                             ["id", "ticket_id", "requester_id", "assignee_id", "score", "comment", "reason",
-                              "created_at", "updated_at"]),
+    "tickets": (
+        "/api/v2/incremental/tickets/cursor.json",
+        "tickets",
+        "cursor",
+        [
+            "id",
+            "external_id",
+            "via",
+            "created_at",
+            "updated_at",
+            "type",
+            "subject",
+            "description",
+            "priority",
+            "status",
+            "requester_id",
+            "submitter_id",
+            "assignee_id",
+            "organization_id",
+            "group_id",
+            "tags",
+            "custom_fields",
+            "satisfaction_rating",
+            "due_at",
+        ],
+    ),
+    "users": (
+        "/api/v2/incremental/users/cursor.json",
+        "users",
+        "cursor",
+        [
+            "id",
+            "name",
+            "email",
+            "phone",
+            "organization_id",
+            "role",
+            "external_id",
+            "time_zone",
+            "locale",
+            "active",
+            "created_at",
+            "updated_at",
+        ],
+    ),
+    "organizations": (
+        "/api/v2/incremental/organizations.json",
+        "organizations",
+        "time",
+        ["id", "name", "domain_names", "external_id", "details", "created_at", "updated_at"],
+    ),
+    "ticket_events": (
+        "/api/v2/incremental/ticket_events.json",
+        "ticket_events",
+        "time",
+        ["id", "ticket_id", "updater_id", "created_at", "event_type", "child_events"],
+    ),
+    "satisfaction_ratings": (
+        "/api/v2/satisfaction_ratings.json",
+        "satisfaction_ratings",
+        "links",
+        ["id", "ticket_id", "requester_id", "assignee_id", "score", "comment", "reason", "created_at", "updated_at"],
+    ),
 }
 
 
@@ -63,8 +111,9 @@ class Client:
                 delay = min(delay * 2, 30)
                 continue
             if response.status_code in (401, 403):
-                raise SourceError(f"service: {endpoint} answered {response.status_code}: check the token in "
-                                  f"${self.token_env}")
+                raise SourceError(
+                    f"service: {endpoint} answered {response.status_code}: check the token in ${self.token_env}"
+                )
             if response.status_code == 429:
                 wait = float(response.headers.get("Retry-After", delay))
                 last = "429 Too Many Requests"
@@ -81,8 +130,10 @@ class Client:
                 return response.json()
             except ValueError:
                 raise SourceError(f"service: {endpoint} returned a page that is not valid JSON") from None
-        raise SourceError(f"service: {endpoint} failed after {MAX_ATTEMPTS} attempts (last: {last}); "
-                          f"is the service desk at {self.base_url} up?")
+        raise SourceError(
+            f"service: {endpoint} failed after {MAX_ATTEMPTS} attempts (last: {last}); "
+            f"is the service desk at {self.base_url} up?"
+        )
 
     def export(self, path: str, key: str, style: str, start_time: int):
         """Yield the records of one incremental export from `start_time` to the end of the stream."""
@@ -113,13 +164,22 @@ def _flat(value):
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
 
-def load(con, base_url: str, token: str | None, token_env: str, start_date: str | None,
-         phone_region: str, load_id: str, log=print) -> LoadReport:
+def load(
+    con,
+    base_url: str,
+    token: str | None,
+    token_env: str,
+    start_date: str | None,
+    phone_region: str,
+    load_id: str,
+    log=print,
+) -> LoadReport:
     if not token:
-        raise SourceError(f"service: no API token: set the environment variable ${token_env} "
-                          f"(named by sources.service.token_env)")
+        raise SourceError(
+            f"service: no API token: set the environment variable ${token_env} (named by sources.service.token_env)"
+        )
     client = Client(base_url, token, token_env)
-    start = datetime.fromisoformat(start_date or "2000-01-01").replace(tzinfo=timezone.utc)
+    start = datetime.fromisoformat(start_date or "2000-01-01").replace(tzinfo=UTC)
     start_time = int(start.timestamp())
     report = LoadReport("service")
     for resource, (path, key, style, columns) in ENDPOINTS.items():

@@ -1,7 +1,6 @@
 """Publish: after the loads and the dbt build (with its tests) succeeded, hand readers a
 consistent read-only copy in one atomic step (c360.warehouse)."""
 
-
 import dagster as dg
 
 from c360.warehouse import connect_work, publish, record_publish
@@ -17,10 +16,12 @@ def published_warehouse(context: dg.AssetExecutionContext, c360: C360Config) -> 
     con = connect_work(paths)
     try:
         watermarks = {}
-        for schema, table, column in (("raw_sales", "order", "system_modstamp"),
-                                      ("raw_service", "tickets", "updated_at"),
-                                      ("raw_logistics", "shipments", "updated_at"),
-                                      ("raw_call_center", "cdr", "start")):
+        for schema, table, column in (
+            ("raw_sales", "order", "system_modstamp"),
+            ("raw_service", "tickets", "updated_at"),
+            ("raw_logistics", "shipments", "updated_at"),
+            ("raw_call_center", "cdr", "start"),
+        ):
             try:
                 watermarks[schema] = con.execute(f'select max("{column}") from {schema}."{table}"').fetchone()[0]
             except Exception:  # noqa: BLE001 - an unconfigured source has no table

@@ -1,7 +1,6 @@
 """One asset group per source system: each load writes the raw tables the dbt sources read,
 under the same asset keys dagster-dbt gives those sources, so lineage runs end to end."""
 
-
 import dagster as dg
 
 from c360.warehouse import connect_work
@@ -9,8 +8,19 @@ from connectors.run_all import load_source
 from pipelines.resources import C360Config
 
 SOURCE_TABLES = {
-    "sales": ["account", "contact", "lead", "opportunity", "opportunity_contact_role", "product2", "order",
-              "order_item", "task", "user", "survey_response_c"],
+    "sales": [
+        "account",
+        "contact",
+        "lead",
+        "opportunity",
+        "opportunity_contact_role",
+        "product2",
+        "order",
+        "order_item",
+        "task",
+        "user",
+        "survey_response_c",
+    ],
     "service": ["tickets", "users", "organizations", "ticket_events", "satisfaction_ratings"],
     "logistics": ["shipments", "packing_list", "tracking_events", "installations"],
     "call_center": ["cdr", "queue_log", "ivr_survey"],
@@ -20,8 +30,10 @@ SOURCE_TABLES = {
 def _load_asset(source: str):
     @dg.multi_asset(
         name=f"load_{source}",
-        specs=[dg.AssetSpec([source, table], group_name="raw", kinds={"duckdb"},
-                            description=f"raw_{source}.{table}") for table in SOURCE_TABLES[source]],
+        specs=[
+            dg.AssetSpec([source, table], group_name="raw", kinds={"duckdb"}, description=f"raw_{source}.{table}")
+            for table in SOURCE_TABLES[source]
+        ],
         can_subset=False,
     )
     def _load(context: dg.AssetExecutionContext, c360: C360Config):
@@ -37,8 +49,9 @@ def _load_asset(source: str):
                 con.close()
             report_rows = report.rows
         for table in SOURCE_TABLES[source]:
-            yield dg.MaterializeResult(asset_key=[source, table],
-                                       metadata={"rows": dg.MetadataValue.int(report_rows.get(table, 0))})
+            yield dg.MaterializeResult(
+                asset_key=[source, table], metadata={"rows": dg.MetadataValue.int(report_rows.get(table, 0))}
+            )
 
     return _load
 

@@ -1,0 +1,43 @@
+# The two front doors: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= demo_company
+DEMO_CONFIG := $(DEMO_DIR)/c360.yml
+PUBLISHED := $(DEMO_DIR)/warehouse/published/current.duckdb
+# The demo service desk accepts this token; a real company sets its own variable (README).
+export C360_SERVICE_DESK_TOKEN ?= demo-token
+
+.PHONY: demo test install run-demo lint clean-demo
+
+install: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+$(DEMO_CONFIG): | $(BIN)/.installed
+	$(BIN)/c360 demo --out $(DEMO_DIR)
+
+# One nightly run against the demo: its service desk API runs in the background meanwhile.
+$(PUBLISHED): $(DEMO_CONFIG)
+	@$(BIN)/c360 demo-api --config $(DEMO_CONFIG) & api=$$!; \
+	trap "kill $$api 2>/dev/null" EXIT; \
+	$(BIN)/c360 run --config $(DEMO_CONFIG)
+
+run-demo: $(DEMO_CONFIG) install
+	@$(MAKE) --no-print-directory -B $(PUBLISHED)
+
+demo: $(PUBLISHED)
+	$(BIN)/c360 dashboard --config $(DEMO_CONFIG)
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+clean-demo:
+	rm -rf $(DEMO_DIR)

@@ -1,0 +1,67 @@
+"""The config file: strict, and every error names the key or path and the fix."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from c360.config import ConfigError, load_config
+from demo.generate import demo_config
+
+
+def write(tmp_path, raw: dict):
+    (tmp_path / "logistics").mkdir(exist_ok=True)
+    (tmp_path / "call_center").mkdir(exist_ok=True)
+    (tmp_path / "crm").mkdir(exist_ok=True)
+    (tmp_path / "crm" / "crm.sqlite").write_bytes(b"")
+    path = tmp_path / "c360.yml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return path
+
+
+def base():
+    from datetime import date
+
+    return demo_config(date(2026, 1, 31), 8765)
+
+
+def test_the_demo_config_loads_and_resolves_paths_next_to_the_file(tmp_path):
+    config = load_config(write(tmp_path, base()))
+    assert config.sales_url == f"sqlite:///{tmp_path / 'crm' / 'crm.sqlite'}"
+    assert config.warehouse_dir == tmp_path / "warehouse"
+    assert config.time_zone == "Asia/Shanghai"
+
+
+def test_an_unknown_key_is_an_error_naming_it(tmp_path):
+    raw = base()
+    raw["sources"]["logistics"]["encodig"] = "utf-8"
+    with pytest.raises(ConfigError, match=r"unknown key 'sources\.logistics\.encodig'"):
+        load_config(write(tmp_path, raw))
+
+
+def test_a_missing_landing_folder_is_an_error_naming_the_key_and_path(tmp_path):
+    raw = base()
+    raw["sources"]["call_center"]["landing_dir"] = "nowhere"
+    with pytest.raises(ConfigError, match=r"sources\.call_center\.landing_dir.*nowhere"):
+        load_config(write(tmp_path, raw))
+
+
+def test_a_missing_required_key_is_named(tmp_path):
+    raw = base()
+    del raw["company"]["time_zone"]
+    with pytest.raises(ConfigError, match=r"missing key 'company\.time_zone'"):
+        load_config(write(tmp_path, raw))
+
+
+def test_a_time_zone_that_does_not_exist_is_refused(tmp_path):
+    raw = base()
+    raw["sources"]["call_center"]["pbx_time_zone"] = "Mars/Olympus"
+    with pytest.raises(ConfigError, match="not an IANA time zone"):
+        load_config(write(tmp_path, raw))
+
+
+def test_no_config_file_says_how_to_get_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("C360_CONFIG", raising=False)
+    with pytest.raises(ConfigError, match="c360 demo"):
+        load_config()

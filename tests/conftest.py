@@ -1,0 +1,83 @@
+"""Shared fixtures: a small demo company, its service-desk API on a free local port, and one
+nightly run published from it (session-scoped: generated and run once per test session)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+TOKEN = "test-token-not-secret"
+TOKEN_ENV = "C360_SERVICE_DESK_TOKEN"
+SMALL_COMPANY = 150
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def c360(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the real `c360` command line, as a user would."""
+    result = subprocess.run(
+        [sys.executable, "-m", "c360.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, TOKEN_ENV: TOKEN, **(env or {})},
+        timeout=600,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"c360 {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def wait_for_port(port: int, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@pytest.fixture(scope="session")
+def small_company(tmp_path_factory) -> Path:
+    """`c360 demo` for a small company; returns its config file."""
+    out = tmp_path_factory.mktemp("company")
+    c360("demo", "--customers", str(SMALL_COMPANY), "--seed", "7", "--out", str(out), "--api-port", str(free_port()))
+    return out / "c360.yml"
+
+
+@pytest.fixture(scope="session")
+def demo_api(small_company):
+    """`c360 demo-api` in the background for the whole session."""
+    import yaml
+
+    port = int(yaml.safe_load(small_company.read_text())["sources"]["service"]["base_url"].rsplit(":", 1)[1])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "c360.cli", "demo-api", "--config", str(small_company)],
+        env={**os.environ, TOKEN_ENV: TOKEN},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def published_company(small_company, demo_api) -> tuple[Path, subprocess.CompletedProcess]:
+    """One `c360 run` of the small company; returns its config and the run's output."""
+    result = c360("run", "--config", str(small_company))
+    return small_company, result

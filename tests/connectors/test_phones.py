@@ -1,0 +1,26 @@
+"""Phone numbers as people type them and carriers deliver them become one E.164 key."""
+
+import pytest
+
+from connectors.phones import to_e164
+
+
+@pytest.mark.parametrize(
+    "raw", ["13812345678", "+8613812345678", "8613812345678", "+86 138 1234 5678", "138-1234-5678", "008613812345678"]
+)
+def test_a_mobile_number_in_any_format_is_one_key(raw):
+    assert to_e164(raw, "CN") == "+8613812345678"
+
+
+@pytest.mark.parametrize("raw", ["02155551234", "021-55551234", "(021) 55551234", "+86 21 5555 1234", "862155551234"])
+def test_a_landline_with_trunk_prefix_or_country_code_is_one_key(raw):
+    assert to_e164(raw, "CN") == "+862155551234"
+
+
+@pytest.mark.parametrize("raw", ["0000", "", None, "n/a", "123"])
+def test_placeholders_and_junk_are_not_numbers(raw):
+    assert to_e164(raw, "CN") is None
+
+
+def test_a_foreign_number_keeps_its_country():
+    assert to_e164("0065 9123 4567", "CN") == "+6591234567"

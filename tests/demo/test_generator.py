@@ -1,0 +1,230 @@
+"""The demo company: deterministic, and every file follows its real format (SOURCES.md)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import sqlite3
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from demo.generate import generate
+from demo.history import sf_id
+
+END = date(2026, 6, 30)
+CDR_COLUMNS = 18
+QUEUE_EVENTS = {
+    "ENTERQUEUE",
+    "CONNECT",
+    "COMPLETEAGENT",
+    "COMPLETECALLER",
+    "ABANDON",
+    "EXITWITHTIMEOUT",
+    "RINGNOANSWER",
+    "TRANSFER",
+    "AGENTLOGIN",
+    "AGENTLOGOFF",
+    "PAUSE",
+    "UNPAUSE",
+    "QUEUESTART",
+}
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    generate(out, customers=120, seed=3, end=END, log=lambda *_: None)
+    return out
+
+
+def test_same_seed_gives_the_same_bytes(company, tmp_path):
+    generate(tmp_path, customers=120, seed=3, end=END, log=lambda *_: None)
+    assert digest(tmp_path) == digest(company)
+
+
+def test_another_seed_gives_another_company(company, tmp_path):
+    generate(tmp_path, customers=120, seed=4, end=END, log=lambda *_: None)
+    assert digest(tmp_path)["crm/crm.sqlite"] != digest(company)["crm/crm.sqlite"]
+
+
+def test_crm_has_every_salesforce_table_with_the_common_columns(company):
+    con = sqlite3.connect(company / "crm" / "crm.sqlite")
+    tables = {r[0] for r in con.execute("select name from sqlite_master where type = 'table'")}
+    assert tables == {
+        "Account",
+        "Contact",
+        "Lead",
+        "Opportunity",
+        "OpportunityContactRole",
+        "Product2",
+        "Order",
+        "OrderItem",
+        "Task",
+        "User",
+        "Survey_Response__c",
+    }
+    for table in tables:
+        columns = [r[1] for r in con.execute(f'pragma table_info("{table}")')]
+        assert columns[:5] == ["Id", "CreatedDate", "LastModifiedDate", "SystemModstamp", "IsDeleted"], table
+        assert con.execute(f'select count(*) from "{table}"').fetchone()[0] > 0, table
+    contact_columns = [r[1] for r in con.execute('pragma table_info("Contact")')]
+    assert {"AccountId", "FirstName", "LastName", "Email", "MobilePhone", "HasOptedOutOfEmail", "DoNotCall"} <= set(
+        contact_columns
+    )
+
+
+def test_crm_ids_are_18_character_salesforce_ids_with_valid_checksums(company):
+    con = sqlite3.connect(company / "crm" / "crm.sqlite")
+    ids = [r[0] for r in con.execute("select Id from Account union all select Id from Contact")]
+    assert ids and all(len(i) == 18 for i in ids)
+    for i in ids[:50]:
+        body = i[:15]
+        suffix = "".join(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"[
+                sum(1 << b for b, c in enumerate(body[k * 5 : k * 5 + 5]) if c.isupper())
+            ]
+            for k in range(3)
+        )
+        assert i[15:] == suffix
+    assert sf_id("001", 1) != sf_id("001", 2)
+
+
+def test_crm_times_are_utc_iso_8601(company):
+    con = sqlite3.connect(company / "crm" / "crm.sqlite")
+    for (stamp,) in con.execute('select SystemModstamp from "Order" limit 20'):
+        assert datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%f%z").utcoffset().total_seconds() == 0
+
+
+def test_cdr_files_are_headerless_asterisk_records(company):
+    files = sorted((company / "call_center" / "cdr").glob("Master-*.csv"))
+    assert files
+    for path in files[:30]:
+        assert re.fullmatch(r"Master-\d{8}\.csv", path.name)
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))):
+            assert len(row) == CDR_COLUMNS
+            start, answer, end = row[9], row[10], row[11]
+            assert datetime.strptime(start, "%Y-%m-%d %H:%M:%S").strftime("%Y%m%d") == path.name[7:15]
+            assert datetime.strptime(end, "%Y-%m-%d %H:%M:%S") >= datetime.strptime(start, "%Y-%m-%d %H:%M:%S")
+            assert row[14] in {"ANSWERED", "NO ANSWER", "BUSY", "FAILED"}
+            assert (answer == "") == (row[14] != "ANSWERED")
+            assert 0 <= int(row[13]) <= int(row[12])  # billsec <= duration
+            assert re.fullmatch(r"\d+\.\d+", row[16])
+
+
+def test_queue_log_lines_are_pipe_separated_events(company):
+    files = sorted((company / "call_center" / "queue_log").glob("queue_log-*"))
+    assert files
+    events = Counter()
+    for path in files[:30]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            fields = line.split("|")
+            assert 5 <= len(fields) <= 10
+            int(fields[0])
+            events[fields[4]] += 1
+    assert set(events) <= QUEUE_EVENTS
+    assert events["ENTERQUEUE"] and events["CONNECT"] and events["ABANDON"]
+
+
+def test_ivr_survey_has_its_header_and_scales(company):
+    files = sorted((company / "call_center" / "ivr_survey").glob("survey-*.csv"))
+    assert files
+    for path in files[:30]:
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        for r in rows:
+            assert r["question"] in {"csat", "fcr"}
+            assert int(r["score"]) in (range(1, 6) if r["question"] == "csat" else (0, 1))
+
+
+def test_logistics_folders_are_business_days_of_gb18030_csv(company):
+    config_text = (company / "c360.yml").read_text(encoding="utf-8")
+    assert "encoding: gb18030" in config_text
+    folders = sorted(p for p in (company / "logistics").iterdir())
+    assert folders and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.name) for p in folders)
+    headers = {
+        "shipments.csv": "shipment_id,order_number,carrier,tracking_number,ship_date,promised_delivery_date,"
+        "recipient_name,recipient_phone,ship_to_address,ship_to_city,ship_to_postal_code,status,updated_at",
+        "packing_list.csv": "shipment_id,line_no,sku,description,quantity,serial_numbers",
+        "tracking_events.csv": "tracking_number,event_time,event_code,location,signed_by,remark",
+        "installations.csv": "work_order_id,order_number,site_name,site_address,contact_name,contact_phone,"
+        "scheduled_date,promised_by_date,completed_at,status,technician,acceptance_signed_by,notes,updated_at",
+    }
+    seen = set()
+    for folder in folders:
+        for path in folder.glob("*.csv"):
+            text = path.read_bytes().decode("gb18030")
+            assert text.split("\n", 1)[0] == headers[path.name]
+            seen.add(path.name)
+            if path.name == "shipments.csv":
+                for r in csv.DictReader(io.StringIO(text)):
+                    assert datetime.fromisoformat(r["updated_at"]).utcoffset() is not None
+    assert seen == set(headers)
+    chinese = any(
+        "\u4e00" <= ch <= "\u9fff"
+        for f in folders
+        for p in f.glob("shipments.csv")
+        for ch in p.read_bytes().decode("gb18030")
+    )
+    assert chinese, "recipient names in characters need GB18030"
+
+
+def test_service_desk_records_have_the_zendesk_fields(company):
+    folder = company / "service_desk"
+    tickets = [json.loads(line) for line in (folder / "tickets.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert tickets
+    for t in tickets:
+        assert {"id", "via", "created_at", "updated_at", "status", "requester_id", "tags", "custom_fields"} <= set(t)
+        assert t["status"] in {"new", "open", "pending", "hold", "solved", "closed", "deleted"}
+        assert t["via"]["channel"] in {"email", "web", "voice", "chat", "api"}
+    assert any("compensation_claim" in t["tags"] for t in tickets)
+    events = [json.loads(line) for line in (folder / "ticket_events.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert all(c["event_type"] in {"Comment", "Change"} for e in events for c in e["child_events"])
+
+
+def test_identities_differ_across_systems_as_in_real_companies(company):
+    con = sqlite3.connect(company / "crm" / "crm.sqlite")
+    switchboards = con.execute(
+        "select Phone from Contact where Phone is not null"
+        " group by Phone having count(distinct LastName || FirstName) > 1"
+    ).fetchall()
+    assert switchboards, "several people share a switchboard number"
+    names = [r[0] for r in con.execute("select LastName from Contact")]
+    assert any(re.search(r"[\u4e00-\u9fff]", n) for n in names) and any(n.isascii() for n in names)
+    users = [
+        json.loads(line) for line in (company / "service_desk" / "users.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert any(u["email"] and u["email"] != u["email"].lower() for u in users), "e-mail case differs"
+    assert any(u["name"] and u["name"].isascii() for u in users if u["role"] == "end-user"), "pinyin names"
+
+
+def test_ground_truth_names_every_planted_incident_kind_and_is_kept_apart(company):
+    truth = company / "ground_truth"
+    incidents = list(csv.DictReader(open(truth / "incidents.csv", encoding="utf-8")))
+    kinds = {i["kind"] for i in incidents}
+    assert kinds == {
+        "installation_overdue",
+        "compensation_unanswered",
+        "wrong_item_shipped",
+        "delivery_late",
+        "bad_rating_no_follow_up",
+    }
+    identities = list(csv.DictReader(open(truth / "identities.csv", encoding="utf-8")))
+    assert {i["source_system"] for i in identities} == {"sales", "service", "logistics", "call_center"}
+    customers = list(csv.DictReader(open(truth / "customers.csv", encoding="utf-8")))
+    assert any(c["churned_at"] for c in customers) and any(
+        c["is_loyal"] == "1" and not c["churned_at"] for c in customers
+    )
+    assert "ground_truth" not in (company / "c360.yml").read_text(encoding="utf-8")

@@ -1,0 +1,200 @@
+"""End to end, as a user runs it: `c360 demo`, `c360 run`, then the published warehouse is
+checked against what the demo's four systems wrote."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import stat
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import c360
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def warehouse(published_company):
+    config, _ = published_company
+    link = config.parent / "warehouse" / "published" / "current.duckdb"
+    con = duckdb.connect(str(link.resolve()), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def crm(published_company):
+    config, _ = published_company
+    con = sqlite3.connect(config.parent / "crm" / "crm.sqlite")
+    yield con
+    con.close()
+
+
+def count(con, sql):
+    return con.execute(sql).fetchone()[0]
+
+
+def test_the_run_reports_each_source_the_checks_and_the_publish(published_company):
+    _, result = published_company
+    out = result.stdout
+    assert "run succeeded" in out
+    for source in ("sales", "service", "logistics", "call_center"):
+        assert f"loaded {source}" in out
+    assert "0 failed" in out and "published    " in out and "c360-" in out
+
+
+def test_the_publish_is_a_read_only_file_behind_an_atomic_link(published_company):
+    config, _ = published_company
+    link = config.parent / "warehouse" / "published" / "current.duckdb"
+    assert link.is_symlink()
+    target = link.resolve()
+    assert target.name.startswith("c360-") and not (target.stat().st_mode & stat.S_IWUSR)
+    assert (config.parent / "warehouse" / "work" / "c360.duckdb").exists()
+
+
+def test_every_crm_account_and_contact_is_one_identity_record(warehouse, crm):
+    for table in ("Account", "Contact", "Lead"):
+        expected = count(crm, f'select count(*) from "{table}" where not IsDeleted')
+        got = count(warehouse, f"select count(*) from marts.customer_identity_map where source_table = '{table}'")
+        assert got == expected, table
+    accounts = count(crm, 'select count(*) from "Account"')
+    customers_with_account = count(
+        warehouse, "select count(*) from marts.dim_customer where crm_account_id is not null"
+    )
+    assert customers_with_account == accounts
+
+
+def test_every_call_and_shipment_the_files_hold_is_on_the_timeline(warehouse, published_company):
+    config, _ = published_company
+    root = config.parent
+    cdr_lines = sum(
+        len(p.read_text(encoding="utf-8").splitlines()) for p in (root / "call_center" / "cdr").glob("*.csv")
+    )
+    calls = count(warehouse, "select count(*) from marts.fct_touchpoints where touchpoint_type like 'call_%'")
+    assert calls == cdr_lines
+    shipment_ids = set()
+    for path in (root / "logistics").glob("*/shipments.csv"):
+        shipment_ids |= {r["shipment_id"] for r in csv.DictReader(io.StringIO(path.read_bytes().decode("gb18030")))}
+    shipments = count(warehouse, "select count(*) from marts.fct_touchpoints where source_table = 'shipments'")
+    assert shipments == len(shipment_ids)
+
+
+def test_every_order_and_ticket_is_a_touchpoint(warehouse, crm, published_company):
+    config, _ = published_company
+    orders = count(crm, 'select count(*) from "Order" where not IsDeleted')
+    assert (
+        count(warehouse, "select count(*) from marts.fct_touchpoints where touchpoint_type = 'order_placed'") == orders
+    )
+    tickets = len((config.parent / "service_desk" / "tickets.jsonl").read_text(encoding="utf-8").splitlines())
+    assert count(warehouse, "select count(*) from marts.fct_touchpoints where source_table = 'tickets'") == tickets
+
+
+def test_revenue_12m_adds_up_to_the_crm_orders_of_the_last_year(warehouse, crm):
+    published_at = count(warehouse, "select max(published_at) from ops.publish_log")
+    boundary = published_at - timedelta(days=365)
+    orders = [
+        (datetime.strptime(created, "%Y-%m-%dT%H:%M:%S.%f%z").replace(tzinfo=None), amount)
+        for created, amount in crm.execute('select CreatedDate, TotalAmount from "Order" where not IsDeleted')
+    ]
+    expected = sum(a for c, a in orders if c >= boundary)
+    # dbt's as-of is the build time, a little before the publish: orders that close to the
+    # boundary may fall either side.
+    ambiguous = sum(a for c, a in orders if abs((c - boundary).total_seconds()) < 900)
+    got = count(warehouse, "select sum(revenue_12m) from marts.customer_360")
+    assert abs(got - expected) <= ambiguous
+
+
+def test_customer_360_has_one_row_per_customer_with_the_contract_columns(warehouse):
+    assert count(warehouse, "select count(*) from marts.customer_360") == count(
+        warehouse, "select count(*) from marts.dim_customer"
+    )
+    columns = {
+        r[0]
+        for r in warehouse.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = 'marts' and table_name = 'customer_360'"
+        ).fetchall()
+    }
+    assert {
+        "customer_id",
+        "display_name",
+        "value_tier",
+        "lifecycle_stage",
+        "revenue_12m",
+        "orders_12m",
+        "last_order_at",
+        "open_tickets",
+        "csat_pct_90d",
+        "nps_last",
+        "calls_90d",
+        "abandoned_calls_90d",
+        "late_deliveries_12m",
+        "last_touch_at",
+        "departments_touched_90d",
+        "is_contactable",
+    } <= columns
+
+
+def test_unknown_callers_stay_visible_as_unidentified_customers(warehouse):
+    assert count(warehouse, "select count(*) from marts.dim_customer where customer_type = 'unidentified'") > 0
+    orphans = count(
+        warehouse,
+        """select count(*) from marts.fct_touchpoints t
+                                  left join marts.dim_customer c using (customer_id) where c.customer_id is null""",
+    )
+    assert orphans == 0
+
+
+def test_publish_log_records_the_run_and_its_row_counts(warehouse):
+    run_id, counts = warehouse.execute("select run_id, row_counts from ops.publish_log").fetchone()
+    counts = json.loads(counts)
+    assert counts["customer_360"] == count(warehouse, "select count(*) from marts.customer_360")
+    assert run_id in str(
+        Path(
+            os.path.realpath(
+                warehouse.execute(
+                    "select path from duckdb_databases() where database_name = current_database()"
+                ).fetchone()[0]
+            )
+        )
+    )
+
+
+def test_c360_sql_prints_a_table_and_csv(published_company):
+    config, _ = published_company
+    table = c360("sql", "--config", str(config), "select count(*) as n from marts.dim_customer").stdout
+    assert "n" in table and "│" in table
+    text = c360(
+        "sql",
+        "--config",
+        str(config),
+        "select customer_type, count(*) as n from marts.dim_customer group by 1 order by 1",
+        "--csv",
+    ).stdout
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["customer_type"] for r in rows} >= {"organization", "unidentified"}
+
+
+def test_c360_sql_cannot_read_the_machines_files(published_company):
+    config, _ = published_company
+    result = c360("sql", "--config", str(config), "select * from read_csv('/etc/passwd')", check=False)
+    assert result.returncode != 0 and "disabled" in result.stderr
+
+
+def test_a_run_without_the_service_token_fails_naming_the_variable_and_keeps_the_publish(published_company, tmp_path):
+    config, _ = published_company
+    link = config.parent / "warehouse" / "published" / "current.duckdb"
+    before = link.resolve()
+    result = c360("run", "--config", str(config), env={"C360_SERVICE_DESK_TOKEN": ""}, check=False)
+    assert result.returncode == 1
+    assert (
+        "C360_SERVICE_DESK_TOKEN" in result.stdout and "nothing (the previous publish stays current)" in result.stdout
+    )
+    assert link.resolve() == before
