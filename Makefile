@@ -25,6 +25,7 @@ $(DEMO_CONFIG): | $(BIN)/.installed
 $(PUBLISHED): $(DEMO_CONFIG)
 	@$(BIN)/c360 demo-api --config $(DEMO_CONFIG) & api=$$!; \
 	trap "kill $$api 2>/dev/null" EXIT; \
+	sleep 2; kill -0 $$api 2>/dev/null || { echo "demo-api did not start: is its port taken?"; exit 1; }; \
 	$(BIN)/c360 run --config $(DEMO_CONFIG)
 
 run-demo: $(DEMO_CONFIG) install
