@@ -46,6 +46,7 @@ class RunSummary:
     success: bool
     seconds: float
     rows_by_source: dict[str, int] = field(default_factory=dict)
+    quarantined_by_source: dict[str, int] = field(default_factory=dict)
     checks_passed: int = 0
     checks_failed: int = 0
     published: str | None = None
@@ -54,7 +55,8 @@ class RunSummary:
     def lines(self) -> list[str]:
         out = [f"run {'succeeded' if self.success else 'FAILED'} in {self.seconds:.1f} s"]
         for source, rows in self.rows_by_source.items():
-            out.append(f"  loaded {source:<12} {rows:>12,} rows")
+            bad = self.quarantined_by_source.get(source, 0)
+            out.append(f"  loaded {source:<12} {rows:>12,} rows, {bad:,} quarantined")
         out.append(f"  checks       {self.checks_passed} passed, {self.checks_failed} failed")
         out.append(f"  published    {self.published or 'nothing (the previous publish stays current)'}")
         if self.failure:
@@ -84,7 +86,8 @@ def run_nightly(config: Config) -> RunSummary:
             mat = event.step_materialization_data.materialization
             key = mat.asset_key.path
             if key[0] in ("sales", "service", "logistics", "call_center") and len(key) == 2:
-                summary.rows_by_source[key[0]] = summary.rows_by_source.get(key[0], 0) + mat.metadata["rows"].value
+                for name, tally in (("rows", summary.rows_by_source), ("quarantined", summary.quarantined_by_source)):
+                    tally[key[0]] = tally.get(key[0], 0) + mat.metadata[name].value
             if key == ["published_warehouse"]:
                 summary.published = mat.metadata["path"].value
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":

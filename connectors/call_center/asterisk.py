@@ -110,7 +110,7 @@ def load(
     for col in ("start", "answer", "end"):
         cdr = cdr.append_column(f"{col}_utc", local_to_utc(cdr[col], pbx_zone))
     cdr = cdr.append_column("src_e164", e164_column(cdr["src"], phone_region))
-    report.rows["cdr"] = replace_raw_table(con, SCHEMA, "cdr", cdr, load_id, origin)
+    replace_raw_table(con, SCHEMA, "cdr", cdr, load_id, origin, report=report)
 
     def read_queue_log(text, path):
         fields = [line.split("|") for line in text.splitlines() if line]
@@ -120,14 +120,14 @@ def load(
     queue_log, origin = gather("queue_log", "queue_log-*", read_queue_log)
     if queue_log is None:
         queue_log = pa.table({c: pa.array([], pa.string()) for c in QUEUE_LOG_COLUMNS})
-    report.rows["queue_log"] = replace_raw_table(con, SCHEMA, "queue_log", queue_log, load_id, origin)
+    replace_raw_table(con, SCHEMA, "queue_log", queue_log, load_id, origin, report=report)
 
     ivr, origin = gather("ivr_survey", "survey-*.csv", lambda text, path: _read_csv(text, IVR_COLUMNS, header=True))
     if ivr is None:
         ivr = pa.table({c: pa.array([], pa.string()) for c in IVR_COLUMNS})
     ivr = ivr.append_column("answered_at_utc", local_to_utc(ivr["answered_at"], pbx_zone))
     ivr = ivr.append_column("caller_number_e164", e164_column(ivr["caller_number"], phone_region))
-    report.rows["ivr_survey"] = replace_raw_table(con, SCHEMA, "ivr_survey", ivr, load_id, origin)
+    replace_raw_table(con, SCHEMA, "ivr_survey", ivr, load_id, origin, report=report)
     log(
         f"call_center: {report.rows['cdr']:,} calls, {report.rows['queue_log']:,} queue events, "
         f"{report.rows['ivr_survey']:,} survey answers"

@@ -105,6 +105,6 @@ def load(con, landing_dir: Path, encoding: str, phone_region: str, load_id: str,
             data = data.append_column(
                 f"{PHONE_COLUMNS[name]}_e164", e164_column(data[PHONE_COLUMNS[name]], phone_region)
             )
-        report.rows[name] = replace_raw_table(con, SCHEMA, name, data, load_id, origin)
+        replace_raw_table(con, SCHEMA, name, data, load_id, origin, report=report)
         log(f"logistics: {name}: {report.rows[name]:,} rows from {len(parts)} day folders")
     return report

@@ -47,7 +47,7 @@ def load(con, url: str, tables: list[str], phone_region: str, load_id: str, log=
             for col in PHONE_COLUMNS & set(columns):
                 data = data.append_column(f"{col}_e164", e164_column(data[col], phone_region))
             name = snake_case(table)
-            report.rows[name] = replace_raw_table(con, SCHEMA, name, data, load_id, f"table:{table}")
+            replace_raw_table(con, SCHEMA, name, data, load_id, f"table:{table}", report=report)
             log(f"sales: {table}: {report.rows[name]:,} rows")
     engine.dispose()
     return report

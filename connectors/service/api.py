@@ -191,6 +191,6 @@ def load(
         data = arrow_table(list(latest.values()), columns)
         if resource == "users":
             data = data.append_column("phone_e164", e164_column(data["phone"], phone_region))
-        report.rows[resource] = replace_raw_table(con, SCHEMA, resource, data, load_id, f"endpoint:{path}")
+        replace_raw_table(con, SCHEMA, resource, data, load_id, f"endpoint:{path}", report=report)
         log(f"service: {resource}: {report.rows[resource]:,} records")
     return report

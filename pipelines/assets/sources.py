@@ -40,17 +40,21 @@ def _load_asset(source: str):
         config = c360.load()
         if config.source(source) is None:
             context.log.info(f"{source}: not configured, skipped")
-            report_rows = {}
+            report_rows, quarantined = {}, {}
         else:
             con = connect_work(c360.paths())
             try:
                 report = load_source(source, config, con, context.run_id, log=context.log.info)
             finally:
                 con.close()
-            report_rows = report.rows
+            report_rows, quarantined = report.rows, report.quarantined
         for table in SOURCE_TABLES[source]:
             yield dg.MaterializeResult(
-                asset_key=[source, table], metadata={"rows": dg.MetadataValue.int(report_rows.get(table, 0))}
+                asset_key=[source, table],
+                metadata={
+                    "rows": dg.MetadataValue.int(report_rows.get(table, 0)),
+                    "quarantined": dg.MetadataValue.int(quarantined.get(table, 0)),
+                },
             )
 
     return _load

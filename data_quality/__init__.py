@@ -1,0 +1,1 @@
+"""Source contracts: a Great Expectations suite per incoming table, checked on every batch."""

@@ -1,0 +1,234 @@
+"""The source contracts: one Great Expectations suite per incoming table (SOURCES.md).
+
+A contract has table-level expectations (required columns) that fail the whole batch, and
+row-level ones (keys present, values in their set, numbers in their range, timestamps
+parseable and not in the future) whose failing rows are quarantined with the reason.
+Raw values arrive as text from files; `prepare` adds typed `_check_*` columns so that a
+value that does not parse fails its expectation instead of being silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+import great_expectations.expectations as gxe
+import pandas as pd
+from great_expectations.expectations.row_conditions import Column
+
+# A timestamp up to a day ahead is clock skew, not the future.
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+@dataclass
+class Contract:
+    source: str
+    table: str
+    required: list[str]
+    rows: list[Callable[[], gxe.Expectation]] = field(default_factory=list)
+    prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.source}.{self.table}"
+
+
+def _utc_now_naive() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _parse_time(values: pd.Series, utc: bool = True) -> pd.Series:
+    """Text or datetime -> naive UTC datetime; unparseable -> NaT."""
+    parsed = pd.to_datetime(values.replace("", None), errors="coerce", utc=utc, format="mixed")
+    return parsed.dt.tz_convert(None) if utc else parsed
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values.replace("", None), errors="coerce")
+
+
+def not_null(column: str):
+    return lambda: gxe.ExpectColumnValuesToNotBeNull(column=column)
+
+
+def in_set(column: str, values: list, **kw):
+    return lambda: gxe.ExpectColumnValuesToBeInSet(column=column, value_set=values, **kw)
+
+
+def between(column: str, low=None, high=None, **kw):
+    return lambda: gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high, **kw)
+
+
+def not_future(column: str):
+    """Parsed time present and not in the future (checked against the clock at validation)."""
+    return lambda: gxe.ExpectColumnValuesToBeBetween(
+        column=column, max_value=_utc_now_naive() + FUTURE_TOLERANCE, mostly=1.0
+    )
+
+
+def _with(**derived: Callable[[pd.DataFrame], pd.Series]) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    def prepare(df: pd.DataFrame) -> pd.DataFrame:
+        return df.assign(**{name: fn(df) for name, fn in derived.items()})
+
+    return prepare
+
+
+SF_COMMON = ["id", "created_date", "last_modified_date", "system_modstamp", "is_deleted"]
+
+
+def _sales(table: str, extra_required: list[str], rows=None) -> Contract:
+    return Contract(
+        "sales",
+        table,
+        SF_COMMON + extra_required,
+        [not_null("id"), not_null("_check_modstamp"), not_future("_check_modstamp"), *(rows or [])],
+        _with(_check_modstamp=lambda df: _parse_time(df["system_modstamp"])),
+    )
+
+
+CONTRACTS: dict[str, Contract] = {
+    c.name: c
+    for c in [
+        _sales("account", ["name"]),
+        _sales("contact", ["account_id", "last_name"]),
+        _sales("lead", ["last_name", "is_converted"]),
+        _sales("opportunity", ["account_id", "stage_name"]),
+        _sales("opportunity_contact_role", ["opportunity_id", "contact_id"]),
+        _sales("product2", ["product_code"]),
+        _sales("order", ["account_id", "order_number", "total_amount"], [between("total_amount", 0)]),
+        _sales("order_item", ["order_id", "product2_id", "quantity"], [between("quantity", 0)]),
+        _sales("task", ["subject"]),
+        _sales("user", ["name"]),
+        _sales(
+            "survey_response_c",
+            ["survey_type_c", "score_c"],
+            [
+                in_set("survey_type_c", ["NPS", "CES"]),
+                between("score_c", 0, 10, row_condition=Column("survey_type_c") == "NPS"),
+                between("score_c", 1, 7, row_condition=Column("survey_type_c") == "CES"),
+            ],
+        ),
+        Contract(
+            "service",
+            "tickets",
+            ["id", "created_at", "updated_at", "status", "requester_id"],
+            [
+                not_null("id"),
+                in_set("status", ["new", "open", "pending", "hold", "solved", "closed", "deleted"]),
+                not_null("_check_created"),
+                not_future("_check_created"),
+            ],
+            _with(_check_created=lambda df: _parse_time(df["created_at"])),
+        ),
+        Contract(
+            "service",
+            "users",
+            ["id", "name", "role"],
+            [not_null("id"), in_set("role", ["end-user", "agent", "admin"])],
+        ),
+        Contract("service", "organizations", ["id", "name"], [not_null("id")]),
+        Contract(
+            "service",
+            "ticket_events",
+            ["id", "ticket_id", "created_at", "child_events"],
+            [not_null("id"), not_null("ticket_id"), not_null("_check_created"), not_future("_check_created")],
+            _with(_check_created=lambda df: _parse_time(df["created_at"])),
+        ),
+        Contract(
+            "service",
+            "satisfaction_ratings",
+            ["id", "ticket_id", "score", "created_at"],
+            [not_null("id"), in_set("score", ["good", "bad", "offered", "unoffered"])],
+        ),
+        Contract(
+            "logistics",
+            "shipments",
+            ["shipment_id", "order_number", "promised_delivery_date", "status", "updated_at"],
+            [
+                not_null("shipment_id"),
+                not_null("_check_updated"),
+                not_future("_check_updated"),
+                not_null("_check_promised"),
+            ],
+            _with(
+                _check_updated=lambda df: _parse_time(df["updated_at"]),
+                _check_promised=lambda df: pd.to_datetime(
+                    df["promised_delivery_date"].replace("", None), errors="coerce", format="%Y-%m-%d"
+                ),
+            ),
+        ),
+        Contract(
+            "logistics",
+            "packing_list",
+            ["shipment_id", "line_no", "sku", "quantity"],
+            [not_null("shipment_id"), not_null("sku"), between("_check_quantity", 0, strict_min=True)],
+            _with(_check_quantity=lambda df: _numbers(df["quantity"])),
+        ),
+        Contract(
+            "logistics",
+            "tracking_events",
+            ["tracking_number", "event_time", "event_code"],
+            [
+                not_null("tracking_number"),
+                in_set("event_code", ["PU", "IT", "OD", "DL", "EX", "RT"]),
+                not_null("_check_time"),
+                not_future("_check_time"),
+            ],
+            _with(_check_time=lambda df: _parse_time(df["event_time"])),
+        ),
+        Contract(
+            "logistics",
+            "installations",
+            ["work_order_id", "order_number", "promised_by_date", "status", "updated_at"],
+            [
+                not_null("work_order_id"),
+                in_set("status", ["scheduled", "in_progress", "completed", "cancelled"]),
+                not_null("_check_updated"),
+                not_future("_check_updated"),
+            ],
+            _with(_check_updated=lambda df: _parse_time(df["updated_at"])),
+        ),
+        Contract(
+            "call_center",
+            "cdr",
+            ["src", "start", "duration", "billsec", "disposition", "uniqueid"],
+            [
+                not_null("uniqueid"),
+                in_set("disposition", ["ANSWERED", "NO ANSWER", "BUSY", "FAILED"]),
+                between("_check_duration", 0),
+                between("_check_billsec", 0),
+                lambda: gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="_check_duration", column_B="_check_billsec", or_equal=True
+                ),
+                not_null("start_utc"),
+                not_future("start_utc"),
+            ],
+            _with(
+                _check_duration=lambda df: _numbers(df["duration"]),
+                _check_billsec=lambda df: _numbers(df["billsec"]),
+            ),
+        ),
+        Contract(
+            "call_center",
+            "queue_log",
+            ["epoch", "uniqueid", "queuename", "agent", "event"],
+            [not_null("_check_time"), not_future("_check_time"), not_null("event")],
+            _with(_check_time=lambda df: pd.to_datetime(_numbers(df["epoch"]), unit="s", errors="coerce")),
+        ),
+        Contract(
+            "call_center",
+            "ivr_survey",
+            ["uniqueid", "caller_number", "question", "score", "answered_at"],
+            [
+                not_null("uniqueid"),
+                in_set("question", ["csat", "fcr"]),
+                between("_check_score", 1, 5, row_condition=Column("question") == "csat"),
+                between("_check_score", 0, 1, row_condition=Column("question") == "fcr"),
+                not_null("answered_at_utc"),
+                not_future("answered_at_utc"),
+            ],
+            _with(_check_score=lambda df: _numbers(df["score"])),
+        ),
+    ]
+}

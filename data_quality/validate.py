@@ -1,0 +1,116 @@
+"""Validate one incoming batch against its contract with Great Expectations (pandas batches:
+GX 1.x has no working DuckDB datasource). Returns the rows that pass, the rows to
+quarantine with their reasons, and one result per expectation for `ops.quality_results`."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pyarrow as pa
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no usage statistics leave this machine
+
+import great_expectations as gx  # noqa: E402 - after the analytics switch
+
+from data_quality.contracts import CONTRACTS, Contract  # noqa: E402
+
+# More bad rows than this share means the batch itself is wrong (shifted columns, wrong file).
+MAX_BAD_SHARE = 0.5
+
+
+class ContractError(ValueError):
+    """A batch that breaks its source contract as a whole; the message names source, origin and problem."""
+
+
+@dataclass
+class ExpectationOutcome:
+    expectation: str
+    column: str | None
+    success: bool
+    unexpected_count: int
+
+
+@dataclass
+class CheckResult:
+    contract: str
+    rows_checked: int
+    passed: pa.Table
+    quarantined: list[dict] = field(default_factory=list)  # {row: raw values, reasons: [...]}
+    outcomes: list[ExpectationOutcome] = field(default_factory=list)
+
+
+_context = None
+_batch_definitions: dict[str, object] = {}
+
+
+def _validator(contract: Contract):
+    """One GX ephemeral context per process; one asset, batch definition and suite per contract."""
+    global _context
+    if _context is None:
+        _context = gx.get_context(mode="ephemeral")
+        try:
+            _context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+        except Exception:  # noqa: BLE001 - progress bars are cosmetic
+            pass
+        _context.data_sources.add_pandas("c360_batches")
+    if contract.name not in _batch_definitions:
+        asset = _context.data_sources.get("c360_batches").add_dataframe_asset(contract.name)
+        _batch_definitions[contract.name] = asset.add_batch_definition_whole_dataframe(f"{contract.name}.batch")
+    return _batch_definitions[contract.name]
+
+
+def _suite(contract: Contract) -> gx.ExpectationSuite:
+    # Built per batch: "not in the future" compares with the clock at validation time.
+    return gx.ExpectationSuite(name=contract.name, expectations=[make() for make in contract.rows])
+
+
+def _describe(result) -> tuple[str, str | None, str]:
+    config = result.expectation_config
+    kwargs = config.kwargs
+    column = kwargs.get("column") or (
+        f"{kwargs.get('column_A')} >= {kwargs.get('column_B')}" if "column_A" in kwargs else None
+    )
+    detail = {k: v for k, v in kwargs.items() if k in ("value_set", "min_value", "max_value", "row_condition")}
+    text = f"{config.type}({column}{', ' + json.dumps(detail, default=str) if detail else ''})"
+    return config.type, column, text
+
+
+def check_batch(source: str, table: str, data: pa.Table, origin: str) -> CheckResult:
+    """Validate `data` (one batch of `source.table`) against its contract."""
+    contract = CONTRACTS.get(f"{source}.{table}")
+    if contract is None or data.num_rows == 0:
+        return CheckResult(f"{source}.{table}", data.num_rows, data)
+    missing = [c for c in contract.required if c not in data.column_names]
+    if missing:
+        raise ContractError(f"{source}: {origin} ({table}) lacks required column(s) {', '.join(missing)}")
+    frame = data.to_pandas()
+    if contract.prepare:
+        frame = contract.prepare(frame)
+    for column in frame.columns:  # GX compares with naive datetimes
+        if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+            frame[column] = frame[column].dt.tz_convert(None)
+    batch = _validator(contract).get_batch(batch_parameters={"dataframe": frame})
+    validation = batch.validate(_suite(contract), result_format="COMPLETE")
+    reasons: dict[int, list[str]] = {}
+    outcomes = []
+    for result in validation.results:
+        kind, column, text = _describe(result)
+        unexpected = result.result.get("unexpected_index_list") or []
+        outcomes.append(ExpectationOutcome(kind, column, bool(result.success), len(unexpected)))
+        for index in unexpected:
+            reasons.setdefault(int(index), []).append(text)
+    if reasons and len(reasons) > MAX_BAD_SHARE * data.num_rows and data.num_rows >= 10:
+        worst = max(outcomes, key=lambda o: o.unexpected_count)
+        raise ContractError(
+            f"{source}: {origin} ({table}): {len(reasons):,} of {data.num_rows:,} rows break the contract "
+            f"(most often {worst.expectation} on {worst.column}); is this the right file and format?"
+        )
+    keep = pa.array([i not in reasons for i in range(data.num_rows)])
+    quarantined = []
+    if reasons:
+        raw = data.take(pa.array(sorted(reasons))).to_pylist()
+        quarantined = [{"row": row, "reasons": reasons[i]} for i, row in zip(sorted(reasons), raw, strict=True)]
+    return CheckResult(contract.name, data.num_rows, data.filter(keep), quarantined, outcomes)
