@@ -367,8 +367,10 @@ class Simulation:
         # Orders: a renewal process at the customer's own usual interval.
         t = max(created, datetime.combine(self.start, time(9))) + timedelta(days=rng.uniform(0, c.order_interval_days))
         n_orders = 0
-        next_touch = created + timedelta(days=rng.uniform(10, 40))
-        next_survey = created + timedelta(days=rng.uniform(30, 180))
+        # The simulated history covers the last two years; older accounts start quiet.
+        history_start = max(created, datetime.combine(self.start, time(9)))
+        next_touch = history_start + timedelta(days=rng.uniform(10, 40))
+        next_survey = history_start + timedelta(days=rng.uniform(30, 180))
         while t < self.end_dt - timedelta(days=2):
             while next_touch < t:
                 self._sales_touch(c, next_touch)
