@@ -32,6 +32,11 @@ class WarehousePaths:
         return self.root / "work" / "c360.duckdb"
 
     @property
+    def dlt_state_dir(self) -> Path:
+        """dlt's local pipeline state (also kept in the warehouse, so losing this is harmless)."""
+        return self.root / "work" / "dlt"
+
+    @property
     def published_dir(self) -> Path:
         return self.root / "published"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from c360.config import Config
+from c360.warehouse import WarehousePaths
 from connectors.call_center import asterisk
 from connectors.loader import LoadReport
 from connectors.logistics import drops
@@ -15,8 +16,9 @@ from connectors.service import api
 def load_source(name: str, config: Config, con, load_id: str, log=print) -> LoadReport:
     src = config.source(name)
     region = config.phone_region
+    paths = WarehousePaths(config.warehouse_dir)
     if name == "sales":
-        return crm.load(con, config.sales_url, src["tables"], region, load_id, log)
+        return crm.load(con, config.sales_url, src["tables"], region, paths.work_db, paths.dlt_state_dir, log)
     if name == "service":
         return api.load(
             con,

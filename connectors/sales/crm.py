@@ -1,32 +1,79 @@
-"""Read the configured Salesforce tables from any SQLAlchemy-reachable database
-(a SQLite file for the demo, PostgreSQL in production)."""
+"""Read the configured Salesforce tables from any SQLAlchemy-reachable database (a SQLite file
+for the demo, PostgreSQL in production) with dlt: incremental on `SystemModstamp` with the
+cursor kept in dlt's state, merged on `Id` so a changed row is updated, never duplicated.
+`IsDeleted` rows arrive like any change and become deletions downstream (staging filters them).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import dlt  # noqa: E402, I001
 import sqlalchemy as sa
+from dlt.sources.sql_database import sql_database
 
-from connectors.loader import LoadReport, SourceError, arrow_table, replace_raw_table, snake_case
-from connectors.phones import e164_column
+from connectors import dlt_settings  # noqa: F401 - before dlt is used
+from connectors.batches import SourceTally, prepare_batch, record_tally
+from connectors.loader import LoadReport, SourceError, snake_case
 
-SCHEMA = "raw_sales"
-PHONE_COLUMNS = {"phone", "mobile_phone"}
+PHONE_COLUMNS = ("phone", "mobile_phone")
+CURSOR = "SystemModstamp"
+PRIMARY_KEY = "Id"
+CHUNK_ROWS = 50_000
 
 
 def _engine(url: str) -> sa.Engine:
+    shown = sa.engine.make_url(url).render_as_string(hide_password=True)
     try:
         engine = sa.create_engine(url)
         with engine.connect():
             pass
         return engine
     except Exception as e:  # noqa: BLE001 - any driver error means the same to the user
-        shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+        first_line = str(e).splitlines()[0] if str(e) else ""
         raise SourceError(
             f"sales: cannot connect to the CRM database {shown}: {e.__class__.__name__}: "
-            f"{str(e).splitlines()[0]} (check sources.sales.url in the config)"
+            f"{first_line} (check sources.sales.url in the config and that the database is up)"
         ) from None
 
 
-def load(con, url: str, tables: list[str], phone_region: str, load_id: str, log=print) -> LoadReport:
+def _counting(tally: SourceTally, table: str):
+    def count(batch):
+        tally.table(table).read += batch.num_rows
+        return batch
+
+    return count
+
+
+def _checking(tally: SourceTally, table: str, source_table: str, region: str):
+    def check(batch):
+        counts = tally.table(table)
+        counts.already_loaded -= batch.num_rows  # what passed the cursor; the rest was loaded before
+        return prepare_batch("sales", table, batch, f"table:{source_table}", tally, PHONE_COLUMNS, region)
+
+    return check
+
+
+def crm_source(engine: sa.Engine, tables: list[str], tally: SourceTally, region: str):
+    """The dlt source: one resource per table, counted as read, then after dlt's incremental
+    cursor has dropped what was loaded before, checked against the contract."""
+    source = sql_database(engine, table_names=tables, backend="pyarrow", chunk_size=CHUNK_ROWS)
+    for name, resource in source.resources.items():
+        table = snake_case(name)
+        tally.table(table)
+        resource.apply_hints(
+            table_name=table,
+            primary_key=PRIMARY_KEY,
+            write_disposition="merge",
+            incremental=dlt.sources.incremental(CURSOR),
+        )
+        resource.add_map(_counting(tally, table), insert_at=1)  # before the incremental step
+        # after the incremental step: dlt keeps that step last unless told the position
+        resource.add_map(_checking(tally, table, name, region), insert_at=len(resource._pipe.steps))
+    return source
+
+
+def load(con, url: str, tables: list[str], phone_region: str, work_db: Path, state_dir: Path, log=print) -> LoadReport:
     engine = _engine(url)
     available = set(sa.inspect(engine).get_table_names())
     missing = [t for t in tables if t not in available]
@@ -35,19 +82,28 @@ def load(con, url: str, tables: list[str], phone_region: str, load_id: str, log=
             f"sales: table(s) {', '.join(missing)} named in sources.sales.tables do not exist "
             f"in the CRM database (found: {', '.join(sorted(available)) or 'none'})"
         )
+    tally = SourceTally("sales")
+    pipeline = dlt.pipeline(
+        pipeline_name="c360_sales",
+        destination=dlt.destinations.duckdb(str(work_db)),
+        dataset_name="raw_sales",
+        pipelines_dir=str(state_dir),
+    )
+    try:
+        pipeline.run(crm_source(engine, tables, tally, phone_region))
+    finally:
+        engine.dispose()
+    loaded = dict(pipeline.last_trace.last_normalize_info.row_counts) if pipeline.last_trace.last_normalize_info else {}
+    for counts in tally.tables.values():
+        counts.already_loaded += counts.read  # read minus what passed the cursor
+    load_id = (pipeline.last_trace.last_normalize_info.loads_ids or ["none"])[-1] if loaded else "none"
+    record_tally(con, tally, load_id, loaded)
     report = LoadReport("sales")
-    with engine.connect() as db:
-        for table in tables:
-            result = db.execute(
-                sa.select(sa.table(table, *[sa.column(c["name"]) for c in sa.inspect(engine).get_columns(table)]))
-            )
-            columns = [snake_case(c) for c in result.keys()]
-            rows = [dict(zip(columns, r, strict=True)) for r in result]
-            data = arrow_table(rows, columns)
-            for col in PHONE_COLUMNS & set(columns):
-                data = data.append_column(f"{col}_e164", e164_column(data[col], phone_region))
-            name = snake_case(table)
-            replace_raw_table(con, SCHEMA, name, data, load_id, f"table:{table}", report=report)
-            log(f"sales: {table}: {report.rows[name]:,} rows")
-    engine.dispose()
+    for table, counts in tally.tables.items():
+        report.rows[table] = loaded.get(table, 0)
+        report.quarantined[table] = len(counts.quarantined)
+        log(
+            f"sales: {table}: read {counts.read:,}, loaded {report.rows[table]:,}, "
+            f"quarantined {report.quarantined[table]:,}, already loaded {counts.already_loaded:,}"
+        )
     return report

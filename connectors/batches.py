@@ -1,0 +1,142 @@
+"""What happens to every incoming batch on its way into `raw_<source>`, whichever way it is
+loaded: column names in the warehouse's snake_case, E.164 phones beside the raw ones, the
+source contract checked (bad rows kept aside with their reasons), lineage columns added.
+The tally it keeps feeds `ops.quarantine`, `ops.quality_results` and `ops.load_reconciliation`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+
+from connectors.loader import LOADED_AT, SOURCE, snake_case
+from connectors.phones import e164_column
+
+
+@dataclass
+class TableTally:
+    read: int = 0  # rows the source handed over
+    already_loaded: int = 0  # rows recognised as loaded before (incremental overlap, same file)
+    passed: int = 0
+    quarantined: list[dict] = field(default_factory=list)
+    outcomes: list = field(default_factory=list)
+
+
+@dataclass
+class SourceTally:
+    source: str
+    tables: dict[str, TableTally] = field(default_factory=dict)
+
+    def table(self, name: str) -> TableTally:
+        return self.tables.setdefault(name, TableTally())
+
+
+def prepare_batch(
+    source: str,
+    table: str,
+    data: pa.Table,
+    origin: str,
+    tally: SourceTally,
+    phone_columns: tuple[str, ...] = (),
+    phone_region: str = "CN",
+) -> pa.Table:
+    """Snake-case names, add `<phone>_e164`, check the contract, add lineage; returns the
+    rows that pass. Raises ContractError when the batch breaks the contract as a whole."""
+    from data_quality.validate import check_batch  # GX is slow to import; only loads need it
+
+    data = data.rename_columns([snake_case(c) for c in data.column_names])
+    for column in phone_columns:
+        if column in data.column_names:
+            data = data.append_column(f"{column}_e164", e164_column(data[column], phone_region))
+    data = data.append_column(SOURCE, pa.array([origin] * data.num_rows, pa.string()))
+    result = check_batch(source, table, data, origin)
+    counts = tally.table(table)
+    counts.passed += result.passed.num_rows
+    counts.quarantined += result.quarantined
+    counts.outcomes += [(o, result.rows_checked) for o in result.outcomes]
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return result.passed.append_column(LOADED_AT, pa.array([now] * result.passed.num_rows, pa.timestamp("us")))
+
+
+OPS_DDL = [
+    "create schema if not exists ops",
+    """create table if not exists ops.quarantine (
+        quarantined_at timestamp, load_id varchar, source varchar, table_name varchar, origin varchar,
+        reasons varchar, raw_record json)""",
+    """create table if not exists ops.quality_results (
+        checked_at timestamp, load_id varchar, source varchar, table_name varchar, expectation varchar,
+        column_name varchar, success boolean, unexpected_count bigint, rows_checked bigint)""",
+    """create table if not exists ops.load_reconciliation (
+        reconciled_at timestamp, load_id varchar, source varchar, table_name varchar, rows_read bigint,
+        rows_loaded bigint, rows_quarantined bigint, rows_already_loaded bigint, is_balanced boolean)""",
+]
+
+
+class ReconciliationError(RuntimeError):
+    pass
+
+
+def record_tally(con: duckdb.DuckDBPyConnection, tally: SourceTally, load_id: str, loaded: dict[str, int]) -> None:
+    """Write quarantine, quality results and the reconciliation of this load; `loaded` is what
+    the destination says it wrote per table (counted there, not by us). A table whose rows
+    read differ from loaded + quarantined + already loaded fails the load."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for ddl in OPS_DDL:
+        con.execute(ddl)
+    unbalanced = []
+    for table, counts in tally.tables.items():
+        for q in counts.quarantined:
+            row = q["row"]
+            con.execute(
+                "insert into ops.quarantine values (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    now,
+                    load_id,
+                    tally.source,
+                    table,
+                    row.get(SOURCE),
+                    "; ".join(q["reasons"]),
+                    json.dumps({k: v for k, v in row.items() if k != SOURCE}, default=str, ensure_ascii=False),
+                ],
+            )
+        for outcome, rows_checked in counts.outcomes:
+            con.execute(
+                "insert into ops.quality_results values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    now,
+                    load_id,
+                    tally.source,
+                    table,
+                    outcome.expectation,
+                    outcome.column,
+                    outcome.success,
+                    outcome.unexpected_count,
+                    rows_checked,
+                ],
+            )
+        rows_loaded = loaded.get(table, 0)
+        balanced = counts.read == rows_loaded + len(counts.quarantined) + counts.already_loaded
+        con.execute(
+            "insert into ops.load_reconciliation values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                now,
+                load_id,
+                tally.source,
+                table,
+                counts.read,
+                rows_loaded,
+                len(counts.quarantined),
+                counts.already_loaded,
+                balanced,
+            ],
+        )
+        if not balanced:
+            unbalanced.append(
+                f"{table}: read {counts.read:,} but loaded {rows_loaded:,} + quarantined "
+                f"{len(counts.quarantined):,} + already loaded {counts.already_loaded:,}"
+            )
+    if unbalanced:
+        raise ReconciliationError(f"{tally.source}: load does not reconcile: " + "; ".join(unbalanced))
