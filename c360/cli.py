@@ -45,7 +45,10 @@ def cmd_demo_api(args) -> int:
             f"demo-api: set ${service['token_env']} (sources.service.token_env) to the token the API should accept"
         )
     url = urlsplit(service["base_url"])
-    server = serve(config.folder / "service_desk", url.hostname or "127.0.0.1", url.port or 80, token)
+    from demo.service_desk_api import Faults
+
+    faults = Faults.parse(args.faults) if args.faults else None
+    server = serve(config.folder / "service_desk", url.hostname or "127.0.0.1", url.port or 80, token, faults)
     print(f"demo-api: serving the service desk on {service['base_url']} (Ctrl-C to stop)", flush=True)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -124,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = with_config(sub.add_parser("demo-api", help="serve the demo's service-desk API until stopped"))
+    p.add_argument("--faults", help="inject trouble, e.g. 429=5,500=7,slow=9,repeat=3 (every n-th request)")
     p.set_defaults(func=cmd_demo_api)
 
     p = with_config(sub.add_parser("run", help="one nightly integration: load, build, check, publish"))

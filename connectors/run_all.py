@@ -27,7 +27,8 @@ def load_source(name: str, config: Config, con, load_id: str, log=print) -> Load
             src["token_env"],
             src.get("start_date"),
             region,
-            load_id,
+            paths.work_db,
+            paths.dlt_state_dir,
             log,
         )
     if name == "logistics":

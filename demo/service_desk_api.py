@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
+from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,8 +40,58 @@ class ServiceDeskData:
             records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
             self.resources[name] = sorted(((_unix(r[stamp]), r) for r in records), key=lambda x: (x[0], x[1]["id"]))
 
+    def upsert(self, name: str, record: dict) -> None:
+        """A record changes in the service desk (a late update, a new ticket)."""
+        stamp = "created_at" if name == "ticket_events" else "updated_at"
+        rows = [x for x in self.resources[name] if x[1]["id"] != record["id"]]
+        rows.append((_unix(record[stamp]), record))
+        self.resources[name] = sorted(rows, key=lambda x: (x[0], x[1]["id"]))
+
     def since(self, name: str, start_time: int) -> list[tuple[int, dict]]:
         return [x for x in self.resources[name] if x[0] >= start_time]
+
+
+@dataclass
+class Faults:
+    """Trouble a real service desk makes now and then, injected on purpose (tests, `--faults`).
+    Every n-th request (0 = never): answer 429 with Retry-After, answer 500, answer late, or
+    serve the same cursor page twice; `failing_path` answers 500 for ever."""
+
+    rate_limit_every: int = 0
+    server_error_every: int = 0
+    slow_every: int = 0
+    slow_seconds: float = 2.0
+    repeat_page_every: int = 0
+    failing_path: str | None = None
+    requests: int = 0
+    served: dict = field(default_factory=dict)  # what was injected, for the test's report
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def next(self) -> int:
+        with self.lock:
+            self.requests += 1
+            return self.requests
+
+    def note(self, kind: str) -> None:
+        with self.lock:
+            self.served[kind] = self.served.get(kind, 0) + 1
+
+    @classmethod
+    def parse(cls, text: str) -> "Faults":
+        """`429=5,500=7,slow=9,repeat=3` -> every 5th request a 429, every 7th a 500, ..."""
+        names = {
+            "429": "rate_limit_every",
+            "500": "server_error_every",
+            "slow": "slow_every",
+            "repeat": "repeat_page_every",
+        }
+        faults = cls()
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            key, _, value = part.partition("=")
+            if key not in names or not value.isdigit():
+                raise ValueError(f"--faults: cannot read {part!r} (use e.g. 429=5,500=7,slow=9,repeat=3)")
+            setattr(faults, names[key], int(value))
+        return faults
 
 
 def _encode(state: dict) -> str:
@@ -50,7 +102,7 @@ def _decode(cursor: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(cursor.encode()))
 
 
-def make_handler(data: ServiceDeskData, token: str):
+def make_handler(data: ServiceDeskData, token: str, faults: Faults):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -72,6 +124,19 @@ def make_handler(data: ServiceDeskData, token: str):
                 return self._send(401, {"error": "Couldn't authenticate you"})
             url = urlsplit(self.path)
             q = {k: v[0] for k, v in parse_qs(url.query).items()}
+            n = faults.next()
+            if faults.failing_path and url.path == faults.failing_path:
+                faults.note("persistent_500")
+                return self._send(500, {"error": "InternalServerError"})
+            if faults.rate_limit_every and n % faults.rate_limit_every == 0:
+                faults.note("429")
+                return self._send(429, {"error": "TooManyRequests"}, {"Retry-After": "1"})
+            if faults.server_error_every and n % faults.server_error_every == 0:
+                faults.note("500")
+                return self._send(500, {"error": "InternalServerError"})
+            if faults.slow_every and n % faults.slow_every == 0:
+                faults.note("slow")
+                time.sleep(faults.slow_seconds)
             base = f"http://{self.headers.get('Host')}"
             routes = {
                 "/api/v2/incremental/tickets/cursor.json": ("tickets", self._cursor),
@@ -96,7 +161,18 @@ def make_handler(data: ServiceDeskData, token: str):
             rows = data.since(name, state["start"])
             chunk = rows[state["offset"] : state["offset"] + PAGE]
             end = state["offset"] + len(chunk) >= len(rows)
-            after = _encode({"start": state["start"], "offset": state["offset"] + len(chunk)})
+            next_offset = state["offset"] + len(chunk)
+            if (
+                faults.repeat_page_every
+                and not end
+                and not state.get("repeated")
+                and (faults.next() % faults.repeat_page_every == 0)
+            ):
+                faults.note("repeated_page")
+                next_offset = state["offset"]  # the next request gets this very page again
+            after = _encode(
+                {"start": state["start"], "offset": next_offset, "repeated": next_offset == state["offset"]}
+            )
             return {
                 name: [r for _, r in chunk],
                 "after_cursor": None if end else after,
@@ -147,8 +223,12 @@ def make_handler(data: ServiceDeskData, token: str):
     return Handler
 
 
-def serve(folder: Path, host: str, port: int, token: str) -> ThreadingHTTPServer:
-    """Start serving in a background thread; returns the server (call `shutdown()` to stop)."""
-    server = ThreadingHTTPServer((host, port), make_handler(ServiceDeskData(folder), token))
+def serve(folder: Path, host: str, port: int, token: str, faults: Faults | None = None) -> ThreadingHTTPServer:
+    """Start serving in a background thread; returns the server (call `shutdown()` to stop).
+    `server.data` holds the records (tests change them), `server.faults` what is injected."""
+    data = ServiceDeskData(folder)
+    faults = faults or Faults()
+    server = ThreadingHTTPServer((host, port), make_handler(data, token, faults))
+    server.data, server.faults = data, faults
     threading.Thread(target=server.serve_forever, daemon=True, name="demo-api").start()
     return server

@@ -90,7 +90,7 @@ def load(con, url: str, tables: list[str], phone_region: str, work_db: Path, sta
         pipelines_dir=str(state_dir),
     )
     try:
-        pipeline.run(crm_source(engine, tables, tally, phone_region))
+        dlt_settings.run_pipeline(pipeline, crm_source(engine, tables, tally, phone_region))
     finally:
         engine.dispose()
     loaded = dict(pipeline.last_trace.last_normalize_info.row_counts) if pipeline.last_trace.last_normalize_info else {}

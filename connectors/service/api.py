@@ -1,23 +1,36 @@
-"""Read the service desk through its Zendesk-shaped incremental export API.
+"""Read the service desk through its Zendesk-shaped incremental export API, loaded with dlt.
 
 Pagination follows each endpoint's own rules (SOURCES.md): cursor-based for tickets and
-users, time-based for organizations and ticket events, `meta.has_more` for ratings. 429s
-are honoured with Retry-After; 5xx and timeouts are retried with bounded backoff."""
+users, time-based for organizations and ticket events, `meta.has_more` for ratings. It is
+written here rather than with dlt's generic REST paginators because Zendesk's exports end
+with `end_of_stream: true` while still returning a next cursor or page, which those
+paginators would follow for ever. 429s are honoured with Retry-After; 5xx and timeouts are
+retried with bounded backoff; a persistent failure fails the load with the endpoint and the
+status, and the stored cursor does not move (dlt commits state only with a load).
+
+Incremental: each endpoint keeps the newest timestamp it has loaded in dlt's state; the next
+night starts an overlap window earlier to catch late updates, and records already loaded
+(same id and timestamp) are recognised and counted, not loaded again. Merged on `id`."""
 
 from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import dlt  # noqa: E402, I001
 import requests
 
-from connectors.loader import LoadReport, SourceError, arrow_table, replace_raw_table
-from connectors.phones import e164_column
+from connectors import dlt_settings  # noqa: F401 - before dlt is used
+from connectors.batches import SourceTally, prepare_batch, record_tally
+from connectors.loader import LoadReport, SourceError, arrow_table
 
 SCHEMA = "raw_service"
 MAX_ATTEMPTS = 6
 TIMEOUT_S = 30
+OVERLAP = timedelta(minutes=10)
+BATCH_ROWS = 20_000
 
 # resource -> (path, payload key, pagination style, columns kept; nested ones stored as JSON text)
 ENDPOINTS = {
@@ -88,27 +101,37 @@ ENDPOINTS = {
 
 
 class Client:
-    def __init__(self, base_url: str, token: str, token_env: str, sleep=time.sleep):
+    """One service desk; `backoff_s` and `timeout_s` are the retry policy (tests shorten them)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        token_env: str,
+        timeout_s: float = TIMEOUT_S,
+        backoff_s: float = 1.0,
+        sleep=time.sleep,
+    ):
         self.base_url = base_url.rstrip("/")
         self.token_env = token_env
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token}"
+        self.timeout_s = timeout_s
+        self.backoff_s = backoff_s
         self.sleep = sleep
 
     def get(self, url: str, params: dict | None = None) -> dict:
         """One page, with retries; the error names the endpoint and the status."""
         endpoint = url.replace(self.base_url, "").split("?")[0]
-        delay = 1.0
+        delay = self.backoff_s
         last = ""
         for _attempt in range(MAX_ATTEMPTS):
             try:
-                response = self.session.get(url, params=params, timeout=TIMEOUT_S)
+                response = self.session.get(url, params=params, timeout=self.timeout_s)
             except requests.RequestException as e:
-                last = f"{e.__class__.__name__}"
-                if isinstance(e, requests.ConnectionError) and _attempt == MAX_ATTEMPTS - 1:
-                    break
+                last = e.__class__.__name__
                 self.sleep(delay)
-                delay = min(delay * 2, 30)
+                delay = min(delay * 2, 30 * self.backoff_s)
                 continue
             if response.status_code in (401, 403):
                 raise SourceError(
@@ -122,7 +145,7 @@ class Client:
             if response.status_code >= 500:
                 last = f"{response.status_code}"
                 self.sleep(delay)
-                delay = min(delay * 2, 30)
+                delay = min(delay * 2, 30 * self.backoff_s)
                 continue
             if response.status_code != 200:
                 raise SourceError(f"service: {endpoint} answered {response.status_code}: {response.text[:200]}")
@@ -164,6 +187,62 @@ def _flat(value):
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
 
+STAMP = {"ticket_events": "created_at"}  # the field each export's start_time filters on
+
+
+def _unix(stamp: str) -> int:
+    return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp())
+
+
+def _loaded_since(con, resource: str, stamp_field: str, start_time: int) -> set[tuple]:
+    """(id, timestamp) of the records already in raw that the overlap window will send again."""
+    try:
+        rows = con.execute(
+            f'select id, "{stamp_field}" from {SCHEMA}."{resource}" where "{stamp_field}" >= ?',
+            [datetime.fromtimestamp(start_time, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")],
+        ).fetchall()
+    except Exception:  # noqa: BLE001 - the first load: no table yet
+        return set()
+    return {(int(i), str(t)) for i, t in rows}
+
+
+def _export_resource(client: Client, con, resource: str, initial_start: int, tally: SourceTally, region: str):
+    path, key, style, columns = ENDPOINTS[resource]
+    stamp_field = STAMP.get(resource, "updated_at")
+
+    @dlt.resource(name=resource, table_name=resource, primary_key="id", write_disposition="merge")
+    def export():
+        state = dlt.current.resource_state()
+        newest = state.get("newest")
+        start_time = max(initial_start, newest - int(OVERLAP.total_seconds())) if newest else initial_start
+        known = _loaded_since(con, resource, stamp_field, start_time)
+        counts = tally.table(resource)
+        batch: list[dict] = []
+        seen: set[tuple] = set()
+        for record in client.export(path, key, style, start_time):
+            counts.read += 1
+            identity = (int(record["id"]), str(record.get(stamp_field)))
+            if identity in known or identity in seen:  # overlap window or a page served twice
+                counts.already_loaded += 1
+                continue
+            seen.add(identity)
+            newest = max(newest or 0, _unix(record[stamp_field]))
+            batch.append({c: _flat(record.get(c)) for c in columns})
+            if len(batch) >= BATCH_ROWS:
+                yield prepare_batch(
+                    "service", resource, arrow_table(batch, columns), f"endpoint:{path}", tally, ("phone",), region
+                )
+                batch = []
+        if batch:
+            yield prepare_batch(
+                "service", resource, arrow_table(batch, columns), f"endpoint:{path}", tally, ("phone",), region
+            )
+        if newest:
+            state["newest"] = newest  # committed with the load, so a failed night does not move it
+
+    return export
+
+
 def load(
     con,
     base_url: str,
@@ -171,26 +250,36 @@ def load(
     token_env: str,
     start_date: str | None,
     phone_region: str,
-    load_id: str,
+    work_db: Path,
+    state_dir: Path,
     log=print,
+    client: Client | None = None,
 ) -> LoadReport:
     if not token:
         raise SourceError(
             f"service: no API token: set the environment variable ${token_env} (named by sources.service.token_env)"
         )
-    client = Client(base_url, token, token_env)
-    start = datetime.fromisoformat(start_date or "2000-01-01").replace(tzinfo=UTC)
-    start_time = int(start.timestamp())
+    client = client or Client(base_url, token, token_env)
+    initial_start = int(datetime.fromisoformat(start_date or "2000-01-01").replace(tzinfo=UTC).timestamp())
+    tally = SourceTally("service")
+    pipeline = dlt.pipeline(
+        pipeline_name="c360_service",
+        destination=dlt.destinations.duckdb(str(work_db)),
+        dataset_name=SCHEMA,
+        pipelines_dir=str(state_dir),
+    )
+    resources = [_export_resource(client, con, r, initial_start, tally, phone_region) for r in ENDPOINTS]
+    dlt_settings.run_pipeline(pipeline, resources)
+    info = pipeline.last_trace.last_normalize_info
+    loaded = dict(info.row_counts) if info else {}
+    record_tally(con, tally, (info.loads_ids or ["none"])[-1] if info else "none", loaded)
     report = LoadReport("service")
-    for resource, (path, key, style, columns) in ENDPOINTS.items():
-        rows = [{c: _flat(r.get(c)) for c in columns} for r in client.export(path, key, style, start_time)]
-        # Incremental exports may repeat a record across pages: the newest version wins.
-        latest: dict = {}
-        for r in rows:
-            latest[r["id"]] = r
-        data = arrow_table(list(latest.values()), columns)
-        if resource == "users":
-            data = data.append_column("phone_e164", e164_column(data["phone"], phone_region))
-        replace_raw_table(con, SCHEMA, resource, data, load_id, f"endpoint:{path}", report=report)
-        log(f"service: {resource}: {report.rows[resource]:,} records")
+    for resource in ENDPOINTS:
+        counts = tally.table(resource)
+        report.rows[resource] = loaded.get(resource, 0)
+        report.quarantined[resource] = len(counts.quarantined)
+        log(
+            f"service: {resource}: read {counts.read:,}, loaded {report.rows[resource]:,}, "
+            f"quarantined {report.quarantined[resource]:,}, already loaded {counts.already_loaded:,}"
+        )
     return report

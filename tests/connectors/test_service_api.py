@@ -1,0 +1,145 @@
+"""The service-desk connector against the demo's real HTTP server on 127.0.0.1, with faults
+injected: 429 with Retry-After, 500s, answers slower than the timeout, a page served twice,
+an endpoint that keeps failing."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import duckdb
+import pytest
+
+from connectors.loader import SourceError
+from connectors.service import api
+from demo.generate import generate
+from demo.service_desk_api import Faults, serve
+from tests.conftest import free_port
+
+TOKEN = "svc-test-token"
+RESOURCES = ["tickets", "users", "organizations", "ticket_events", "satisfaction_ratings"]
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory):
+    out = tmp_path_factory.mktemp("svc")
+    generate(out, customers=60, seed=5, end=date(2026, 2, 28), log=lambda *_: None)
+    return out / "service_desk"
+
+
+@pytest.fixture
+def desk(company):
+    servers = []
+
+    def start(faults: Faults | None = None):
+        server = serve(company, "127.0.0.1", free_port(), TOKEN, faults)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def expected(company, resource) -> int:
+    return len({json.loads(line)["id"] for line in (company / f"{resource}.jsonl").read_text().splitlines()})
+
+
+def load(server, tmp_path, token=TOKEN, timeout_s=5.0):
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    client = api.Client(base, token, "SVC_TOKEN", timeout_s=timeout_s, backoff_s=0.01)
+    work_db = tmp_path / "work.duckdb"
+    con = duckdb.connect(str(work_db))
+    try:
+        return api.load(
+            con,
+            base,
+            token,
+            "SVC_TOKEN",
+            "2020-01-01",
+            "CN",
+            work_db,
+            tmp_path / "dlt",
+            log=lambda *_: None,
+            client=client,
+        )
+    finally:
+        con.close()
+
+
+def query(tmp_path, sql):
+    con = duckdb.connect(str(tmp_path / "work.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_every_record_loads_once_through_429s_500s_slow_answers_and_a_repeated_page(desk, company, tmp_path):
+    faults = Faults(rate_limit_every=4, server_error_every=5, slow_every=7, slow_seconds=1.5, repeat_page_every=2)
+    server = desk(faults)
+    load(server, tmp_path, timeout_s=1.0)
+    assert {"429", "500", "slow"} <= set(faults.served), faults.served
+    for resource in RESOURCES:
+        got = query(tmp_path, f"select count(*), count(distinct id) from raw_service.{resource}")[0]
+        assert got == (expected(company, resource), expected(company, resource)), resource
+    assert query(tmp_path, "select bool_and(is_balanced) from ops.load_reconciliation") == [(True,)]
+
+
+def test_a_page_served_twice_is_recognised_not_loaded_twice(desk, company, tmp_path, monkeypatch):
+    monkeypatch.setattr("demo.service_desk_api.PAGE", 50)  # several pages, so one can repeat
+    faults = Faults(repeat_page_every=1)
+    server = desk(faults)
+    report = load(server, tmp_path)
+    assert faults.served.get("repeated_page", 0) > 0
+    assert report.rows["tickets"] == expected(company, "tickets")
+    already = query(
+        tmp_path, "select sum(rows_already_loaded) from ops.load_reconciliation where table_name = 'tickets'"
+    )
+    assert already[0][0] > 0
+
+
+def test_a_second_load_with_nothing_new_loads_nothing(desk, tmp_path):
+    server = desk()
+    load(server, tmp_path)
+    before = query(tmp_path, "select count(*), max(_c360_loaded_at) from raw_service.tickets")
+    report = load(server, tmp_path)
+    assert report.total == 0
+    assert query(tmp_path, "select count(*), max(_c360_loaded_at) from raw_service.tickets") == before
+
+
+def test_a_late_update_is_merged_into_the_ticket_not_added(desk, company, tmp_path):
+    server = desk()
+    load(server, tmp_path)
+    newest = max(t for t, _ in server.data.resources["tickets"])
+    ticket = dict(server.data.resources["tickets"][0][1])
+    from datetime import UTC, datetime
+
+    ticket["status"] = "closed"
+    ticket["updated_at"] = datetime.fromtimestamp(newest + 60, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    server.data.upsert("tickets", ticket)
+    report = load(server, tmp_path)
+    assert report.rows["tickets"] == 1
+    assert query(tmp_path, f"select status, count(*) over () from raw_service.tickets where id = {ticket['id']}") == [
+        ("closed", 1)
+    ]
+    assert query(tmp_path, "select count(*) from raw_service.tickets")[0][0] == expected(company, "tickets")
+
+
+def test_a_persistent_failure_names_endpoint_and_status_and_does_not_move_the_cursor(desk, company, tmp_path):
+    broken = desk(Faults(failing_path="/api/v2/incremental/ticket_events.json"))
+    with pytest.raises(
+        SourceError, match=r"/api/v2/incremental/ticket_events.json failed after 6 attempts \(last: 500\)"
+    ):
+        load(broken, tmp_path)
+    healthy = desk()
+    report = load(healthy, tmp_path)
+    assert report.rows["ticket_events"] == expected(company, "ticket_events")
+    assert report.rows["tickets"] == expected(company, "tickets")  # nothing was committed by the failed night
+
+
+def test_a_refused_token_says_which_variable_to_check(desk, tmp_path):
+    server = desk()
+    with pytest.raises(SourceError, match=r"answered 401: check the token in \$SVC_TOKEN"):
+        load(server, tmp_path, token="wrong")
