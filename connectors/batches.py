@@ -38,7 +38,7 @@ def prepare_batch(
     source: str,
     table: str,
     data: pa.Table,
-    origin: str,
+    origin: str | pa.Array,
     tally: SourceTally,
     phone_columns: tuple[str, ...] = (),
     phone_region: str = "CN",
@@ -51,8 +51,12 @@ def prepare_batch(
     for column in phone_columns:
         if column in data.column_names:
             data = data.append_column(f"{column}_e164", e164_column(data[column], phone_region))
-    data = data.append_column(SOURCE, pa.array([origin] * data.num_rows, pa.string()))
-    result = check_batch(source, table, data, origin)
+    if isinstance(origin, str):
+        described, origin = origin, pa.array([origin] * data.num_rows, pa.string())
+    else:
+        described = f"{len(set(origin.to_pylist()))} file(s) of {table}"
+    data = data.append_column(SOURCE, origin)
+    result = check_batch(source, table, data, described)
     counts = tally.table(table)
     counts.passed += result.passed.num_rows
     counts.quarantined += result.quarantined

@@ -13,7 +13,7 @@ from connectors.sales import crm
 from connectors.service import api
 
 
-def load_source(name: str, config: Config, con, load_id: str, log=print) -> LoadReport:
+def load_source(name: str, config: Config, con, log=print) -> LoadReport:
     src = config.source(name)
     region = config.phone_region
     paths = WarehousePaths(config.warehouse_dir)
@@ -32,7 +32,15 @@ def load_source(name: str, config: Config, con, load_id: str, log=print) -> Load
             log,
         )
     if name == "logistics":
-        return drops.load(con, config.resolve(src["landing_dir"]), src.get("encoding", "utf-8"), region, load_id, log)
+        return drops.load(
+            con,
+            config.resolve(src["landing_dir"]),
+            src.get("encoding", "utf-8"),
+            region,
+            paths.work_db,
+            paths.dlt_state_dir,
+            log,
+        )
     if name == "call_center":
         return asterisk.load(
             con,
@@ -40,7 +48,8 @@ def load_source(name: str, config: Config, con, load_id: str, log=print) -> Load
             src["pbx_time_zone"],
             src.get("encoding", "utf-8"),
             region,
-            load_id,
+            paths.work_db,
+            paths.dlt_state_dir,
             log,
         )
     raise ValueError(f"unknown source {name!r}")

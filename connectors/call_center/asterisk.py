@@ -1,22 +1,28 @@
-"""Read the Asterisk PBX's files: `cdr/Master-YYYYMMDD.csv` (cdr_csv, no header),
+"""Read the Asterisk PBX's files with dlt: `cdr/Master-YYYYMMDD.csv` (cdr_csv, no header),
 `queue_log/queue_log-YYYYMMDD` (pipe-separated events) and `ivr_survey/survey-YYYYMMDD.csv`.
 
-PBX times are local wall-clock: they are converted to UTC with the configured zone and the
-raw value is kept beside. Caller numbers get an E.164 column beside the raw `src`."""
+Files grow while the PBX writes them: each run loads only the complete lines added since
+the last one (files.FileLedger); a partial last line waits for the next run. PBX times are
+local wall-clock: they are converted to UTC with the configured zone and the raw value is
+kept beside. Caller numbers get an E.164 column beside the raw `src`."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
+import dlt  # noqa: E402, I001
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from connectors.loader import LoadReport, SourceError, replace_raw_table
-from connectors.phones import e164_column
+from connectors import dlt_settings
+from connectors.batches import SourceTally, prepare_batch, record_tally
+from connectors.files import FileLedger, NewPart
+from connectors.loader import LoadReport, SourceError
 
 SCHEMA = "raw_call_center"
+
 CDR_COLUMNS = [
     "accountcode",
     "src",
@@ -50,86 +56,138 @@ def local_to_utc(values: pa.Array | pa.ChunkedArray, zone: str) -> pa.Array:
     return local.cast(pa.timestamp("s", "UTC"))
 
 
-def _complete_text(path: Path, encoding: str) -> str:
+def _decode(part: NewPart, encoding: str, sub: str) -> tuple[str | None, list[dict]]:
+    data = part.data
     try:
-        text = path.read_bytes().decode(encoding)
+        return data.decode(encoding), []
     except UnicodeDecodeError as e:
-        raise SourceError(
-            f"call_center: {path} does not decode as {encoding} (byte {e.start}): check sources.call_center.encoding"
-        ) from None
-    if text and not text.endswith("\n"):
-        text = text[: text.rfind("\n") + 1]  # the PBX is still writing the last line
-    return text
+        lines = [line for line in data.split(b"\n") if line]
+        reason = f"file does not decode as {encoding} (byte {e.start}); check sources.call_center.encoding"
+        return None, [
+            {"row": {"_c360_source": part.relative, "line": line.decode("latin-1")}, "reasons": [reason]}
+            for line in lines
+        ]
 
 
-def _read_csv(text: str, columns: list[str], header: bool) -> pa.Table:
+def _csv(text: str, columns: list[str], header: bool, relative: str, malformed: list[dict]) -> pa.Table:
+    def keep_aside(row) -> str:
+        malformed.append(
+            {
+                "row": {"_c360_source": relative, "line": row.text},
+                "reasons": [f"malformed line: expected {row.expected_columns} fields, got {row.actual_columns}"],
+            }
+        )
+        return "skip"
+
     return pacsv.read_csv(
         io.BytesIO(text.encode("utf-8")),
-        read_options=pacsv.ReadOptions(column_names=None if header else columns, skip_rows=0),
+        read_options=pacsv.ReadOptions(column_names=None if header else columns),
+        parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside),
         convert_options=pacsv.ConvertOptions(
             column_types={c: pa.string() for c in columns}, strings_can_be_null=False, quoted_strings_can_be_null=False
         ),
     )
 
 
-def _files(folder: Path, pattern: str) -> list[Path]:
-    return sorted(folder.glob(pattern)) if folder.is_dir() else []
+def parse_cdr(text: str, part: NewPart, malformed: list[dict]) -> pa.Table:
+    return _csv(text, CDR_COLUMNS, False, part.relative, malformed)
+
+
+def parse_queue_log(text: str, part: NewPart, malformed: list[dict]) -> pa.Table:
+    """Pipe-separated; trailing fields may be missing (kept empty); extra ones are an error."""
+    rows = []
+    for line in text.splitlines():
+        if not line:
+            continue
+        fields = line.split("|")
+        if len(fields) < 5 or len(fields) > len(QUEUE_LOG_COLUMNS):
+            malformed.append(
+                {
+                    "row": {"_c360_source": part.relative, "line": line},
+                    "reasons": [f"malformed queue_log line: {len(fields)} fields (5 to 10 expected)"],
+                }
+            )
+            continue
+        rows.append(fields + [""] * (len(QUEUE_LOG_COLUMNS) - len(fields)))
+    return pa.table({c: pa.array([r[i] for r in rows], pa.string()) for i, c in enumerate(QUEUE_LOG_COLUMNS)})
+
+
+def parse_ivr(text: str, part: NewPart, malformed: list[dict]) -> pa.Table:
+    if not part.starts_at_beginning:
+        text = part.header.decode("utf-8", errors="replace") + text
+    return _csv(text, IVR_COLUMNS, True, part.relative, malformed)
+
+
+# stream -> (folder, file pattern, parser, columns, phone column, local-time columns)
+STREAMS = {
+    "cdr": ("cdr", "Master-*.csv", parse_cdr, CDR_COLUMNS, "src", ("start", "answer", "end")),
+    "queue_log": ("queue_log", "queue_log-*", parse_queue_log, QUEUE_LOG_COLUMNS, None, ()),
+    "ivr_survey": ("ivr_survey", "survey-*.csv", parse_ivr, IVR_COLUMNS, "caller_number", ("answered_at",)),
+}
+
+
+def _stream_resource(name: str, root: Path, pbx_zone: str, encoding: str, tally: SourceTally, region: str):
+    sub, pattern, parse, columns, phone, local_times = STREAMS[name]
+
+    @dlt.resource(name=name, table_name=name, write_disposition="append")
+    def stream():
+        ledger = FileLedger(dlt.current.resource_state())
+        counts = tally.table(name)
+        tables, origins, parts = [], [], []
+        folder = root / sub
+        for path in sorted(folder.glob(pattern)) if folder.is_dir() else []:
+            part = ledger.new_part(path, f"{sub}/{path.name}", growing=True)
+            if part is None or not part.data:
+                continue
+            parts.append(part)
+            text, bad = _decode(part, encoding, sub)
+            malformed: list[dict] = []
+            table = parse(text, part, malformed) if text is not None else None
+            bad += malformed
+            counts.quarantined += bad
+            counts.read += len(bad) + (table.num_rows if table is not None else 0)
+            if table is not None and table.num_rows:
+                tables.append(table)
+                origins.append(pa.array([part.relative] * table.num_rows, pa.string()))
+        if tables:
+            batch = pa.concat_tables(tables)
+            for column in local_times:
+                batch = batch.append_column(f"{column}_utc", local_to_utc(batch[column], pbx_zone))
+            yield prepare_batch(
+                "call_center", name, batch, pa.concat_arrays(origins), tally, (phone,) if phone else (), region
+            )
+        for part in parts:
+            ledger.remember(part)
+
+    return stream
 
 
 def load(
-    con, landing_dir: Path, pbx_zone: str, encoding: str, phone_region: str, load_id: str, log=print
+    con, landing_dir: Path, pbx_zone: str, encoding: str, phone_region: str, work_db: Path, state_dir: Path, log=print
 ) -> LoadReport:
     if not landing_dir.is_dir():
         raise SourceError(
             f"call_center: landing folder {landing_dir} does not exist (check sources.call_center.landing_dir)"
         )
-    report = LoadReport("call_center")
-
-    def gather(sub: str, pattern: str, read) -> tuple[pa.Table | None, pa.Array]:
-        parts, origins = [], []
-        for path in _files(landing_dir / sub, pattern):
-            text = _complete_text(path, encoding)
-            if not text:
-                continue
-            table = read(text, path)
-            parts.append(table)
-            origins.append(pa.array([f"{sub}/{path.name}"] * table.num_rows, pa.string()))
-        if not parts:
-            return None, pa.array([], pa.string())
-        return pa.concat_tables(parts), pa.chunked_array(origins, pa.string()).combine_chunks()
-
-    def read_cdr(text, path):
-        table = _read_csv(text, CDR_COLUMNS, header=False)
-        if table.num_columns != len(CDR_COLUMNS):
-            raise SourceError(f"call_center: {path} has {table.num_columns} columns, cdr_csv has {len(CDR_COLUMNS)}")
-        return table
-
-    cdr, origin = gather("cdr", "Master-*.csv", read_cdr)
-    if cdr is None:
-        cdr = pa.table({c: pa.array([], pa.string()) for c in CDR_COLUMNS})
-    for col in ("start", "answer", "end"):
-        cdr = cdr.append_column(f"{col}_utc", local_to_utc(cdr[col], pbx_zone))
-    cdr = cdr.append_column("src_e164", e164_column(cdr["src"], phone_region))
-    replace_raw_table(con, SCHEMA, "cdr", cdr, load_id, origin, report=report)
-
-    def read_queue_log(text, path):
-        fields = [line.split("|") for line in text.splitlines() if line]
-        padded = [(f + [""] * len(QUEUE_LOG_COLUMNS))[: len(QUEUE_LOG_COLUMNS)] for f in fields]
-        return pa.table({c: pa.array([row[i] for row in padded], pa.string()) for i, c in enumerate(QUEUE_LOG_COLUMNS)})
-
-    queue_log, origin = gather("queue_log", "queue_log-*", read_queue_log)
-    if queue_log is None:
-        queue_log = pa.table({c: pa.array([], pa.string()) for c in QUEUE_LOG_COLUMNS})
-    replace_raw_table(con, SCHEMA, "queue_log", queue_log, load_id, origin, report=report)
-
-    ivr, origin = gather("ivr_survey", "survey-*.csv", lambda text, path: _read_csv(text, IVR_COLUMNS, header=True))
-    if ivr is None:
-        ivr = pa.table({c: pa.array([], pa.string()) for c in IVR_COLUMNS})
-    ivr = ivr.append_column("answered_at_utc", local_to_utc(ivr["answered_at"], pbx_zone))
-    ivr = ivr.append_column("caller_number_e164", e164_column(ivr["caller_number"], phone_region))
-    replace_raw_table(con, SCHEMA, "ivr_survey", ivr, load_id, origin, report=report)
-    log(
-        f"call_center: {report.rows['cdr']:,} calls, {report.rows['queue_log']:,} queue events, "
-        f"{report.rows['ivr_survey']:,} survey answers"
+    tally = SourceTally("call_center")
+    pipeline = dlt.pipeline(
+        pipeline_name="c360_call_center",
+        destination=dlt.destinations.duckdb(str(work_db)),
+        dataset_name=SCHEMA,
+        pipelines_dir=str(state_dir),
     )
+    resources = [_stream_resource(n, landing_dir, pbx_zone, encoding, tally, phone_region) for n in STREAMS]
+    dlt_settings.run_pipeline(pipeline, resources)
+    info = pipeline.last_trace.last_normalize_info
+    loaded = dict(info.row_counts) if info else {}
+    record_tally(con, tally, (info.loads_ids or ["none"])[-1] if info else "none", loaded)
+    report = LoadReport("call_center")
+    for name in STREAMS:
+        counts = tally.table(name)
+        report.rows[name] = loaded.get(name, 0)
+        report.quarantined[name] = len(counts.quarantined)
+        log(
+            f"call_center: {name}: read {counts.read:,}, loaded {report.rows[name]:,}, "
+            f"quarantined {report.quarantined[name]:,}"
+        )
     return report

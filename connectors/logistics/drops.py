@@ -1,7 +1,10 @@
-"""Read the logistics day folders `<root>/YYYY-MM-DD/<file>.csv` in the configured encoding.
+"""Read the logistics day folders `<root>/YYYY-MM-DD/<file>.csv` in the configured encoding,
+loaded with dlt (append: every delivered version of a record is kept, with the folder and
+file it came in; staging keeps the newest by `updated_at`).
 
-Every delivered version of a record is kept in raw with the folder and file it came in;
-staging keeps the newest by `updated_at`."""
+Only new files load: a folder or file delivered twice loads nothing twice (files.FileLedger).
+A file that does not decode, or lacks a required column, is quarantined whole, line by line
+with the reason; a malformed row is quarantined alone; unknown extra columns are kept."""
 
 from __future__ import annotations
 
@@ -10,13 +13,17 @@ import io
 import re
 from pathlib import Path
 
+import dlt  # noqa: E402, I001
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from connectors.loader import LoadReport, SourceError, replace_raw_table
-from connectors.phones import e164_column
+from connectors import dlt_settings
+from connectors.batches import SourceTally, prepare_batch, record_tally
+from connectors.files import FileLedger, NewPart
+from connectors.loader import LoadReport, SourceError
 
 SCHEMA = "raw_logistics"
+
 FILES = {
     "shipments": [
         "shipment_id",
@@ -52,59 +59,133 @@ FILES = {
         "updated_at",
     ],
 }
-PHONE_COLUMNS = {"shipments": "recipient_phone", "installations": "contact_phone"}
+PHONE_COLUMNS = {"shipments": ("recipient_phone",), "installations": ("contact_phone",)}
 DAY_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def read_drop(path: Path, encoding: str, required: list[str]) -> pa.Table:
-    """One file as text columns; raises SourceError naming the file when it does not decode
-    or lacks a required column (never loads garbled text)."""
-    raw = path.read_bytes()
+def _quarantine_lines(data: bytes, relative: str, encoding: str, reason: str, skip_header: bool) -> list[dict]:
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if skip_header and lines:
+        lines = lines[1:]
+    return [
+        {
+            "row": {"_c360_source": relative, "line": line.decode(encoding, errors="backslashreplace")},
+            "reasons": [reason],
+        }
+        for line in lines
+    ]
+
+
+def parse_drop(part: NewPart, encoding: str, required: list[str]) -> tuple[pa.Table | None, list[dict], int]:
+    """One delivered file -> (text columns, quarantined rows, rows read). Never loads
+    garbled text: a file that does not decode is quarantined whole with its name."""
+    data = part.data if part.starts_at_beginning else part.header + part.data
     try:
-        text = raw.decode(encoding)
+        text = data.decode(encoding).lstrip("\ufeff")
     except UnicodeDecodeError as e:
-        raise SourceError(
-            f"logistics: {path} does not decode as {encoding} (byte {e.start}): "
-            f"check sources.logistics.encoding or the file"
-        ) from None
-    text = text.lstrip("\ufeff")
+        bad = _quarantine_lines(
+            data,
+            part.relative,
+            "latin-1",
+            f"file does not decode as {encoding} (byte {e.start}); check sources.logistics.encoding",
+            skip_header=True,
+        )
+        return None, bad, len(bad)
     header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
     missing = [c for c in required if c not in header]
     if missing:
-        raise SourceError(f"logistics: {path} lacks required column(s) {', '.join(missing)}")
-    return pacsv.read_csv(
+        bad = _quarantine_lines(
+            data, part.relative, encoding, f"file lacks required column(s) {', '.join(missing)}", skip_header=True
+        )
+        return None, bad, len(bad)
+    malformed: list[dict] = []
+
+    def keep_aside(row) -> str:
+        malformed.append(
+            {
+                "row": {"_c360_source": part.relative, "line": row.text},
+                "reasons": [f"malformed CSV row: expected {row.expected_columns} fields, got {row.actual_columns}"],
+            }
+        )
+        return "skip"
+
+    table = pacsv.read_csv(
         io.BytesIO(text.encode("utf-8")),
+        parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
             column_types={c: pa.string() for c in header}, strings_can_be_null=False, quoted_strings_can_be_null=False
         ),
     )
+    return table, malformed, table.num_rows + len(malformed)
 
 
-def load(con, landing_dir: Path, encoding: str, phone_region: str, load_id: str, log=print) -> LoadReport:
+def _drops_resource(
+    name: str, columns: list[str], days: list[Path], root: Path, encoding: str, tally: SourceTally, region: str
+):
+    @dlt.resource(name=name, table_name=name, write_disposition="append")
+    def drops():
+        ledger = FileLedger(dlt.current.resource_state())
+        counts = tally.table(name)
+        tables, origins, parts = [], [], []
+        for day in days:
+            path = day / f"{name}.csv"
+            if not path.is_file():
+                continue
+            part = ledger.new_part(path, f"{day.name}/{path.name}", growing=False)
+            if part is None:
+                continue
+            parts.append(part)
+            if not part.data:  # this content was loaded before under another name
+                counts.read += max(part.already_loaded_lines - 1, 0)
+                counts.already_loaded += max(part.already_loaded_lines - 1, 0)
+                continue
+            table, quarantined, rows = parse_drop(part, encoding, columns)
+            counts.read += rows
+            counts.quarantined += quarantined
+            if table is not None and table.num_rows:
+                tables.append(table)
+                origins.append(pa.array([part.relative] * table.num_rows, pa.string()))
+        if tables:
+            batch = pa.concat_tables(tables, promote_options="permissive")
+            yield prepare_batch(
+                "logistics", name, batch, pa.concat_arrays(origins), tally, PHONE_COLUMNS.get(name, ()), region
+            )
+        for part in parts:
+            ledger.remember(part)
+
+    return drops
+
+
+def load(
+    con, landing_dir: Path, encoding: str, phone_region: str, work_db: Path, state_dir: Path, log=print
+) -> LoadReport:
     if not landing_dir.is_dir():
         raise SourceError(
             f"logistics: landing folder {landing_dir} does not exist (check sources.logistics.landing_dir)"
         )
     days = sorted(p for p in landing_dir.iterdir() if p.is_dir() and DAY_FOLDER.match(p.name))
+    tally = SourceTally("logistics")
+    pipeline = dlt.pipeline(
+        pipeline_name="c360_logistics",
+        destination=dlt.destinations.duckdb(str(work_db)),
+        dataset_name=SCHEMA,
+        pipelines_dir=str(state_dir),
+    )
+    resources = [_drops_resource(n, c, days, landing_dir, encoding, tally, phone_region) for n, c in FILES.items()]
+    dlt_settings.run_pipeline(pipeline, resources)
+    info = pipeline.last_trace.last_normalize_info
+    loaded = dict(info.row_counts) if info else {}
+    record_tally(con, tally, (info.loads_ids or ["none"])[-1] if info else "none", loaded)
     report = LoadReport("logistics")
-    for name, columns in FILES.items():
-        parts, origins = [], []
-        for day in days:
-            path = day / f"{name}.csv"
-            if path.is_file():
-                table = read_drop(path, encoding, columns)
-                parts.append(table)
-                origins.append(pa.array([f"{day.name}/{path.name}"] * table.num_rows, pa.string()))
-        if parts:
-            data = pa.concat_tables(parts, promote_options="permissive")
-            origin = pa.chunked_array(origins, pa.string()).combine_chunks()
-        else:
-            data = pa.table({c: pa.array([], pa.string()) for c in columns})
-            origin = pa.array([], pa.string())
-        if name in PHONE_COLUMNS:
-            data = data.append_column(
-                f"{PHONE_COLUMNS[name]}_e164", e164_column(data[PHONE_COLUMNS[name]], phone_region)
-            )
-        replace_raw_table(con, SCHEMA, name, data, load_id, origin, report=report)
-        log(f"logistics: {name}: {report.rows[name]:,} rows from {len(parts)} day folders")
+    for name in FILES:
+        counts = tally.table(name)
+        report.rows[name] = loaded.get(name, 0)
+        report.quarantined[name] = len(counts.quarantined)
+        log(
+            f"logistics: {name}: read {counts.read:,}, loaded {report.rows[name]:,}, "
+            f"quarantined {report.quarantined[name]:,}, already loaded {counts.already_loaded:,} "
+            f"({len(days)} day folders)"
+        )
     return report

@@ -44,7 +44,7 @@ def _load_asset(source: str):
         else:
             con = connect_work(c360.paths())
             try:
-                report = load_source(source, config, con, context.run_id, log=context.log.info)
+                report = load_source(source, config, con, log=context.log.info)
             finally:
                 con.close()
             report_rows, quarantined = report.rows, report.quarantined

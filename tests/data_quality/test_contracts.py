@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from connectors.call_center import asterisk
-from connectors.loader import replace_raw_table
+from connectors.batches import SourceTally, prepare_batch, record_tally
 from data_quality.validate import ContractError, check_batch
 
 
@@ -36,8 +36,9 @@ def test_a_cdr_row_with_billsec_above_duration_is_quarantined_and_the_rest_loads
     lines.append(cdr_line("bad.2", future, 30, 10))  # in the future
     lines.append(cdr_line("bad.3", "2026-01-05 12:00:00", 30, 10, disposition="ON HOLD"))
     (landing / "cdr" / "Master-20260105.csv").write_text("".join(lines), encoding="utf-8")
-    con = duckdb.connect()
-    report = asterisk.load(con, landing, "Asia/Shanghai", "utf-8", "CN", "load-1", log=lambda *_: None)
+    work_db = landing / "work.duckdb"
+    con = duckdb.connect(str(work_db))
+    report = asterisk.load(con, landing, "Asia/Shanghai", "utf-8", "CN", work_db, landing / "dlt", log=lambda *_: None)
     assert report.rows["cdr"] == 20 and report.quarantined["cdr"] == 3
     loaded = {r[0] for r in con.execute("select uniqueid from raw_call_center.cdr").fetchall()}
     assert not loaded & {"bad.1", "bad.2", "bad.3"}
@@ -89,7 +90,7 @@ def test_a_batch_mostly_broken_fails_as_a_whole_instead_of_quarantining_everythi
 
 
 def test_quarantine_keeps_the_raw_value_and_nothing_is_lost():
-    con = duckdb.connect()
+    tally = SourceTally("logistics")
     batch = pa.table(
         {
             "work_order_id": ["W1", "W2", None],
@@ -99,7 +100,10 @@ def test_quarantine_keeps_the_raw_value_and_nothing_is_lost():
             "updated_at": ["2026-01-05T10:00:00+08:00"] * 3,
         }
     )
-    loaded = replace_raw_table(con, "raw_logistics", "installations", batch, "L1", "2026-01-05/installations.csv")
-    quarantined = con.execute("select raw_record from ops.quarantine").fetchall()
-    assert loaded + len(quarantined) == batch.num_rows
-    assert any('"exploded"' in r[0] for r in quarantined)
+    passed = prepare_batch("logistics", "installations", batch, "2026-01-05/installations.csv", tally)
+    con = duckdb.connect()
+    record_tally(con, SourceTally("logistics"), "L1", {})
+    quarantined = tally.table("installations").quarantined
+    assert passed.num_rows + len(quarantined) == batch.num_rows == 3
+    assert sorted(q["row"]["status"] for q in quarantined) == ["completed", "exploded"]
+    assert all(q["row"]["_c360_source"] == "2026-01-05/installations.csv" for q in quarantined)
