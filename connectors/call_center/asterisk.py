@@ -47,13 +47,37 @@ QUEUE_LOG_COLUMNS = ["epoch", "uniqueid", "queuename", "agent", "event", "data1"
 IVR_COLUMNS = ["uniqueid", "caller_number", "question", "score", "answered_at"]
 
 
-def local_to_utc(values: pa.Array | pa.ChunkedArray, zone: str) -> pa.Array:
-    """`YYYY-MM-DD HH:MM:SS` in the PBX zone -> UTC timestamps; empty stays null.
-    A wall-clock time that occurs twice at a DST change takes the first occurrence."""
+def local_to_utc(values: pa.Array | pa.ChunkedArray, zone: str, ambiguous: str = "earliest") -> pa.Array:
+    """`YYYY-MM-DD HH:MM:SS` in the PBX zone -> UTC timestamps; empty stays null. A wall-clock
+    time that does not exist (spring forward) is read as just after the gap."""
     text = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
     naive = pc.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
-    local = pc.assume_timezone(naive, timezone=zone, ambiguous="earliest", nonexistent="earliest")
+    local = pc.assume_timezone(naive, timezone=zone, ambiguous=ambiguous, nonexistent="latest")
     return local.cast(pa.timestamp("s", "UTC"))
+
+
+def _int_or_null(values) -> pa.Array:
+    """Digits -> int64; anything else -> null (the contract then quarantines the row)."""
+    digits = pc.match_substring_regex(values, r"^[0-9]+$")
+    return pc.cast(pc.if_else(digits, values, pa.scalar(None, pa.string())), pa.int64())
+
+
+def cdr_times_utc(cdr: pa.Table, zone: str) -> dict[str, pa.Array]:
+    """start/answer/end of each call in UTC, exact across DST changes. A start time that the
+    fall-back hour makes ambiguous is settled by the uniqueid, whose integer part is the
+    Unix time Asterisk created the channel; end = start + duration and answer = end -
+    billsec, so a call that spans the change keeps its true length."""
+    earliest = local_to_utc(cdr["start"], zone, "earliest")
+    latest = local_to_utc(cdr["start"], zone, "latest")
+    created = pc.cast(_int_or_null(pc.utf8_slice_codeunits(cdr["uniqueid"], 0, 10)), pa.timestamp("s", "UTC"))
+    latest_is_closer = pc.less(pc.abs(pc.subtract(latest, created)), pc.abs(pc.subtract(earliest, created)))
+    start = pc.if_else(pc.fill_null(latest_is_closer, False), latest, earliest)
+    duration = pc.cast(_int_or_null(cdr["duration"]), pa.duration("s"))
+    billsec = pc.cast(_int_or_null(cdr["billsec"]), pa.duration("s"))
+    end = pc.add(start, duration)
+    answered = pc.not_equal(cdr["answer"], "")
+    answer = pc.if_else(answered, pc.subtract(end, billsec), pa.scalar(None, pa.timestamp("s", "UTC")))
+    return {"start_utc": start, "answer_utc": answer, "end_utc": end}
 
 
 def _decode(part: NewPart, encoding: str, sub: str) -> tuple[str | None, list[dict]]:
@@ -120,7 +144,7 @@ def parse_ivr(text: str, part: NewPart, malformed: list[dict]) -> pa.Table:
 
 # stream -> (folder, file pattern, parser, columns, phone column, local-time columns)
 STREAMS = {
-    "cdr": ("cdr", "Master-*.csv", parse_cdr, CDR_COLUMNS, "src", ("start", "answer", "end")),
+    "cdr": ("cdr", "Master-*.csv", parse_cdr, CDR_COLUMNS, "src", ()),
     "queue_log": ("queue_log", "queue_log-*", parse_queue_log, QUEUE_LOG_COLUMNS, None, ()),
     "ivr_survey": ("ivr_survey", "survey-*.csv", parse_ivr, IVR_COLUMNS, "caller_number", ("answered_at",)),
 }
@@ -153,6 +177,9 @@ def _stream_resource(name: str, root: Path, pbx_zone: str, encoding: str, tally:
             batch = pa.concat_tables(tables)
             for column in local_times:
                 batch = batch.append_column(f"{column}_utc", local_to_utc(batch[column], pbx_zone))
+            if name == "cdr":
+                for column, values in cdr_times_utc(batch, pbx_zone).items():
+                    batch = batch.append_column(column, values)
             yield prepare_batch(
                 "call_center", name, batch, pa.concat_arrays(origins), tally, (phone,) if phone else (), region
             )

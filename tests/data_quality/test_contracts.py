@@ -9,8 +9,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from connectors.call_center import asterisk
 from connectors.batches import SourceTally, prepare_batch, record_tally
+from connectors.call_center import asterisk
 from data_quality.validate import ContractError, check_batch
 
 

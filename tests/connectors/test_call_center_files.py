@@ -1,0 +1,100 @@
+"""Asterisk files: a file still being written loads its complete lines now and the rest later,
+nothing twice; PBX local time becomes UTC exactly, also across DST changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+
+from connectors.call_center import asterisk
+
+
+def cdr(uid: str, start: str, duration: int = 60, billsec: int = 50, src: str = "13812345678") -> str:
+    return (
+        f'"","{src}","4008208820","from-pstn","""A"" <{src}>","SIP/t-1","SIP/8001-1","Queue","support,t,,,300",'
+        f'"{start}","{start}","{start}",{duration},{billsec},"ANSWERED","DOCUMENTATION","{uid}",""\n'
+    )
+
+
+def load(root, tmp_path, zone="Asia/Shanghai"):
+    work_db = tmp_path / "work.duckdb"
+    con = duckdb.connect(str(work_db))
+    try:
+        return asterisk.load(con, root, zone, "utf-8", "CN", work_db, tmp_path / "dlt", log=lambda *_: None)
+    finally:
+        con.close()
+
+
+def query(tmp_path, sql):
+    con = duckdb.connect(str(tmp_path / "work.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_the_partial_last_line_waits_for_the_next_run_and_nothing_loads_twice(tmp_path):
+    root = tmp_path / "pbx"
+    (root / "cdr").mkdir(parents=True)
+    path = root / "cdr" / "Master-20260105.csv"
+    full = [cdr(f"1767578400.{i}", "2026-01-05 10:00:00") for i in range(4)]
+    path.write_text("".join(full[:3]) + full[3][:40], encoding="utf-8")  # the PBX is mid-line
+    assert load(root, tmp_path).rows["cdr"] == 3
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(full[3][40:] + cdr("1767578400.9", "2026-01-05 10:05:00"))
+    assert load(root, tmp_path).rows["cdr"] == 2
+    assert load(root, tmp_path).total == 0
+    ids = [r[0] for r in query(tmp_path, "select uniqueid from raw_call_center.cdr order by 1")]
+    assert ids == sorted([f"1767578400.{i}" for i in range(4)] + ["1767578400.9"])
+
+
+def test_queue_log_lines_with_missing_trailing_fields_load_and_broken_ones_are_quarantined(tmp_path):
+    root = tmp_path / "pbx"
+    (root / "queue_log").mkdir(parents=True)
+    (root / "queue_log" / "queue_log-20260105").write_text(
+        "1767578400|NONE|NONE|NONE|QUEUESTART|\n"
+        "1767578401|1767578401.1|support|NONE|ENTERQUEUE||13812345678|1\n"
+        "1767578430|1767578401.1|support|Agent/8001|CONNECT|29|1767578401.2|3\n"
+        "this line is broken\n",
+        encoding="utf-8",
+    )
+    report = load(root, tmp_path)
+    assert report.rows["queue_log"] == 3 and report.quarantined["queue_log"] == 1
+    assert query(
+        tmp_path, "select data1, data2, data3, data4, data5 from raw_call_center.queue_log where event = 'CONNECT'"
+    ) == [("29", "1767578401.2", "3", "", "")]
+
+
+def test_pbx_local_time_becomes_utc_across_the_fall_back_hour(tmp_path):
+    root = tmp_path / "pbx"
+    (root / "cdr").mkdir(parents=True)
+    # New York, 1 Nov 2026: 01:30 happens twice; the uniqueid's Unix time tells which is which.
+    first = datetime(2026, 11, 1, 5, 30, tzinfo=UTC).timestamp()
+    second = datetime(2026, 11, 1, 6, 30, tzinfo=UTC).timestamp()
+    (root / "cdr" / "Master-20261101.csv").write_text(
+        cdr(f"{int(first)}.1", "2026-11-01 01:30:00", 100, 90) + cdr(f"{int(second)}.2", "2026-11-01 01:30:00", 20, 10),
+        encoding="utf-8",
+    )
+    assert load(root, tmp_path, zone="America/New_York").rows["cdr"] == 2
+    rows = query(
+        tmp_path,
+        "select start, strftime(timezone('UTC', start_utc), '%H:%M:%S'), "
+        "strftime(timezone('UTC', end_utc), '%H:%M:%S') from raw_call_center.cdr order by uniqueid",
+    )
+    assert rows == [("2026-11-01 01:30:00", "05:30:00", "05:31:40"), ("2026-11-01 01:30:00", "06:30:00", "06:30:20")]
+
+
+def test_caller_numbers_get_e164_beside_the_raw_value(tmp_path):
+    root = tmp_path / "pbx"
+    (root / "cdr").mkdir(parents=True)
+    (root / "cdr" / "Master-20260105.csv").write_text(
+        cdr("1767578400.1", "2026-01-05 10:00:00", src="02155551234")
+        + cdr("1767578400.2", "2026-01-05 10:01:00", src="8613812345678"),
+        encoding="utf-8",
+    )
+    load(root, tmp_path)
+    assert query(tmp_path, "select src, src_e164 from raw_call_center.cdr order by 1") == [
+        ("02155551234", "+862155551234"),
+        ("8613812345678", "+8613812345678"),
+    ]
