@@ -66,6 +66,7 @@ class RunSummary:
 
 def run_nightly(config: Config) -> RunSummary:
     import dagster as dg
+    from dagster_dlt import DagsterDltResource
 
     from pipelines.assets.publish import published_warehouse
     from pipelines.assets.sources import source_loads
@@ -76,7 +77,11 @@ def run_nightly(config: Config) -> RunSummary:
     with run_lock(config.warehouse_dir):
         result = dg.materialize(
             [*source_loads, c360_dbt_models, published_warehouse],
-            resources={"c360": C360Config(config_path=str(config.path)), "dbt": dbt_resource()},
+            resources={
+                "c360": C360Config(config_path=str(config.path)),
+                "dbt": dbt_resource(),
+                "dlt_loader": DagsterDltResource(),
+            },
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             raise_on_error=False,
         )

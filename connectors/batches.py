@@ -144,3 +144,23 @@ def record_tally(con: duckdb.DuckDBPyConnection, tally: SourceTally, load_id: st
             )
     if unbalanced:
         raise ReconciliationError(f"{tally.source}: load does not reconcile: " + "; ".join(unbalanced))
+
+
+def finisher(con: duckdb.DuckDBPyConnection, tally: SourceTally, tables: list[str], log=print):
+    """What a connector does once dlt has written: record the tally, report per table."""
+    from connectors.loader import LoadReport
+
+    def finish(loaded: dict[str, int], load_id: str) -> LoadReport:
+        record_tally(con, tally, load_id, loaded)
+        report = LoadReport(tally.source)
+        for table in tables:
+            counts = tally.table(table)
+            report.rows[table] = loaded.get(table, 0)
+            report.quarantined[table] = len(counts.quarantined)
+            log(
+                f"{tally.source}: {table}: read {counts.read:,}, loaded {report.rows[table]:,}, "
+                f"quarantined {report.quarantined[table]:,}, already loaded {counts.already_loaded:,}"
+            )
+        return report
+
+    return finish

@@ -1,6 +1,7 @@
 """Dagster definitions: `dagster dev -m pipelines.definitions` shows the assets and lineage."""
 
 import dagster as dg
+from dagster_dlt import DagsterDltResource
 
 from pipelines.assets.publish import published_warehouse
 from pipelines.assets.sources import source_loads
@@ -12,5 +13,5 @@ defs = dg.Definitions(
     assets=[*source_loads, c360_dbt_models, published_warehouse],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
-    resources={"c360": C360Config(), "dbt": dbt_resource()},
+    resources={"c360": C360Config(), "dbt": dbt_resource(), "dlt_loader": DagsterDltResource()},
 )

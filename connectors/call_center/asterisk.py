@@ -11,15 +11,15 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import dlt  # noqa: E402, I001
+import dlt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from connectors import dlt_settings
-from connectors.batches import SourceTally, prepare_batch, record_tally
+from connectors.batches import SourceTally, finisher, prepare_batch
+from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
 from connectors.files import FileLedger, NewPart
-from connectors.loader import LoadReport, SourceError
+from connectors.loader import SourceError
 
 SCHEMA = "raw_call_center"
 
@@ -189,32 +189,25 @@ def _stream_resource(name: str, root: Path, pbx_zone: str, encoding: str, tally:
     return stream
 
 
-def load(
+def plan(
     con, landing_dir: Path, pbx_zone: str, encoding: str, phone_region: str, work_db: Path, state_dir: Path, log=print
-) -> LoadReport:
+) -> LoadPlan:
     if not landing_dir.is_dir():
         raise SourceError(
             f"call_center: landing folder {landing_dir} does not exist (check sources.call_center.landing_dir)"
         )
     tally = SourceTally("call_center")
-    pipeline = dlt.pipeline(
-        pipeline_name="c360_call_center",
-        destination=dlt.destinations.duckdb(str(work_db)),
-        dataset_name=SCHEMA,
-        pipelines_dir=str(state_dir),
+
+    @dlt.source(name="asterisk")
+    def asterisk():
+        return [_stream_resource(n, landing_dir, pbx_zone, encoding, tally, phone_region) for n in STREAMS]
+
+    return LoadPlan(
+        asterisk(), pipeline_for("call_center", work_db, state_dir), finisher(con, tally, list(STREAMS), log)
     )
-    resources = [_stream_resource(n, landing_dir, pbx_zone, encoding, tally, phone_region) for n in STREAMS]
-    dlt_settings.run_pipeline(pipeline, resources)
-    info = pipeline.last_trace.last_normalize_info
-    loaded = dict(info.row_counts) if info else {}
-    record_tally(con, tally, (info.loads_ids or ["none"])[-1] if info else "none", loaded)
-    report = LoadReport("call_center")
-    for name in STREAMS:
-        counts = tally.table(name)
-        report.rows[name] = loaded.get(name, 0)
-        report.quarantined[name] = len(counts.quarantined)
-        log(
-            f"call_center: {name}: read {counts.read:,}, loaded {report.rows[name]:,}, "
-            f"quarantined {report.quarantined[name]:,}"
-        )
-    return report
+
+
+def load(
+    con, landing_dir: Path, pbx_zone: str, encoding: str, phone_region: str, work_db: Path, state_dir: Path, log=print
+):
+    return run_plan(plan(con, landing_dir, pbx_zone, encoding, phone_region, work_db, state_dir, log))

@@ -13,14 +13,14 @@ import io
 import re
 from pathlib import Path
 
-import dlt  # noqa: E402, I001
+import dlt
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from connectors import dlt_settings
-from connectors.batches import SourceTally, prepare_batch, record_tally
+from connectors.batches import SourceTally, finisher, prepare_batch
+from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
 from connectors.files import FileLedger, NewPart
-from connectors.loader import LoadReport, SourceError
+from connectors.loader import SourceError
 
 SCHEMA = "raw_logistics"
 
@@ -158,34 +158,25 @@ def _drops_resource(
     return drops
 
 
-def load(
+def plan(
     con, landing_dir: Path, encoding: str, phone_region: str, work_db: Path, state_dir: Path, log=print
-) -> LoadReport:
+) -> LoadPlan:
     if not landing_dir.is_dir():
         raise SourceError(
             f"logistics: landing folder {landing_dir} does not exist (check sources.logistics.landing_dir)"
         )
     days = sorted(p for p in landing_dir.iterdir() if p.is_dir() and DAY_FOLDER.match(p.name))
+    log(f"logistics: {len(days)} day folders under {landing_dir}")
     tally = SourceTally("logistics")
-    pipeline = dlt.pipeline(
-        pipeline_name="c360_logistics",
-        destination=dlt.destinations.duckdb(str(work_db)),
-        dataset_name=SCHEMA,
-        pipelines_dir=str(state_dir),
+
+    @dlt.source(name="logistics_drops")
+    def logistics_drops():
+        return [_drops_resource(n, c, days, landing_dir, encoding, tally, phone_region) for n, c in FILES.items()]
+
+    return LoadPlan(
+        logistics_drops(), pipeline_for("logistics", work_db, state_dir), finisher(con, tally, list(FILES), log)
     )
-    resources = [_drops_resource(n, c, days, landing_dir, encoding, tally, phone_region) for n, c in FILES.items()]
-    dlt_settings.run_pipeline(pipeline, resources)
-    info = pipeline.last_trace.last_normalize_info
-    loaded = dict(info.row_counts) if info else {}
-    record_tally(con, tally, (info.loads_ids or ["none"])[-1] if info else "none", loaded)
-    report = LoadReport("logistics")
-    for name in FILES:
-        counts = tally.table(name)
-        report.rows[name] = loaded.get(name, 0)
-        report.quarantined[name] = len(counts.quarantined)
-        log(
-            f"logistics: {name}: read {counts.read:,}, loaded {report.rows[name]:,}, "
-            f"quarantined {report.quarantined[name]:,}, already loaded {counts.already_loaded:,} "
-            f"({len(days)} day folders)"
-        )
-    return report
+
+
+def load(con, landing_dir: Path, encoding: str, phone_region: str, work_db: Path, state_dir: Path, log=print):
+    return run_plan(plan(con, landing_dir, encoding, phone_region, work_db, state_dir, log))

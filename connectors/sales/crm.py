@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dlt  # noqa: E402, I001
+import dlt
 import sqlalchemy as sa
 from dlt.sources.sql_database import sql_database
 
-from connectors import dlt_settings  # noqa: F401 - before dlt is used
-from connectors.batches import SourceTally, prepare_batch, record_tally
-from connectors.loader import LoadReport, SourceError, snake_case
+from connectors.batches import SourceTally, finisher, prepare_batch
+from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
+from connectors.loader import SourceError, snake_case
 
 PHONE_COLUMNS = ("phone", "mobile_phone")
 CURSOR = "SystemModstamp"
@@ -73,7 +73,7 @@ def crm_source(engine: sa.Engine, tables: list[str], tally: SourceTally, region:
     return source
 
 
-def load(con, url: str, tables: list[str], phone_region: str, work_db: Path, state_dir: Path, log=print) -> LoadReport:
+def plan(con, url: str, tables: list[str], phone_region: str, work_db: Path, state_dir: Path, log=print) -> LoadPlan:
     engine = _engine(url)
     available = set(sa.inspect(engine).get_table_names())
     missing = [t for t in tables if t not in available]
@@ -83,27 +83,18 @@ def load(con, url: str, tables: list[str], phone_region: str, work_db: Path, sta
             f"in the CRM database (found: {', '.join(sorted(available)) or 'none'})"
         )
     tally = SourceTally("sales")
-    pipeline = dlt.pipeline(
-        pipeline_name="c360_sales",
-        destination=dlt.destinations.duckdb(str(work_db)),
-        dataset_name="raw_sales",
-        pipelines_dir=str(state_dir),
-    )
-    try:
-        dlt_settings.run_pipeline(pipeline, crm_source(engine, tables, tally, phone_region))
-    finally:
+    finish = finisher(con, tally, [snake_case(t) for t in tables], log)
+
+    def finish_and_close(loaded: dict[str, int], load_id: str):
         engine.dispose()
-    loaded = dict(pipeline.last_trace.last_normalize_info.row_counts) if pipeline.last_trace.last_normalize_info else {}
-    for counts in tally.tables.values():
-        counts.already_loaded += counts.read  # read minus what passed the cursor
-    load_id = (pipeline.last_trace.last_normalize_info.loads_ids or ["none"])[-1] if loaded else "none"
-    record_tally(con, tally, load_id, loaded)
-    report = LoadReport("sales")
-    for table, counts in tally.tables.items():
-        report.rows[table] = loaded.get(table, 0)
-        report.quarantined[table] = len(counts.quarantined)
-        log(
-            f"sales: {table}: read {counts.read:,}, loaded {report.rows[table]:,}, "
-            f"quarantined {report.quarantined[table]:,}, already loaded {counts.already_loaded:,}"
-        )
-    return report
+        for counts in tally.tables.values():
+            counts.already_loaded += counts.read  # read minus what passed the cursor
+        return finish(loaded, load_id)
+
+    return LoadPlan(
+        crm_source(engine, tables, tally, phone_region), pipeline_for("sales", work_db, state_dir), finish_and_close
+    )
+
+
+def load(con, url: str, tables: list[str], phone_region: str, work_db: Path, state_dir: Path, log=print):
+    return run_plan(plan(con, url, tables, phone_region, work_db, state_dir, log))

@@ -19,12 +19,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import dlt  # noqa: E402, I001
+import dlt
 import requests
 
-from connectors import dlt_settings  # noqa: F401 - before dlt is used
-from connectors.batches import SourceTally, prepare_batch, record_tally
-from connectors.loader import LoadReport, SourceError, arrow_table
+from connectors.batches import SourceTally, finisher, prepare_batch
+from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
+from connectors.loader import SourceError, arrow_table
 
 SCHEMA = "raw_service"
 MAX_ATTEMPTS = 6
@@ -243,6 +243,35 @@ def _export_resource(client: Client, con, resource: str, initial_start: int, tal
     return export
 
 
+def plan(
+    con,
+    base_url: str,
+    token: str | None,
+    token_env: str,
+    start_date: str | None,
+    phone_region: str,
+    work_db: Path,
+    state_dir: Path,
+    log=print,
+    client: Client | None = None,
+) -> LoadPlan:
+    if not token:
+        raise SourceError(
+            f"service: no API token: set the environment variable ${token_env} (named by sources.service.token_env)"
+        )
+    client = client or Client(base_url, token, token_env)
+    initial_start = int(datetime.fromisoformat(start_date or "2000-01-01").replace(tzinfo=UTC).timestamp())
+    tally = SourceTally("service")
+
+    @dlt.source(name="service_desk")
+    def service_desk():
+        return [_export_resource(client, con, r, initial_start, tally, phone_region) for r in ENDPOINTS]
+
+    return LoadPlan(
+        service_desk(), pipeline_for("service", work_db, state_dir), finisher(con, tally, list(ENDPOINTS), log)
+    )
+
+
 def load(
     con,
     base_url: str,
@@ -254,32 +283,5 @@ def load(
     state_dir: Path,
     log=print,
     client: Client | None = None,
-) -> LoadReport:
-    if not token:
-        raise SourceError(
-            f"service: no API token: set the environment variable ${token_env} (named by sources.service.token_env)"
-        )
-    client = client or Client(base_url, token, token_env)
-    initial_start = int(datetime.fromisoformat(start_date or "2000-01-01").replace(tzinfo=UTC).timestamp())
-    tally = SourceTally("service")
-    pipeline = dlt.pipeline(
-        pipeline_name="c360_service",
-        destination=dlt.destinations.duckdb(str(work_db)),
-        dataset_name=SCHEMA,
-        pipelines_dir=str(state_dir),
-    )
-    resources = [_export_resource(client, con, r, initial_start, tally, phone_region) for r in ENDPOINTS]
-    dlt_settings.run_pipeline(pipeline, resources)
-    info = pipeline.last_trace.last_normalize_info
-    loaded = dict(info.row_counts) if info else {}
-    record_tally(con, tally, (info.loads_ids or ["none"])[-1] if info else "none", loaded)
-    report = LoadReport("service")
-    for resource in ENDPOINTS:
-        counts = tally.table(resource)
-        report.rows[resource] = loaded.get(resource, 0)
-        report.quarantined[resource] = len(counts.quarantined)
-        log(
-            f"service: {resource}: read {counts.read:,}, loaded {report.rows[resource]:,}, "
-            f"quarantined {report.quarantined[resource]:,}, already loaded {counts.already_loaded:,}"
-        )
-    return report
+):
+    return run_plan(plan(con, base_url, token, token_env, start_date, phone_region, work_db, state_dir, log, client))

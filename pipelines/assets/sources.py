@@ -1,10 +1,18 @@
-"""One asset group per source system: each load writes the raw tables the dbt sources read,
-under the same asset keys dagster-dbt gives those sources, so lineage runs end to end."""
+"""One dagster-dlt asset group per source system. Each load writes the raw tables the dbt
+sources read, under the same asset keys dagster-dlt's translator is told to give them
+([source, table], as dagster-dbt names dbt sources), so lineage runs end to end."""
+
+import tempfile
+from pathlib import Path
 
 import dagster as dg
+import dlt
+from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
+from dagster_dlt.translator import DltResourceTranslatorData
 
 from c360.warehouse import connect_work
-from connectors.run_all import load_source
+from connectors.dlt_runs import pipeline_for, unwrap
+from connectors.run_all import plan_source
 from pipelines.resources import C360Config
 
 SOURCE_TABLES = {
@@ -25,35 +33,70 @@ SOURCE_TABLES = {
     "logistics": ["shipments", "packing_list", "tracking_events", "installations"],
     "call_center": ["cdr", "queue_log", "ivr_survey"],
 }
+# Definitions are built before the config is read: these stand-ins only name the tables.
+_DEFINITIONS_DIR = Path(tempfile.gettempdir()) / "c360-dagster-definitions"
+
+
+class RawTableKeys(DagsterDltTranslator):
+    def get_asset_spec(self, data: DltResourceTranslatorData) -> dg.AssetSpec:
+        source = data.pipeline.dataset_name.removeprefix("raw_")
+        return (
+            super()
+            .get_asset_spec(data)
+            .replace_attributes(
+                key=dg.AssetKey([source, data.resource.table_name]),
+                deps=[],
+                group_name="raw",
+                description=f"raw_{source}.{data.resource.table_name}",
+            )
+        )
+
+
+def _tables_of(source: str):
+    @dlt.source(name=f"{source}_tables")
+    def tables():
+        return [dlt.resource([], name=t, table_name=t) for t in SOURCE_TABLES[source]]
+
+    return tables()
 
 
 def _load_asset(source: str):
-    @dg.multi_asset(
+    @dlt_assets(
+        dlt_source=_tables_of(source),
+        dlt_pipeline=pipeline_for(source, _DEFINITIONS_DIR / "unused.duckdb", _DEFINITIONS_DIR),
         name=f"load_{source}",
-        specs=[
-            dg.AssetSpec([source, table], group_name="raw", kinds={"duckdb"}, description=f"raw_{source}.{table}")
-            for table in SOURCE_TABLES[source]
-        ],
-        can_subset=False,
+        dagster_dlt_translator=RawTableKeys(),
     )
-    def _load(context: dg.AssetExecutionContext, c360: C360Config):
+    def _load(context: dg.AssetExecutionContext, dlt_loader: DagsterDltResource, c360: C360Config):
         config = c360.load()
         if config.source(source) is None:
             context.log.info(f"{source}: not configured, skipped")
-            report_rows, quarantined = {}, {}
-        else:
-            con = connect_work(c360.paths())
+            for key in context.selected_asset_keys:
+                yield dg.MaterializeResult(
+                    asset_key=key, metadata={"rows": 0, "quarantined": 0, "skipped": "not configured"}
+                )
+            return
+        con = connect_work(c360.paths())
+        try:
+            plan = plan_source(source, config, con, log=context.log.info)
             try:
-                report = load_source(source, config, con, log=context.log.info)
-            finally:
-                con.close()
-            report_rows, quarantined = report.rows, report.quarantined
-        for table in SOURCE_TABLES[source]:
+                results = list(dlt_loader.run(context=context, dlt_source=plan.source, dlt_pipeline=plan.pipeline))
+            except Exception as failure:  # noqa: BLE001 - show c360's own message, not dlt's wrapping
+                cause = unwrap(failure)
+                if cause is failure:
+                    raise
+                raise cause from None
+            report = plan.finish(*plan.written())
+        finally:
+            con.close()
+        for result in results:
+            table = result.asset_key.path[-1]
             yield dg.MaterializeResult(
-                asset_key=[source, table],
+                asset_key=result.asset_key,
                 metadata={
-                    "rows": dg.MetadataValue.int(report_rows.get(table, 0)),
-                    "quarantined": dg.MetadataValue.int(quarantined.get(table, 0)),
+                    **(result.metadata or {}),
+                    "rows": dg.MetadataValue.int(report.rows.get(table, 0)),
+                    "quarantined": dg.MetadataValue.int(report.quarantined.get(table, 0)),
                 },
             )
 

@@ -17,8 +17,10 @@ SHIPMENT_HEADER = (
 
 
 def shipment(sid: str, status: str, updated: str, name: str = "张伟") -> str:
-    return (f"{sid},00001,SF Express,SF1,2026-01-05,2026-01-08,{name},138-1234-5678,中山路1号,上海,200000,"
-            f"{status},{updated}")
+    return (
+        f"{sid},00001,SF Express,SF1,2026-01-05,2026-01-08,{name},138-1234-5678,中山路1号,上海,200000,"
+        f"{status},{updated}"
+    )
 
 
 def drop(root, day: str, file: str, lines: list[str], encoding: str = "gb18030"):
