@@ -198,3 +198,24 @@ def test_a_run_without_the_service_token_fails_naming_the_variable_and_keeps_the
         "C360_SERVICE_DESK_TOKEN" in result.stdout and "nothing (the previous publish stays current)" in result.stdout
     )
     assert link.resolve() == before
+
+
+def test_the_service_token_appears_in_no_output_file_or_table(published_company):
+    from tests.conftest import TOKEN
+
+    config, result = published_company
+    assert TOKEN not in result.stdout + result.stderr
+    for path in config.parent.joinpath("warehouse").rglob("*"):
+        if path.is_file():
+            assert TOKEN.encode() not in path.read_bytes(), path
+    con = duckdb.connect(str((config.parent / "warehouse" / "work" / "c360.duckdb")), read_only=True)
+    try:
+        text_columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where data_type in ('VARCHAR', 'JSON')").fetchall()
+        for schema, table, column in text_columns:
+            hits = con.execute(f'select count(*) from "{schema}"."{table}" where "{column}" like ?',
+                               [f"%{TOKEN}%"]).fetchone()[0]
+            assert hits == 0, f"{schema}.{table}.{column}"
+    finally:
+        con.close()
