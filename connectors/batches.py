@@ -92,20 +92,31 @@ def record_tally(con: duckdb.DuckDBPyConnection, tally: SourceTally, load_id: st
         con.execute(ddl)
     unbalanced = []
     for table, counts in tally.tables.items():
-        for q in counts.quarantined:
-            row = q["row"]
-            con.execute(
-                "insert into ops.quarantine values (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    now,
-                    load_id,
-                    tally.source,
-                    table,
-                    row.get(SOURCE),
-                    "; ".join(q["reasons"]),
-                    json.dumps({k: v for k, v in row.items() if k != SOURCE}, default=str, ensure_ascii=False),
-                ],
+        if counts.quarantined:  # in bulk: a bad file can hold a million rows
+            rows = pa.table(
+                {
+                    "quarantined_at": pa.array([now] * len(counts.quarantined), pa.timestamp("us")),
+                    "load_id": pa.array([load_id] * len(counts.quarantined), pa.string()),
+                    "source": pa.array([tally.source] * len(counts.quarantined), pa.string()),
+                    "table_name": pa.array([table] * len(counts.quarantined), pa.string()),
+                    "origin": pa.array([q["row"].get(SOURCE) for q in counts.quarantined], pa.string()),
+                    "reasons": pa.array(["; ".join(q["reasons"]) for q in counts.quarantined], pa.string()),
+                    "raw_record": pa.array(
+                        [
+                            json.dumps(
+                                {k: v for k, v in q["row"].items() if k != SOURCE}, default=str, ensure_ascii=False
+                            )
+                            for q in counts.quarantined
+                        ],
+                        pa.string(),
+                    ),
+                }
             )
+            con.register("_c360_quarantine", rows)
+            try:
+                con.execute("insert into ops.quarantine select * from _c360_quarantine")
+            finally:
+                con.unregister("_c360_quarantine")
         for outcome, rows_checked in counts.outcomes:
             con.execute(
                 "insert into ops.quality_results values (?, ?, ?, ?, ?, ?, ?, ?, ?)",

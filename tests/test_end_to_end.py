@@ -212,10 +212,12 @@ def test_the_service_token_appears_in_no_output_file_or_table(published_company)
     try:
         text_columns = con.execute(
             "select table_schema, table_name, column_name from information_schema.columns "
-            "where data_type in ('VARCHAR', 'JSON')").fetchall()
+            "where data_type in ('VARCHAR', 'JSON')"
+        ).fetchall()
         for schema, table, column in text_columns:
-            hits = con.execute(f'select count(*) from "{schema}"."{table}" where "{column}" like ?',
-                               [f"%{TOKEN}%"]).fetchone()[0]
+            hits = con.execute(
+                f'select count(*) from "{schema}"."{table}" where "{column}" like ?', [f"%{TOKEN}%"]
+            ).fetchone()[0]
             assert hits == 0, f"{schema}.{table}.{column}"
     finally:
         con.close()

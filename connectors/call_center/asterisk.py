@@ -22,6 +22,7 @@ from connectors.files import FileLedger, NewPart
 from connectors.loader import SourceError
 
 SCHEMA = "raw_call_center"
+BATCH_ROWS = 1_000_000  # rows checked and handed to dlt at a time
 
 CDR_COLUMNS = [
     "accountcode",
@@ -53,7 +54,7 @@ def local_to_utc(values: pa.Array | pa.ChunkedArray, zone: str, ambiguous: str =
     text = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
     naive = pc.strptime(text, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
     local = pc.assume_timezone(naive, timezone=zone, ambiguous=ambiguous, nonexistent="latest")
-    return local.cast(pa.timestamp("s", "UTC"))
+    return local.cast(pa.timestamp("us", "UTC"))
 
 
 def _int_or_null(values) -> pa.Array:
@@ -69,14 +70,16 @@ def cdr_times_utc(cdr: pa.Table, zone: str) -> dict[str, pa.Array]:
     billsec, so a call that spans the change keeps its true length."""
     earliest = local_to_utc(cdr["start"], zone, "earliest")
     latest = local_to_utc(cdr["start"], zone, "latest")
-    created = pc.cast(_int_or_null(pc.utf8_slice_codeunits(cdr["uniqueid"], 0, 10)), pa.timestamp("s", "UTC"))
+    created = pc.cast(
+        pc.multiply(_int_or_null(pc.utf8_slice_codeunits(cdr["uniqueid"], 0, 10)), 1_000_000), pa.timestamp("us", "UTC")
+    )
     latest_is_closer = pc.less(pc.abs(pc.subtract(latest, created)), pc.abs(pc.subtract(earliest, created)))
     start = pc.if_else(pc.fill_null(latest_is_closer, False), latest, earliest)
-    duration = pc.cast(_int_or_null(cdr["duration"]), pa.duration("s"))
-    billsec = pc.cast(_int_or_null(cdr["billsec"]), pa.duration("s"))
+    duration = pc.cast(pc.multiply(_int_or_null(cdr["duration"]), 1_000_000), pa.duration("us"))
+    billsec = pc.cast(pc.multiply(_int_or_null(cdr["billsec"]), 1_000_000), pa.duration("us"))
     end = pc.add(start, duration)
     answered = pc.not_equal(cdr["answer"], "")
-    answer = pc.if_else(answered, pc.subtract(end, billsec), pa.scalar(None, pa.timestamp("s", "UTC")))
+    answer = pc.if_else(answered, pc.subtract(end, billsec), pa.scalar(None, pa.timestamp("us", "UTC")))
     return {"start_utc": start, "answer_utc": answer, "end_utc": end}
 
 
@@ -158,6 +161,18 @@ def _stream_resource(name: str, root: Path, pbx_zone: str, encoding: str, tally:
         ledger = FileLedger(dlt.current.resource_state())
         counts = tally.table(name)
         tables, origins, parts = [], [], []
+
+        def batch_of_pending():
+            batch = pa.concat_tables(tables)
+            for column in local_times:
+                batch = batch.append_column(f"{column}_utc", local_to_utc(batch[column], pbx_zone))
+            if name == "cdr":
+                for column, values in cdr_times_utc(batch, pbx_zone).items():
+                    batch = batch.append_column(column, values)
+            return prepare_batch(
+                "call_center", name, batch, pa.concat_arrays(origins), tally, (phone,) if phone else (), region
+            )
+
         folder = root / sub
         for path in sorted(folder.glob(pattern)) if folder.is_dir() else []:
             part = ledger.new_part(path, f"{sub}/{path.name}", growing=True)
@@ -173,16 +188,11 @@ def _stream_resource(name: str, root: Path, pbx_zone: str, encoding: str, tally:
             if table is not None and table.num_rows:
                 tables.append(table)
                 origins.append(pa.array([part.relative] * table.num_rows, pa.string()))
+            if sum(t.num_rows for t in tables) >= BATCH_ROWS:  # bounded memory on big backlogs
+                yield batch_of_pending()
+                tables, origins = [], []
         if tables:
-            batch = pa.concat_tables(tables)
-            for column in local_times:
-                batch = batch.append_column(f"{column}_utc", local_to_utc(batch[column], pbx_zone))
-            if name == "cdr":
-                for column, values in cdr_times_utc(batch, pbx_zone).items():
-                    batch = batch.append_column(column, values)
-            yield prepare_batch(
-                "call_center", name, batch, pa.concat_arrays(origins), tally, (phone,) if phone else (), region
-            )
+            yield batch_of_pending()
         for part in parts:
             ledger.remember(part)
 

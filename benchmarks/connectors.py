@@ -1,0 +1,263 @@
+"""Connector throughput on this machine, each case in its own process so peak memory is its own.
+
+    python -m benchmarks.connectors --case cdr --rows 10000000
+    python -m benchmarks.connectors --case crm --rows 1000000
+    python -m benchmarks.connectors --case api --rows 1000000
+    python -m benchmarks.connectors --all --json benchmarks/results/connectors.json
+
+Cases: `cdr` writes Asterisk Master-*.csv files and loads them with the call-center
+connector, side by side with DuckDB's own `read_csv` of the same files (the engine's limit);
+`crm` loads a SQLite CRM whose Order table holds N rows; `api` serves N tickets from the
+demo service desk on 127.0.0.1 and compares the connector with fetching the same pages
+alone (what the server allows)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROWS_PER_FILE = 200_000
+CALLERS = 300_000  # distinct caller numbers in the CDR case
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_cdr(folder: Path, rows: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    day = 0
+    while written < rows:
+        n = min(ROWS_PER_FILE, rows - written)
+        base = 1767225600 + day * 86400
+        lines = []
+        for i in range(n):
+            t = base + 3600 + i % 30000
+            hh, rem = divmod(t - base + 8 * 3600, 3600)
+            mm, ss = divmod(rem, 60)
+            stamp = f"2026-01-{1 + day % 28:02d} {hh % 24:02d}:{mm:02d}:{ss:02d}"
+            src = f"138{(written + i) * 7919 % CALLERS:08d}"  # a caller base that calls again
+            lines.append(
+                f'"","{src}","4008208820","from-pstn","""C"" <{src}>","SIP/t-{i:08x}","SIP/8001-{i:08x}",'
+                f'"Queue","support,t,,,300","{stamp}","{stamp}","{stamp}",{60 + i % 240},{50 + i % 10},'
+                f'"ANSWERED","DOCUMENTATION","{t}.{written + i}",""\n'
+            )
+        (folder / f"Master-2026{1 + day // 28:02d}{1 + day % 28:02d}.csv").write_text("".join(lines))
+        written += n
+        day += 1
+
+
+def case_cdr(rows: int, work: Path) -> dict:
+    import duckdb
+
+    from connectors.call_center import asterisk
+
+    landing = work / "pbx"
+    started = time.perf_counter()
+    write_cdr(landing / "cdr", rows)
+    generated = time.perf_counter() - started
+    con = duckdb.connect(str(work / "engine.duckdb"))
+    started = time.perf_counter()
+    con.execute(f"create table cdr as select * from read_csv('{landing}/cdr/*.csv', header=false, all_varchar=true)")
+    engine_s = time.perf_counter() - started
+    engine_rows = con.execute("select count(*) from cdr").fetchone()[0]
+    con.close()
+    work_db = work / "work.duckdb"
+    con = duckdb.connect(str(work_db))
+    started = time.perf_counter()
+    report = asterisk.load(con, landing, "Asia/Shanghai", "utf-8", "CN", work_db, work / "dlt", log=lambda *_: None)
+    c360_s = time.perf_counter() - started
+    con.close()
+    return {
+        "case": "cdr",
+        "rows": rows,
+        "generate_s": round(generated, 1),
+        "duckdb_read_csv_s": round(engine_s, 2),
+        "duckdb_rows_per_s": round(engine_rows / engine_s),
+        "c360_s": round(c360_s, 2),
+        "c360_rows_loaded": report.rows["cdr"],
+        "c360_rows_per_s": round(report.rows["cdr"] / c360_s),
+        "ratio_c360_to_duckdb": round(c360_s / engine_s, 1),
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+def case_crm(rows: int, work: Path) -> dict:
+    import duckdb
+
+    from connectors.sales import crm
+    from demo.writers import COMMON_COLUMNS, CRM_COLUMNS
+
+    db = work / "crm.sqlite"
+    lite = sqlite3.connect(db)
+    columns = COMMON_COLUMNS + CRM_COLUMNS["Order"].split()
+    lite.execute('create table "Order" (' + ", ".join(f'"{c}"' for c in columns) + ")")
+    stamp = "2026-01-05T10:00:00.000+0000"
+    lite.executemany(
+        f'insert into "Order" values ({", ".join("?" for _ in columns)})',
+        (
+            (
+                f"801{i:015d}",
+                stamp,
+                stamp,
+                f"2026-01-05T10:{i % 60:02d}:{i % 59:02d}.000+0000",
+                0,
+                f"001{i % 50000:015d}",
+                f"006{i:015d}",
+                f"{i:08d}",
+                "2026-01-05",
+                "Activated",
+                1000.0 + i % 777,
+                "中山路1号",
+                "上海",
+                "200000",
+                "China",
+            )
+            for i in range(rows)
+        ),
+    )
+    lite.commit()
+    lite.close()
+    work_db = work / "work.duckdb"
+    con = duckdb.connect(str(work_db))
+    started = time.perf_counter()
+    report = crm.load(con, f"sqlite:///{db}", ["Order"], "CN", work_db, work / "dlt", log=lambda *_: None)
+    seconds = time.perf_counter() - started
+    con.close()
+    return {
+        "case": "crm",
+        "rows": rows,
+        "c360_s": round(seconds, 2),
+        "c360_rows_loaded": report.rows["order"],
+        "c360_rows_per_s": round(report.rows["order"] / seconds),
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+def case_api(rows: int, work: Path) -> dict:
+    import duckdb
+    import requests
+
+    from connectors.service import api
+    from demo.service_desk_api import serve
+
+    folder = work / "service_desk"
+    folder.mkdir()
+    with open(folder / "tickets.jsonl", "w") as f:
+        for i in range(1, rows + 1):
+            stamp = f"2026-01-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:{i % 59:02d}Z"
+            f.write(
+                json.dumps(
+                    {
+                        "id": i,
+                        "via": {"channel": "email"},
+                        "created_at": stamp,
+                        "updated_at": stamp,
+                        "type": "question",
+                        "subject": "Help",
+                        "description": "How do I ...",
+                        "priority": "normal",
+                        "status": "open",
+                        "requester_id": 1000 + i % 5000,
+                        "tags": ["question"],
+                        "custom_fields": [{"id": 360001, "value": None}],
+                        "satisfaction_rating": None,
+                    }
+                )
+                + "\n"
+            )
+    for empty in ("users", "organizations", "ticket_events", "satisfaction_ratings"):
+        (folder / f"{empty}.jsonl").write_text("")
+    server = serve(folder, "127.0.0.1", 0, "bench")
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    headers = {"Authorization": "Bearer bench"}
+    started = time.perf_counter()
+    page = requests.get(
+        f"{base}/api/v2/incremental/tickets/cursor.json", params={"start_time": 0}, headers=headers, timeout=60
+    ).json()
+    fetched = len(page["tickets"])
+    while not page["end_of_stream"]:
+        page = requests.get(
+            f"{base}/api/v2/incremental/tickets/cursor.json",
+            params={"cursor": page["after_cursor"]},
+            headers=headers,
+            timeout=60,
+        ).json()
+        fetched += len(page["tickets"])
+    fetch_s = time.perf_counter() - started
+    work_db = work / "work.duckdb"
+    con = duckdb.connect(str(work_db))
+    started = time.perf_counter()
+    report = api.load(con, base, "bench", "BENCH_TOKEN", "2020-01-01", "CN", work_db, work / "dlt", log=lambda *_: None)
+    seconds = time.perf_counter() - started
+    con.close()
+    server.shutdown()
+    return {
+        "case": "api",
+        "rows": rows,
+        "server_only_fetch_s": round(fetch_s, 2),
+        "server_rows_per_s": round(fetched / fetch_s),
+        "c360_s": round(seconds, 2),
+        "c360_rows_loaded": report.rows["tickets"],
+        "c360_rows_per_s": round(report.rows["tickets"] / seconds),
+        "ratio_c360_to_fetch": round(seconds / fetch_s, 2),
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+CASES = {"cdr": case_cdr, "crm": case_crm, "api": case_api}
+DEFAULT_ROWS = {"cdr": 10_000_000, "crm": 1_000_000, "api": 1_000_000}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--case", choices=CASES)
+    parser.add_argument("--rows", type=int)
+    parser.add_argument("--all", action="store_true", help="every case at its default size, one process each")
+    parser.add_argument("--json", help="write the results here")
+    args = parser.parse_args()
+    if args.all:
+        results = []
+        for case in CASES:
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "benchmarks.connectors",
+                    "--case",
+                    case,
+                    "--rows",
+                    str(args.rows or DEFAULT_ROWS[case]),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            print(json.dumps(results[-1]), flush=True)
+    else:
+        work = Path(tempfile.mkdtemp(prefix=f"c360-bench-{args.case}-"))
+        try:
+            results = [CASES[args.case](args.rows or DEFAULT_ROWS[args.case], work)]
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        print(json.dumps(results[0]), flush=True)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("RUNTIME__LOG_LEVEL", "ERROR")
+    sys.exit(main())
