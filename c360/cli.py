@@ -28,7 +28,17 @@ def cmd_demo(args) -> int:
         seed=args.seed,
         end=date.fromisoformat(args.end_date) if args.end_date else None,
         api_port=args.api_port,
+        hold_back_days=args.hold_back_days,
     )
+    return 0
+
+
+def cmd_demo_advance(args) -> int:
+    from demo.held_back import advance
+
+    config = load_config(args.config)
+    day = advance(config.folder, args.days)
+    print(f"demo: source data now runs to {day}")
     return 0
 
 
@@ -124,7 +134,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="demo_company", help="output folder (default ./demo_company)")
     p.add_argument("--end-date", help="last day of the two-year history, YYYY-MM-DD (default today)")
     p.add_argument("--api-port", type=int, default=8765, help="port the demo service-desk API will use")
+    p.add_argument(
+        "--hold-back-days",
+        type=int,
+        default=0,
+        help="keep the last N days aside; `c360 demo-advance` releases them one by one",
+    )
     p.set_defaults(func=cmd_demo)
+
+    p = with_config(sub.add_parser("demo-advance", help="let the demo's systems gain held-back days"))
+    p.add_argument("--days", type=int, default=1)
+    p.set_defaults(func=cmd_demo_advance)
 
     p = with_config(sub.add_parser("demo-api", help="serve the demo's service-desk API until stopped"))
     p.add_argument("--faults", help="inject trouble, e.g. 429=5,500=7,slow=9,repeat=3 (every n-th request)")

@@ -42,7 +42,13 @@ def demo_config(end: date, api_port: int) -> dict:
 
 
 def generate(
-    out: Path, customers: int = 2000, seed: int = 42, end: date | None = None, api_port: int = 8765, log=print
+    out: Path,
+    customers: int = 2000,
+    seed: int = 42,
+    end: date | None = None,
+    api_port: int = 8765,
+    log=print,
+    hold_back_days: int = 0,
 ) -> Path:
     """Write everything under `out`; returns the path of the config file."""
     end = end or date.today()
@@ -59,6 +65,11 @@ def generate(
     log("demo: writing Asterisk CDR, queue_log and IVR survey files")
     writers.write_call_center(history, out / "call_center", history.identities)
     writers.write_truth(history, out / "ground_truth")
+    if hold_back_days:
+        from demo.held_back import hold_back
+
+        hold_back(out, end, hold_back_days)
+        log(f"demo: the last {hold_back_days} day(s) wait in {out / 'held_back'}; `c360 demo-advance` releases them")
     config_path = out / "c360.yml"
     header = (
         "# c360 configuration for the demo company; every key is documented in README.md.\n"

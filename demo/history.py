@@ -371,7 +371,7 @@ class Simulation:
         history_start = max(created, datetime.combine(self.start, time(9)))
         next_touch = history_start + timedelta(days=rng.uniform(10, 40))
         next_survey = history_start + timedelta(days=rng.uniform(30, 180))
-        while t < self.end_dt - timedelta(days=2):
+        while t < self.end_dt:
             while next_touch < t:
                 self._sales_touch(c, next_touch)
                 next_touch += timedelta(days=rng.uniform(25, 70))
@@ -392,6 +392,10 @@ class Simulation:
                 churned_at = order_time + timedelta(days=rng.uniform(10, 40))
                 break
             t = order_time + timedelta(days=max(7.0, rng.gauss(c.order_interval_days, c.order_interval_days * 0.25)))
+        # Sales keeps in touch until the customer leaves (or the history ends).
+        while next_touch < min(churned_at or self.end_dt, self.end_dt):
+            self._sales_touch(c, next_touch)
+            next_touch += timedelta(days=rng.uniform(25, 70))
         if churned_at is not None:
             # A lapsed customer still calls now and then, and gets the odd survey.
             quiet_until = min(churned_at + timedelta(days=120), self.end_dt)

@@ -26,7 +26,13 @@ class ServiceDeskData:
     """The records of each resource, ordered by the time their export filters on."""
 
     def __init__(self, folder: Path):
+        self.folder = folder
         self.resources: dict[str, list[tuple[int, dict]]] = {}
+        self.mtimes: dict[str, float] = {}
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read each resource file again when it changed (`c360 demo-advance` adds a day)."""
         for name, stamp in (
             ("tickets", "updated_at"),
             ("users", "updated_at"),
@@ -34,11 +40,15 @@ class ServiceDeskData:
             ("ticket_events", "created_at"),
             ("satisfaction_ratings", "updated_at"),
         ):
-            path = folder / f"{name}.jsonl"
+            path = self.folder / f"{name}.jsonl"
             if not path.is_file():
                 raise FileNotFoundError(f"demo-api: {path} is missing; run `c360 demo` first")
+            mtime = path.stat().st_mtime
+            if self.mtimes.get(name) == mtime:
+                continue
             records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
             self.resources[name] = sorted(((_unix(r[stamp]), r) for r in records), key=lambda x: (x[0], x[1]["id"]))
+            self.mtimes[name] = mtime
 
     def upsert(self, name: str, record: dict) -> None:
         """A record changes in the service desk (a late update, a new ticket)."""
@@ -48,6 +58,7 @@ class ServiceDeskData:
         self.resources[name] = sorted(rows, key=lambda x: (x[0], x[1]["id"]))
 
     def since(self, name: str, start_time: int) -> list[tuple[int, dict]]:
+        self.refresh()
         return [x for x in self.resources[name] if x[0] >= start_time]
 
 

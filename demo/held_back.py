@@ -1,0 +1,126 @@
+"""The demo's clock: write the company but hold its last days back, then let one more day
+arrive (`c360 demo --hold-back-days N`, then `c360 demo-advance`), the way a real company's
+systems gain a day of data between two nightly runs.
+
+Held-back records wait in `<demo>/held_back/`: CRM rows by SystemModstamp, service-desk
+records by the time their export filters on, logistics day folders, PBX files by day."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from demo.history import LOCAL_UTC_OFFSET
+
+STAMP = {"ticket_events": "created_at"}
+HELD = "held_back"
+
+
+def _utc_cutoff(day: date) -> str:
+    """The end of the company's local `day`, as the sources' UTC text sorts it."""
+    end = datetime.combine(day + timedelta(days=1), time()) - LOCAL_UTC_OFFSET
+    return end.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _state_file(out: Path) -> Path:
+    return out / HELD / "clock.json"
+
+
+def hold_back(out: Path, end: date, days: int) -> None:
+    """Move everything after `end - days` into `out/held_back/`."""
+    if days <= 0:
+        return
+    visible_until = end - timedelta(days=days)
+    held = out / HELD
+    held.mkdir(exist_ok=True)
+    _move_crm(out / "crm" / "crm.sqlite", held / "crm.sqlite", _utc_cutoff(visible_until), into_held=True)
+    _move_service_desk(out / "service_desk", held / "service_desk", _utc_cutoff(visible_until), into_held=True)
+    _move_days(out, held, visible_until, into_held=True)
+    _state_file(out).write_text(json.dumps({"visible_until": visible_until.isoformat(), "end": end.isoformat()}))
+
+
+def advance(out: Path, days: int = 1) -> date:
+    """Release the next `days` of held-back data; returns the last visible day."""
+    state = json.loads(_state_file(out).read_text()) if _state_file(out).exists() else None
+    if state is None:
+        raise FileNotFoundError(f"{out} holds nothing back: write it with `c360 demo --hold-back-days N`")
+    visible_until = min(
+        date.fromisoformat(state["visible_until"]) + timedelta(days=days), date.fromisoformat(state["end"])
+    )
+    held = out / HELD
+    _move_crm(held / "crm.sqlite", out / "crm" / "crm.sqlite", _utc_cutoff(visible_until), into_held=False)
+    _move_service_desk(held / "service_desk", out / "service_desk", _utc_cutoff(visible_until), into_held=False)
+    _move_days(out, held, visible_until, into_held=False)
+    state["visible_until"] = visible_until.isoformat()
+    _state_file(out).write_text(json.dumps(state))
+    return visible_until
+
+
+def _move_crm(source: Path, target: Path, cutoff: str, into_held: bool) -> None:
+    """Rows modified after `cutoff` (into_held) or up to it (released) move between files."""
+    if into_held:
+        shutil.copyfile(source, target)  # same tables; emptied below, then filled with the held rows
+        con = sqlite3.connect(target)
+        tables = [r[0] for r in con.execute("select name from sqlite_master where type = 'table'")]
+        for t in tables:
+            con.execute(f'delete from "{t}" where SystemModstamp <= ?', [cutoff])
+        con.commit()
+        con.close()
+        con = sqlite3.connect(source)
+        for t in tables:
+            con.execute(f'delete from "{t}" where SystemModstamp > ?', [cutoff])
+        con.commit()
+        con.execute("vacuum")
+        con.close()
+        return
+    con = sqlite3.connect(target)
+    con.execute("attach database ? as held", [str(source)])
+    tables = [r[0] for r in con.execute("select name from held.sqlite_master where type = 'table'")]
+    for t in tables:
+        con.execute(f'insert or replace into main."{t}" select * from held."{t}" where SystemModstamp <= ?', [cutoff])
+        con.execute(f'delete from held."{t}" where SystemModstamp <= ?', [cutoff])
+    con.commit()
+    con.close()
+
+
+def _move_service_desk(source: Path, target: Path, cutoff: str, into_held: bool) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.glob("*.jsonl")):
+        name = path.stem
+        stamp = STAMP.get(name, "updated_at")
+        keep, move = [], []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line:
+                continue
+            late = json.loads(line)[stamp][:19] > cutoff
+            (move if late == into_held else keep).append(line)
+        path.write_text("".join(x + "\n" for x in keep), encoding="utf-8")
+        other = target / path.name
+        existing = other.read_text(encoding="utf-8").splitlines() if other.exists() else []
+        other.write_text("".join(x + "\n" for x in existing + move), encoding="utf-8")
+
+
+def _day_of(path: Path) -> date | None:
+    digits = "".join(ch for ch in path.name if ch.isdigit())
+    if path.parent.name == "logistics":
+        return date.fromisoformat(path.name)
+    return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8])) if len(digits) >= 8 else None
+
+
+def _move_days(out: Path, held: Path, visible_until: date, into_held: bool) -> None:
+    """Logistics day folders and PBX day files after `visible_until` are held back."""
+    pairs = [(out / "logistics", held / "logistics")] + [
+        (out / "call_center" / sub, held / "call_center" / sub) for sub in ("cdr", "queue_log", "ivr_survey")
+    ]
+    for visible, waiting in pairs:
+        source, target = (visible, waiting) if into_held else (waiting, visible)
+        if not source.exists():
+            continue
+        target.mkdir(parents=True, exist_ok=True)
+        for path in sorted(source.iterdir()):
+            day = _day_of(path)
+            if day is not None and (day > visible_until) == into_held:
+                shutil.move(str(path), str(target / path.name))

@@ -1,0 +1,64 @@
+"""Nightly increments, end to end: a run after one more day of source data loads exactly that
+day, and a run with nothing new loads nothing."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import TOKEN, TOKEN_ENV, c360, free_port, wait_for_port
+
+pytestmark = pytest.mark.integration
+
+
+def loaded(run_output: str) -> dict[str, int]:
+    return {m[1]: int(m[2].replace(",", "")) for m in re.finditer(r"loaded (\w+)\s+([\d,]+) rows", run_output)}
+
+
+def held_back_rows(folder) -> dict[str, int]:
+    held = folder / "held_back"
+    with sqlite3.connect(held / "crm.sqlite") as con:
+        tables = [r[0] for r in con.execute("select name from sqlite_master where type = 'table'")]
+        sales = sum(con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables)
+    service = sum(len(p.read_text().splitlines()) for p in (held / "service_desk").glob("*.jsonl"))
+    logistics = sum(len(p.read_bytes().splitlines()) - 1 for p in (held / "logistics").glob("*/*.csv"))
+    pbx = held / "call_center"
+    call_center = (
+        sum(len(p.read_bytes().splitlines()) for p in (pbx / "cdr").glob("*"))
+        + sum(len(p.read_bytes().splitlines()) for p in (pbx / "queue_log").glob("*"))
+        + sum(len(p.read_bytes().splitlines()) - 1 for p in (pbx / "ivr_survey").glob("*"))
+    )
+    return {"sales": sales, "service": service, "logistics": logistics, "call_center": call_center}
+
+
+def test_a_run_after_one_more_day_loads_exactly_that_day(tmp_path):
+    port = free_port()
+    # a working Wednesday, so every system has something on the day held back
+    demo = ["--customers", "250", "--seed", "21", "--end-date", "2026-11-18", "--hold-back-days", "1"]
+    c360("demo", *demo, "--out", str(tmp_path), "--api-port", str(port))
+    config = tmp_path / "c360.yml"
+    api = subprocess.Popen(
+        [sys.executable, "-m", "c360.cli", "demo-api", "--config", str(config)],
+        env={**os.environ, TOKEN_ENV: TOKEN},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        first = loaded(c360("run", "--config", str(config)).stdout)
+        assert all(first[s] > 0 for s in ("sales", "service", "logistics", "call_center")), first
+        expected = held_back_rows(tmp_path)
+        assert all(expected.values()), expected
+        c360("demo-advance", "--config", str(config))
+        second = loaded(c360("run", "--config", str(config)).stdout)
+        assert second == expected
+        third = loaded(c360("run", "--config", str(config)).stdout)
+        assert third == {"sales": 0, "service": 0, "logistics": 0, "call_center": 0}
+    finally:
+        api.terminate()
+        api.wait(timeout=10)
