@@ -46,7 +46,7 @@ def test_a_cdr_row_with_billsec_above_duration_is_quarantined_and_the_rest_loads
         con.execute("select json_extract_string(raw_record, '$.uniqueid'), reasons from ops.quarantine").fetchall()
     )
     assert "_check_duration >= _check_billsec" in reasons["bad.1"]
-    assert "start_utc" in reasons["bad.2"] and "max_value" in reasons["bad.2"]
+    assert "_check_start" in reasons["bad.2"] and "max_value" in reasons["bad.2"]
     assert "disposition" in reasons["bad.3"]
     origins = {r[0] for r in con.execute("select origin from ops.quarantine").fetchall()}
     assert origins == {"cdr/Master-20260105.csv"}
