@@ -36,6 +36,17 @@ def held_back_rows(folder) -> dict[str, int]:
     return {"sales": sales, "service": service, "logistics": logistics, "call_center": call_center}
 
 
+def delete_an_account_in_the_crm(folder) -> str:
+    """The CRM soft-deletes an account during the day (IsDeleted, a new SystemModstamp)."""
+    with sqlite3.connect(folder / "crm" / "crm.sqlite") as con:
+        account_id = con.execute("select Id from Account order by Id limit 1").fetchone()[0]
+        con.execute(
+            "update Account set IsDeleted = 1, SystemModstamp = '2026-11-18T02:00:00.000+0000' where Id = ?",
+            [account_id],
+        )
+    return account_id
+
+
 def test_a_run_after_one_more_day_loads_exactly_that_day(tmp_path):
     port = free_port()
     # a working Wednesday, so every system has something on the day held back
@@ -54,11 +65,21 @@ def test_a_run_after_one_more_day_loads_exactly_that_day(tmp_path):
         assert all(first[s] > 0 for s in ("sales", "service", "logistics", "call_center")), first
         expected = held_back_rows(tmp_path)
         assert all(expected.values()), expected
+        gone = delete_an_account_in_the_crm(tmp_path)
+        expected["sales"] += 1
         c360("demo-advance", "--config", str(config))
         second = loaded(c360("run", "--config", str(config)).stdout)
         assert second == expected
         third = loaded(c360("run", "--config", str(config)).stdout)
         assert third == {"sales": 0, "service": 0, "logistics": 0, "call_center": 0}
+        customers = c360(
+            "sql",
+            "--config",
+            str(config),
+            "--csv",
+            f"select count(*) as n from marts.dim_customer where crm_account_id = '{gone}'",
+        ).stdout
+        assert customers.splitlines()[1] == "0", "a deleted CRM account leaves the identity map"
     finally:
         api.terminate()
         api.wait(timeout=10)

@@ -107,3 +107,17 @@ def test_quarantine_keeps_the_raw_value_and_nothing_is_lost():
     assert passed.num_rows + len(quarantined) == batch.num_rows == 3
     assert sorted(q["row"]["status"] for q in quarantined) == ["completed", "exploded"]
     assert all(q["row"]["_c360_source"] == "2026-01-05/installations.csv" for q in quarantined)
+
+
+def test_a_load_that_does_not_reconcile_fails_naming_the_table_and_the_counts():
+    from connectors.batches import ReconciliationError
+
+    tally = SourceTally("logistics")
+    counts = tally.table("shipments")
+    counts.read, counts.already_loaded = 10, 2
+    con = duckdb.connect()
+    with pytest.raises(
+        ReconciliationError, match=r"shipments: read 10 but loaded 7 \+ quarantined 0 \+ already loaded 2"
+    ):
+        record_tally(con, tally, "L1", {"shipments": 7})
+    assert con.execute("select is_balanced from ops.load_reconciliation").fetchall() == [(False,)]
