@@ -5,6 +5,7 @@ Bearer-token auth). Written from SOURCES.md alone; shares nothing with the conne
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 import threading
 import time
@@ -58,8 +59,10 @@ class ServiceDeskData:
         self.resources[name] = sorted(rows, key=lambda x: (x[0], x[1]["id"]))
 
     def since(self, name: str, start_time: int) -> list[tuple[int, dict]]:
+        """Records at or after `start_time`, oldest first (binary search: exports page often)."""
         self.refresh()
-        return [x for x in self.resources[name] if x[0] >= start_time]
+        rows = self.resources[name]
+        return rows[bisect.bisect_left(rows, start_time, key=lambda x: x[0]) :]
 
 
 @dataclass
