@@ -3,7 +3,7 @@
 A contract has table-level expectations (required columns) that fail the whole batch, and
 row-level ones (keys present, values in their set, numbers in their range, timestamps
 parseable and not in the future) whose failing rows are quarantined with the reason.
-Raw values arrive as text from files; `prepare` adds typed `_check_*` columns so that a
+Raw values arrive as text from files; `derived` adds typed `_check_*` columns so that a
 value that does not parse fails its expectation instead of being silently dropped.
 """
 
@@ -27,7 +27,8 @@ class Contract:
     table: str
     required: list[str]
     rows: list[Callable[[], gxe.Expectation]] = field(default_factory=list)
-    prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+    # name -> (raw column, parser): typed columns the row expectations check
+    derived: dict[str, tuple[str, Callable[[pd.Series], pd.Series]]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -58,6 +59,16 @@ def _numbers(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values.mask(values == ""), errors="coerce")
 
 
+def _seconds(values: pd.Series) -> pd.Series:
+    """Unix seconds given as text -> float seconds (NaN when not a number)."""
+    return _numbers(values).astype("float64")
+
+
+def _day(values: pd.Series) -> pd.Series:
+    """`YYYY-MM-DD` -> Unix seconds of its midnight (NaN when not a date)."""
+    return _epoch_seconds(pd.to_datetime(values.mask(values == ""), errors="coerce", format="%Y-%m-%d"))
+
+
 def not_null(column: str):
     return lambda: gxe.ExpectColumnValuesToNotBeNull(column=column)
 
@@ -77,11 +88,9 @@ def not_future(column: str):
     )
 
 
-def _with(**derived: Callable[[pd.DataFrame], pd.Series]) -> Callable[[pd.DataFrame], pd.DataFrame]:
-    def prepare(df: pd.DataFrame) -> pd.DataFrame:
-        return df.assign(**{name: fn(df) for name, fn in derived.items()})
-
-    return prepare
+def _with(**derived: tuple[str, Callable[[pd.Series], pd.Series]]) -> dict:
+    """Typed `_check_*` columns, each computed from one raw column."""
+    return derived
 
 
 SF_COMMON = ["id", "created_date", "last_modified_date", "system_modstamp", "is_deleted"]
@@ -93,7 +102,7 @@ def _sales(table: str, extra_required: list[str], rows=None) -> Contract:
         table,
         SF_COMMON + extra_required,
         [not_null("id"), not_null("_check_modstamp"), not_future("_check_modstamp"), *(rows or [])],
-        _with(_check_modstamp=lambda df: _parse_time(df["system_modstamp"])),
+        _with(_check_modstamp=("system_modstamp", _parse_time)),
     )
 
 
@@ -129,7 +138,7 @@ CONTRACTS: dict[str, Contract] = {
                 not_null("_check_created"),
                 not_future("_check_created"),
             ],
-            _with(_check_created=lambda df: _parse_time(df["created_at"])),
+            _with(_check_created=("created_at", _parse_time)),
         ),
         Contract(
             "service",
@@ -143,7 +152,7 @@ CONTRACTS: dict[str, Contract] = {
             "ticket_events",
             ["id", "ticket_id", "created_at", "child_events"],
             [not_null("id"), not_null("ticket_id"), not_null("_check_created"), not_future("_check_created")],
-            _with(_check_created=lambda df: _parse_time(df["created_at"])),
+            _with(_check_created=("created_at", _parse_time)),
         ),
         Contract(
             "service",
@@ -162,14 +171,8 @@ CONTRACTS: dict[str, Contract] = {
                 not_null("_check_promised"),
             ],
             _with(
-                _check_updated=lambda df: _parse_time(df["updated_at"]),
-                _check_promised=lambda df: _epoch_seconds(
-                    pd.to_datetime(
-                        df["promised_delivery_date"].mask(df["promised_delivery_date"] == ""),
-                        errors="coerce",
-                        format="%Y-%m-%d",
-                    )
-                ),
+                _check_updated=("updated_at", _parse_time),
+                _check_promised=("promised_delivery_date", _day),
             ),
         ),
         Contract(
@@ -177,7 +180,7 @@ CONTRACTS: dict[str, Contract] = {
             "packing_list",
             ["shipment_id", "line_no", "sku", "quantity"],
             [not_null("shipment_id"), not_null("sku"), between("_check_quantity", 0, strict_min=True)],
-            _with(_check_quantity=lambda df: _numbers(df["quantity"])),
+            _with(_check_quantity=("quantity", _numbers)),
         ),
         Contract(
             "logistics",
@@ -189,7 +192,7 @@ CONTRACTS: dict[str, Contract] = {
                 not_null("_check_time"),
                 not_future("_check_time"),
             ],
-            _with(_check_time=lambda df: _parse_time(df["event_time"])),
+            _with(_check_time=("event_time", _parse_time)),
         ),
         Contract(
             "logistics",
@@ -201,7 +204,7 @@ CONTRACTS: dict[str, Contract] = {
                 not_null("_check_updated"),
                 not_future("_check_updated"),
             ],
-            _with(_check_updated=lambda df: _parse_time(df["updated_at"])),
+            _with(_check_updated=("updated_at", _parse_time)),
         ),
         Contract(
             "call_center",
@@ -219,9 +222,9 @@ CONTRACTS: dict[str, Contract] = {
                 not_future("_check_start"),
             ],
             _with(
-                _check_duration=lambda df: _numbers(df["duration"]),
-                _check_start=lambda df: _epoch_seconds(df["start_utc"]),
-                _check_billsec=lambda df: _numbers(df["billsec"]),
+                _check_duration=("duration", _numbers),
+                _check_start=("start_utc", _epoch_seconds),
+                _check_billsec=("billsec", _numbers),
             ),
         ),
         Contract(
@@ -229,7 +232,7 @@ CONTRACTS: dict[str, Contract] = {
             "queue_log",
             ["epoch", "uniqueid", "queuename", "agent", "event"],
             [not_null("_check_time"), not_future("_check_time"), not_null("event")],
-            _with(_check_time=lambda df: _numbers(df["epoch"]).astype("float64")),
+            _with(_check_time=("epoch", _seconds)),
         ),
         Contract(
             "call_center",
@@ -244,8 +247,8 @@ CONTRACTS: dict[str, Contract] = {
                 not_future("_check_answered"),
             ],
             _with(
-                _check_score=lambda df: _numbers(df["score"]),
-                _check_answered=lambda df: _epoch_seconds(df["answered_at_utc"]),
+                _check_score=("score", _numbers),
+                _check_answered=("answered_at_utc", _epoch_seconds),
             ),
         ),
     ]
