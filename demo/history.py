@@ -209,37 +209,24 @@ class Simulation:
         person: Person | None,
         unknown_entity: str | None = None,
     ) -> None:
-        if person is not None:
+        def record(entity_type: str, entity_id: str) -> None:
             self.identities.append(
                 dict(
                     source_system=system,
                     source_table=table,
                     source_record_id=record_id,
-                    entity_type="person",
-                    true_entity_id=person.person_id,
+                    entity_type=entity_type,
+                    true_entity_id=entity_id,
                 )
             )
+
+        if person is not None:
+            record("person", person.person_id)
         org = customer.organization if customer else (person.organization if person else None)
         if org is not None:
-            self.identities.append(
-                dict(
-                    source_system=system,
-                    source_table=table,
-                    source_record_id=record_id,
-                    entity_type="organization",
-                    true_entity_id=org.organization_id,
-                )
-            )
+            record("organization", org.organization_id)
         if unknown_entity is not None:
-            self.identities.append(
-                dict(
-                    source_system=system,
-                    source_table=table,
-                    source_record_id=record_id,
-                    entity_type="person",
-                    true_entity_id=unknown_entity,
-                )
-            )
+            record("person", unknown_entity)
 
     def working_time(self, d: date, start_hour: int = 9, end_hour: int = 18) -> datetime:
         d = self.cal.next_working_day(d)

@@ -192,34 +192,18 @@ def write_call_center(history: History, root: Path, identities: list[dict]) -> N
         else:
             lines.append((wait_end, f"{wait_end}|{uid}|{call.queue}|NONE|ABANDON|1|1|{call.wait_s}"))
         queue_log[key].extend(lines)
-        if call.truth_person:
+        # the truth of each call: the person (an unknown caller is one entity per number) and organization
+        truths = [("person", call.truth_person or "U" + call.caller_number.lstrip("+0"))]
+        if call.truth_person and call.truth_org:
+            truths.append(("organization", call.truth_org))
+        for entity_type, entity_id in truths:
             identities.append(
                 dict(
                     source_system="call_center",
                     source_table="cdr",
                     source_record_id=uid,
-                    entity_type="person",
-                    true_entity_id=call.truth_person,
-                )
-            )
-            if call.truth_org:
-                identities.append(
-                    dict(
-                        source_system="call_center",
-                        source_table="cdr",
-                        source_record_id=uid,
-                        entity_type="organization",
-                        true_entity_id=call.truth_org,
-                    )
-                )
-        else:
-            identities.append(
-                dict(
-                    source_system="call_center",
-                    source_table="cdr",
-                    source_record_id=uid,
-                    entity_type="person",
-                    true_entity_id="U" + call.caller_number.lstrip("+0"),
+                    entity_type=entity_type,
+                    true_entity_id=entity_id,
                 )
             )
     for sub in ("cdr", "queue_log", "ivr_survey"):

@@ -217,7 +217,6 @@ def plan(
     )
 
 
-def load(
-    con, landing_dir: Path, pbx_zone: str, encoding: str, phone_region: str, work_db: Path, state_dir: Path, log=print
-):
-    return run_plan(plan(con, landing_dir, pbx_zone, encoding, phone_region, work_db, state_dir, log))
+def load(*args, **kwargs):
+    """`plan(...)` run directly with dlt (without Dagster); returns the LoadReport."""
+    return run_plan(plan(*args, **kwargs))

@@ -178,5 +178,6 @@ def plan(
     )
 
 
-def load(con, landing_dir: Path, encoding: str, phone_region: str, work_db: Path, state_dir: Path, log=print):
-    return run_plan(plan(con, landing_dir, encoding, phone_region, work_db, state_dir, log))
+def load(*args, **kwargs):
+    """`plan(...)` run directly with dlt (without Dagster); returns the LoadReport."""
+    return run_plan(plan(*args, **kwargs))

@@ -96,5 +96,6 @@ def plan(con, url: str, tables: list[str], phone_region: str, work_db: Path, sta
     )
 
 
-def load(con, url: str, tables: list[str], phone_region: str, work_db: Path, state_dir: Path, log=print):
-    return run_plan(plan(con, url, tables, phone_region, work_db, state_dir, log))
+def load(*args, **kwargs):
+    """`plan(...)` run directly with dlt (without Dagster); returns the LoadReport."""
+    return run_plan(plan(*args, **kwargs))

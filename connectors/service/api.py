@@ -272,16 +272,6 @@ def plan(
     )
 
 
-def load(
-    con,
-    base_url: str,
-    token: str | None,
-    token_env: str,
-    start_date: str | None,
-    phone_region: str,
-    work_db: Path,
-    state_dir: Path,
-    log=print,
-    client: Client | None = None,
-):
-    return run_plan(plan(con, base_url, token, token_env, start_date, phone_region, work_db, state_dir, log, client))
+def load(*args, **kwargs):
+    """`plan(...)` run directly with dlt (without Dagster); returns the LoadReport."""
+    return run_plan(plan(*args, **kwargs))

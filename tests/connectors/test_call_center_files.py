@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from connectors.call_center import asterisk
+from tests.warehouse import query as query_warehouse
 
 
 def cdr(uid: str, start: str, duration: int = 60, billsec: int = 50, src: str = "13812345678") -> str:
@@ -27,11 +28,7 @@ def load(root, tmp_path, zone="Asia/Shanghai"):
 
 
 def query(tmp_path, sql):
-    con = duckdb.connect(str(tmp_path / "work.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return query_warehouse(tmp_path / "work.duckdb", sql)
 
 
 def test_the_partial_last_line_waits_for_the_next_run_and_nothing_loads_twice(tmp_path):

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from connectors.logistics import drops
+from tests.warehouse import query as query_warehouse
 
 SHIPMENT_HEADER = (
     "shipment_id,order_number,carrier,tracking_number,ship_date,promised_delivery_date,recipient_name,"
@@ -39,11 +40,7 @@ def load(root, tmp_path, encoding="gb18030"):
 
 
 def query(tmp_path, sql):
-    con = duckdb.connect(str(tmp_path / "work.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return query_warehouse(tmp_path / "work.duckdb", sql)
 
 
 @pytest.fixture

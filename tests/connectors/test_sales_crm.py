@@ -14,6 +14,7 @@ from connectors.loader import SourceError
 from connectors.sales import crm
 from demo.generate import generate
 from demo.writers import CRM_COLUMNS
+from tests.warehouse import query as query_warehouse
 
 TABLES = list(CRM_COLUMNS)
 
@@ -54,11 +55,7 @@ def snapshot(tmp_path) -> dict[str, str]:
 
 
 def raw(tmp_path, sql):
-    con = duckdb.connect(str(tmp_path / "work.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return query_warehouse(tmp_path / "work.duckdb", sql)
 
 
 def source_count(crm_file, table):

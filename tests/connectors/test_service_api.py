@@ -15,6 +15,7 @@ from connectors.service import api
 from demo.generate import generate
 from demo.service_desk_api import Faults, serve
 from tests.conftest import free_port
+from tests.warehouse import query as query_warehouse
 
 TOKEN = "svc-test-token"
 RESOURCES = ["tickets", "users", "organizations", "ticket_events", "satisfaction_ratings"]
@@ -69,11 +70,7 @@ def load(server, tmp_path, token=TOKEN, timeout_s=5.0):
 
 
 def query(tmp_path, sql):
-    con = duckdb.connect(str(tmp_path / "work.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return query_warehouse(tmp_path / "work.duckdb", sql)
 
 
 def test_every_record_loads_once_through_429s_500s_slow_answers_and_a_repeated_page(desk, company, tmp_path):
