@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,15 +60,22 @@ def unwrap(failure: BaseException) -> BaseException:
     return failure
 
 
-def run_plan(plan: LoadPlan):
-    """Run the plan with dlt directly; returns the connector's LoadReport."""
+@contextmanager
+def own_errors():
+    """Inside: a dlt step failure caused by c360's own error is raised as that error."""
     from dlt.pipeline.exceptions import PipelineStepFailed
 
     try:
-        plan.pipeline.run(plan.source)
+        yield
     except PipelineStepFailed as failure:
         cause = unwrap(failure)
         if cause is failure:
             raise
         raise cause from None
+
+
+def run_plan(plan: LoadPlan):
+    """Run the plan with dlt directly; returns the connector's LoadReport."""
+    with own_errors():
+        plan.pipeline.run(plan.source)
     return plan.finish(*plan.written())

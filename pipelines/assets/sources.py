@@ -11,7 +11,7 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
 from c360.warehouse import connect_work
-from connectors.dlt_runs import pipeline_for, unwrap
+from connectors.dlt_runs import own_errors, pipeline_for
 from connectors.run_all import plan_source
 from pipelines.resources import C360Config
 
@@ -79,13 +79,8 @@ def _load_asset(source: str):
         con = connect_work(c360.paths())
         try:
             plan = plan_source(source, config, con, log=context.log.info)
-            try:
+            with own_errors():
                 results = list(dlt_loader.run(context=context, dlt_source=plan.source, dlt_pipeline=plan.pipeline))
-            except Exception as failure:  # noqa: BLE001 - show c360's own message, not dlt's wrapping
-                cause = unwrap(failure)
-                if cause is failure:
-                    raise
-                raise cause from None
             report = plan.finish(*plan.written())
         finally:
             con.close()
