@@ -24,3 +24,22 @@ def test_placeholders_and_junk_are_not_numbers(raw):
 
 def test_a_foreign_number_keeps_its_country():
     assert to_e164("0065 9123 4567", "CN") == "+6591234567"
+
+
+def test_the_bulk_path_gives_exactly_what_libphonenumber_gives_one_by_one():
+    import random
+
+    import pyarrow as pa
+
+    from connectors.phones import e164_column
+
+    rng = random.Random(7)
+    prefixes = ["138", "139", "150", "186", "170", "174", "140", "145", "199", "162", "100", "110", "021"]
+    raw = []
+    for _ in range(5000):
+        n = rng.choice(prefixes) + "".join(str(rng.randrange(10)) for _ in range(8))
+        raw.append(rng.choice([n, "86" + n, "+86" + n, "0086" + n, "0" + n, f"{n[:3]}-{n[3:7]}-{n[7:]}", n[:6]]))
+    raw += ["0000", None, "", "02155551234", "+6591234567", "0065 91234567", "+14085551234", "4085551234"]
+    for region in ("CN", "US"):
+        expected = [to_e164(v, region) for v in raw]
+        assert e164_column(pa.array(raw), region).to_pylist() == expected, region
