@@ -40,21 +40,21 @@ class FileLedger:
         """What of `path` is still to load; None when nothing is. A `growing` file loads up
         to its last newline only; the partial last line waits for the next run."""
         raw = path.read_bytes()
-        header = raw.split(b"\n", 1)[0] + b"\n" if raw else b""
         entry = self.files.get(relative)
         end = raw.rfind(b"\n") + 1 if growing else len(raw)
-        whole = _sha(raw)
+        whole = None  # the file's hash, computed only when the ledger's own hash does not settle it
         if entry and entry["bytes"] <= len(raw) and _sha(raw[: entry["bytes"]]) == entry["sha256"]:
-            start = entry["bytes"]
-        elif not growing and whole in self.contents:  # the same drop delivered again
-            start = len(raw)
+            start = entry["bytes"]  # the common nightly case: one hash of what was loaded, no more
         else:
-            start = 0  # new, or replaced by different content
+            whole = _sha(raw)
+            start = len(raw) if not growing and whole in self.contents else 0  # same drop again, or new
+        header = raw.split(b"\n", 1)[0] + b"\n" if raw else b""
         if end <= start:
             if entry is None:  # a known content under a new name: remember the name too
                 self.files[relative] = {"bytes": len(raw), "sha256": whole}
                 return NewPart(relative, b"", _line_count(raw), header, False, len(raw), whole, whole)
             return None
+        loaded_sha = whole if whole and end == len(raw) else _sha(raw[:end])
         return NewPart(
             relative,
             raw[start:end],
@@ -62,8 +62,8 @@ class FileLedger:
             header,
             start == 0,
             end,
-            _sha(raw[:end]),
-            whole if end == len(raw) else None,
+            loaded_sha,
+            loaded_sha if end == len(raw) else None,
         )
 
     def remember(self, part: NewPart) -> None:
