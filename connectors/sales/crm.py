@@ -16,6 +16,20 @@ from connectors.batches import SourceTally, finisher, prepare_batch
 from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
 from connectors.loader import SourceError, snake_case
 
+# The Salesforce tables of SOURCES.md (a company's config may name fewer)
+TABLES = [
+    "Account",
+    "Contact",
+    "Lead",
+    "Opportunity",
+    "OpportunityContactRole",
+    "Product2",
+    "Order",
+    "OrderItem",
+    "Task",
+    "User",
+    "Survey_Response__c",
+]
 PHONE_COLUMNS = ("phone", "mobile_phone")
 CURSOR = "SystemModstamp"
 PRIMARY_KEY = "Id"

@@ -11,27 +11,20 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
 from c360.warehouse import connect_work
+from connectors.call_center import asterisk
 from connectors.dlt_runs import own_errors, pipeline_for
+from connectors.loader import snake_case
+from connectors.logistics import drops
 from connectors.run_all import plan_source
+from connectors.sales import crm
+from connectors.service import api
 from pipelines.resources import C360Config
 
 SOURCE_TABLES = {
-    "sales": [
-        "account",
-        "contact",
-        "lead",
-        "opportunity",
-        "opportunity_contact_role",
-        "product2",
-        "order",
-        "order_item",
-        "task",
-        "user",
-        "survey_response_c",
-    ],
-    "service": ["tickets", "users", "organizations", "ticket_events", "satisfaction_ratings"],
-    "logistics": ["shipments", "packing_list", "tracking_events", "installations"],
-    "call_center": ["cdr", "queue_log", "ivr_survey"],
+    "sales": [snake_case(t) for t in crm.TABLES],
+    "service": list(api.ENDPOINTS),
+    "logistics": list(drops.FILES),
+    "call_center": list(asterisk.STREAMS),
 }
 # Definitions are built before the config is read: these stand-ins only name the tables.
 _DEFINITIONS_DIR = Path(tempfile.gettempdir()) / "c360-dagster-definitions"
