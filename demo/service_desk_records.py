@@ -15,6 +15,29 @@ RATING_ID_BASE = 364_000_000_000
 GROUP_ID = 365_000_000_001
 
 
+def _child(
+    event_id: int,
+    event_type: str,
+    public=None,
+    author_id=None,
+    field_name=None,
+    value=None,
+    previous_value=None,
+    **extra,
+) -> dict:
+    """One child event of a ticket audit, with every field SOURCES.md names (null where unused)."""
+    return dict(
+        id=event_id,
+        event_type=event_type,
+        public=public,
+        author_id=author_id,
+        field_name=field_name,
+        value=value,
+        previous_value=previous_value,
+        **extra,
+    )
+
+
 def build_service_desk(sim) -> dict[str, list[dict]]:
     rng = sim.rng
     users: dict[str, dict] = {}
@@ -129,57 +152,23 @@ def build_service_desk(sim) -> dict[str, list[dict]]:
             child_base = EVENT_ID_BASE + event_seq * 10
             if kind == "create":
                 children = [
-                    dict(
-                        id=child_base + 1,
-                        event_type="Change",
-                        public=None,
-                        author_id=None,
-                        field_name="status",
-                        value="new",
-                        previous_value=None,
-                    ),
-                    dict(
-                        id=child_base + 2,
-                        event_type="Comment",
-                        public=True,
-                        author_id=requester,
-                        field_name=None,
-                        value=None,
-                        previous_value=None,
-                        body=t.description,
-                    ),
+                    _child(child_base + 1, "Change", field_name="status", value="new"),
+                    _child(child_base + 2, "Comment", public=True, author_id=requester, body=t.description),
                 ]
                 previous = "new"
             elif kind == "status":
                 children = [
-                    dict(
-                        id=child_base + 1,
-                        event_type="Change",
-                        public=None,
-                        author_id=None,
-                        field_name="status",
-                        value=detail["value"],
-                        previous_value=previous,
+                    _child(
+                        child_base + 1, "Change", field_name="status", value=detail["value"], previous_value=previous
                     )
                 ]
                 previous = status = detail["value"]
             else:
-                author = assignee if kind == "agent_comment" else requester
-                body = (
-                    "We are looking into it and will come back to you."
-                    if kind == "agent_comment"
-                    else "The problem is back."
-                )
+                agent = kind == "agent_comment"
+                body = "We are looking into it and will come back to you." if agent else "The problem is back."
                 children = [
-                    dict(
-                        id=child_base + 1,
-                        event_type="Comment",
-                        public=True,
-                        author_id=author,
-                        field_name=None,
-                        value=None,
-                        previous_value=None,
-                        body=body,
+                    _child(
+                        child_base + 1, "Comment", public=True, author_id=assignee if agent else requester, body=body
                     )
                 ]
             events_out.append(
