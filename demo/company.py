@@ -97,7 +97,7 @@ def _person(rng, person_id, city, country, domain, desk_phone, abroad) -> Person
         family_zh = given_zh = None
         local = f"{given}.{family}".lower()
         mobile = (
-            "+" + "65" + "9" + f"{rng.randrange(10**7):07d}"
+            "+659" + f"{rng.randrange(9)}{rng.randrange(10**6):06d}"  # 99xx xxxx is not allocated
             if country == "Singapore"
             else (
                 "+49151" + f"{rng.randrange(10**8):08d}"
@@ -163,7 +163,8 @@ def build_customers(n_customers: int, rng: random.Random) -> list[Customer]:
                 brand_zh, brand_py, slug = _org_name(rng, used_brands)
                 name_zh = None
                 name_en = f"{brand_py} {industry_en} {suffix}"
-                switchboard = prefix + f"{rng.randrange(10 ** (digits - 1), 10**digits)}"
+                # a subscriber number never starts with 0 or 1 (libphonenumber rejects those)
+                switchboard = prefix + f"{rng.randrange(2 * 10 ** (digits - 1), 10**digits)}"
                 city_latin, street, postal = city, f"{rng.randint(1, 200)} Harbour Road", f"{rng.randint(10000, 99999)}"
                 tld = {"Singapore": "sg", "Germany": "de", "United States": "com"}[country]
             else:

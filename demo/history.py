@@ -756,7 +756,8 @@ class Simulation:
             ship_to_postal_code=org.postal_code if org else f"{rng.randint(100000, 799999)}",
         )
         self.drop(ship_day, "shipments.csv", dict(base, status="in_transit", updated_at=offset_time(shipped_at)))
-        self.truth("logistics", "shipments", shipment_id, c, contact)
+        if ship_day <= self.end:  # a shipment after the history's end was never written
+            self.truth("logistics", "shipments", shipment_id, c, contact)
         for line_no, product in enumerate(goods, 1):
             sku = SIBLING_MODEL.get(product[0], product[0]) if wrong_item and line_no == 1 else product[0]
             desc = next(p[1] for p in PRODUCTS if p[0] == sku)

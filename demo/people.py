@@ -208,9 +208,10 @@ def mobile_number(rng: random.Random) -> str:
 
 
 def landline_number(rng: random.Random, area_code: str) -> str:
-    digits = 8 if len(area_code) == 2 else 7
-    first = str(rng.randint(5, 8))
-    rest = "".join(str(rng.randrange(10)) for _ in range(digits - 1))
+    """A fixed line of one of the big cities: eight digits after the area code (libphonenumber
+    rejects seven there), starting 5–7 (8 would often be a service number)."""
+    first = str(rng.randint(5, 7))
+    rest = "".join(str(rng.randrange(10)) for _ in range(7))
     return "+86" + area_code + first + rest
 
 
