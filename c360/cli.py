@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from c360.config import ConfigError, load_config
+from c360.eval_identity import TruthFileError
 from c360.warehouse import NotPublishedError, WarehousePaths, current_file, open_published
 
 DASHBOARD_APP = Path(__file__).resolve().parents[1] / "dashboards" / "streamlit_app.py"
@@ -120,6 +121,26 @@ def cmd_sql(args) -> int:
     return 0
 
 
+def cmd_eval_identity(args) -> int:
+    import json
+
+    from c360.eval_identity import evaluate, report_lines
+
+    config = load_config(args.config)
+    truth = Path(args.truth) if args.truth else config.folder / "ground_truth" / "identities.csv"
+    con = open_published(WarehousePaths(config.warehouse_dir))
+    try:
+        result = evaluate(con, truth)
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"identity against {truth}")
+        print("\n".join(report_lines(result)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="c360", description="The customer-360 warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -162,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     p.add_argument("--max-rows", type=int, default=100)
     p.set_defaults(func=cmd_sql)
+
+    evaluations = sub.add_parser("eval", help="measure the published result against a ground truth")
+    which = evaluations.add_subparsers(dest="evaluation", required=True)
+    p = with_config(which.add_parser("identity", help="pairwise and cluster precision/recall of identity"))
+    p.add_argument("--truth", help="ground-truth CSV (default: <config folder>/ground_truth/identities.csv)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_eval_identity)
     return parser
 
 
@@ -169,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, NotPublishedError) as e:
+    except (ConfigError, NotPublishedError, TruthFileError) as e:
         print(f"c360: {e}", file=sys.stderr)
         return 2
     except Exception as e:

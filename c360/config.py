@@ -46,6 +46,15 @@ SCHEMA = {
         },
     ),
     "warehouse": (True, {"dir": (True, str), "keep_publishes": (False, int)}),
+    "identity": (
+        False,
+        {
+            "person_match_threshold": (False, float),
+            "organization_match_threshold": (False, float),
+            "max_people_per_identifier": (False, int),
+            "survivorship": (False, dict),
+        },
+    ),
 }
 
 
@@ -117,6 +126,10 @@ class Config:
         return url
 
     @property
+    def identity(self) -> dict:
+        return self.raw.get("identity") or {}
+
+    @property
     def warehouse_dir(self) -> Path:
         return self.resolve(self.raw["warehouse"]["dir"])
 
@@ -153,6 +166,12 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
             folder = config.resolve(sources[name]["landing_dir"])
             if not folder.is_dir():
                 raise ConfigError(f"{path}: 'sources.{name}.landing_dir' folder does not exist: {folder}")
+    for key in ("person_match_threshold", "organization_match_threshold"):
+        value = config.identity.get(key)
+        if value is not None and not 0 < value < 1:
+            raise ConfigError(f"{path}: 'identity.{key}' must be a probability between 0 and 1, got {value}")
+    if config.identity.get("max_people_per_identifier", 1) < 1:
+        raise ConfigError(f"{path}: 'identity.max_people_per_identifier' must be at least 1")
     if "sales" in sources and config.sales_url.startswith("sqlite:///"):
         db = Path(config.sales_url[len("sqlite:///") :])
         if not db.is_file():

@@ -27,6 +27,9 @@ def dbt_vars(config: Config) -> dict:
     """What the SQL needs from the config file."""
     fields = (config.source("service") or {}).get("custom_fields") or {}
     values = {"company_time_zone": config.time_zone}
+    survivorship = (config.raw.get("identity") or {}).get("survivorship")
+    if survivorship:
+        values["survivorship"] = survivorship
     if "order_number" in fields:
         values["order_number_field_id"] = fields["order_number"]
     if "category" in fields:
@@ -59,9 +62,24 @@ def ensure_manifest() -> Path:
 ensure_manifest()
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
-def c360_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Config):
-    """Build and test every model (staging views, intermediate and mart tables)."""
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Config):
     config = c360.load()
     os.environ["C360_WORK_DB"] = str(c360.paths().work_db)
     yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars(config))], context=context).stream()
+
+
+# Identity resolution (Python, splink) sits between two dbt builds: it reads the records the
+# first prepares and writes the `identity` source the second reads.
+AFTER_IDENTITY = "source:identity+"
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, exclude=AFTER_IDENTITY, name="c360_dbt_inputs")
+def c360_dbt_inputs(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Config):
+    """Build and test the staging views and the records identity resolution compares."""
+    yield from _build(context, dbt, c360)
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, select=AFTER_IDENTITY, name="c360_dbt_marts")
+def c360_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Config):
+    """Build and test the marts (the analyst contract) on top of resolved identities."""
+    yield from _build(context, dbt, c360)

@@ -16,3 +16,13 @@
     {%- endfor -%}
     {{ dbt.hash(parts | join(" || '|' || ")) }}
 {%- endmacro %}
+
+{#- A person's name as one string: family name first and no space when written in Chinese
+    characters (张伟), given name first otherwise ("Wei Zhang"), as each is written at home. -#}
+{% macro person_full_name(first_name, last_name) -%}
+    case
+        when regexp_matches(coalesce({{ last_name }}, '') || coalesce({{ first_name }}, ''), '[\x{3400}-\x{9fff}]')
+            then concat(coalesce({{ last_name }}, ''), coalesce({{ first_name }}, ''))
+        else nullif(concat_ws(' ', {{ first_name }}, {{ last_name }}), '')
+    end
+{%- endmacro %}

@@ -1,5 +1,5 @@
 with resolved as (
-    select * from {{ ref('int_identity__resolved_records') }}
+    select * from {{ source('identity', 'resolved_records') }}
 ),
 
 mapped as (
@@ -7,13 +7,13 @@ mapped as (
         source_system,
         source_table,
         source_record_id,
-        'cus_' || substr({{ dbt.hash('customer_key') }}, 1, 16) as customer_id,
-        case when person_key is not null then 'per_' || substr({{ dbt.hash('person_key') }}, 1, 16) end as person_id,
+        customer_id,
+        person_id,
         record_kind,
+        customer_type,
         match_method,
-        case when match_method = 'unmatched' then null else 1.0 end as match_probability,
-        customer_key,
-        account_id as crm_account_id
+        match_probability,
+        is_person_account
     from resolved
 )
 

@@ -4,7 +4,7 @@ with identity_map as (
 ),
 
 account_customers as (
-    select distinct crm_account_id, customer_id from identity_map where source_table = 'Account'
+    select distinct source_record_id as crm_account_id, customer_id from identity_map where source_table = 'Account'
 ),
 
 tasks as (

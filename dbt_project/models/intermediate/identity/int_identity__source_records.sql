@@ -1,6 +1,8 @@
-{#- Every source record that names a customer or a person, with the keys it carries:
-    names, e-mail, E.164 phone, and the CRM keys other systems copy (account and contact
-    ids, order numbers). One row per record. -#}
+{#- Every source record that names a customer or a person, with what identity resolution
+    compares: the name as written, e-mail, E.164 phones, the organization name, city and
+    registration number, and the CRM keys other systems copy (account and contact ids, and
+    the account behind an order number). One row per record; resolution itself runs in
+    Python (identity/, splink) and writes the `identity` schema. -#}
 with accounts as (
     select * from {{ ref('stg_sales__accounts') }} where not is_deleted
 ),
@@ -21,10 +23,6 @@ service_organizations as (
     select * from {{ ref('stg_service__organizations') }}
 ),
 
-tickets as (
-    select * from {{ ref('stg_service__tickets') }}
-),
-
 shipments as (
     select * from {{ ref('stg_logistics__shipments') }}
 ),
@@ -41,7 +39,11 @@ orders as (
     select * from {{ ref('stg_sales__orders') }} where not is_deleted
 ),
 
--- the order number a service user's tickets name, when all of them name one account
+tickets as (
+    select * from {{ ref('stg_service__tickets') }}
+),
+
+-- the account a service user's tickets name through their order numbers, when they all name one
 user_ticket_accounts as (
     select
         tickets.requester_id as user_id,
@@ -58,23 +60,25 @@ records as (
         'organization' as record_kind, account_name as full_name, cast(null as varchar) as email,
         phone_e164, cast(null as varchar) as phone2_e164, account_id as crm_account_id,
         cast(null as varchar) as crm_contact_id, cast(null as bigint) as service_organization_id,
-        cast(null as varchar) as domain, created_at as seen_at
+        lower(regexp_replace(website, '^(https?://)?(www\.)?', '')) as domain,
+        account_name as organization_name, billing_city as city, registration_number,
+        created_at as seen_at
     from accounts
 
     union all
 
     select
         'sales', 'Contact', contact_id, 'person',
-        concat_ws(' ', last_name, first_name), email, mobile_phone_e164, phone_e164,
-        account_id, contact_id, null, null, created_at
+        {{ person_full_name('first_name', 'last_name') }}, email, mobile_phone_e164, phone_e164,
+        account_id, contact_id, null, null, null, mailing_city, null, created_at
     from contacts
 
     union all
 
     select
         'sales', 'Lead', lead_id, 'person',
-        concat_ws(' ', last_name, first_name), email, phone_e164, null,
-        converted_account_id, converted_contact_id, null, null, created_at
+        {{ person_full_name('first_name', 'last_name') }}, email, phone_e164, null,
+        converted_account_id, converted_contact_id, null, null, company, null, null, created_at
     from leads
 
     union all
@@ -82,7 +86,7 @@ records as (
     select
         'service', 'organizations', cast(organization_id as varchar), 'organization',
         organization_name, null, null, null,
-        external_id, null, organization_id, primary_domain, created_at
+        external_id, null, organization_id, primary_domain, organization_name, null, null, created_at
     from service_organizations
 
     union all
@@ -90,7 +94,7 @@ records as (
     select
         'service', 'users', cast(service_users.user_id as varchar), 'person',
         user_name, email, phone_e164, null,
-        user_ticket_accounts.account_id, external_id, organization_id, null, created_at
+        user_ticket_accounts.account_id, external_id, organization_id, null, null, null, null, service_users.created_at
     from service_users
     left join user_ticket_accounts on service_users.user_id = user_ticket_accounts.user_id
 
@@ -99,7 +103,7 @@ records as (
     select
         'logistics', 'shipments', shipment_id, 'person',
         recipient_name, null, recipient_phone_e164, null,
-        orders.account_id, null, null, null, shipments.updated_at
+        orders.account_id, null, null, null, null, ship_to_city, null, shipments.updated_at
     from shipments
     left join orders on shipments.order_number = orders.order_number
 
@@ -108,7 +112,7 @@ records as (
     select
         'logistics', 'installations', work_order_id, 'person',
         contact_name, null, contact_phone_e164, null,
-        orders.account_id, null, null, null, installations.updated_at
+        orders.account_id, null, null, null, site_name, null, null, installations.updated_at
     from installations
     left join orders on installations.order_number = orders.order_number
 
@@ -117,7 +121,7 @@ records as (
     select
         'call_center', 'cdr', call_id, 'person',
         null, null, caller_e164, null,
-        null, null, null, null, started_at
+        null, null, null, null, null, null, null, started_at
     from calls
 )
 
