@@ -121,6 +121,37 @@ def cmd_sql(args) -> int:
     return 0
 
 
+def cmd_customer(args) -> int:
+    from c360.lookup import find_customers, profile, render, timeline
+
+    config = load_config(args.config)
+    con = open_published(WarehousePaths(config.warehouse_dir))
+    try:
+        matches = find_customers(con, args.query, config.phone_region)
+        if not matches:
+            print(
+                f"c360: no customer matches {args.query!r} (try a name, phone, e-mail, order number or id)",
+                file=sys.stderr,
+            )
+            return 1
+        if len(matches) > 1 and not args.first:
+            print(f"{len(matches)} customers match {args.query!r}; name one by id (or pass --first):")
+            for m in matches:
+                print(f"  {m.customer_id}  {m.customer_type:<13} {m.display_name}   ({m.matched_on})")
+            return 0
+        chosen = matches[0]
+        customer = profile(con, chosen.customer_id)
+        total = con.execute(
+            "select count(*) from marts.fct_touchpoints where customer_id = ?", [chosen.customer_id]
+        ).fetchall()[0][0]
+        events = timeline(con, chosen.customer_id, None if args.all else args.limit)
+    finally:
+        con.close()
+    print(f"matched on {chosen.matched_on}")
+    print("\n".join(render(customer, events, total)))
+    return 0
+
+
 def cmd_eval_identity(args) -> int:
     import json
 
@@ -183,6 +214,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     p.add_argument("--max-rows", type=int, default=100)
     p.set_defaults(func=cmd_sql)
+
+    p = with_config(sub.add_parser("customer", help="one customer's profile and timeline"))
+    p.add_argument("query", help="a name (or part), phone, e-mail, order number, source record id or customer id")
+    p.add_argument("--limit", type=int, default=30, help="newest touchpoints to show (default 30)")
+    p.add_argument("--all", action="store_true", help="show the whole timeline")
+    p.add_argument("--first", action="store_true", help="when several customers match, show the best match")
+    p.set_defaults(func=cmd_customer)
 
     evaluations = sub.add_parser("eval", help="measure the published result against a ground truth")
     which = evaluations.add_subparsers(dest="evaluation", required=True)

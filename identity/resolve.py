@@ -314,9 +314,10 @@ def resolve_persons(
     org_phone_owner = org_phone_owner.groupby("phone_e164")["label"].agg(
         lambda s: s.iloc[0] if s.nunique() == 1 else None
     )
-    persons["org_by_key"] = persons["crm_account_id"].map(account_org)
-    persons["org_by_desk"] = persons["service_organization_id"].map(desk_org)
-    persons["org_by_phone"] = persons["phone_e164"].map(org_phone_owner)
+    # org cluster labels as float (NaN = no tie), one dtype for all three
+    persons["org_by_key"] = persons["crm_account_id"].map(account_org).astype(float)
+    persons["org_by_desk"] = persons["service_organization_id"].map(desk_org).astype(float)
+    persons["org_by_phone"] = persons["phone_e164"].map(org_phone_owner).astype(float)
 
     shared = shared_identifiers(persons, set(org_phone_owner.index), settings.max_people_per_identifier, con)
     shared_emails = set(shared.loc[shared["identifier_type"] == "email", "identifier_value"])
@@ -337,10 +338,12 @@ def resolve_persons(
     edges.add(*_links(both_phones, both_phones.index), "phone")
 
     # splink sees each distinct named spelling once; unnamed records (callers) join by phone only
-    organization = persons["org_by_key"].fillna(persons["org_by_desk"])
-    named = persons[persons["name_key"].notna()].assign(
-        email_clean=email, phone_clean=phone, organization_key=organization.astype("Int64").astype(str)
-    )
+    organization = persons["org_by_key"].fillna(persons["org_by_desk"]).fillna(persons["org_by_phone"])
+    named = persons[persons["name_key"].notna()].copy()
+    # positional values: assigning an aligned Series to an empty frame would adopt its index
+    named["email_clean"] = email.loc[named.index].values
+    named["phone_clean"] = phone.loc[named.index].values
+    named["organization_key"] = organization.loc[named.index].astype("Int64").astype(str).values
     tuple_columns = ["name_key", "email_clean", "phone_clean", "organization_key", "city"]
     node_of = named.groupby(tuple_columns, dropna=False, sort=False).ngroup()
     nodes = named.assign(node_id=node_of).drop_duplicates("node_id")
@@ -426,7 +429,7 @@ def assign_customers(records: pd.DataFrame, org_labels: pd.Series, persons: pd.D
     out = records[["record_key", "record_kind"]].copy()
     out["person_cluster"] = persons["person_cluster"]
     org_of_person = out["person_cluster"].map(person_org["org"])
-    org_of_person[out["person_cluster"].map(has_person_account).fillna(False).astype(bool)] = np.nan
+    org_of_person[out["person_cluster"].map(has_person_account).eq(True)] = np.nan
     out["org_cluster"] = org_labels.reindex(out.index).fillna(org_of_person)
     out["customer_cluster"] = np.where(
         out["org_cluster"].notna(),
@@ -434,7 +437,7 @@ def assign_customers(records: pd.DataFrame, org_labels: pd.Series, persons: pd.D
         "P" + out["person_cluster"].astype("Int64").astype(str),
     )
     is_person_customer = out["org_cluster"].isna()
-    named = out["person_cluster"].map(has_name).fillna(False).astype(bool)
+    named = out["person_cluster"].map(has_name).eq(True)
     out["customer_type"] = np.where(~is_person_customer, "organization", np.where(named, "person", "unidentified"))
     # how the record found its customer when its person had no link of its own
     strength = out["person_cluster"].map(person_org["strength"])

@@ -3,6 +3,8 @@ day, and a run with nothing new loads nothing."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import sqlite3
@@ -47,6 +49,29 @@ def delete_an_account_in_the_crm(folder) -> str:
     return account_id
 
 
+def identity_map(config) -> dict[tuple[str, str, str], str]:
+    out = c360(
+        "sql",
+        "--config",
+        str(config),
+        "--csv",
+        "select source_system, source_table, source_record_id, customer_id from marts.customer_identity_map",
+    ).stdout
+    rows = list(csv.reader(io.StringIO(out)))[1:]
+    return {(a, b, c): d for a, b, c, d in rows}
+
+
+def id_changes(config) -> set[tuple[str, str]]:
+    out = c360(
+        "sql",
+        "--config",
+        str(config),
+        "--csv",
+        "select previous_id, current_id from marts.customer_id_history where level = 'customer'",
+    ).stdout
+    return {tuple(r) for r in list(csv.reader(io.StringIO(out)))[1:]}
+
+
 def test_a_run_after_one_more_day_loads_exactly_that_day(tmp_path):
     port = free_port()
     # a working Wednesday, so every system has something on the day held back
@@ -62,6 +87,7 @@ def test_a_run_after_one_more_day_loads_exactly_that_day(tmp_path):
     try:
         wait_for_port(port)
         first = loaded(c360("run", "--config", str(config)).stdout)
+        ids_first_night = identity_map(config)
         assert all(first[s] > 0 for s in ("sales", "service", "logistics", "call_center")), first
         expected = held_back_rows(tmp_path)
         assert all(expected.values()), expected
@@ -70,8 +96,19 @@ def test_a_run_after_one_more_day_loads_exactly_that_day(tmp_path):
         c360("demo-advance", "--config", str(config))
         second = loaded(c360("run", "--config", str(config)).stdout)
         assert second == expected
+        ids_second_night = identity_map(config)
         third = loaded(c360("run", "--config", str(config)).stdout)
         assert third == {"sales": 0, "service": 0, "logistics": 0, "call_center": 0}
+        assert identity_map(config) == ids_second_night, "a night without news changes no customer id"
+        # every record keeps its customer id from night to night, unless the history says where it went
+        changes = id_changes(config)
+        moved = {
+            record: (before, ids_second_night[record])
+            for record, before in ids_first_night.items()
+            if record in ids_second_night and ids_second_night[record] != before
+        }
+        assert all(change in changes for change in moved.values()), moved
+        assert len(moved) < len(ids_first_night) / 100, f"{len(moved)} of {len(ids_first_night)} records moved"
         customers = c360(
             "sql",
             "--config",

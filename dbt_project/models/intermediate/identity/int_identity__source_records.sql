@@ -120,7 +120,7 @@ records as (
 
     select
         'call_center', 'cdr', call_id, 'person',
-        null, null, caller_e164, null,
+        caller_name, null, caller_e164, null,
         null, null, null, null, null, null, null, started_at
     from calls
 )

@@ -14,6 +14,8 @@ renamed as (
         uniqueid as call_id,
         src as caller_number_raw,
         src_e164 as caller_e164,
+        -- caller id name the carrier delivered: clid is `"Name" <number>`
+        nullif(trim(regexp_extract(clid, '^"([^"]*)"', 1)), '') as caller_name,
         dst as dialled_number,
         dcontext as dial_context,
         case when lastapp = 'Queue' then split_part(lastdata, ',', 1) end as queue_name,

@@ -1,0 +1,77 @@
+"""Identity on the published small demo company: measured against its ground truth, looked up
+the way an agent would."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import c360
+
+pytestmark = pytest.mark.integration
+
+
+def test_identity_meets_its_precision_and_recall_targets_on_the_demo(published_company):
+    config, _ = published_company
+    result = json.loads(c360("eval", "identity", "--config", str(config), "--json").stdout)
+    for level in ("persons", "organizations"):
+        figures = result[level]
+        assert figures["records_missing_from_map"] == 0, level
+        assert figures["precision"] >= 0.99, (level, figures)
+        assert figures["recall"] >= 0.97, (level, figures)
+
+
+def test_eval_identity_prints_a_table_and_names_a_missing_truth_file(published_company, tmp_path):
+    config, _ = published_company
+    table = c360("eval", "identity", "--config", str(config)).stdout
+    assert "persons" in table and "organizations" in table and "precision" in table
+    missing = c360("eval", "identity", "--config", str(config), "--truth", str(tmp_path / "nope.csv"), check=False)
+    assert missing.returncode == 2 and "nope.csv" in missing.stderr
+
+
+def sql_rows(config, query: str) -> list[list[str]]:
+    out = c360("sql", "--config", str(config), "--csv", query).stdout.splitlines()
+    return [line.split(",") for line in out[1:]]
+
+
+def test_looking_up_an_order_number_shows_the_customer_and_its_timeline(published_company):
+    config, _ = published_company
+    [[order_number, customer_id, name]] = sql_rows(
+        config,
+        "select o.order_number, m.customer_id, replace(d.display_name, ',', ' ') from staging.stg_sales__orders o "
+        "join marts.customer_identity_map m on m.source_table = 'Account' and m.source_record_id = o.account_id "
+        "join marts.dim_customer d using (customer_id) order by o.order_number limit 1",
+    )
+    out = c360("customer", "--config", str(config), order_number).stdout
+    assert f"matched on order {order_number}" in out
+    assert customer_id in out and "timeline" in out
+    assert f"Order {order_number}" in out or "--all" not in out  # the order is on the timeline (or older)
+
+
+def test_looking_up_a_phone_as_dialled_finds_its_owner(published_company):
+    config, _ = published_company
+    [[phone, customer_id]] = sql_rows(
+        config,
+        "select r.phone_e164, any_value(m.customer_id) from intermediate.int_identity__source_records r "
+        "join marts.customer_identity_map m using (source_system, source_table, source_record_id) "
+        "where r.source_table = 'Contact' and r.phone_e164 like '+861%' group by 1 "
+        "having count(distinct m.customer_id) = 1 order by 1 limit 1",
+    )
+    national = phone.removeprefix("+86")
+    dialled = f"{national[:3]}-{national[3:7]}-{national[7:]}"
+    out = c360("customer", "--config", str(config), dialled, "--first").stdout
+    assert customer_id in out and f"phone {phone}" in out
+
+
+def test_a_lookup_that_matches_nothing_says_so(published_company):
+    config, _ = published_company
+    result = c360("customer", "--config", str(config), "nobody-at-all@nowhere.invalid", check=False)
+    assert result.returncode == 1 and "no customer matches" in result.stderr
+
+
+def test_shared_identifiers_are_listed_for_data_health(published_company):
+    config, _ = published_company
+    rows = sql_rows(config, "select identifier_type, reason from identity.shared_identifiers")
+    assert rows, "the demo plants switchboards and placeholders"
+    assert {r[0] for r in rows} <= {"phone", "email"}

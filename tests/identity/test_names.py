@@ -1,0 +1,30 @@
+from identity.names import company_name_key, is_placeholder_email, normalise_email, person_name_key
+
+
+def test_a_chinese_name_and_its_pinyin_in_any_order_and_case_give_one_key():
+    spellings = ["张伟芳", "Weifang Zhang", "ZHANG WEIFANG", "Zhang Weifang", "Ｚｈａｎｇ Ｗｅｉｆａｎｇ"]
+    assert {person_name_key(s) for s in spellings} == {"weifang zhang"}
+
+
+def test_a_compound_family_name_stays_one_token():
+    assert person_name_key("欧阳娜娜") == person_name_key("Nana Ouyang") == "nana ouyang"
+
+
+def test_different_people_keep_different_keys():
+    assert person_name_key("张伟") != person_name_key("王伟")
+    assert person_name_key(None) is None and person_name_key("") is None
+
+
+def test_legal_forms_full_width_letters_and_characters_are_normalised():
+    assert company_name_key("南京方博能源有限公司") == "nanjingfangbonengyuan"
+    assert company_name_key("Nanjing Fangbo Energy Co., Ltd.") == company_name_key("Nanjing Fangbo Energy Co. Ltd")
+    assert company_name_key("Nanjing Fangbo Energy Limited") == "nanjingfangboenergy"
+    assert company_name_key("Hamburg Weber GmbH") == company_name_key("ＨＡＭＢＵＲＧ WEBER") == "hamburgweber"
+    assert company_name_key("华腾股份有限公司") == "huateng"
+
+
+def test_emails_are_compared_lower_case_and_shared_mailboxes_are_known():
+    assert normalise_email("  Wei.Zhang@Example.COM ") == "wei.zhang@example.com"
+    assert normalise_email("not an address") is None
+    assert is_placeholder_email("noreply@example.com") and is_placeholder_email("info@example.com")
+    assert not is_placeholder_email("wei.zhang@example.com")

@@ -1,0 +1,161 @@
+"""Each identity rule on a handful of hand-made records, negative cases included."""
+
+from identity.resolve import IdentitySettings, resolve
+from tests.identity.records import account, call, contact, record, replace_records, resolved, warehouse
+
+SETTINGS = IdentitySettings()
+SWITCHBOARD = "+862155501234"
+
+
+def resolve_rows(rows):
+    con = warehouse(rows)
+    resolve(con, SETTINGS, "run-1")
+    return con, resolved(con)
+
+
+def company(account_id="001A", name="上海华腾信息技术有限公司", city="上海", domain="huateng.com.cn", **values):
+    return account(account_id, name, domain=domain, city=city, phone_e164=SWITCHBOARD, **values)
+
+
+def test_two_people_sharing_a_switchboard_number_are_not_merged():
+    _, out = resolve_rows(
+        [
+            company(),
+            contact("003A", "001A", "张伟", phone_e164=SWITCHBOARD, email="wei.zhang@huateng.com.cn"),
+            contact("003B", "001A", "李娜", phone_e164=SWITCHBOARD, email="na.li@huateng.com.cn"),
+            call("call-1", SWITCHBOARD),
+        ]
+    )
+    assert out["003A"]["person_id"] != out["003B"]["person_id"]
+    # the call belongs to the company, but to neither person
+    assert out["call-1"]["customer_id"] == out["001A"]["customer_id"]
+    assert out["call-1"]["person_id"] not in (out["003A"]["person_id"], out["003B"]["person_id"])
+    assert out["call-1"]["match_method"] == "switchboard"
+
+
+def test_a_switchboard_only_one_person_gives_as_theirs_is_that_persons_line():
+    _, out = resolve_rows(
+        [company(), contact("003A", "001A", "张伟", phone_e164=SWITCHBOARD), call("call-1", SWITCHBOARD)]
+    )
+    assert out["call-1"]["person_id"] == out["003A"]["person_id"]
+
+
+def test_two_companies_with_the_same_name_in_different_cities_are_not_merged():
+    _, out = resolve_rows(
+        [
+            account("001A", "华腾科技有限公司", city="上海"),
+            account("001B", "华腾科技有限公司", city="成都"),
+        ]
+    )
+    assert out["001A"]["customer_id"] != out["001B"]["customer_id"]
+
+
+def test_a_service_desk_organization_with_the_accounts_web_domain_is_that_account():
+    _, out = resolve_rows(
+        [
+            company(),
+            record(
+                "organizations",
+                "9001",
+                full_name="Shanghai Huateng IT Co., Ltd.",
+                organization_name="Shanghai Huateng IT Co., Ltd.",
+                domain="huateng.com.cn",
+                service_organization_id=9001,
+            ),
+            record("users", "7001", full_name="Wei Zhang", email="wz@gmail.com", service_organization_id=9001),
+        ]
+    )
+    assert out["9001"]["customer_id"] == out["7001"]["customer_id"] == out["001A"]["customer_id"]
+    assert out["7001"]["match_method"] == "service_organization"
+
+
+def test_a_name_in_characters_matches_its_pinyin_spelling_with_the_same_mobile():
+    mobile = "+8613800138000"
+    _, out = resolve_rows(
+        [
+            company(),
+            contact("003A", "001A", "Wei Zhang", phone_e164=mobile),
+            record("shipments", "SH1", full_name="张伟", phone_e164=mobile, crm_account_id="001A"),
+            call("call-1", mobile),
+        ]
+    )
+    assert out["003A"]["person_id"] == out["SH1"]["person_id"] == out["call-1"]["person_id"]
+    assert out["call-1"]["customer_id"] == out["001A"]["customer_id"]
+
+
+def test_a_duplicate_contact_with_a_typo_is_one_person_by_probability():
+    _, out = resolve_rows(
+        [
+            company(),
+            contact("003A", "001A", "Weifang Zhang", email="weifang.zhang@huateng.com.cn"),
+            contact("003B", "001A", "Weifang Zahng", email="weifang.zahng@huateng.com.cn"),
+        ]
+    )
+    assert out["003A"]["person_id"] == out["003B"]["person_id"]
+    assert out["003B"]["match_method"] == "probabilistic"
+    assert 0.95 <= out["003B"]["match_probability"] <= 1
+
+
+def test_namesakes_in_different_companies_stay_two_people():
+    _, out = resolve_rows(
+        [
+            company(),
+            account("001B", "成都恒达能源有限公司", domain="hengda.cn", city="成都"),
+            contact("003A", "001A", "张伟", email="wei.zhang@huateng.com.cn"),
+            contact("003B", "001B", "张伟", email="wei.zhang@hengda.cn"),
+        ]
+    )
+    assert out["003A"]["person_id"] != out["003B"]["person_id"]
+
+
+def test_a_shared_mailbox_does_not_merge_two_people():
+    _, out = resolve_rows(
+        [
+            record("users", "7001", full_name="Wei Zhang", email="noreply@example.com"),
+            record("users", "7002", full_name="Na Li", email="noreply@example.com"),
+        ]
+    )
+    assert out["7001"]["person_id"] != out["7002"]["person_id"]
+
+
+def test_a_caller_nobody_knows_is_an_unidentified_customer_and_repeat_calls_stay_together():
+    con, out = resolve_rows([company(), call("call-1", "+8613911112222"), call("call-2", "+8613911112222")])
+    assert out["call-1"]["customer_id"] == out["call-2"]["customer_id"] != out["001A"]["customer_id"]
+    assert out["call-1"]["customer_type"] == "unidentified"
+    assert out["call-1"]["match_method"] == "phone"
+
+
+def test_a_person_buying_for_themself_is_one_person_customer_with_their_shipments():
+    _, out = resolve_rows(
+        [
+            account("001P", "王芳", phone_e164="+8613700001111"),
+            contact("003P", "001P", "王芳", phone_e164="+8613700001111"),
+            record("shipments", "SH1", full_name="Fang Wang", crm_account_id="001P"),
+        ]
+    )
+    assert out["001P"]["customer_type"] == "person" and out["001P"]["is_person_account"]
+    assert out["001P"]["person_id"] == out["003P"]["person_id"] == out["SH1"]["person_id"]
+    assert out["SH1"]["customer_id"] == out["001P"]["customer_id"]
+
+
+def test_ids_hold_from_night_to_night_and_a_merge_is_recorded():
+    first_night = [
+        company(),
+        contact("003A", "001A", "张伟", email="wei.zhang@huateng.com.cn"),
+        record("users", "7001", full_name="Wei Zhang", email="wz@qq.com"),
+    ]
+    con, before = resolve_rows(first_night)
+    assert before["7001"]["customer_id"] != before["001A"]["customer_id"]
+    resolve(con, SETTINGS, "run-2")
+    assert resolved(con)["7001"]["customer_id"] == before["7001"]["customer_id"]
+
+    # the next night the same user's ticket names the account's order: one customer now
+    first_night[-1]["crm_account_id"] = "001A"
+    replace_records(con, first_night)
+    resolve(con, SETTINGS, "run-3")
+    after = resolved(con)
+    assert after["7001"]["customer_id"] == after["001A"]["customer_id"] == before["001A"]["customer_id"]
+    history = con.sql(
+        "select previous_id, current_id, change, run_id from identity.customer_id_history where level = 'customer'"
+    ).fetchall()
+    assert history == [(before["7001"]["customer_id"], before["001A"]["customer_id"], "merge", "run-3")]
