@@ -47,6 +47,14 @@ ivr as (
     select * from {{ ref('stg_call_center__ivr_responses') }}
 ),
 
+opportunities as (
+    select * from {{ ref('stg_sales__opportunities') }} where not is_deleted
+),
+
+ticket_events as (
+    select * from {{ ref('stg_service__ticket_events') }}
+),
+
 requesters as (
     select source_record_id, customer_id from identity_map
     where source_system = 'service' and source_table = 'users'
@@ -82,6 +90,28 @@ events as (
 
     union all
 
+    -- an opportunity's stages as the CRM shows them: opened, then won or lost when closed
+    select
+        account_customers.customer_id, opportunities.created_at, 'sales', 'opportunity', 'opportunity_opened',
+        'Opportunity ' || opportunities.opportunity_name || ' opened at ' || opportunities.stage_name,
+        'outbound', opportunities.stage_name, 'sales', 'Opportunity', opportunities.opportunity_id
+    from opportunities
+    inner join account_customers on opportunities.account_id = account_customers.crm_account_id
+
+    union all
+
+    select
+        account_customers.customer_id, cast(opportunities.close_date as timestamp), 'sales', 'opportunity',
+        case when opportunities.is_won then 'opportunity_won' else 'opportunity_lost' end,
+        'Opportunity ' || opportunities.opportunity_name || ' ' || opportunities.stage_name
+            || coalesce(', ' || cast(round(opportunities.amount) as bigint), ''),
+        'outbound', opportunities.stage_name, 'sales', 'Opportunity', opportunities.opportunity_id
+    from opportunities
+    inner join account_customers on opportunities.account_id = account_customers.crm_account_id
+    where opportunities.is_closed
+
+    union all
+
     select
         requesters.customer_id, tickets.created_at, 'service', coalesce(tickets.via_channel, 'unknown'),
         case when tickets.is_complaint then 'complaint_opened' else 'ticket_opened' end,
@@ -89,6 +119,34 @@ events as (
         'inbound', tickets.status, 'service', 'tickets', cast(tickets.ticket_id as varchar)
     from tickets
     inner join requesters on cast(tickets.requester_id as varchar) = requesters.source_record_id
+
+    union all
+
+    -- public replies to the customer, the customer's own follow-ups (not the opening comment),
+    -- and every status change
+    select
+        requesters.customer_id, ticket_events.created_at, 'service', coalesce(tickets.via_channel, 'unknown'),
+        case
+            when ticket_events.event_type = 'Change' then 'ticket_status_changed'
+            when ticket_events.author_id = tickets.requester_id then 'ticket_comment'
+            else 'ticket_reply'
+        end,
+        'Ticket #' || cast(tickets.ticket_id as varchar) || case
+            when ticket_events.event_type = 'Change'
+                then ': ' || coalesce(ticket_events.previous_value, 'new') || ' → ' || ticket_events.new_value
+            when ticket_events.author_id = tickets.requester_id then ': customer wrote'
+            else ': agent replied'
+        end,
+        case when ticket_events.event_type = 'Comment' and ticket_events.author_id = tickets.requester_id
+             then 'inbound' else 'outbound' end,
+        coalesce(ticket_events.new_value, tickets.status), 'service', 'ticket_events',
+        cast(ticket_events.ticket_event_id as varchar)
+    from ticket_events
+    inner join tickets on ticket_events.ticket_id = tickets.ticket_id
+    inner join requesters on cast(tickets.requester_id as varchar) = requesters.source_record_id
+    where (ticket_events.event_type = 'Change' and ticket_events.field_name = 'status')
+        or (ticket_events.event_type = 'Comment' and ticket_events.is_public
+            and ticket_events.created_at > tickets.created_at)
 
     union all
 
@@ -111,6 +169,20 @@ events as (
         on identity_map.source_table = 'shipments' and identity_map.source_record_id = shipments.shipment_id
     left join tracking as delivered
         on delivered.tracking_number = shipments.tracking_number and delivered.event_code = 'DL'
+
+    union all
+
+    -- the carrier's milestones on the way (delivery itself is the shipment's own touchpoint)
+    select
+        identity_map.customer_id, tracking.event_at, 'logistics', 'delivery', 'shipment_milestone',
+        'Shipment ' || shipments.shipment_id || ': ' || coalesce(tracking.remark, tracking.event_code)
+            || coalesce(' (' || tracking.location || ')', ''),
+        'outbound', tracking.event_code, 'logistics', 'tracking_events', cast(tracking.tracking_event_id as varchar)
+    from tracking
+    inner join shipments on tracking.tracking_number = shipments.tracking_number
+    inner join identity_map
+        on identity_map.source_table = 'shipments' and identity_map.source_record_id = shipments.shipment_id
+    where tracking.event_code <> 'DL'
 
     union all
 
