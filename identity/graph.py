@@ -59,11 +59,13 @@ def stable_ids(
     kept = home.drop_duplicates("cluster").set_index("cluster")["previous"]
 
     founders = frame.groupby("cluster")["key"].min()
-    ids = founders.map(lambda k: new_id(prefix, k))
+    ids = pd.Series([new_id(prefix, k) for k in founders.values], index=founders.index, dtype=object)
     ids.loc[kept.index] = kept
     fresh = ~ids.index.isin(kept.index)
-    taken = set(kept) | known_ids
-    for cluster in ids.index[fresh]:  # a new id must never reuse a retired or living one
+    # a new id must never reuse a retired or living one: salt the rare collision
+    clash = fresh & (ids.isin(set(kept) | known_ids) | ids.duplicated(keep="first")).to_numpy()
+    taken = set(kept) | known_ids | set(ids[fresh & ~clash])
+    for cluster in ids.index[clash]:
         candidate, salt = ids.at[cluster], 0
         while candidate in taken:
             salt += 1

@@ -64,7 +64,6 @@ def person_settings() -> SettingsCreator:
             block_on("phone"),
             block_on("email"),
             block_on("organization_key", "family_key"),
-            block_on("name_key", "city"),
         ],
         comparisons=[
             _person_name_comparison().configure(
@@ -116,7 +115,7 @@ def organization_settings() -> SettingsCreator:
 
 # EM blocking rules: each leaves the other comparisons free to be estimated
 _EM_RULES = {
-    "persons": [block_on("phone"), block_on("name_key")],
+    "persons": [block_on("phone"), block_on("organization_key", "family_key")],
     "organizations": [block_on("domain"), block_on("name_key")],
 }
 
@@ -135,7 +134,7 @@ def match(nodes: pd.DataFrame, level: str, threshold: float) -> MatchResult:
         linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=42)
         for rule in _EM_RULES[level]:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, record_sample_proportion=1.0, estimate_without_term_frequencies=True
+                rule, record_sample_proportion=1.0, max_pairs=5e6, estimate_without_term_frequencies=True
             )
         trained = "em"
     # blocked pairs are computed once, counted, and reused by predict (splink caches them)
