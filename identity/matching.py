@@ -126,9 +126,9 @@ def match(nodes: pd.DataFrame, level: str, threshold: float) -> MatchResult:
     settings = person_settings() if level == "persons" else organization_settings()
     if len(nodes) < 2:
         return MatchResult(pd.DataFrame(columns=["left", "right", "probability"]), 0, {}, "prior")
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    logging.getLogger("splink").setLevel(logging.ERROR)  # "level not observed" notes are expected
     db_api = DuckDBAPI()
-    linker = Linker(db_api.register(nodes), settings, log_level=logging.WARNING)
+    linker = Linker(db_api.register(nodes), settings, log_level=logging.ERROR)
     trained = "prior"
     if len(nodes) >= MIN_RECORDS_FOR_EM:
         linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=42)
