@@ -121,19 +121,6 @@ class _Edges:
 def load_records(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     records = con.sql(f"select * from {SOURCE_RECORDS} order by source_system, source_table, source_record_id").df()
     records["record_key"] = records["source_system"] + "|" + records["source_table"] + "|" + records["source_record_id"]
-    for column in (
-        "full_name",
-        "email",
-        "phone_e164",
-        "phone2_e164",
-        "crm_account_id",
-        "crm_contact_id",
-        "domain",
-        "organization_name",
-        "city",
-        "registration_number",
-    ):
-        records[column] = records[column].astype(object).where(records[column].notna(), None)
     records["service_organization_id"] = records["service_organization_id"].astype("Int64")
     return records
 
@@ -344,7 +331,11 @@ def resolve_persons(
     named["email_clean"] = email.loc[named.index].values
     named["phone_clean"] = phone.loc[named.index].values
     named["organization_key"] = organization.loc[named.index].astype("Int64").astype(str).values
-    tuple_columns = ["name_key", "email_clean", "phone_clean", "organization_key", "city"]
+    # a spelling with no e-mail, phone or organization is only a name: namesakes must not fold
+    # into one node, so each such record stays its own
+    has_anchor = named[["email_clean", "phone_clean"]].notna().any(axis=1) | (named["organization_key"] != "<NA>")
+    named["lonely"] = np.where(has_anchor, -1, np.arange(len(named)))
+    tuple_columns = ["name_key", "email_clean", "phone_clean", "organization_key", "city", "lonely"]
     node_of = named.groupby(tuple_columns, dropna=False, sort=False).ngroup()
     nodes = named.assign(node_id=node_of).drop_duplicates("node_id")
     node_frame = pd.DataFrame(
