@@ -330,10 +330,10 @@ def resolve_persons(
     # positional values: assigning an aligned Series to an empty frame would adopt its index
     named["email_clean"] = email.loc[named.index].values
     named["phone_clean"] = phone.loc[named.index].values
-    named["organization_key"] = organization.loc[named.index].astype("Int64").astype(str).values
+    named["organization_key"] = organization.loc[named.index].map(lambda o: None if pd.isna(o) else str(int(o))).values
     # a spelling with no e-mail, phone or organization is only a name: namesakes must not fold
     # into one node, so each such record stays its own
-    has_anchor = named[["email_clean", "phone_clean"]].notna().any(axis=1) | (named["organization_key"] != "<NA>")
+    has_anchor = named[["email_clean", "phone_clean"]].notna().any(axis=1) | organization.loc[named.index].notna()
     named["lonely"] = np.where(has_anchor, -1, np.arange(len(named)))
     tuple_columns = ["name_key", "email_clean", "phone_clean", "organization_key", "city", "lonely"]
     node_of = named.groupby(tuple_columns, dropna=False, sort=False).ngroup()
@@ -345,7 +345,7 @@ def resolve_persons(
             "name_reversed": nodes["name_reversed"].values,
             "email": nodes["email_clean"].values,
             "phone": nodes["phone_clean"].values,
-            "organization_key": nodes["organization_key"].replace("<NA>", None).values,
+            "organization_key": nodes["organization_key"].values,
             "family_key": nodes["name_key"].str[:2].values,
             "city": nodes["city"].values,
         }
