@@ -88,13 +88,14 @@ def offset_time(local: datetime) -> str:
 
 
 class WorkingCalendar:
-    """The demo's own working calendar (weekends and Chinese public holidays)."""
+    """The demo's own working calendar: weekends and Chinese public holidays off, and the
+    weekends China declares working days to bridge a holiday on (调休)."""
 
     def __init__(self, years: range):
         self.holidays = holidays.country_holidays("CN", years=list(years))
 
     def is_working_day(self, d: date) -> bool:
-        return d.weekday() < 5 and d not in self.holidays
+        return self.holidays.is_working_day(d)
 
     def add_working_days(self, d: date, n: int) -> date:
         while n > 0:
@@ -188,6 +189,10 @@ class Simulation:
         self.identities: list[dict] = []
         self.incidents: list[dict] = []
         self.truth_customers: list[dict] = []
+        # bad ratings not followed up, settled at the end: a follow-up call about another of
+        # the customer's ratings inside the window counts as a follow-up too
+        self.unanswered_ratings: list[tuple] = []
+        self.follow_ups: dict[str, list[datetime]] = {}
         self.counters: dict[str, int] = {}
         self.contact_ids: dict[str, str] = {}  # person_id -> CRM Contact Id
         self.account_ids: dict[str, str] = {}  # customer_id -> CRM Account Id
@@ -247,6 +252,9 @@ class Simulation:
         for customer in self.customers:
             self._customer(customer)
         self._unconverted_leads()
+        for customer_id, who, order_number, key, rated, due in self.unanswered_ratings:
+            if not any(rated < when <= due for when in self.follow_ups.get(customer_id, [])):
+                self._incident("bad_rating_no_follow_up", who, order_number, "service", f"rating:{key}", due, None)
         desk = self._service_desk()
         return History(
             self.crm,
@@ -501,12 +509,16 @@ class Simulation:
             self.crm["Lead"].append(lead)
             self.truth("sales", "Lead", lead["Id"], None, person)
 
-    def _sales_touch(self, c: Customer, when: datetime, subject: str | None = None, kind: str | None = None) -> None:
+    def _sales_touch(
+        self, c: Customer, when: datetime, subject: str | None = None, kind: str | None = None, exact: bool = False
+    ) -> bool:
+        """A CRM task with one of the customer's contacts; False when none could be logged (the
+        contact is not in the CRM, or the day is past the history's end)."""
         person = self.rng.choice(c.contacts)
         who = self.contact_ids.get(person.person_id)
-        when = self.working_time(when.date())
+        when = when if exact else self.working_time(when.date())
         if who is None or when > self.end_dt:
-            return
+            return False
         kind = kind or self.rng.choice(["Call", "Email", "Meeting", "Visit", "Call"])
         self.crm["Task"].append(
             self._sf_row(
@@ -529,6 +541,7 @@ class Simulation:
                 OwnerId=self.sales_rep(),
             )
         )
+        return True
 
     def _nps(self, c: Customer, when: datetime, mood: float) -> None:
         person = self.rng.choice(c.contacts)
@@ -972,19 +985,20 @@ class Simulation:
             if bad:
                 c = t.customer
                 who = c.organization.organization_id if c.organization else c.person.person_id
-                followed = rng.random() < 0.55
                 due = datetime.combine(self.cal.add_working_days(rated.date(), 2), rated.time())
+                # a follow-up only counts when it was logged in the CRM
+                follow_at = rated + timedelta(hours=rng.uniform(2, 30))
+                followed = rng.random() < 0.55 and self._sales_touch(
+                    c,
+                    follow_at,
+                    subject="Follow-up on support rating",
+                    kind="Call",
+                    exact=True,  # after the rating, not some time that day
+                )
                 if followed:
-                    self._sales_touch(
-                        c,
-                        rated + timedelta(hours=rng.uniform(2, 30)),
-                        subject="Follow-up on support rating",
-                        kind="Call",
-                    )
+                    self.follow_ups.setdefault(c.customer_id, []).append(follow_at)
                 else:
-                    self._incident(
-                        "bad_rating_no_follow_up", who, t.order_number, "service", f"rating:{t.key}", due, None
-                    )
+                    self.unanswered_ratings.append((c.customer_id, who, t.order_number, t.key, rated, due))
 
     def _random_contacts(self, c: Customer, start: datetime, end: datetime) -> None:
         """Questions and calls between orders that have nothing to do with trouble."""
