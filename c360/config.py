@@ -4,6 +4,7 @@ the warehouse lives. Strict: an unknown key or a missing path is an error that n
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -46,6 +47,17 @@ SCHEMA = {
         },
     ),
     "warehouse": (True, {"dir": (True, str), "keep_publishes": (False, int)}),
+    "service_levels": (
+        False,
+        {
+            "first_reply_business_minutes": (False, dict),
+            "full_resolution_business_minutes": (False, dict),
+            "compensation_answer_business_days": (False, int),
+            "bad_rating_follow_up_business_days": (False, int),
+            "installation_promise_working_days": (False, int),
+            "short_abandon_seconds": (False, int),
+        },
+    ),
     "identity": (
         False,
         {
@@ -126,6 +138,15 @@ class Config:
         return url
 
     @property
+    def working_hours(self) -> tuple[str, str]:
+        hours = self.company.get("working_hours") or {}
+        return hours.get("start", "09:00"), hours.get("end", "18:00")
+
+    @property
+    def service_levels(self) -> dict:
+        return self.raw.get("service_levels") or {}
+
+    @property
     def identity(self) -> dict:
         return self.raw.get("identity") or {}
 
@@ -166,6 +187,19 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
             folder = config.resolve(sources[name]["landing_dir"])
             if not folder.is_dir():
                 raise ConfigError(f"{path}: 'sources.{name}.landing_dir' folder does not exist: {folder}")
+    start, end = config.working_hours
+    for key, value in (("start", start), ("end", end)):
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", str(value)):
+            raise ConfigError(f"{path}: 'company.working_hours.{key}' must be HH:MM (24 h), got {value!r}")
+    if start >= end:
+        raise ConfigError(f"{path}: 'company.working_hours' must start before it ends ({start} – {end})")
+    for key in ("first_reply_business_minutes", "full_resolution_business_minutes"):
+        for priority, minutes in (config.service_levels.get(key) or {}).items():
+            if priority not in ("urgent", "high", "normal", "low") or not isinstance(minutes, int) or minutes <= 0:
+                raise ConfigError(
+                    f"{path}: 'service_levels.{key}.{priority}' must be a positive number of minutes for one of "
+                    "urgent, high, normal, low"
+                )
     for key in ("person_match_threshold", "organization_match_threshold"):
         value = config.identity.get(key)
         if value is not None and not 0 < value < 1:

@@ -68,6 +68,7 @@ def run_nightly(config: Config) -> RunSummary:
     import dagster as dg
     from dagster_dlt import DagsterDltResource
 
+    from pipelines.assets.calendar import business_calendar
     from pipelines.assets.identity import resolved_records
     from pipelines.assets.publish import published_warehouse
     from pipelines.assets.sources import source_loads
@@ -77,7 +78,7 @@ def run_nightly(config: Config) -> RunSummary:
     started = time.perf_counter()
     with run_lock(config.warehouse_dir):
         result = dg.materialize(
-            [*source_loads, c360_dbt_inputs, resolved_records, c360_dbt_marts, published_warehouse],
+            [*source_loads, business_calendar, c360_dbt_inputs, resolved_records, c360_dbt_marts, published_warehouse],
             resources={
                 "c360": C360Config(config_path=str(config.path)),
                 "dbt": dbt_resource(),
@@ -111,4 +112,9 @@ def _root_message(error) -> str:
     """The innermost error message: the one that names the source and the fix."""
     while error.cause is not None:
         error = error.cause
-    return error.message.strip().splitlines()[-1] if error.message else "unknown error"
+    if not error.message:
+        return "unknown error"
+    lines = [line.strip() for line in error.message.strip().splitlines() if line.strip()]
+    # a database error ends with the SQL and a caret; the line naming the error says more
+    named = [line for line in lines if "Error" in line and not line.startswith("File ")]
+    return named[-1] if named else lines[-1]

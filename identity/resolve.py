@@ -31,7 +31,16 @@ from identity.names import company_name_key, is_placeholder_email, normalise_ema
 
 SOURCE_RECORDS = "intermediate.int_identity__source_records"
 # how strongly each way of joining a cluster binds, best first
-METHOD_RANK = ["crm_key", "email", "phone", "probabilistic", "service_organization", "switchboard", "unmatched"]
+METHOD_RANK = [
+    "crm_key",
+    "email",
+    "phone",
+    "probabilistic",
+    "service_organization",
+    "email_domain",
+    "switchboard",
+    "unmatched",
+]
 
 
 @dataclass(frozen=True)
@@ -305,6 +314,11 @@ def resolve_persons(
     persons["org_by_key"] = persons["crm_account_id"].map(account_org).astype(float)
     persons["org_by_desk"] = persons["service_organization_id"].map(desk_org).astype(float)
     persons["org_by_phone"] = persons["phone_e164"].map(org_phone_owner).astype(float)
+    # a mailbox at an organization's own web domain (never a free-mail domain: no account has one)
+    domain_owner = org_records.dropna(subset=["domain"]).assign(label=org_labels)
+    domain_owner = domain_owner.groupby("domain")["label"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else None)
+    email_domain = persons["email"].map(lambda e: e.split("@", 1)[1] if isinstance(e, str) else None)
+    persons["org_by_email_domain"] = email_domain.map(domain_owner).astype(float)
 
     shared = shared_identifiers(persons, set(org_phone_owner.index), settings.max_people_per_identifier, con)
     shared_emails = set(shared.loc[shared["identifier_type"] == "email", "identifier_value"])
@@ -325,7 +339,12 @@ def resolve_persons(
     edges.add(*_links(both_phones, both_phones.index), "phone")
 
     # splink sees each distinct named spelling once; unnamed records (callers) join by phone only
-    organization = persons["org_by_key"].fillna(persons["org_by_desk"]).fillna(persons["org_by_phone"])
+    organization = (
+        persons["org_by_key"]
+        .fillna(persons["org_by_desk"])
+        .fillna(persons["org_by_email_domain"])
+        .fillna(persons["org_by_phone"])
+    )
     named = persons[persons["name_key"].notna()].copy()
     # positional values: assigning an aligned Series to an empty frame would adopt its index
     named["email_clean"] = email.loc[named.index].values
@@ -407,6 +426,9 @@ def assign_customers(records: pd.DataFrame, org_labels: pd.Series, persons: pd.D
         [
             persons[["person_cluster", "org_by_key"]].rename(columns={"org_by_key": "org"}).assign(strength=0),
             persons[["person_cluster", "org_by_desk"]].rename(columns={"org_by_desk": "org"}).assign(strength=0),
+            persons[["person_cluster", "org_by_email_domain"]]
+            .rename(columns={"org_by_email_domain": "org"})
+            .assign(strength=0),
             persons[["person_cluster", "org_by_phone"]].rename(columns={"org_by_phone": "org"}).assign(strength=1),
         ]
     ).dropna(subset=["org"])
@@ -465,8 +487,18 @@ def resolve(con: duckdb.DuckDBPyConnection, settings: IdentitySettings, run_id: 
     # a person record with no person link still has its organization's tie
     lonely = persons["method_rank"] == METHOD_RANK.index("unmatched")
     by_org = np.select(
-        [persons["org_by_key"].notna(), persons["org_by_desk"].notna(), persons["org_by_phone"].notna()],
-        [METHOD_RANK.index("crm_key"), METHOD_RANK.index("service_organization"), METHOD_RANK.index("switchboard")],
+        [
+            persons["org_by_key"].notna(),
+            persons["org_by_desk"].notna(),
+            persons["org_by_email_domain"].notna(),
+            persons["org_by_phone"].notna(),
+        ],
+        [
+            METHOD_RANK.index("crm_key"),
+            METHOD_RANK.index("service_organization"),
+            METHOD_RANK.index("email_domain"),
+            METHOD_RANK.index("switchboard"),
+        ],
         METHOD_RANK.index("unmatched"),
     )
     rank.loc[persons.index[lonely]] = by_org[lonely.values]

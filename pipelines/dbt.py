@@ -27,6 +27,8 @@ def dbt_vars(config: Config) -> dict:
     """What the SQL needs from the config file."""
     fields = (config.source("service") or {}).get("custom_fields") or {}
     values = {"company_time_zone": config.time_zone}
+    for key, value in config.service_levels.items():
+        values[key] = value
     survivorship = (config.raw.get("identity") or {}).get("survivorship")
     if survivorship:
         values["survivorship"] = survivorship

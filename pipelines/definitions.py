@@ -3,6 +3,7 @@
 import dagster as dg
 from dagster_dlt import DagsterDltResource
 
+from pipelines.assets.calendar import business_calendar
 from pipelines.assets.identity import resolved_records
 from pipelines.assets.publish import published_warehouse
 from pipelines.assets.sources import source_loads
@@ -11,7 +12,7 @@ from pipelines.resources import C360Config
 from pipelines.schedule import nightly_job, nightly_schedule
 
 defs = dg.Definitions(
-    assets=[*source_loads, c360_dbt_inputs, resolved_records, c360_dbt_marts, published_warehouse],
+    assets=[*source_loads, business_calendar, c360_dbt_inputs, resolved_records, c360_dbt_marts, published_warehouse],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     resources={"c360": C360Config(), "dbt": dbt_resource(), "dlt_loader": DagsterDltResource()},

@@ -46,3 +46,24 @@
 {% macro duckdb__utc_now() -%}
     cast(timezone('UTC', current_timestamp) as timestamp)
 {%- endmacro %}
+
+{#- A naive UTC timestamp as the company's local wall-clock time, and back. -#}
+{% macro utc_to_local(utc_expr) -%}
+    {{ return(adapter.dispatch('utc_to_local', 'c360')(utc_expr)) }}
+{%- endmacro %}
+{% macro default__utc_to_local(utc_expr) -%}
+    from_utc_timestamp({{ utc_expr }}, '{{ var("company_time_zone") }}')
+{%- endmacro %}
+{% macro duckdb__utc_to_local(utc_expr) -%}
+    timezone('{{ var("company_time_zone") }}', timezone('UTC', {{ utc_expr }}))
+{%- endmacro %}
+
+{% macro local_to_utc(local_expr) -%}
+    {{ return(adapter.dispatch('local_to_utc', 'c360')(local_expr)) }}
+{%- endmacro %}
+{% macro default__local_to_utc(local_expr) -%}
+    to_utc_timestamp({{ local_expr }}, '{{ var("company_time_zone") }}')
+{%- endmacro %}
+{% macro duckdb__local_to_utc(local_expr) -%}
+    timezone('UTC', timezone('{{ var("company_time_zone") }}', {{ local_expr }}))
+{%- endmacro %}

@@ -90,6 +90,20 @@ touch_stats as (
     group by customer_id
 ),
 
+sla_stats as (
+    select customer_id, count(*) as sla_breaches_90d
+    from {{ ref('service_tickets') }} cross join now
+    where is_sla_breached and created_at >= {{ dbt.dateadd('day', -90, 'as_of_at') }}
+    group by customer_id
+),
+
+promise_stats as (
+    select customer_id, count(*) as open_promises
+    from {{ ref('open_promises') }}
+    where status in ('open', 'at_risk')
+    group by customer_id
+),
+
 nps_last as (
     select
         identity_map.customer_id,
@@ -137,6 +151,8 @@ final as (
         order_stats.last_order_at,
         order_stats.usual_order_interval_days,
         coalesce(ticket_stats.open_tickets, 0) as open_tickets,
+        coalesce(sla_stats.sla_breaches_90d, 0) as sla_breaches_90d,
+        coalesce(promise_stats.open_promises, 0) as open_promises,
         case when ticket_stats.rated_90d > 0 then 100.0 * ticket_stats.good_90d / ticket_stats.rated_90d end as csat_pct_90d,
         cast(nps_last.nps_last as integer) as nps_last,
         coalesce(touch_stats.calls_90d, 0) as calls_90d,
@@ -153,6 +169,8 @@ final as (
     left join delivery_stats on customers.customer_id = delivery_stats.customer_id
     left join touch_stats on customers.customer_id = touch_stats.customer_id
     left join nps_last on customers.customer_id = nps_last.customer_id
+    left join sla_stats on customers.customer_id = sla_stats.customer_id
+    left join promise_stats on customers.customer_id = promise_stats.customer_id
 )
 
 select * from final

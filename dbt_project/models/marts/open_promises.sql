@@ -1,0 +1,201 @@
+{#- Every promise to a customer that is broken (status open, or resolved once the source shows
+    it kept late) or about to be (at_risk: not kept, due within the next two working days).
+    Definitions per kind in _marts__models.yml. -#}
+with identity_map as (
+    select * from {{ ref('customer_identity_map') }}
+),
+
+orders as (
+    select * from {{ ref('order_fulfilment') }}
+),
+
+shipments as (
+    select * from {{ ref('stg_logistics__shipments') }}
+),
+
+tracking as (
+    select * from {{ ref('stg_logistics__tracking_events') }}
+),
+
+installations as (
+    select * from {{ ref('stg_logistics__installations') }}
+),
+
+tickets as (
+    select * from {{ ref('service_tickets') }}
+),
+
+ratings as (
+    select * from {{ ref('stg_service__satisfaction_ratings') }} where score = 'bad'
+),
+
+tasks as (
+    select * from {{ ref('stg_sales__tasks') }} where not is_deleted
+),
+
+order_lines as (
+    select items.order_id, products.product_code as sku, sum(items.quantity) as quantity
+    from {{ ref('stg_sales__order_items') }} as items
+    inner join {{ ref('stg_sales__products') }} as products on products.product_id = items.product_id
+    where not items.is_deleted and coalesce(products.product_family, '') <> 'Services'
+    group by all
+),
+
+now as (
+    select {{ as_of() }} as as_of_at
+),
+
+delivered as (
+    select shipments.*, min(tracking.event_at) as delivered_at
+    from shipments
+    left join tracking on tracking.tracking_number = shipments.tracking_number and tracking.event_code = 'DL'
+    group by all
+),
+
+-- shipments whose packing list differs from the order's goods lines (SKU or quantity)
+packing_mismatch as (
+    select delivered.shipment_id
+    from delivered
+    inner join {{ ref('stg_sales__orders') }} as sales_orders on sales_orders.order_number = delivered.order_number
+    left join (
+        select shipment_id, sku, sum(quantity) as quantity
+        from {{ ref('stg_logistics__packing_list_lines') }} group by all
+    ) as packed on packed.shipment_id = delivered.shipment_id
+    full outer join order_lines
+        on order_lines.order_id = sales_orders.order_id and order_lines.sku = packed.sku
+    where delivered.shipment_id is not null
+    group by delivered.shipment_id
+    having bool_or(order_lines.sku is null or packed.sku is null or order_lines.quantity <> packed.quantity)
+),
+
+promises as (
+    -- delivery promised by the end of the promised day (company time)
+    select
+        'delivery_late' as kind, 'logistics' as department, 'logistics' as source_system,
+        'shipments' as source_table, delivered.shipment_id as source_record_id, delivered.order_number,
+        cast(delivered.ship_date as timestamp) as promised_at,
+        {{ local_to_utc("cast(delivered.promised_delivery_date as timestamp) + interval '1 day' - interval '1 second'") }}
+            as due_at,
+        delivered.delivered_at as kept_at
+    from delivered
+    where delivered.promised_delivery_date is not null
+
+    union all
+
+    -- the right goods: a wrong shipment is put right by a later shipment of the order that matches
+    select
+        'wrong_item_shipped', 'logistics', 'logistics', 'shipments', wrong.shipment_id, wrong.order_number,
+        cast(wrong.ship_date as timestamp), coalesce(wrong.delivered_at, now.as_of_at + interval '1 day'),
+        (
+            select min(replacement.delivered_at)
+            from delivered as replacement
+            where replacement.order_number = wrong.order_number
+                and replacement.ship_date > wrong.ship_date
+                and replacement.shipment_id not in (select shipment_id from packing_mismatch)
+        )
+    from delivered as wrong
+    cross join now
+    where wrong.shipment_id in (select shipment_id from packing_mismatch)
+
+    union all
+
+    -- installation completed by its promised day (the work order's, else N working days after delivery)
+    select
+        'installation_overdue', 'logistics', 'logistics', 'installations', installations.work_order_id,
+        installations.order_number, orders.delivered_at,
+        {{ local_to_utc("cast(coalesce(installations.promised_by_date, orders.installation_promised_by) as timestamp) + interval '1 day' - interval '1 second'") }},
+        installations.completed_at
+    from installations
+    left join orders on orders.order_number = installations.order_number
+    where coalesce(installations.promised_by_date, orders.installation_promised_by) is not null
+
+    union all
+
+    -- a compensation claim gets a public answer within N business days (end of that working day)
+    select
+        'compensation_unanswered', 'service', 'service', 'tickets', cast(tickets.ticket_id as varchar),
+        tickets.order_number, tickets.created_at,
+        {{ working_days_deadline('tickets.created_at', var('compensation_answer_business_days')) }},
+        tickets.first_reply_at
+    from tickets
+    where tickets.is_compensation_claim
+
+    union all
+
+    -- a bad rating gets a follow-up within N business days: a CRM activity logged as a follow-up
+    -- (subject mentions "follow") with the customer, after the rating
+    select
+        'bad_rating_no_follow_up', 'service', 'service', 'satisfaction_ratings',
+        cast(ratings.satisfaction_rating_id as varchar), tickets.order_number, ratings.created_at,
+        {{ local_to_utc("cast(" ~ add_working_days(local_date('ratings.created_at'), var('bad_rating_follow_up_business_days')) ~ " as date) + cast(" ~ utc_to_local('ratings.created_at') ~ " as time)") }},
+        (
+            select min(tasks.created_at)
+            from tasks
+            inner join identity_map as task_customer
+                on task_customer.source_table = 'Account' and task_customer.source_record_id = tasks.account_id
+            where task_customer.customer_id = rater.customer_id
+                and tasks.created_at > ratings.created_at
+                and lower(tasks.subject) like '%follow%'
+        )
+    from ratings
+    inner join identity_map as rater
+        on rater.source_table = 'users' and rater.source_record_id = cast(ratings.requester_id as varchar)
+    left join tickets on tickets.ticket_id = ratings.ticket_id
+),
+
+customers as (
+    select
+        promises.*,
+        coalesce(
+            (select any_value(customer_id) from identity_map
+             where identity_map.source_table = promises.source_table
+                 and identity_map.source_record_id = promises.source_record_id),
+            (select any_value(tickets.customer_id) from tickets
+             where cast(tickets.ticket_id as varchar) = promises.source_record_id
+                 and promises.source_table = 'tickets'),
+            (select any_value(identity_map.customer_id) from ratings
+             inner join identity_map on identity_map.source_table = 'users'
+                 and identity_map.source_record_id = cast(ratings.requester_id as varchar)
+             where cast(ratings.satisfaction_rating_id as varchar) = promises.source_record_id
+                 and promises.source_table = 'satisfaction_ratings')
+        ) as customer_id
+    from promises
+),
+
+statused as (
+    select
+        customers.*,
+        now.as_of_at,
+        case
+            when kept_at is not null and kept_at <= due_at then 'kept'
+            when kept_at is not null then 'resolved'
+            when due_at <= now.as_of_at then 'open'
+            when {{ local_date('due_at') }} <= {{ add_working_days(local_date('now.as_of_at'), 2) }} then 'at_risk'
+            else 'pending'
+        end as status
+    from customers
+    cross join now
+),
+
+final as (
+    select
+        {{ surrogate_key(['kind', 'source_system', 'source_table', 'source_record_id']) }} as promise_id,
+        customer_id,
+        kind,
+        department,
+        source_system,
+        source_table,
+        source_record_id,
+        order_number,
+        promised_at,
+        due_at,
+        kept_at as resolved_at,
+        status,
+        case when status in ('open', 'resolved') then
+            {{ working_days_between(local_date('due_at'), local_date('coalesce(kept_at, as_of_at)')) }}
+        else 0 end as overdue_business_days
+    from statused
+    where status in ('open', 'resolved', 'at_risk')
+)
+
+select * from final
