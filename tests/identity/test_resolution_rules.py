@@ -69,6 +69,12 @@ def test_a_service_desk_organization_with_the_accounts_web_domain_is_that_accoun
     assert out["7001"]["match_method"] == "service_organization"
 
 
+def test_a_mailbox_at_the_accounts_web_domain_ties_a_person_to_it():
+    _, out = resolve_rows([company(), record("users", "7001", full_name="Jiefang Zhu", email="jzhu@huateng.com.cn")])
+    assert out["7001"]["customer_id"] == out["001A"]["customer_id"]
+    assert out["7001"]["match_method"] == "email_domain"
+
+
 def test_a_name_in_characters_matches_its_pinyin_spelling_with_the_same_mobile():
     mobile = "+8613800138000"
     _, out = resolve_rows(

@@ -1,0 +1,26 @@
+from datetime import date, datetime, time
+
+from c360.business_calendar import working_days
+
+
+def calendar(country, zone, first, last):
+    table = working_days(country, zone, time(9), time(18), first, last).to_pylist()
+    return {row["calendar_date"]: row for row in table}
+
+
+def test_china_works_on_its_adjusted_weekend_and_rests_on_spring_festival():
+    days = calendar("CN", "Asia/Shanghai", date(2025, 1, 25), date(2025, 2, 9))
+    assert days[date(2025, 1, 26)]["is_working_day"]  # a Sunday made a working day (调休)
+    assert not days[date(2025, 1, 29)]["is_working_day"]  # Spring Festival, a Wednesday
+    assert days[date(2025, 1, 29)]["holiday_name"]
+    assert not days[date(2025, 2, 2)]["is_working_day"]  # an ordinary Sunday
+    # 09:00 in Shanghai is 01:00 UTC
+    assert days[date(2025, 1, 26)]["work_start_at"] == datetime(2025, 1, 26, 1, 0)
+    assert days[date(2025, 1, 29)]["work_start_at"] is None
+
+
+def test_working_hours_follow_daylight_saving_time():
+    days = calendar("DE", "Europe/Berlin", date(2026, 3, 27), date(2026, 3, 30))
+    assert days[date(2026, 3, 27)]["work_start_at"] == datetime(2026, 3, 27, 8, 0)  # CET, UTC+1
+    assert days[date(2026, 3, 30)]["work_start_at"] == datetime(2026, 3, 30, 7, 0)  # CEST, UTC+2
+    assert days[date(2026, 3, 30)]["work_end_at"] == datetime(2026, 3, 30, 16, 0)

@@ -1,0 +1,106 @@
+"""Broken promises and the metric marts on the published small demo company, checked against
+what the demo planted and what its source files say."""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def warehouse(published_company):
+    config, _ = published_company
+    link = config.parent / "warehouse" / "published" / "current.duckdb"
+    con = duckdb.connect(str(link.resolve()), read_only=True)
+    yield con
+    con.close()
+
+
+def planted(published_company) -> set[tuple[str, str]]:
+    config, _ = published_company
+    with open(config.parent / "ground_truth" / "incidents.csv", encoding="utf-8") as f:
+        return {(row["kind"], row["source_record_id"]) for row in csv.DictReader(f)}
+
+
+def test_every_planted_incident_is_a_broken_promise_and_nothing_else_is(warehouse, published_company):
+    truth = planted(published_company)
+    assert {kind for kind, _ in truth} == {
+        "delivery_late",
+        "wrong_item_shipped",
+        "installation_overdue",
+        "compensation_unanswered",
+        "bad_rating_no_follow_up",
+    }
+    broken = set(
+        warehouse.execute(
+            "select kind, source_record_id from marts.open_promises where status in ('open', 'resolved')"
+        ).fetchall()
+    )
+    assert truth - broken == set(), "planted but not found"
+    assert broken - truth == set(), "found but never planted"
+
+
+def test_promises_not_yet_due_are_at_risk_and_none_of_them_was_planted(warehouse, published_company):
+    at_risk = warehouse.execute(
+        "select kind, source_record_id, due_at from marts.open_promises where status = 'at_risk'"
+    ).fetchall()
+    published_at = warehouse.execute("select max(published_at) from ops.publish_log").fetchall()[0][0]
+    built_before = published_at.replace(tzinfo=None) - timedelta(hours=1)  # dbt's as-of precedes the publish
+    assert all(due > built_before for *_, due in at_risk)
+    assert not {(k, r) for k, r, _ in at_risk} & planted(published_company)
+
+
+def test_customer_360_counts_open_promises_and_recent_sla_breaches(warehouse):
+    mismatched = warehouse.execute(
+        """
+        select count(*) from marts.customer_360 c
+        left join (select customer_id, count(*) n from marts.open_promises
+                   where status in ('open', 'at_risk') group by 1) p using (customer_id)
+        where c.open_promises <> coalesce(p.n, 0)
+        """
+    ).fetchall()[0][0]
+    assert mismatched == 0
+    assert warehouse.execute("select sum(sla_breaches_90d) >= 0 from marts.customer_360").fetchall()[0][0]
+
+
+def test_every_ticket_is_measured_once_and_solved_ones_have_both_clocks(warehouse):
+    tickets, measured = warehouse.execute(
+        "select (select count(*) from staging.stg_service__tickets), (select count(*) from marts.service_tickets)"
+    ).fetchall()[0]
+    assert measured == tickets
+    bad = warehouse.execute(
+        """
+        select count(*) from marts.service_tickets
+        where solved_at is not null and (full_resolution_business_minutes is null
+              or full_resolution_business_minutes > full_resolution_calendar_minutes + 1)
+        """
+    ).fetchall()[0][0]
+    assert bad == 0, "business minutes can never exceed calendar minutes"
+
+
+def test_callcenter_daily_accounts_for_every_queued_call(warehouse):
+    queued = warehouse.execute(
+        "select count(distinct call_id) from staging.stg_call_center__queue_events where event = 'ENTERQUEUE'"
+    ).fetchall()[0][0]
+    offered, short = warehouse.execute(
+        "select sum(offered), sum(short_abandons) from marts.callcenter_daily"
+    ).fetchall()[0]
+    assert offered + short == queued
+    assert warehouse.execute(
+        "select bool_and(answered + abandoned <= offered and service_level_20s between 0 and 1) "
+        "from marts.callcenter_daily where offered > 0"
+    ).fetchall()[0][0]
+
+
+def test_order_fulfilment_has_one_row_per_order_and_otif_is_on_time_and_in_full(warehouse):
+    orders, rows, wrong = warehouse.execute(
+        "select (select count(*) from staging.stg_sales__orders where not is_deleted), "
+        "(select count(*) from marts.order_fulfilment), "
+        "(select count(*) from marts.order_fulfilment where is_otif <> (is_on_time and is_in_full))"
+    ).fetchall()[0]
+    assert rows == orders and wrong == 0
