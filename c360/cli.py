@@ -172,6 +172,30 @@ def cmd_eval_identity(args) -> int:
     return 0
 
 
+def cmd_eval_churn(args) -> int:
+    import json
+
+    from scoring.churn import backtest
+
+    config = load_config(args.config)
+    con = open_published(WarehousePaths(config.warehouse_dir))
+    try:
+        result = backtest(con)
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(
+            f"churn backtest: fitted on customers as of {result['train_cutoff']}, tested on them as of "
+            f"{result['test_cutoff']} against what they did in the following 180 days"
+        )
+        print(f"  AUC                 {result['auc']:.4f}")
+        print(f"  top-decile lift     {result['lift_top_decile']:.2f}")
+        print(f"  test customers      {result['test_customers']:,} (churn rate {result['test_churn_rate']:.1%})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="c360", description="The customer-360 warehouse.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -228,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--truth", help="ground-truth CSV (default: <config folder>/ground_truth/identities.csv)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_eval_identity)
+    p = with_config(which.add_parser("churn", help="out-of-time backtest of the churn model: AUC and top-decile lift"))
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_eval_churn)
     return parser
 
 

@@ -70,18 +70,37 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Con
     yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars(config))], context=context).stream()
 
 
-# Identity resolution (Python, splink) sits between two dbt builds: it reads the records the
-# first prepares and writes the `identity` source the second reads.
+# Python steps sit between three dbt builds: identity resolution (splink) reads the records
+# the first prepares and writes the `identity` source the second reads; churn scoring reads
+# those marts and writes the `scoring` source the third (customer_360 and what uses it) reads.
 AFTER_IDENTITY = "source:identity+"
+AFTER_SCORING = "source:scoring+"
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, exclude=AFTER_IDENTITY, name="c360_dbt_inputs")
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    exclude=f"{AFTER_IDENTITY} {AFTER_SCORING}",
+    name="c360_dbt_inputs",
+)
 def c360_dbt_inputs(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Config):
     """Build and test the staging views and the records identity resolution compares."""
     yield from _build(context, dbt, c360)
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, select=AFTER_IDENTITY, name="c360_dbt_marts")
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    select=AFTER_IDENTITY,
+    exclude=AFTER_SCORING,
+    name="c360_dbt_marts",
+)
 def c360_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Config):
     """Build and test the marts (the analyst contract) on top of resolved identities."""
+    yield from _build(context, dbt, c360)
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, select=AFTER_SCORING, name="c360_dbt_scored")
+def c360_dbt_scored(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Config):
+    """Build and test what shows the churn scores: customer_360, next best actions, segments."""
     yield from _build(context, dbt, c360)

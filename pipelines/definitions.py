@@ -6,13 +6,23 @@ from dagster_dlt import DagsterDltResource
 from pipelines.assets.calendar import business_calendar
 from pipelines.assets.identity import resolved_records
 from pipelines.assets.publish import published_warehouse
+from pipelines.assets.scoring import churn_scores
 from pipelines.assets.sources import source_loads
-from pipelines.dbt import c360_dbt_inputs, c360_dbt_marts, dbt_resource
+from pipelines.dbt import c360_dbt_inputs, c360_dbt_marts, c360_dbt_scored, dbt_resource
 from pipelines.resources import C360Config
 from pipelines.schedule import nightly_job, nightly_schedule
 
 defs = dg.Definitions(
-    assets=[*source_loads, business_calendar, c360_dbt_inputs, resolved_records, c360_dbt_marts, published_warehouse],
+    assets=[
+        *source_loads,
+        business_calendar,
+        c360_dbt_inputs,
+        resolved_records,
+        c360_dbt_marts,
+        churn_scores,
+        c360_dbt_scored,
+        published_warehouse,
+    ],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     resources={"c360": C360Config(), "dbt": dbt_resource(), "dlt_loader": DagsterDltResource()},

@@ -4,6 +4,7 @@ what the demo planted and what its source files say."""
 from __future__ import annotations
 
 import csv
+import json
 from datetime import timedelta
 
 import duckdb
@@ -104,3 +105,34 @@ def test_order_fulfilment_has_one_row_per_order_and_otif_is_on_time_and_in_full(
         "(select count(*) from marts.order_fulfilment where is_otif <> (is_on_time and is_in_full))"
     ).fetchall()[0]
     assert rows == orders and wrong == 0
+
+
+def test_churn_risk_scores_every_customer_with_orders_and_explains_itself(warehouse, published_company):
+    from tests.conftest import c360
+
+    unscored, scored, explained = warehouse.execute(
+        """
+        select count(*) filter (where churn_risk is null and last_order_at is not null),
+               count(*) filter (where churn_risk between 0 and 1),
+               count(*) filter (where churn_reasons <> '')
+        from marts.customer_360
+        """
+    ).fetchall()[0]
+    assert unscored == 0 and scored > 0 and explained > 0
+    config, _ = published_company
+    result = json.loads(c360("eval", "churn", "--config", str(config), "--json").stdout)
+    assert 0.5 < result["auc"] <= 1 and result["lift_top_decile"] > 1
+    model = warehouse.execute("select backtest_auc, coefficients_json from scoring.churn_models").fetchall()
+    assert len(model) == 1 and set(json.loads(model[0][1])) >= {"recency_ratio", "late_deliveries_365d"}
+
+
+def test_a_customer_with_an_open_promise_is_told_to_put_it_right_first(warehouse):
+    wrong = warehouse.execute(
+        """
+        select count(*) from marts.customer_360 c
+        where c.open_promises > 0 and c.next_best_action not in (
+            'Resolve the overdue installation', 'Answer the compensation claim', 'Replace the wrong item',
+            'Call back after the bad rating', 'Chase the late delivery')
+        """
+    ).fetchall()[0][0]
+    assert wrong == 0

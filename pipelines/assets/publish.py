@@ -4,11 +4,11 @@ consistent read-only copy in one atomic step (c360.warehouse)."""
 import dagster as dg
 
 from c360.warehouse import connect_work, publish, record_publish
-from pipelines.dbt import c360_dbt_inputs, c360_dbt_marts
+from pipelines.dbt import c360_dbt_inputs, c360_dbt_marts, c360_dbt_scored
 from pipelines.resources import C360Config
 
 
-@dg.asset(deps=[c360_dbt_inputs, c360_dbt_marts], group_name="publish", kinds={"duckdb"})
+@dg.asset(deps=[c360_dbt_inputs, c360_dbt_marts, c360_dbt_scored], group_name="publish", kinds={"duckdb"})
 def published_warehouse(context: dg.AssetExecutionContext, c360: C360Config) -> dg.MaterializeResult:
     """The read-only warehouse analysts and dashboards open (`published/current.duckdb`)."""
     config = c360.load()

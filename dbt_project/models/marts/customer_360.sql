@@ -124,7 +124,7 @@ ranked as (
     left join order_stats on customers.customer_id = order_stats.customer_id
 ),
 
-final as (
+profile as (
     select
         customers.customer_id,
         customers.display_name,
@@ -171,6 +171,99 @@ final as (
     left join nps_last on customers.customer_id = nps_last.customer_id
     left join sla_stats on customers.customer_id = sla_stats.customer_id
     left join promise_stats on customers.customer_id = promise_stats.customer_id
+),
+
+churn as (
+    select customer_id, churn_risk, churn_reasons from {{ source('scoring', 'churn_scores') }}
+),
+
+-- next best action, most urgent first: a broken promise to put right, a lapsing high-value
+-- customer to win back, then the product family most often bought with what they own
+promise_actions as (
+    select
+        customer_id,
+        arg_min(action, urgency) as action,
+        arg_min(reason, urgency) as reason
+    from (
+        select
+            customer_id,
+            case kind
+                when 'installation_overdue' then 1
+                when 'compensation_unanswered' then 2
+                when 'wrong_item_shipped' then 3
+                when 'bad_rating_no_follow_up' then 4
+                when 'delivery_late' then 5
+            end * 1000 - overdue_business_days as urgency,
+            case kind
+                when 'installation_overdue' then 'Resolve the overdue installation'
+                when 'compensation_unanswered' then 'Answer the compensation claim'
+                when 'wrong_item_shipped' then 'Replace the wrong item'
+                when 'bad_rating_no_follow_up' then 'Call back after the bad rating'
+                when 'delivery_late' then 'Chase the late delivery'
+            end as action,
+            case kind
+                when 'installation_overdue' then 'work order ' || source_record_id
+                when 'compensation_unanswered' then 'ticket #' || source_record_id
+                when 'wrong_item_shipped' then 'shipment ' || source_record_id
+                when 'bad_rating_no_follow_up' then 'rating ' || source_record_id
+                when 'delivery_late' then 'shipment ' || source_record_id
+            end
+            || case when status = 'open' then ', ' || overdue_business_days || ' working day(s) overdue'
+                    else ', due ' || cast({{ local_date('due_at') }} as varchar) end as reason
+        from {{ ref('open_promises') }}
+        where status in ('open', 'at_risk')
+    ) as promise_rows
+    group by customer_id
+),
+
+owned_families as (
+    select distinct orders.customer_id, products.product_family
+    from orders
+    inner join {{ ref('stg_sales__order_items') }} as items on items.order_id = orders.order_id
+    inner join {{ ref('stg_sales__products') }} as products on products.product_id = items.product_id
+    where products.product_family is not null and not items.is_deleted
+),
+
+cross_sell as (
+    select
+        owned_families.customer_id,
+        arg_max(affinity.together_with, affinity.confidence) as family,
+        arg_max(owned_families.product_family, affinity.confidence) as because_of,
+        max(affinity.confidence) as confidence
+    from owned_families
+    inner join {{ ref('int_sales__family_affinity') }} as affinity on affinity.family = owned_families.product_family
+    left join owned_families as already
+        on already.customer_id = owned_families.customer_id and already.product_family = affinity.together_with
+    where already.customer_id is null
+    group by owned_families.customer_id
+),
+
+final as (
+    select
+        profile.*,
+        churn.churn_risk,
+        churn.churn_reasons,
+        case
+            when promise_actions.action is not null then promise_actions.action
+            when profile.value_tier in ('platinum', 'gold')
+                and (profile.lifecycle_stage in ('at_risk', 'lapsed') or churn.churn_risk >= 0.5)
+                then 'Win-back offer'
+            when cross_sell.family is not null then 'Cross-sell ' || cross_sell.family
+        end as next_best_action,
+        case
+            when promise_actions.action is not null then promise_actions.reason
+            when profile.value_tier in ('platinum', 'gold')
+                and (profile.lifecycle_stage in ('at_risk', 'lapsed') or churn.churn_risk >= 0.5)
+                then profile.value_tier || ' customer, ' || profile.lifecycle_stage
+                     || coalesce(', churn risk ' || cast(round(100 * churn.churn_risk) as integer) || ' %', '')
+            when cross_sell.family is not null
+                then cast(round(100 * cross_sell.confidence) as integer) || ' % of orders with '
+                     || cross_sell.because_of || ' also have ' || cross_sell.family
+        end as next_best_action_reason
+    from profile
+    left join churn on churn.customer_id = profile.customer_id
+    left join promise_actions on promise_actions.customer_id = profile.customer_id
+    left join cross_sell on cross_sell.customer_id = profile.customer_id
 )
 
 select * from final

@@ -1,0 +1,132 @@
+"""Churn risk: the probability that a customer with purchase history places no order in the
+next 180 days, from the 360° features (scoring/features.py), with the three strongest reasons
+in words.
+
+A logistic regression on standardised features (scikit-learn): each customer's reasons are the
+features pushing their score up most (coefficient × standardised value), which a reader can
+check against the customer's own record. It is fitted on the customers as they stood one
+horizon ago, labelled with what they did since, and then applied to them as they stand now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import duckdb
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from scoring.features import FEATURES, features_as_of
+
+HORIZON_DAYS = 180
+# the raw value shown in a reason, where it is not the feature itself
+SHOWN_VALUE = {
+    "detractor_nps": "detractor_nps_score",
+    "few_departments_90d": "departments_90d",
+    "low_order_count": "orders_total",
+}
+
+
+@dataclass
+class ChurnModel:
+    pipeline: object
+    features: list[str]
+    fitted_at_cutoff: datetime
+    training_rows: int
+    training_churn_rate: float
+
+    def coefficients(self) -> dict[str, float]:
+        regression = self.pipeline[-1]
+        return {f: round(float(c), 4) for f, c in zip(self.features, regression.coef_[0], strict=True)}
+
+
+def fit(frame: pd.DataFrame, cutoff: datetime) -> ChurnModel:
+    features = list(FEATURES)
+    labels = frame["churned"].astype(int)
+    if labels.nunique() < 2:
+        raise ValueError(
+            f"churn: cannot fit on {len(frame)} customers at {cutoff:%Y-%m-%d}: "
+            "every one of them did the same (all churned or none did)"
+        )
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000, C=1.0))
+    pipeline.fit(frame[features].astype(float), labels)
+    return ChurnModel(pipeline, features, cutoff, len(frame), float(labels.mean()))
+
+
+def predict(model: ChurnModel, frame: pd.DataFrame) -> np.ndarray:
+    return model.pipeline.predict_proba(frame[model.features].astype(float))[:, 1]
+
+
+def reasons(model: ChurnModel, frame: pd.DataFrame, k: int = 3) -> list[str]:
+    """The k features raising each customer's risk most, in words ('' when none raises it).
+    Only a risk factor the customer has more of than usual counts: a factor that lowers risk
+    and is merely absent is no reason."""
+    scaler, regression = model.pipeline[0], model.pipeline[-1]
+    standardised = scaler.transform(frame[model.features].astype(float))
+    coefficients = regression.coef_[0]
+    contributions = np.where((standardised > 0) & (coefficients > 0), standardised * coefficients, 0.0)
+    out = []
+    for i, row in enumerate(contributions):
+        top = [j for j in np.argsort(-row)[:k] if row[j] > 0]
+        phrases = []
+        for j in top:
+            feature = model.features[j]
+            value = frame.iloc[i][SHOWN_VALUE.get(feature, feature)]
+            phrases.append(FEATURES[feature].format(0 if pd.isna(value) else value))
+        out.append("; ".join(phrases))
+    return out
+
+
+def lift_top_decile(labels: np.ndarray, scores: np.ndarray) -> float:
+    order = np.argsort(-scores)
+    top = order[: max(1, len(order) // 10)]
+    base = labels.mean()
+    return float(labels[top].mean() / base) if base > 0 else float("nan")
+
+
+def end_of_data(con: duckdb.DuckDBPyConnection) -> datetime:
+    """The moment the data runs to: the latest touchpoint (never later than now)."""
+    latest = con.execute("select max(occurred_at) from marts.fct_touchpoints").fetchall()[0][0]
+    return min(latest, datetime.utcnow()) if latest else datetime.utcnow()
+
+
+def backtest(con: duckdb.DuckDBPyConnection, end: datetime | None = None, horizon: int = HORIZON_DAYS) -> dict:
+    """Fit on the customers as they were two horizons before the end (labelled by the horizon
+    after), test on them as they were one horizon before the end (labelled by what they did
+    until the end): out of time, as the model is used."""
+    end = end or end_of_data(con)
+    test_cutoff = end - timedelta(days=horizon)
+    train_cutoff = test_cutoff - timedelta(days=horizon)
+    train = features_as_of(con, train_cutoff, horizon)
+    test = features_as_of(con, test_cutoff, horizon)
+    model = fit(train, train_cutoff)
+    scores = predict(model, test)
+    labels = test["churned"].astype(int).to_numpy()
+    return {
+        "auc": round(float(roc_auc_score(labels, scores)), 4),
+        "lift_top_decile": round(lift_top_decile(labels, scores), 3),
+        "train_cutoff": train_cutoff.isoformat(timespec="seconds"),
+        "test_cutoff": test_cutoff.isoformat(timespec="seconds"),
+        "train_customers": len(train),
+        "test_customers": len(test),
+        "test_churn_rate": round(float(labels.mean()), 4),
+        "coefficients": model.coefficients(),
+    }
+
+
+def score_now(con: duckdb.DuckDBPyConnection, end: datetime | None = None, horizon: int = HORIZON_DAYS):
+    """Fit at one horizon ago, score every customer with purchase history as of `end`."""
+    end = end or end_of_data(con)
+    cutoff = end - timedelta(days=horizon)
+    model = fit(features_as_of(con, cutoff, horizon), cutoff)
+    now = features_as_of(con, end, horizon)
+    scored = pd.DataFrame(
+        {"customer_id": now["customer_id"], "churn_risk": predict(model, now), "churn_reasons": reasons(model, now)}
+    )
+    for feature in model.features:
+        scored[f"feature_{feature}"] = now[feature].astype(float).values
+    return scored, model
