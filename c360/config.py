@@ -58,6 +58,7 @@ SCHEMA = {
             "short_abandon_seconds": (False, int),
         },
     ),
+    "segments": (False, {"value_tier_shares": (False, list), "value_tier_names": (False, list)}),
     "identity": (
         False,
         {
@@ -200,6 +201,23 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
                     f"{path}: 'service_levels.{key}.{priority}' must be a positive number of minutes for one of "
                     "urgent, high, normal, low"
                 )
+    segments = raw.get("segments") or {}
+    shares = segments.get("value_tier_shares", [0.05, 0.15, 0.30])
+    names = segments.get("value_tier_names", ["platinum", "gold", "silver", "bronze", "standard"][: len(shares) + 1])
+    if (
+        not 2 <= len(shares) <= 4
+        or not all(isinstance(x, (int, float)) and 0 < x < 1 for x in shares)
+        or sum(shares) >= 1
+    ):
+        raise ConfigError(
+            f"{path}: 'segments.value_tier_shares' must be 2 to 4 shares between 0 and 1 summing to less "
+            f"than 1 (3 to 5 tiers, the last takes the rest), got {shares!r}"
+        )
+    if len(names) != len(shares) + 1:
+        raise ConfigError(
+            f"{path}: 'segments.value_tier_names' must name {len(shares) + 1} tiers (one more than "
+            f"value_tier_shares), got {names!r}"
+        )
     for key in ("person_match_threshold", "organization_match_threshold"):
         value = config.identity.get(key)
         if value is not None and not 0 < value < 1:

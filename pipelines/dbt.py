@@ -27,6 +27,15 @@ def dbt_vars(config: Config) -> dict:
     """What the SQL needs from the config file."""
     fields = (config.source("service") or {}).get("custom_fields") or {}
     values = {"company_time_zone": config.time_zone}
+    segments = config.raw.get("segments") or {}
+    if "value_tier_shares" in segments:
+        values["value_tier_shares"] = segments["value_tier_shares"]
+        values["value_tier_names"] = segments.get(
+            "value_tier_names",
+            ["platinum", "gold", "silver", "bronze", "standard"][: len(segments["value_tier_shares"]) + 1],
+        )
+    elif "value_tier_names" in segments:
+        values["value_tier_names"] = segments["value_tier_names"]
     for key, value in config.service_levels.items():
         values[key] = value
     survivorship = (config.raw.get("identity") or {}).get("survivorship")

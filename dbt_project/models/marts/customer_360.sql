@@ -44,18 +44,30 @@ now as (
     select {{ as_of() }} as as_of_at
 ),
 
+order_sequence as (
+    select
+        orders.*,
+        lag(orders.created_at) over (partition by orders.customer_id order by orders.created_at, orders.order_id)
+            as previous_created_at,
+        row_number() over (
+            partition by orders.customer_id order by orders.created_at desc, orders.order_id desc
+        ) = 1 as is_latest
+    from orders
+),
+
 order_stats as (
     select
         customer_id,
         sum(case when created_at >= {{ dbt.dateadd('day', -365, 'as_of_at') }} then total_amount else 0 end) as revenue_12m,
         count(case when created_at >= {{ dbt.dateadd('day', -365, 'as_of_at') }} then 1 end) as orders_12m,
         max(created_at) as last_order_at,
+        max(previous_created_at) filter (where is_latest) as previous_order_at,
         min(created_at) as first_order_at,
         count(*) as orders_total,
         -- the customer's own usual interval between orders
         case when count(*) > 1 then {{ dbt.datediff('min(created_at)', 'max(created_at)', 'day') }} / (count(*) - 1) end
             as usual_order_interval_days
-    from orders cross join now
+    from order_sequence cross join now
     group by customer_id
 ),
 
@@ -115,13 +127,18 @@ nps_last as (
     group by identity_map.customer_id
 ),
 
+-- ranks among customers with orders: the value pyramid among paying ones (12 months), and
+-- RFM quintiles (5 = best): recency of the last order, orders and revenue in 12 months
 ranked as (
     select
-        customers.customer_id,
-        coalesce(order_stats.revenue_12m, 0) as revenue_12m,
-        percent_rank() over (order by coalesce(order_stats.revenue_12m, 0) desc) as revenue_rank
-    from customers
-    left join order_stats on customers.customer_id = order_stats.customer_id
+        order_stats.customer_id,
+        percent_rank() over (
+            partition by order_stats.revenue_12m > 0 order by order_stats.revenue_12m desc
+        ) as revenue_rank,
+        ntile(5) over (order by order_stats.last_order_at) as rfm_recency,
+        ntile(5) over (order by order_stats.orders_12m, order_stats.orders_total) as rfm_frequency,
+        ntile(5) over (order by order_stats.revenue_12m) as rfm_monetary
+    from order_stats
 ),
 
 profile as (
@@ -129,23 +146,14 @@ profile as (
         customers.customer_id,
         customers.display_name,
         customers.customer_type,
-        {% set shares = var('value_tier_shares') -%}
-        case
-            when coalesce(order_stats.revenue_12m, 0) <= 0 then 'none'
-            when ranked.revenue_rank < {{ shares[0] }} then 'platinum'
-            when ranked.revenue_rank < {{ shares[0] + shares[1] }} then 'gold'
-            when ranked.revenue_rank < {{ shares[0] + shares[1] + shares[2] }} then 'silver'
-            else 'bronze'
-        end as value_tier,
-        case
-            when order_stats.last_order_at is null then 'prospect'
-            when order_stats.first_order_at >= {{ dbt.dateadd('day', -90, 'now.as_of_at') }} then 'new'
-            when {{ dbt.datediff('order_stats.last_order_at', 'now.as_of_at', 'day') }}
-                 > 3 * coalesce(order_stats.usual_order_interval_days, 120) then 'lapsed'
-            when {{ dbt.datediff('order_stats.last_order_at', 'now.as_of_at', 'day') }}
-                 > 1.5 * coalesce(order_stats.usual_order_interval_days, 120) then 'at_risk'
-            else 'active'
-        end as lifecycle_stage,
+        {{ value_tier('order_stats.revenue_12m', 'ranked.revenue_rank') }} as value_tier,
+        {{ lifecycle_stage('order_stats.first_order_at', 'order_stats.last_order_at', 'order_stats.previous_order_at',
+                           'order_stats.usual_order_interval_days', 'now.as_of_at') }} as lifecycle_stage,
+        ranked.rfm_recency,
+        ranked.rfm_frequency,
+        ranked.rfm_monetary,
+        cast(ranked.rfm_recency as varchar) || cast(ranked.rfm_frequency as varchar)
+            || cast(ranked.rfm_monetary as varchar) as rfm_score,
         coalesce(order_stats.revenue_12m, 0) as revenue_12m,
         coalesce(order_stats.orders_12m, 0) as orders_12m,
         order_stats.last_order_at,

@@ -1,0 +1,26 @@
+{#- Product family × value tier: how many customers of each tier bought each family in the last
+    12 months, and the revenue of those order lines. -#}
+with customers as (
+    select customer_id, value_tier from {{ ref('customer_360') }}
+),
+
+lines as (
+    select identity_map.customer_id, products.product_family, items.total_price, orders.order_id
+    from {{ ref('stg_sales__order_items') }} as items
+    inner join {{ ref('stg_sales__orders') }} as orders on orders.order_id = items.order_id
+    inner join {{ ref('stg_sales__products') }} as products on products.product_id = items.product_id
+    inner join {{ ref('customer_identity_map') }} as identity_map
+        on identity_map.source_table = 'Account' and identity_map.source_record_id = orders.account_id
+    where not items.is_deleted and not orders.is_deleted
+        and orders.created_at >= {{ dbt.dateadd('day', -365, as_of()) }}
+)
+
+select
+    coalesce(lines.product_family, 'unknown') as product_family,
+    customers.value_tier,
+    count(distinct lines.customer_id) as customers,
+    count(distinct lines.order_id) as orders,
+    sum(lines.total_price) as revenue_12m
+from lines
+inner join customers on customers.customer_id = lines.customer_id
+group by all
