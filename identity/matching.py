@@ -13,6 +13,7 @@ import json
 import logging
 from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
@@ -21,6 +22,9 @@ from splink.backends.duckdb import DuckDBAPI
 
 # Below this many records EM has too few pairs per comparison level to be trusted.
 MIN_RECORDS_FOR_EM = 2_000
+# splink's own DuckDB: beyond this it spills to disk instead of growing (the rest of
+# resolution holds the records in pandas beside it)
+SPLINK_MEMORY_LIMIT = "4GB"
 
 
 @dataclass
@@ -94,6 +98,7 @@ def organization_settings() -> SettingsCreator:
             block_on("domain"),
             block_on("phone"),
             block_on("registration_number"),
+            block_on("address"),
         ],
         comparisons=[
             cl.JaroWinklerAtThresholds("name_key", [0.97, 0.9]).configure(
@@ -102,6 +107,9 @@ def organization_settings() -> SettingsCreator:
                 u_probabilities=[0.001, 0.002, 0.01, 0.987],
             ),
             cl.ExactMatch("city").configure(m_probabilities=[0.9, 0.1], u_probabilities=[0.1, 0.9]),
+            cl.JaroWinklerAtThresholds("address", [0.95, 0.88]).configure(
+                m_probabilities=[0.6, 0.15, 0.1, 0.15], u_probabilities=[0.0005, 0.001, 0.01, 0.9885]
+            ),
             cl.ExactMatch("domain").configure(m_probabilities=[0.9, 0.1], u_probabilities=[1e-4, 0.9999]),
             cl.ExactMatch("phone").configure(m_probabilities=[0.7, 0.3], u_probabilities=[1e-4, 0.9999]),
             cl.ExactMatch("registration_number").configure(
@@ -127,7 +135,9 @@ def match(nodes: pd.DataFrame, level: str, threshold: float) -> MatchResult:
     if len(nodes) < 2:
         return MatchResult(pd.DataFrame(columns=["left", "right", "probability"]), 0, {}, "prior")
     logging.getLogger("splink").setLevel(logging.ERROR)  # "level not observed" notes are expected
-    db_api = DuckDBAPI()
+    connection = duckdb.connect()
+    connection.execute(f"set memory_limit = '{SPLINK_MEMORY_LIMIT}'")
+    db_api = DuckDBAPI(connection=connection)
     linker = Linker(db_api.register(nodes), settings, log_level=logging.ERROR)
     trained = "prior"
     if len(nodes) >= MIN_RECORDS_FOR_EM:

@@ -114,3 +114,14 @@ def normalise_email(email: str | None) -> str | None:
 
 def is_placeholder_email(email: str | None) -> bool:
     return isinstance(email, str) and email.split("@", 1)[0] in PLACEHOLDER_MAILBOXES
+
+
+@lru_cache(maxsize=1_000_000)
+def address_key(address: str | None) -> str | None:
+    """Letters and digits only, lower case, full-width folded: "科技园路12号" and
+    "科技园路 12 号" are one address; characters stay characters (no pinyin: street names are
+    not spelled across systems, only spaced and punctuated differently)."""
+    if not isinstance(address, str) or not address:
+        return None
+    text = unicodedata.normalize("NFKC", address).lower()
+    return "".join(c for c in text if c.isalnum()) or None

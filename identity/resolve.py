@@ -27,7 +27,7 @@ import pandas as pd
 
 from identity.graph import components, stable_ids
 from identity.matching import match
-from identity.names import company_name_key, is_placeholder_email, normalise_email, person_name_key
+from identity.names import address_key, company_name_key, is_placeholder_email, normalise_email, person_name_key
 
 SOURCE_RECORDS = "intermediate.int_identity__source_records"
 # how strongly each way of joining a cluster binds, best first
@@ -189,6 +189,7 @@ def resolve_organizations(records: pd.DataFrame, threshold: float) -> tuple[pd.S
             "domain": orgs["domain"].values,
             "phone": orgs["phone_e164"].values,
             "registration_number": orgs["registration_number"].values,
+            "address": orgs["address"].map(address_key).values,
         }
     )
     result = match(nodes, "organizations", threshold)
@@ -200,7 +201,8 @@ def resolve_organizations(records: pd.DataFrame, threshold: float) -> tuple[pd.S
     labels = components(len(orgs), position[left].values, position[right].values)
     rank, prob = _best_method(len(orgs), position[left].values, position[right].values, method, probability)
     # an account is its own CRM key even when nothing else joins it
-    rank = np.where((orgs["source_table"] == "Account").values, METHOD_RANK.index("crm_key"), rank)
+    is_lonely_account = (orgs["source_table"] == "Account").values & (rank == METHOD_RANK.index("unmatched"))
+    rank = np.where(is_lonely_account, METHOD_RANK.index("crm_key"), rank)
     prob = np.where((orgs["source_table"] == "Account").values & np.isnan(prob), 1.0, prob)
     methods = pd.DataFrame({"method_rank": rank, "probability": prob}, index=orgs.index)
     info = {
@@ -474,6 +476,8 @@ def resolve(con: duckdb.DuckDBPyConnection, settings: IdentitySettings, run_id: 
     """Resolve every source record; write schema `identity` in one transaction."""
     started = time.perf_counter()
     records = mark_person_accounts(add_features(load_records(con)))
+    # names and dates are keys now; the raw text is not needed again (memory at scale)
+    records = records.drop(columns=["full_name", "seen_at"])
     org_labels, org_methods, org_info = resolve_organizations(records, settings.organization_match_threshold)
     persons, shared, person_info = resolve_persons(records, org_labels, settings, con)
     customers = assign_customers(records, org_labels, persons)

@@ -23,6 +23,7 @@ COLUMNS = {
     "organization_name": "varchar",
     "city": "varchar",
     "registration_number": "varchar",
+    "address": "varchar",
     "seen_at": "timestamp",
 }
 TABLE_SYSTEM = {

@@ -50,6 +50,24 @@ def test_two_companies_with_the_same_name_in_different_cities_are_not_merged():
     assert out["001A"]["customer_id"] != out["001B"]["customer_id"]
 
 
+def test_a_company_entered_twice_with_its_name_and_street_in_one_city_is_one_organization():
+    # two hundred other companies, so that a name's frequency weighs what it weighs in a real CRM
+    brands = [a + b for a in "华腾中科新创恒天宇金盛博远鼎信瑞丰" for b in "安泰海纳联智云宏图东方龙海"]
+    others = [
+        account(f"00X{i}", f"{brand}科技有限公司", city="成都", address=f"{i}号") for i, brand in enumerate(brands)
+    ]
+    _, out = resolve_rows(
+        [
+            account("001A", "成都恒达能源有限公司", city="成都", address="天府大道 88号"),
+            account("001B", "成都恒达能源有限公司", city="成都", address="天府大道88号"),
+            *others,
+        ]
+    )
+    assert out["001A"]["customer_id"] == out["001B"]["customer_id"]
+    assert len({out[o["source_record_id"]]["customer_id"] for o in others}) == len(others)
+    assert out["001B"]["match_method"] == "probabilistic"
+
+
 def test_a_service_desk_organization_with_the_accounts_web_domain_is_that_account():
     _, out = resolve_rows(
         [
