@@ -4,9 +4,9 @@
 
 The records are the demo company's own identity records (`int_identity__source_records`
 after a nightly run of a `--customers` demo), tiled `--copies` times. Each copy is a distinct
-company base: its record ids, CRM keys, e-mails, phones, web domains and registration numbers
-carry the copy's number, and company names a copy suffix in letters (two companies of one name
-in one city do not exist). Person names are left as they are: at scale, namesakes are real,
+company base: its record ids, CRM keys, e-mails, phones, web domains, street addresses and
+registration numbers carry the copy's number, and company names a copy suffix in letters (two
+companies of one name in one city do not exist). Person names are left as they are: at scale, namesakes are real,
 and blocking must cope with them. The ground truth is tiled the same way, so precision and
 recall are measured at full size, not assumed.
 
@@ -39,6 +39,7 @@ PER_COPY_COLUMNS = [
     "phone_e164",
     "phone2_e164",
     "domain",
+    "address",
     "registration_number",
 ]
 

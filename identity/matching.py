@@ -157,4 +157,5 @@ def match(nodes: pd.DataFrame, level: str, threshold: float) -> MatchResult:
         .df()
     )
     model = json.loads(json.dumps(linker.misc.save_model_to_json(), default=str))
+    connection.close()  # give splink's tables back before the next step
     return MatchResult(links, int(pairs), model, trained)
