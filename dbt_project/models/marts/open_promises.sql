@@ -34,11 +34,7 @@ tasks as (
 ),
 
 order_lines as (
-    select items.order_id, products.product_code as sku, sum(items.quantity) as quantity
-    from {{ ref('stg_sales__order_items') }} as items
-    inner join {{ ref('stg_sales__products') }} as products on products.product_id = items.product_id
-    where not items.is_deleted and coalesce(products.product_family, '') <> 'Services'
-    group by all
+    select * from {{ ref('int_sales__order_goods_lines') }}
 ),
 
 now as (

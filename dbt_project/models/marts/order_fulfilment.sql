@@ -9,11 +9,7 @@ identity_map as (
 ),
 
 order_lines as (
-    select items.order_id, products.product_code as sku, sum(items.quantity) as quantity
-    from {{ ref('stg_sales__order_items') }} as items
-    inner join {{ ref('stg_sales__products') }} as products on products.product_id = items.product_id
-    where not items.is_deleted and coalesce(products.product_family, '') <> 'Services'
-    group by all
+    select * from {{ ref('int_sales__order_goods_lines') }}
 ),
 
 shipments as (
@@ -129,6 +125,18 @@ measured as (
     from joined
 ),
 
+overdue as (
+    select
+        *,
+        case
+            when installation_promised_by is null then null
+            when installation_completed_at is not null
+                then {{ local_date('installation_completed_at') }} > installation_promised_by
+            else as_of_date > installation_promised_by
+        end as is_installation_overdue
+    from measured
+),
+
 final as (
     select
         order_id,
@@ -147,31 +155,15 @@ final as (
         coalesce(has_packing_mismatch, false) as has_packing_mismatch,
         installation_promised_by,
         installation_completed_at,
-        case
-            when installation_promised_by is null then null
-            when installation_completed_at is not null
-                then {{ local_date('installation_completed_at') }} > installation_promised_by
-            else as_of_date > installation_promised_by
-        end as is_installation_overdue,
-        is_on_time and is_in_full
-            and not coalesce(
-                case
-                    when installation_promised_by is null then false
-                    when installation_completed_at is not null
-                        then {{ local_date('installation_completed_at') }} > installation_promised_by
-                    else as_of_date > installation_promised_by
-                end, false)
-            and not has_complaint as is_perfect_order,
+        is_installation_overdue,
+        is_on_time and is_in_full and not coalesce(is_installation_overdue, false) and not has_complaint
+            as is_perfect_order,
         case
             when is_on_time = false then 'delivery'
             when is_in_full = false then 'packing'
-            when installation_promised_by is not null and (
-                installation_completed_at is not null
-                    and {{ local_date('installation_completed_at') }} > installation_promised_by
-                or installation_completed_at is null and as_of_date > installation_promised_by
-            ) then 'installation'
+            when is_installation_overdue then 'installation'
         end as broken_stage
-    from measured
+    from overdue
 )
 
 select * from final
