@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from connectors.loader import LOADED_AT, SOURCE, snake_case
 from connectors.phones import e164_column
@@ -52,9 +54,9 @@ def prepare_batch(
         if column in data.column_names:
             data = data.append_column(f"{column}_e164", e164_column(data[column], phone_region))
     if isinstance(origin, str):
-        described, origin = origin, pa.array([origin] * data.num_rows, pa.string())
+        described, origin = origin, repeated(origin, data.num_rows)
     else:
-        described = f"{len(set(origin.to_pylist()))} file(s) of {table}"
+        described = f"{pc.count_distinct(origin).as_py()} file(s) of {table}"
     data = data.append_column(SOURCE, origin)
     result = check_batch(source, table, data, described)
     counts = tally.table(table)
@@ -62,7 +64,15 @@ def prepare_batch(
     counts.quarantined += result.quarantined
     counts.outcomes += [(o, result.rows_checked) for o in result.outcomes]
     now = datetime.now(UTC).replace(tzinfo=None)
-    return result.passed.append_column(LOADED_AT, pa.array([now] * result.passed.num_rows, pa.timestamp("us")))
+    stamps = np.full(result.passed.num_rows, np.datetime64(now, "us"))
+    return result.passed.append_column(LOADED_AT, pa.array(stamps, pa.timestamp("us")))
+
+
+def repeated(text: str, n: int) -> pa.Array:
+    """`text` n times, built in Arrow (a Python list of a million strings costs a tenth of a second)."""
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), pa.array([text], pa.string())).cast(
+        pa.string()
+    )
 
 
 OPS_DDL = [

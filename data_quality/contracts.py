@@ -15,6 +15,8 @@ from typing import Callable
 
 import great_expectations.expectations as gxe
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from great_expectations.expectations.row_conditions import Column
 
 # A timestamp up to a day ahead is clock skew, not the future.
@@ -55,8 +57,16 @@ def _parse_time(values: pd.Series) -> pd.Series:
     return _epoch_seconds(pd.to_datetime(text, errors="coerce", utc=True, format="ISO8601"))
 
 
+_NUMBER = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
+
+
 def _numbers(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values.mask(values == ""), errors="coerce")
+    """Text -> float (NaN where not a number), in Arrow: pandas' to_numeric walks the strings
+    in Python and took a quarter of a call-center batch's check."""
+    text = pa.array(values.astype("string[pyarrow]"), type=pa.string())
+    valid = pc.match_substring_regex(text, _NUMBER)
+    numbers = pc.cast(pc.utf8_trim_whitespace(pc.if_else(valid, text, None)), pa.float64())
+    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
 
 
 def _seconds(values: pd.Series) -> pd.Series:

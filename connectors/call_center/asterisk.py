@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from connectors.batches import SourceTally, finisher, prepare_batch
+from connectors.batches import SourceTally, finisher, prepare_batch, repeated
 from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
 from connectors.files import FileLedger, NewPart
 from connectors.loader import SourceError
@@ -187,7 +187,7 @@ def _stream_resource(name: str, root: Path, pbx_zone: str, encoding: str, tally:
             counts.read += len(bad) + (table.num_rows if table is not None else 0)
             if table is not None and table.num_rows:
                 tables.append(table)
-                origins.append(pa.array([part.relative] * table.num_rows, pa.string()))
+                origins.append(repeated(part.relative, table.num_rows))
             if sum(t.num_rows for t in tables) >= BATCH_ROWS:  # bounded memory on big backlogs
                 yield batch_of_pending()
                 tables, origins = [], []

@@ -17,7 +17,7 @@ import dlt
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from connectors.batches import SourceTally, finisher, prepare_batch
+from connectors.batches import SourceTally, finisher, prepare_batch, repeated
 from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
 from connectors.files import FileLedger, NewPart
 from connectors.loader import SourceError
@@ -146,7 +146,7 @@ def _drops_resource(
             counts.quarantined += quarantined
             if table is not None and table.num_rows:
                 tables.append(table)
-                origins.append(pa.array([part.relative] * table.num_rows, pa.string()))
+                origins.append(repeated(part.relative, table.num_rows))
         if tables:
             batch = pa.concat_tables(tables, promote_options="permissive")
             yield prepare_batch(
