@@ -6,6 +6,7 @@ cursor kept in dlt's state, merged on `Id` so a changed row is updated, never du
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dlt
@@ -34,6 +35,21 @@ PHONE_COLUMNS = ("phone", "mobile_phone")
 CURSOR = "SystemModstamp"
 PRIMARY_KEY = "Id"
 CHUNK_ROWS = 250_000  # rows per batch read, checked and written; fewer, larger batches check faster
+
+
+def backend_for(url: sa.URL) -> str:
+    """connectorx (Rust, straight to Arrow) where it can connect: a SQLite file, or a server
+    reached by host name; else dlt's pyarrow backend through SQLAlchemy (connectorx cannot
+    parse a Unix-socket URL such as postgresql:///db?host=/run/postgresql). connectorx reads
+    a table in one piece (~1.4 kB per Order row), fine for nightly increments; the first load
+    of a very large table wants the chunked pyarrow path: set C360_CRM_BACKEND=pyarrow."""
+    forced = os.environ.get("C360_CRM_BACKEND")
+    if forced:
+        return forced
+    driver = url.get_backend_name()
+    if driver == "sqlite" or (driver in ("postgresql", "mysql", "mssql") and url.host):
+        return "connectorx"
+    return "pyarrow"
 
 
 def _engine(url: str) -> sa.Engine:
@@ -71,7 +87,7 @@ def _checking(tally: SourceTally, table: str, source_table: str, region: str):
 def crm_source(engine: sa.Engine, tables: list[str], tally: SourceTally, region: str):
     """The dlt source: one resource per table, counted as read, then after dlt's incremental
     cursor has dropped what was loaded before, checked against the contract."""
-    source = sql_database(engine, table_names=tables, backend="pyarrow", chunk_size=CHUNK_ROWS)
+    source = sql_database(engine, table_names=tables, backend=backend_for(engine.url), chunk_size=CHUNK_ROWS)
     for name, resource in source.resources.items():
         table = snake_case(name)
         tally.table(table)

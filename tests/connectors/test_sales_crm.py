@@ -169,3 +169,16 @@ def test_the_same_crm_in_postgresql_loads_the_same_rows(crm_file, tmp_path, post
     for table in TABLES:
         assert report.rows[crm.snake_case(table)] == source_count(crm_file, table), table
     assert load(postgres, tmp_path).total == 0
+
+
+def test_connectorx_reads_where_it_can_connect_and_sqlalchemy_elsewhere(monkeypatch):
+    import sqlalchemy as sa
+
+    from connectors.sales.crm import backend_for
+
+    monkeypatch.delenv("C360_CRM_BACKEND", raising=False)
+    assert backend_for(sa.make_url("sqlite:////data/crm.sqlite")) == "connectorx"
+    assert backend_for(sa.make_url("postgresql://reader@crm-db:5432/salesforce")) == "connectorx"
+    assert backend_for(sa.make_url("postgresql://reader@/salesforce?host=/run/postgresql")) == "pyarrow"
+    monkeypatch.setenv("C360_CRM_BACKEND", "pyarrow")
+    assert backend_for(sa.make_url("sqlite:////data/crm.sqlite")) == "pyarrow"
