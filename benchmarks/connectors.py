@@ -1,6 +1,7 @@
 """Connector throughput on this machine, each case in its own process so peak memory is its own.
 
     python -m benchmarks.connectors --case cdr --rows 10000000
+    python -m benchmarks.connectors --case logistics --rows 10000000
     python -m benchmarks.connectors --case crm --rows 1000000
     python -m benchmarks.connectors --case api --rows 1000000
     python -m benchmarks.connectors --all --json benchmarks/results/connectors.json
@@ -87,6 +88,65 @@ def case_cdr(rows: int, work: Path) -> dict:
         "c360_s": round(c360_s, 2),
         "c360_rows_loaded": report.rows["cdr"],
         "c360_rows_per_s": round(report.rows["cdr"] / c360_s),
+        "ratio_c360_to_duckdb": round(c360_s / engine_s, 1),
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+def write_drops(root: Path, rows: int) -> None:
+    """Logistics drop folders: one shipments.csv of 200,000 rows per day (SOURCES.md columns)."""
+    header = (
+        "shipment_id,order_number,carrier,tracking_number,ship_date,promised_delivery_date,recipient_name,"
+        "recipient_phone,ship_to_address,ship_to_city,ship_to_postal_code,status,updated_at\n"
+    )
+    written, day = 0, 0
+    while written < rows:
+        n = min(ROWS_PER_FILE, rows - written)
+        folder = (
+            root / f"2026-01-{1 + day % 28:02d}" if day < 28 else root / f"2026-{2 + day // 28:02d}-{1 + day % 28:02d}"
+        )
+        folder.mkdir(parents=True, exist_ok=True)
+        lines = [header]
+        for i in range(written, written + n):
+            lines.append(
+                f"SH{i:010d},{i // 2:08d},SF Express,SF{i:012d},2026-01-05,2026-01-08,张伟{i % 97},"
+                f"138{i % 100000000:08d},中山路{i % 999}号,上海,200000,delivered,2026-01-08T15:00:00+08:00\n"
+            )
+        (folder / "shipments.csv").write_text("".join(lines), encoding="utf-8")
+        written += n
+        day += 1
+
+
+def case_logistics(rows: int, work: Path) -> dict:
+    import duckdb
+
+    from connectors.logistics import drops
+
+    landing = work / "logistics"
+    started = time.perf_counter()
+    write_drops(landing, rows)
+    generated = time.perf_counter() - started
+    con = duckdb.connect(str(work / "engine.duckdb"))
+    started = time.perf_counter()
+    con.execute(f"create table shipments as select * from read_csv('{landing}/*/shipments.csv', all_varchar=true)")
+    engine_s = time.perf_counter() - started
+    engine_rows = con.execute("select count(*) from shipments").fetchall()[0][0]
+    con.close()
+    work_db = work / "work.duckdb"
+    con = duckdb.connect(str(work_db))
+    started = time.perf_counter()
+    report = drops.load(con, landing, "utf-8", "CN", work_db, work / "dlt", log=lambda *_: None)
+    c360_s = time.perf_counter() - started
+    con.close()
+    return {
+        "case": "logistics",
+        "rows": rows,
+        "generate_s": round(generated, 1),
+        "duckdb_read_csv_s": round(engine_s, 2),
+        "duckdb_rows_per_s": round(engine_rows / engine_s),
+        "c360_s": round(c360_s, 2),
+        "c360_rows_loaded": report.rows["shipments"],
+        "c360_rows_per_s": round(report.rows["shipments"] / c360_s),
         "ratio_c360_to_duckdb": round(c360_s / engine_s, 1),
         "peak_rss_mb": round(peak_rss_mb()),
     }
@@ -215,8 +275,8 @@ def case_api(rows: int, work: Path) -> dict:
     }
 
 
-CASES = {"cdr": case_cdr, "crm": case_crm, "api": case_api}
-DEFAULT_ROWS = {"cdr": 10_000_000, "crm": 1_000_000, "api": 1_000_000}
+CASES = {"cdr": case_cdr, "logistics": case_logistics, "crm": case_crm, "api": case_api}
+DEFAULT_ROWS = {"cdr": 10_000_000, "logistics": 10_000_000, "crm": 1_000_000, "api": 1_000_000}
 
 
 def main() -> int:
