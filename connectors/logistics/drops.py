@@ -61,6 +61,7 @@ FILES = {
 }
 PHONE_COLUMNS = {"shipments": ("recipient_phone",), "installations": ("contact_phone",)}
 DAY_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+BATCH_ROWS = 1_000_000  # rows checked and written at a time
 
 
 def _quarantine_lines(data: bytes, relative: str, encoding: str, reason: str, skip_header: bool) -> list[dict]:
@@ -111,9 +112,12 @@ def parse_drop(part: NewPart, encoding: str, required: list[str]) -> tuple[pa.Ta
         )
         return "skip"
 
+    # UTF-8 that decoded cleanly is parsed as delivered (no re-encoding); a file without a
+    # quote cannot hold a newline inside a value, so Arrow may split it and parse in parallel
+    utf8 = data.removeprefix(b"\xef\xbb\xbf") if encoding.lower().replace("-", "") == "utf8" else text.encode("utf-8")
     table = pacsv.read_csv(
-        io.BytesIO(text.encode("utf-8")),
-        parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside, newlines_in_values=True),
+        io.BytesIO(utf8),
+        parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside, newlines_in_values=b'"' in utf8),
         convert_options=pacsv.ConvertOptions(
             column_types={c: pa.string() for c in header}, strings_can_be_null=False, quoted_strings_can_be_null=False
         ),
@@ -124,6 +128,12 @@ def parse_drop(part: NewPart, encoding: str, required: list[str]) -> tuple[pa.Ta
 def _drops_resource(
     name: str, columns: list[str], days: list[Path], root: Path, encoding: str, tally: SourceTally, region: str
 ):
+    def batch_of(tables, origins):
+        batch = pa.concat_tables(tables, promote_options="permissive")
+        return prepare_batch(
+            "logistics", name, batch, pa.concat_arrays(origins), tally, PHONE_COLUMNS.get(name, ()), region
+        )
+
     @dlt.resource(name=name, table_name=name, write_disposition="append")
     def drops():
         ledger = FileLedger(dlt.current.resource_state())
@@ -147,11 +157,11 @@ def _drops_resource(
             if table is not None and table.num_rows:
                 tables.append(table)
                 origins.append(repeated(part.relative, table.num_rows))
+            if sum(t.num_rows for t in tables) >= BATCH_ROWS:  # bounded memory on big backlogs
+                yield batch_of(tables, origins)
+                tables, origins = [], []
         if tables:
-            batch = pa.concat_tables(tables, promote_options="permissive")
-            yield prepare_batch(
-                "logistics", name, batch, pa.concat_arrays(origins), tally, PHONE_COLUMNS.get(name, ()), region
-            )
+            yield batch_of(tables, origins)
         for part in parts:
             ledger.remember(part)
 
