@@ -121,6 +121,18 @@ def cmd_sql(args) -> int:
     return 0
 
 
+def cmd_docs(args) -> int:
+    from c360.docs import generate, serve
+
+    config = load_config(args.config)
+    print("c360: generating the dbt docs of the published warehouse ...", flush=True)
+    page = generate(config)
+    print(f"c360: wrote {page}")
+    if not args.no_serve:
+        serve(page.parent, args.port)
+    return 0
+
+
 def cmd_customer(args) -> int:
     from c360.lookup import find_customers, profile, render, timeline
 
@@ -238,6 +250,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     p.add_argument("--max-rows", type=int, default=100)
     p.set_defaults(func=cmd_sql)
+
+    p = with_config(sub.add_parser("docs", help="dbt docs of the published marts, served on 127.0.0.1"))
+    p.add_argument("--port", type=int, default=8580)
+    p.add_argument("--no-serve", action="store_true", help="only write the page")
+    p.set_defaults(func=cmd_docs)
 
     p = with_config(sub.add_parser("customer", help="one customer's profile and timeline"))
     p.add_argument("query", help="a name (or part), phone, e-mail, order number, source record id or customer id")

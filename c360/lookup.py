@@ -32,6 +32,9 @@ PROFILE_COLUMNS = [
 ]
 
 
+SIMILAR_NAME_THRESHOLD = 0.88  # Jaro-Winkler; "Quntex Netwroks" scores 0.98, unrelated names below 0.8
+
+
 @dataclass(frozen=True)
 class Match:
     customer_id: str
@@ -42,48 +45,32 @@ class Match:
 
 def find_customers(con: duckdb.DuckDBPyConnection, query: str, phone_region: str, limit: int = 20) -> list[Match]:
     """Customers the query names, the most exact kind of match first: an id (current or retired),
-    a source record id or order number, an e-mail, a phone number, then a part of a name."""
+    a source record id or order number, an e-mail, a phone number, then a part of a name; when
+    nothing matches, names that look alike (a typo).
+
+    Reads marts.customer_search, which is sorted by its key: each exact lookup below touches one
+    block of it, and only the name search scans (names only)."""
     text = query.strip()
+    if not text:
+        return []
     phone = to_e164(text, phone_region) if any(c.isdigit() for c in text) else None
     rows = con.execute(
         """
         with hits as (
-            select customer_id, 'customer id' as matched_on, 1 as rank
-            from marts.dim_customer where customer_id = $q
+            select customer_id, rank, kind, matched_value from marts.customer_search where search_key = $q
             union all
-            select current_id, 'retired id ' || previous_id, 2
-            from marts.customer_id_history where previous_id = $q and level = 'customer'
+            select customer_id, rank, kind, matched_value from marts.customer_search where search_key = lower($q)
             union all
-            select customer_id, source_system || ' ' || source_table || ' ' || source_record_id, 3
-            from marts.customer_identity_map where source_record_id = $q
+            select customer_id, rank, kind, matched_value from marts.customer_search where search_key = $phone
             union all
-            select map.customer_id, 'order ' || orders.order_number, 3
-            from staging.stg_sales__orders as orders
-            join marts.customer_identity_map as map
-                on map.source_table = 'Account' and map.source_record_id = orders.account_id
-            where orders.order_number = $q
-                or ($q similar to '[0-9]+' and ltrim(orders.order_number, '0') = ltrim($q, '0'))
+            select customer_id, rank, kind, matched_value from marts.customer_search
+            where $q similar to '[0-9]+' and search_key = ltrim($q, '0')
             union all
-            select map.customer_id, 'e-mail ' || records.email, 4
-            from intermediate.int_identity__source_records as records
-            join marts.customer_identity_map as map using (source_system, source_table, source_record_id)
-            where records.email = lower($q)
-            union all
-            select map.customer_id, 'phone ' || $phone, 5
-            from intermediate.int_identity__source_records as records
-            join marts.customer_identity_map as map using (source_system, source_table, source_record_id)
-            where $phone is not null and (records.phone_e164 = $phone or records.phone2_e164 = $phone)
-            union all
-            select customer_id, 'name', 6
-            from marts.dim_customer where length($q) >= 2 and display_name ilike '%' || $q || '%'
-            union all
-            select map.customer_id, 'name on ' || records.source_table || ' ' || records.full_name, 7
-            from intermediate.int_identity__source_records as records
-            join marts.customer_identity_map as map using (source_system, source_table, source_record_id)
-            where length($q) >= 2 and records.full_name ilike '%' || $q || '%'
+            select customer_id, rank, kind, matched_value from marts.customer_search
+            where rank >= 6 and length($q) >= 2 and contains(search_key, lower($q))
         ),
         best as (
-            select customer_id, arg_min(matched_on, rank) as matched_on, min(rank) as rank
+            select customer_id, arg_min(kind || ' ' || matched_value, rank) as matched_on, min(rank) as rank
             from hits group by customer_id
         )
         select best.customer_id, customers.display_name, customers.customer_type, best.matched_on
@@ -93,7 +80,34 @@ def find_customers(con: duckdb.DuckDBPyConnection, query: str, phone_region: str
         """,
         {"q": text, "phone": phone, "limit": limit},
     ).fetchall()
+    if not rows and len(text) >= 3:
+        rows = _similar_names(con, text, limit)
     return [Match(*row) for row in rows]
+
+
+def _similar_names(con: duckdb.DuckDBPyConnection, text: str, limit: int) -> list[tuple]:
+    """Typos: names whose Jaro-Winkler similarity to the query is high. Only asked when nothing
+    matched exactly, because it compares the query with every name sharing its first letter."""
+    return con.execute(
+        """
+        with lookalikes as (
+            select customer_id, max(jaro_winkler_similarity(search_key, lower($q))) as similarity
+            from marts.customer_search
+            -- a typo rarely hits the first letter; comparing only names that share it keeps
+            -- this to a fraction of the names
+            where rank = 6 and left(search_key, 1) = left(lower($q), 1)
+            group by customer_id
+        )
+        select customers.customer_id, customers.display_name, customers.customer_type,
+               'similar name (' || cast(round(similarity, 2) as varchar) || ')' as matched_on
+        from lookalikes
+        inner join marts.dim_customer as customers using (customer_id)
+        where similarity >= $threshold
+        order by similarity desc, customers.display_name
+        limit $limit
+        """,
+        {"q": text, "threshold": SIMILAR_NAME_THRESHOLD, "limit": limit},
+    ).fetchall()
 
 
 def profile(con: duckdb.DuckDBPyConnection, customer_id: str) -> dict:

@@ -4,10 +4,12 @@ with progress per step and a summary at the end."""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from c360.config import Config
@@ -77,6 +79,7 @@ def run_nightly(config: Config) -> RunSummary:
     from pipelines.resources import C360Config
 
     started = time.perf_counter()
+    started_at = datetime.now(UTC).replace(tzinfo=None)
     with run_lock(config.warehouse_dir):
         result = dg.materialize(
             [
@@ -115,7 +118,33 @@ def run_nightly(config: Config) -> RunSummary:
         elif event.is_step_failure and summary.failure is None:
             error = event.step_failure_data.error
             summary.failure = f"{event.step_key}: {_root_message(error)}"
+    _append_run_history(config.warehouse_dir, started_at, result.run_id, summary)
     return summary
+
+
+RUN_HISTORY = "run_history.jsonl"
+
+
+def _append_run_history(warehouse_dir: Path, started_at: datetime, run_id: str, summary: RunSummary) -> None:
+    """Every run, failed ones too, in a log beside the warehouse: a failed run publishes nothing,
+    so the published file cannot tell the Data health page that it happened."""
+    line = {"started_at": started_at.isoformat(timespec="seconds"), "run_id": run_id, **asdict(summary)}
+    with open(warehouse_dir / RUN_HISTORY, "a", encoding="utf-8") as f:
+        f.write(json.dumps(line) + "\n")
+
+
+def read_run_history(warehouse_dir: Path, limit: int = 20) -> list[dict]:
+    """The newest `limit` runs, newest first; a line cut short by a crash is skipped."""
+    path = warehouse_dir / RUN_HISTORY
+    if not path.exists():
+        return []
+    runs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            runs.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return runs[::-1][:limit]
 
 
 def _root_message(error) -> str:

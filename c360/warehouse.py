@@ -115,11 +115,16 @@ def current_file(paths: WarehousePaths) -> Path:
     return Path(os.path.realpath(paths.current))
 
 
-def open_published(paths: WarehousePaths) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the current publish that cannot touch the machine's files:
+def open_published(paths: WarehousePaths, file: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the current publish (or to `file`, one publish named by its
+    path, as a reader keyed to a publish version asks) that cannot touch the machine's files:
     the zone is set first (it loads the built-in icu extension), then external access is
     switched off and the configuration locked, so SQL can neither read nor write files."""
-    con = duckdb.connect(str(current_file(paths)), read_only=True)
+    con = duckdb.connect(str(file or current_file(paths)), read_only=True)
+    # A second connect to the same file in this process joins the open instance, whose settings
+    # are global and already locked by the first: there is nothing left to set, nor allowed.
+    if con.execute("select current_setting('lock_configuration')").fetchall()[0][0]:
+        return con
     con.execute("set TimeZone = 'UTC'")
     con.execute("set enable_external_access = false")
     con.execute("set lock_configuration = true")

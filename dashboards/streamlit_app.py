@@ -1,4 +1,5 @@
-"""The c360 dashboard: `c360 dashboard` (or `streamlit run dashboards/streamlit_app.py`)."""
+"""The c360 dashboard: `c360 dashboard` (or `streamlit run dashboards/streamlit_app.py`).
+Draws what every page shares (language, filters) and routes to the pages."""
 
 import sys
 from pathlib import Path
@@ -7,14 +8,31 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script by `streamlit run`
 
-st.set_page_config(page_title="c360 - customer 360", layout="wide")
+from dashboards import data, filters, i18n  # noqa: E402
+from dashboards.i18n import t  # noqa: E402
+
+st.set_page_config(page_title="c360", page_icon=":material/groups:", layout="wide")
+
+PAGES = Path(__file__).parent / "pages"
+# (file, title key, icon); the file name is the page's URL, the same in every language
+LAYOUT = [
+    ("overview.py", "page.overview", ":material/dashboard:"),
+    ("customer_360.py", "page.customer_360", ":material/person_search:"),
+    ("satisfaction.py", "page.satisfaction", ":material/sentiment_satisfied:"),
+    ("service_calls.py", "page.service_calls", ":material/support_agent:"),
+    ("delivery.py", "page.delivery", ":material/local_shipping:"),
+    ("segments_churn.py", "page.segments_churn", ":material/pie_chart:"),
+    ("open_promises.py", "page.open_promises", ":material/assignment_late:"),
+    ("data_health.py", "page.data_health", ":material/monitor_heart:"),
+]
+
+i18n.language_switch()
+version = data.publish_version()
+if version is not None:
+    filters.sidebar(version)
 
 pages = [
-    st.Page(
-        str(Path(__file__).parent / "pages" / "overview.py"),
-        title="Overview",
-        icon=":material/dashboard:",
-        default=True,
-    ),
+    st.Page(str(PAGES / file), title=t(title), icon=icon, default=(file == "overview.py"))
+    for file, title, icon in LAYOUT
 ]
 st.navigation(pages).run()

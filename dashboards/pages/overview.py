@@ -1,48 +1,48 @@
-"""Overview: the company's customer relationships on one page."""
+"""Overview: the company's customer relationships on one page, each figure against the
+period before and leading to its detail page."""
 
 import plotly.express as px
 import streamlit as st
 
-from dashboards import data
+from dashboards import data, ui
+from dashboards.i18n import t
 
-st.title("Customer overview")
+version, filters = ui.page_header("page.overview")
+kpis = data.overview(version, filters.start, filters.end, filters.tiers)
 
-version = data.publish_version()
-if version is None:
-    st.info("Nothing has been published yet. Run `c360 run` and reload this page.")
-    st.stop()
+# kpi -> (format, delta unit, detail page, lower is better)
+LAYOUT = {
+    "customers": (ui.count, "", "pages/segments_churn.py", False),
+    "active": (ui.count, "", "pages/segments_churn.py", False),
+    "revenue_12m": (ui.money, "money", "pages/segments_churn.py", False),
+    "csat": (ui.pct, " pt", "pages/satisfaction.py", False),
+    "nps": (ui.count, "", "pages/satisfaction.py", False),
+    "sla": (ui.pct, " pt", "pages/service_calls.py", False),
+    "otif": (ui.pct, " pt", "pages/delivery.py", False),
+    "abandonment": (ui.pct, " pt", "pages/service_calls.py", True),
+    "open_promises": (ui.count, "", "pages/open_promises.py", True),
+    "high_churn": (ui.count, "", "pages/segments_churn.py", True),
+}
 
-published = data.published_at(version)
-st.caption(f"Data published {published:%Y-%m-%d %H:%M} UTC" if published else "Publish time unknown")
+for row in (list(LAYOUT)[:5], list(LAYOUT)[5:]):
+    for column, kpi in zip(st.columns(5), row, strict=True):
+        fmt, unit, page, lower_is_better = LAYOUT[kpi]
+        now, before = kpis[kpi]
+        with column:
+            st.metric(
+                t(f"kpi.{kpi}"),
+                fmt(now),
+                ui.change(now, before, unit),
+                delta_color="inverse" if lower_is_better else "normal",
+                help=t(f"kpi.{kpi}.help"),
+                border=True,
+            )
+            st.page_link(page, label=t("link.details"), icon=":material/arrow_forward:")
 
-k = data.overview_kpis(version)
-
-
-def pct(value):
-    return "n/a" if value is None else f"{value:.1f} %"
-
-
-row1 = st.columns(5)
-row1[0].metric("Customers", f"{k.customers:,}")
-row1[1].metric("Active customers", f"{k.active_customers:,}")
-row1[2].metric("Revenue, 12 months", f"{k.revenue_12m:,.0f}")
-row1[3].metric("CSAT, 90 days", pct(k.csat_pct_90d))
-row1[4].metric("NPS, 12 months", "n/a" if k.nps_12m is None else f"{k.nps_12m:.0f}")
-row2 = st.columns(5)
-row2[0].metric("Abandoned calls, 90 days", pct(k.abandonment_rate_90d))
-row2[1].metric("Open tickets", f"{k.open_tickets:,}")
-row2[2].metric("Late deliveries, 12 months", f"{k.late_deliveries_12m:,}")
-row2[3].metric("Contactable customers", pct(k.contactable_pct))
-row2[4].metric("Unidentified callers", f"{k.unidentified_customers:,}")
-
-st.subheader("Touchpoints by month and department")
-monthly = data.touchpoints_by_month(version)
+st.subheader(t("overview.touchpoints"))
+monthly = data.touchpoints_by_month(version, filters.start, filters.end, filters.tiers)
 if monthly.empty:
-    st.info("No touchpoints yet.")
+    st.info(t("empty.no_rows"))
 else:
-    st.plotly_chart(px.bar(monthly, x="month", y="touchpoints", color="department"), width="stretch")
-
-st.subheader("Customers by value tier and lifecycle stage")
-tiers = data.customers_by_tier_and_stage(version)
-st.dataframe(tiers, hide_index=True, width="stretch")
-st.download_button("Download CSV", tiers.to_csv(index=False).encode("utf-8"), "customers_by_tier.csv", "text/csv")
+    ui.chart(px.bar(monthly, x="month", y="touchpoints", color="department"))
+ui.table(monthly, "touchpoints_by_month")

@@ -250,18 +250,19 @@ final as (
     select
         profile.*,
         churn.churn_risk,
+        coalesce(churn.churn_risk >= {{ var('high_churn_risk') }}, false) as is_high_churn_risk,
         churn.churn_reasons,
         case
             when promise_actions.action is not null then promise_actions.action
             when profile.value_tier in ('platinum', 'gold')
-                and (profile.lifecycle_stage in ('at_risk', 'lapsed') or churn.churn_risk >= 0.5)
+                and (profile.lifecycle_stage in ('at_risk', 'lapsed') or churn.churn_risk >= {{ var('high_churn_risk') }})
                 then 'Win-back offer'
             when cross_sell.family is not null then 'Cross-sell ' || cross_sell.family
         end as next_best_action,
         case
             when promise_actions.action is not null then promise_actions.reason
             when profile.value_tier in ('platinum', 'gold')
-                and (profile.lifecycle_stage in ('at_risk', 'lapsed') or churn.churn_risk >= 0.5)
+                and (profile.lifecycle_stage in ('at_risk', 'lapsed') or churn.churn_risk >= {{ var('high_churn_risk') }})
                 then profile.value_tier || ' customer, ' || profile.lifecycle_stage
                      || coalesce(', churn risk ' || cast(round(100 * churn.churn_risk) as integer) || ' %', '')
             when cross_sell.family is not null

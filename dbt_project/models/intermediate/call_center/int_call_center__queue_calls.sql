@@ -1,5 +1,5 @@
 {#- One row per call that entered a queue, from Asterisk's queue_log: when it entered, whether
-    an agent answered (CONNECT: hold time in data1) or the caller gave up (ABANDON or
+    an agent answered (CONNECT: the agent, and the hold time in data1) or the caller gave up (ABANDON or
     EXITWITHTIMEOUT: wait in data3), and the talk time (COMPLETEAGENT / COMPLETECALLER data2,
     TRANSFER data4). -#}
 with events as (
@@ -12,6 +12,7 @@ calls as (
         min(case when event = 'ENTERQUEUE' then occurred_at end) as entered_at,
         arg_min(queue_name, occurred_at) filter (where event = 'ENTERQUEUE') as queue_name,
         min(case when event = 'CONNECT' then occurred_at end) as answered_at,
+        arg_min(agent, occurred_at) filter (where event = 'CONNECT') as agent,
         max(case when event = 'CONNECT' then try_cast(data1 as integer) end) as hold_seconds,
         bool_or(event in ('ABANDON', 'EXITWITHTIMEOUT')) as is_abandoned,
         max(case when event in ('ABANDON', 'EXITWITHTIMEOUT') then try_cast(data3 as integer) end) as abandon_wait_seconds,

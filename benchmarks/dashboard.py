@@ -1,0 +1,307 @@
+"""The dashboard on a 1,000,000-customer warehouse: each query's p50/p95, each page's server
+re-run with a warm cache, each page's first render after a new publish, the customer search.
+
+    python -m benchmarks.dashboard --customers 1000000 --json benchmarks/results/dashboard.json
+
+The warehouse is the published result of one nightly run of a `--base-customers` demo company,
+tiled until it holds `--customers` customers: every table the dashboard reads is copied once per
+tile, and every id, name, e-mail and phone in it carries the tile's number (tile 0 keeps the
+originals, so real names and phone numbers can be searched). Tables that are already aggregates
+(per day × queue, per day × channel × tier, ...) are tiled too, so they hold `tiles` times the
+rows a real company of that size would have: the figures err on the slow side.
+
+Pages run in Streamlit's AppTest, in this process, against the tiled warehouse read-only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+# columns that identify or name someone: made distinct per tile
+TEXT_KEYS = {
+    "customer_id", "person_id", "touchpoint_id", "promise_id", "order_id", "order_number", "source_record_id",
+    "response_id", "previous_id", "current_id", "crm_account_id", "crm_contact_id", "account_id",
+    "first_shipment_id", "email", "phone_e164", "phone2_e164", "primary_email", "primary_phone", "display_name",
+    "full_name", "search_key", "matched_value",
+}  # fmt: skip
+NUMBER_KEYS = {"ticket_id"}
+# what the dashboard reads besides the marts (the search and Data health)
+EXTRA_TABLES: list[str] = []
+# tables the models store sorted (see their SQL): tiles are sorted the same way
+SORTED_BY = {
+    "marts.fct_touchpoints": "customer_id, occurred_at",
+    "marts.order_fulfilment": "ordered_at",
+    "marts.customer_search": "search_key",
+}
+KEPT_AS_IS = ["ops.publish_log", "ops.load_reconciliation", "ops.quality_results", "ops.quarantine",
+              "identity.match_runs", "identity.shared_identifiers"]  # fmt: skip
+
+
+def tile_warehouse(base: Path, target: Path, tiles: int) -> dict[str, int]:
+    """Write `target`, the base publish tiled `tiles` times; returns the rows of each table.
+    Built under another name and renamed when complete, so a stopped build is not reused."""
+    partial = target.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    con = duckdb.connect(str(partial))
+    con.execute(f"attach '{base}' as base (read_only)")
+    found = con.execute(
+        "select table_name from information_schema.tables where table_catalog = 'base' and table_schema = 'marts'"
+    ).fetchall()
+    marts = [f"marts.{table}" for (table,) in found]
+    rows = {}
+    con.execute("create table tiles as select range as tile from range(?)", [tiles])
+    for name in [*marts, *EXTRA_TABLES, *KEPT_AS_IS]:
+        schema, table = name.split(".")
+        con.execute(f"create schema if not exists {schema}")
+        columns = con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_catalog = 'base' and table_schema = ? and table_name = ? order by ordinal_position",
+            [schema, table],
+        ).fetchall()
+        if name in KEPT_AS_IS:
+            con.execute(f"create table {name} as select * from base.{name}")
+        else:
+            select = []
+            for column, kind in columns:
+                if column in TEXT_KEYS and kind == "VARCHAR":
+                    select.append(
+                        f'case when tile = 0 then "{column}" else "{column}" || \'~\' || tile end as "{column}"'
+                    )
+                elif column in NUMBER_KEYS:
+                    select.append(f'"{column}" + tile * 1000000000 as "{column}"')
+                else:
+                    select.append(f'"{column}"')
+            order = f" order by {SORTED_BY[name]}" if name in SORTED_BY else ""
+            con.execute(f"create table {name} as select {', '.join(select)} from base.{name}, tiles{order}")
+        rows[name] = con.execute(f"select count(*) from {name}").fetchall()[0][0]
+        print(f"benchmark: {name:<50} {rows[name]:>12,} rows", flush=True)
+    con.execute("detach base")
+    con.execute("checkpoint")
+    con.close()
+    os.chmod(partial, 0o444)
+    os.replace(partial, target)
+    return rows
+
+
+def percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50_ms": round(1000 * statistics.median(ordered), 1), "p95_ms": round(1000 * p95, 1), "runs": len(ordered)}
+
+
+def timed(call, repeats: int) -> dict:
+    call()  # warm: the connection, DuckDB's caches
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return percentiles(samples)
+
+
+def measure_queries(repeats: int) -> dict:
+    """Each cached query of the data module, its work without Streamlit's cache (the DuckDB
+    query and the Arrow → pandas copy), on the default filters and on one value tier."""
+    from dashboards import data
+
+    version = data.publish_version()
+    info = data.publish_info(version)
+    end = info["as_of"]
+    start = date.fromordinal(end.toordinal() - 89)
+    customer = data.churn_list(version, ()).iloc[0]["customer_id"]
+    calls = {
+        "overview": lambda tiers: data.overview.__wrapped__(version, start, end, tiers),
+        "touchpoints_by_month": lambda tiers: data.touchpoints_by_month.__wrapped__(version, start, end, tiers),
+        "satisfaction_by_month": lambda tiers: data.satisfaction_by_month.__wrapped__(version, start, end, tiers),
+        "satisfaction_by_segment": lambda tiers: data.satisfaction_by.__wrapped__(
+            version, "segment", start, end, tiers
+        ),
+        "satisfaction_by_family": lambda tiers: data.satisfaction_by.__wrapped__(
+            version, "product_family", start, end, tiers
+        ),
+        "bad_rating_precursors": lambda tiers: data.bad_rating_precursors.__wrapped__(version, start, end, tiers),
+        "service_by_month": lambda tiers: data.service_by_month.__wrapped__(version, start, end, tiers),
+        "service_backlog": lambda tiers: data.service_backlog.__wrapped__(version, tiers),
+        "calls_by_queue": lambda tiers: data.calls_by_queue.__wrapped__(version, start, end),
+        "calls_by_hour": lambda tiers: data.calls_by_hour.__wrapped__(version, start, end),
+        "calls_by_agent": lambda tiers: data.calls_by_agent.__wrapped__(version, start, end),
+        "delivery_by_month": lambda tiers: data.delivery_by_month.__wrapped__(version, start, end, tiers),
+        "order_journey": lambda tiers: data.order_journey.__wrapped__(version, start, end, tiers),
+        "tier_by_stage": lambda tiers: data.tier_by_stage.__wrapped__(version, tiers),
+        "tier_movements": lambda tiers: data.tier_movements.__wrapped__(version, start, end),
+        "churn_list": lambda tiers: data.churn_list.__wrapped__(version, tiers),
+        "promises_by_age": lambda tiers: data.promises_by_age.__wrapped__(version, tiers),
+        "promise_queue": lambda tiers: data.promise_queue.__wrapped__(version, tiers),
+        "source_freshness": lambda tiers: data.source_freshness.__wrapped__(version),
+        "quality_results": lambda tiers: data.quality_results.__wrapped__(version),
+        "identity_health": lambda tiers: data.identity_health.__wrapped__(version),
+        "contactability": lambda tiers: data.contactability.__wrapped__(version),
+        "customer_profile": lambda tiers: data.customer_profile.__wrapped__(version, customer),
+        "customer_timeline": lambda tiers: data.customer_timeline.__wrapped__(version, customer, start, end, (), ()),
+        "customer_promises": lambda tiers: data.customer_promises.__wrapped__(version, customer),
+        "customer_satisfaction": lambda tiers: data.customer_satisfaction.__wrapped__(version, customer),
+    }
+    figures = {}
+    for name, call in calls.items():
+        figures[name] = {
+            "all_tiers": timed(lambda call=call: call(()), repeats),
+            "one_tier": timed(lambda call=call: call(("gold",)), repeats),
+        }
+        print(f"benchmark: query {name:<26} {figures[name]}", flush=True)
+    return figures
+
+
+def measure_search(repeats: int) -> dict:
+    from c360.lookup import find_customers
+    from dashboards import data
+
+    version = data.publish_version()
+    con = data._connection(version).cursor()
+    region = data.config().phone_region
+    name, phone, email, customer_id = con.execute(
+        """select display_name, primary_phone, primary_email, customer_id from marts.dim_customer
+           where customer_type = 'organization' and primary_phone is not null and primary_email is not null
+           order by customer_id limit 1"""
+    ).fetchall()[0]
+    order_number = con.execute("select order_number from marts.order_fulfilment limit 1").fetchall()[0][0]
+    import phonenumbers
+
+    national = phonenumbers.format_number(phonenumbers.parse(phone), phonenumbers.PhoneNumberFormat.NATIONAL)
+    queries = {
+        "name": name,
+        "part_of_name": name[2:6],
+        "phone_national_format": national,
+        "email_upper_case": email.upper(),
+        "order_number": order_number,
+        "customer_id": customer_id,
+        "name_with_typo": name[:-2] + name[-1] + name[-2],
+    }
+    figures = {}
+    for kind, text in queries.items():
+        figures[kind] = {
+            **timed(lambda text=text: find_customers(con, text, region), repeats),
+            "found": len(find_customers(con, text, region)),
+        }
+        print(f"benchmark: search {kind:<24} {figures[kind]}", flush=True)
+    return figures
+
+
+PAGES = ["pages/overview.py", "pages/customer_360.py", "pages/satisfaction.py", "pages/service_calls.py",
+         "pages/delivery.py", "pages/segments_churn.py", "pages/open_promises.py", "pages/data_health.py"]  # fmt: skip
+
+
+def measure_pages(repeats: int, search_text: str) -> dict:
+    """Each page's server run in AppTest: first after a new publish (every cache empty), then
+    re-runs with a warm cache (what a user's click costs on the server)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    app = str(Path(__file__).resolve().parents[1] / "dashboards" / "streamlit_app.py")
+    figures = {}
+    for page in PAGES:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_file(app, default_timeout=120)
+        started = time.perf_counter()
+        at.run()
+        at.switch_page(page).run()
+        if page.endswith("customer_360.py"):
+            at.text_input(key="customer_search").input(search_text).run()
+        first = time.perf_counter() - started
+        assert not at.exception, [e.value for e in at.exception]
+        samples = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            at.run()
+            samples.append(time.perf_counter() - started)
+        figures[page] = {"first_render_after_publish_ms": round(1000 * first), "warm_rerun": percentiles(samples)}
+        print(f"benchmark: page {page:<28} {figures[page]}", flush=True)
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000, help="customers of the tiled warehouse")
+    parser.add_argument("--base-customers", type=int, default=2000, help="customers of the demo company tiled")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--keep", help="keep the tiled warehouse in this folder (reused when present)")
+    parser.add_argument("--json", help="write the figures to this file too")
+    args = parser.parse_args()
+
+    from benchmarks.identity import base_company
+
+    with tempfile.TemporaryDirectory(prefix="c360-dashboard-bench-") as tmp:
+        folder = Path(args.keep) if args.keep else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        company = folder / "company"
+        tiled_dir = folder / "tiled"
+        published = tiled_dir / "warehouse" / "published"
+        tiled = published / "c360-tiled.duckdb"
+        if not tiled.exists():
+            base = company / "warehouse" / "published" / "current.duckdb"
+            if not base.exists():
+                print(f"benchmark: demo company of {args.base_customers:,} customers and a nightly run ...", flush=True)
+                base_company(args.base_customers, args.seed, company)
+            base = base.resolve()
+            base_customers = duckdb.connect(str(base), read_only=True).execute(
+                "select count(*) from marts.customer_360").fetchall()[0][0]  # fmt: skip
+            tiles = -(-args.customers // base_customers)
+            print(f"benchmark: tiling {base_customers:,} customers {tiles} times ...", flush=True)
+            published.mkdir(parents=True, exist_ok=True)
+            started = time.perf_counter()
+            tile_warehouse(base, tiled, tiles)
+            print(f"benchmark: tiled in {time.perf_counter() - started:.0f} s", flush=True)
+            (published / "current.duckdb").unlink(missing_ok=True)
+            (published / "current.duckdb").symlink_to(tiled.name)
+            config = (company / "c360.yml").read_text(encoding="utf-8")
+            (tiled_dir / "c360.yml").write_text(config, encoding="utf-8")
+            for folder_name in ("crm", "logistics", "call_center"):  # the config checks they exist
+                (tiled_dir / folder_name).mkdir(exist_ok=True)
+            (tiled_dir / "crm" / "crm.sqlite").touch()
+        os.environ["C360_CONFIG"] = str(tiled_dir / "c360.yml")
+        con = duckdb.connect(str(tiled), read_only=True)
+        sizes = {
+            table: con.execute(f"select count(*) from {table}").fetchall()[0][0]
+            for table in ("marts.customer_360", "marts.fct_touchpoints", "marts.order_fulfilment",
+                          "marts.service_tickets", "intermediate.int_identity__source_records")
+        }  # fmt: skip
+        search_text = con.execute(
+            "select display_name from marts.customer_360 order by revenue_12m desc nulls last limit 1"
+        ).fetchall()[0][0]
+        con.close()
+        figures = {
+            "customers": sizes["marts.customer_360"],
+            "rows": sizes,
+            "file_bytes": tiled.stat().st_size,
+            "queries": measure_queries(args.repeats),
+            "search": measure_search(args.repeats),
+            "pages": measure_pages(args.repeats, search_text),
+            "machine": f"{os.cpu_count()} cores",
+            "measured_on": date.today().isoformat(),
+        }
+    worst_query = max(max(v["all_tiers"]["p95_ms"], v["one_tier"]["p95_ms"]) for v in figures["queries"].values())
+    figures["summary"] = {
+        "worst_query_p95_ms": worst_query,
+        "worst_page_rerun_p95_ms": max(p["warm_rerun"]["p95_ms"] for p in figures["pages"].values()),
+        "worst_first_render_ms": max(p["first_render_after_publish_ms"] for p in figures["pages"].values()),
+        "worst_search_p95_ms": max(s["p95_ms"] for s in figures["search"].values()),
+    }
+    text = json.dumps(figures, indent=2, default=str)
+    print(json.dumps(figures["summary"], indent=2))
+    if args.json:
+        Path(args.json).write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

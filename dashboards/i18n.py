@@ -1,0 +1,253 @@
+"""Every label the dashboard shows, in English and Simplified Chinese, from this one catalogue.
+
+Column names of tables stay the warehouse's own (the analyst contract), so that what a page
+shows can be found again with `c360 sql`; values (departments, channels) are shown as stored.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = {"en": "English", "zh": "中文"}
+DEFAULT = "en"
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # navigation
+    "page.overview": {"en": "Overview", "zh": "总览"},
+    "page.customer_360": {"en": "Customer 360", "zh": "客户 360"},
+    "page.satisfaction": {"en": "Satisfaction", "zh": "满意度"},
+    "page.service_calls": {"en": "Service and call center", "zh": "服务与呼叫中心"},
+    "page.delivery": {"en": "Delivery and installation", "zh": "交付与安装"},
+    "page.segments_churn": {"en": "Segments and churn", "zh": "客户分群与流失"},
+    "page.open_promises": {"en": "Open promises", "zh": "未兑现承诺"},
+    "page.data_health": {"en": "Data health", "zh": "数据健康"},
+    "language": {"en": "Language", "zh": "语言"},
+    # shared
+    "caption.published": {"en": "Data published {at}", "zh": "数据发布于 {at}"},
+    "caption.unknown": {"en": "Publish time unknown", "zh": "发布时间未知"},
+    "caption.dates": {"en": "{start} to {end}", "zh": "{start} 至 {end}"},
+    "caption.tiers": {"en": "value tiers: {tiers}", "zh": "价值层级：{tiers}"},
+    "caption.capped": {
+        "en": "Showing the first {rows} rows; `c360 sql` gives them all.",
+        "zh": "仅显示前 {rows} 行；用 `c360 sql` 可查询全部。",
+    },
+    "caption.timeline": {
+        "en": "{n} touchpoints from {start} to {end}, newest first, times in UTC",
+        "zh": "{start} 至 {end} 共 {n} 次接触，最新在前，时间为 UTC",
+    },
+    "button.download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
+    "link.details": {"en": "Details", "zh": "详情"},
+    "value.na": {"en": "n/a", "zh": "无"},
+    "value.bad": {"en": "bad answers", "zh": "差评"},
+    "value.other": {"en": "other answers", "zh": "其他评价"},
+    "filter.dates": {"en": "Dates (company calendar)", "zh": "日期（公司日历）"},
+    "filter.tiers": {"en": "Value tiers", "zh": "价值层级"},
+    "filter.all_tiers": {"en": "all", "zh": "全部"},
+    "filter.all": {"en": "All", "zh": "全部"},
+    "filter.departments": {"en": "Departments", "zh": "部门"},
+    "filter.channels": {"en": "Channels", "zh": "渠道"},
+    # empty states
+    "empty.not_published": {
+        "en": "Nothing has been published yet. Run `c360 run` and reload this page.",
+        "zh": "尚未发布任何数据。请运行 `c360 run` 后刷新本页。",
+    },
+    "empty.no_rows": {"en": "Nothing to show for these filters.", "zh": "当前筛选条件下没有数据。"},
+    "empty.no_promises": {"en": "No open promises. Well done.", "zh": "没有未兑现的承诺。"},
+    "empty.no_answers": {"en": "This customer has not answered a survey yet.", "zh": "该客户尚未参与任何调查。"},
+    "empty.no_touchpoints": {"en": "No touchpoints for these filters.", "zh": "当前筛选条件下没有接触记录。"},
+    "empty.no_backlog": {"en": "No open tickets.", "zh": "没有未关闭的工单。"},
+    "empty.no_movements": {"en": "No customer changed tier in these months.", "zh": "这几个月没有客户变更层级。"},
+    "empty.no_runs": {"en": "No run recorded yet.", "zh": "尚无运行记录。"},
+    "empty.no_quarantine": {"en": "Nothing quarantined: every row loaded.", "zh": "没有隔离记录：所有行均已加载。"},
+    # overview
+    "kpi.customers": {"en": "Customers", "zh": "客户数"},
+    "kpi.customers.help": {
+        "en": "Resolved customers (organisations and people) first seen by the end of the period.",
+        "zh": "截至期末首次出现的已识别客户（企业与个人）。",
+    },
+    "kpi.active": {"en": "Active customers", "zh": "活跃客户"},
+    "kpi.active.help": {"en": "Customers who ordered in the period.", "zh": "在此期间下过订单的客户。"},
+    "kpi.revenue_12m": {"en": "Revenue, 12 months", "zh": "近 12 个月收入"},
+    "kpi.revenue_12m.help": {
+        "en": "Order totals in the 12 months to the end of the period, against the 12 months before.",
+        "zh": "截至期末 12 个月的订单总额，与再往前 12 个月对比。",
+    },
+    "kpi.csat": {"en": "CSAT", "zh": "客户满意度 CSAT"},
+    "kpi.csat.help": {
+        "en": "Satisfied ÷ rated answers (service-desk ratings and IVR 4–5 of 5) × 100.",
+        "zh": "满意评价 ÷ 全部评价（服务台评价与 IVR 4–5 分）× 100。",
+    },
+    "kpi.nps": {"en": "NPS", "zh": "净推荐值 NPS"},
+    "kpi.nps.help": {
+        "en": "% promoters (9–10) − % detractors (0–6).",
+        "zh": "推荐者（9–10）占比 − 贬损者（0–6）占比。",
+    },
+    "kpi.sla": {"en": "SLA compliance", "zh": "SLA 达成率"},
+    "kpi.sla.help": {
+        "en": "Tickets opened in the period that met both first-reply and resolution targets.",
+        "zh": "期间新建工单中首次回复与解决时限均达标的比例。",
+    },
+    "kpi.otif": {"en": "OTIF", "zh": "准时足额 OTIF"},
+    "kpi.otif.help": {
+        "en": "Orders due in the period delivered on time and in full.",
+        "zh": "期间应交付订单中准时且足额交付的比例。",
+    },
+    "kpi.abandonment": {"en": "Abandonment rate", "zh": "呼损率"},
+    "kpi.abandonment.help": {
+        "en": "Abandoned ÷ offered calls (short abandons excluded). All customers: queues have no segment.",
+        "zh": "放弃呼叫 ÷ 进线呼叫（不含短时放弃）。队列数据不区分客户层级。",
+    },
+    "kpi.open_promises": {"en": "Open promises", "zh": "未兑现承诺"},
+    "kpi.open_promises.help": {
+        "en": "Promises past due and not resolved at the end of the period.",
+        "zh": "期末已逾期且未解决的承诺。",
+    },
+    "kpi.high_churn": {"en": "High churn risk", "zh": "高流失风险客户"},
+    "kpi.high_churn.help": {
+        "en": "Customers whose churn risk is at or above the configured threshold now (scored nightly, no history).",
+        "zh": "当前流失风险不低于设定阈值的客户（每晚评分，无历史对比）。",
+    },
+    "overview.touchpoints": {"en": "Touchpoints by month and department", "zh": "按月份与部门的接触次数"},
+    # customer 360
+    "search.label": {"en": "Find a customer", "zh": "查找客户"},
+    "search.placeholder": {
+        "en": "name, phone, e-mail, order number or customer id",
+        "zh": "姓名、电话、邮箱、订单号或客户编号",
+    },
+    "search.hint": {
+        "en": "Type a name, phone number (any format), e-mail, order number or customer id.",
+        "zh": "输入姓名、电话（任意格式）、邮箱、订单号或客户编号。",
+    },
+    "search.none": {
+        "en": "No customer matches “{query}”. Try part of the name, or the phone number.",
+        "zh": "没有客户匹配“{query}”。请尝试姓名的一部分或电话号码。",
+    },
+    "search.matches": {"en": "{n} matching customers", "zh": "匹配到 {n} 位客户"},
+    "customer.golden_record": {"en": "Profile (golden record)", "zh": "客户档案（黄金记录）"},
+    "customer.open_promises": {"en": "Open promises", "zh": "未兑现承诺"},
+    "customer.satisfaction": {"en": "Satisfaction over time", "zh": "满意度变化"},
+    "customer.timeline": {"en": "Timeline across departments", "zh": "跨部门时间线"},
+    "customer.whole_history": {"en": "Whole history (ignore the date filter)", "zh": "全部历史（忽略日期筛选）"},
+    "column.field": {"en": "field", "zh": "字段"},
+    "column.value": {"en": "value", "zh": "值"},
+    "column.source": {"en": "source", "zh": "来源"},
+    "field.display_name": {"en": "Name", "zh": "名称"},
+    "field.primary_email": {"en": "E-mail", "zh": "邮箱"},
+    "field.primary_phone": {"en": "Phone", "zh": "电话"},
+    "field.city": {"en": "City", "zh": "城市"},
+    "field.country": {"en": "Country", "zh": "国家"},
+    "field.industry": {"en": "Industry", "zh": "行业"},
+    "field.customer_id": {"en": "Customer id", "zh": "客户编号"},
+    "field.customer_type": {"en": "Type", "zh": "类型"},
+    "field.source_systems": {"en": "Known to", "zh": "来源系统"},
+    "field.first_seen_at": {"en": "First seen", "zh": "首次出现"},
+    "field.is_contactable": {"en": "Contactable", "zh": "可联系"},
+    "field.revenue_12m": {"en": "Revenue, 12 months", "zh": "近 12 个月收入"},
+    "field.orders_12m": {"en": "Orders, 12 months", "zh": "近 12 个月订单"},
+    "field.last_order_at": {"en": "Last order", "zh": "最近订单"},
+    "field.open_tickets": {"en": "Open tickets", "zh": "未关闭工单"},
+    "field.csat_pct_90d": {"en": "CSAT, 90 days", "zh": "近 90 天满意度"},
+    "field.nps_last": {"en": "Last NPS answer", "zh": "最近 NPS 评分"},
+    "field.calls_90d": {"en": "Calls, 90 days", "zh": "近 90 天来电"},
+    "field.last_touch_at": {"en": "Last touch", "zh": "最近接触"},
+    "field.value_tier": {"en": "Value tier", "zh": "价值层级"},
+    "field.lifecycle_stage": {"en": "Lifecycle stage", "zh": "生命周期阶段"},
+    "field.churn_risk": {"en": "Churn risk", "zh": "流失风险"},
+    "field.churn_reasons": {"en": "Why", "zh": "原因"},
+    "field.next_best_action": {"en": "Next best action", "zh": "下一步最佳行动"},
+    "field.open_promises": {"en": "Open promises", "zh": "未兑现承诺"},
+    # satisfaction
+    "satisfaction.over_time": {"en": "Over time by channel", "zh": "各渠道满意度趋势"},
+    "satisfaction.measure": {"en": "Measure", "zh": "指标"},
+    "measure.csat_pct": {"en": "CSAT %", "zh": "满意度 %"},
+    "measure.nps": {"en": "NPS", "zh": "NPS"},
+    "measure.ces_avg": {"en": "CES (1–7)", "zh": "费力度 CES（1–7）"},
+    "satisfaction.by_segment": {"en": "By value tier", "zh": "按价值层级"},
+    "satisfaction.by_family": {"en": "By product family", "zh": "按产品线"},
+    "satisfaction.precursors": {"en": "What preceded the bad ratings", "zh": "差评之前发生了什么"},
+    "satisfaction.precursors.help": {
+        "en": "Share of bad answers (and of the others) that had, in the 30 days before, a late delivery, "
+        "an overdue installation, a long wait on the phone or a reopened ticket.",
+        "zh": "差评（及其他评价）中，之前 30 天内遇到延迟交付、安装逾期、电话久等或工单重开的比例。",
+    },
+    # service and call center
+    "service.by_month": {"en": "Tickets by month", "zh": "每月工单"},
+    "service.backlog": {"en": "Open backlog", "zh": "未关闭积压"},
+    "calls.segment_note": {
+        "en": "Call-center figures are per queue and agent; the value-tier filter does not apply to them.",
+        "zh": "呼叫中心指标按队列与坐席统计，不受价值层级筛选影响。",
+    },
+    "calls.by_hour": {"en": "Calls by hour of day", "zh": "按小时的来电量"},
+    "calls.by_queue": {"en": "By queue", "zh": "按队列"},
+    "calls.by_agent": {"en": "By agent", "zh": "按坐席"},
+    # delivery
+    "delivery.by_month": {"en": "Delivery and installation by month", "zh": "每月交付与安装"},
+    "delivery.journey": {"en": "Order journey", "zh": "订单旅程"},
+    "delivery.journey.help": {
+        "en": "Orders placed in the period: how many reached each stage, and at which stage "
+        "(and in which department) a promise broke.",
+        "zh": "期间下单的订单：到达各阶段的数量，以及在哪个阶段（哪个部门）承诺被打破。",
+    },
+    # segments and churn
+    "segments.pyramid": {"en": "Value pyramid × lifecycle stage", "zh": "价值金字塔 × 生命周期"},
+    "segments.movements": {"en": "Movement between tiers", "zh": "层级迁移"},
+    "segments.churn_list": {"en": "Churn-risk list", "zh": "流失风险名单"},
+    "segments.churn_list.help": {
+        "en": "Highest risk first, with the reasons and the next best action.",
+        "zh": "风险最高者在前，附原因与下一步最佳行动。",
+    },
+    # promises
+    "promises.help": {
+        "en": "Broken (open) and at-risk promises now, by department and business days overdue.",
+        "zh": "当前已违背（未解决）与即将到期的承诺，按部门与逾期工作日统计。",
+    },
+    "promises.queue": {"en": "Work queue", "zh": "待办队列"},
+    # data health
+    "health.runs": {"en": "Recent runs", "zh": "最近运行"},
+    "health.publishes": {"en": "Publishes", "zh": "发布记录"},
+    "health.sources": {"en": "Sources: freshness and rows", "zh": "数据源：新鲜度与行数"},
+    "health.quality": {"en": "Quality checks", "zh": "质量检查"},
+    "health.quarantine": {"en": "Quarantined rows", "zh": "隔离的行"},
+    "health.identity": {"en": "Identity resolution", "zh": "身份识别"},
+    "health.source_records": {"en": "Source records", "zh": "源记录"},
+    "health.unidentified": {"en": "Unidentified callers", "zh": "未识别来电者"},
+    "health.shared_identifiers": {"en": "Shared identifiers excluded", "zh": "排除的共享标识"},
+    "health.shared_identifiers.help": {
+        "en": "Phone numbers and e-mails used by many unrelated records (switchboards, shared "
+        "mailboxes) are not used to match people.",
+        "zh": "被许多无关记录共用的电话与邮箱（总机、公共邮箱）不用于匹配个人。",
+    },
+    "health.contactable": {"en": "Contactable", "zh": "可联系"},
+    "health.contactability": {"en": "Contactability", "zh": "可联系性"},
+}
+
+
+def language() -> str:
+    return st.session_state.get("language", DEFAULT)
+
+
+def _keep_language() -> None:
+    # a page switch re-creates the widget and forgets its value; the plain key keeps it
+    st.session_state["language"] = st.session_state["widget-language"]
+
+
+def t(key: str, **values) -> str:
+    """The label in the chosen language; a key missing from the catalogue is a bug, shown as
+    itself so that a test can find it."""
+    entry = CATALOGUE.get(key)
+    if entry is None:
+        return key
+    text = entry.get(language()) or entry[DEFAULT]
+    return text.format(**values) if values else text
+
+
+def language_switch() -> None:
+    st.sidebar.radio(
+        "Language / 语言",
+        list(LANGUAGES),
+        index=list(LANGUAGES).index(language()),
+        format_func=LANGUAGES.get,
+        key="widget-language",
+        horizontal=True,
+        on_change=_keep_language,
+    )

@@ -1,0 +1,99 @@
+"""Customer 360: find one customer by name, phone, e-mail, order number or id, and see the
+whole story: the golden record and where each field came from, value and lifecycle, churn risk
+and why, the next best action, open promises, satisfaction over time, and every touchpoint."""
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from dashboards import data, ui
+from dashboards.i18n import t
+
+version, filters = ui.page_header("page.customer_360")
+
+text = st.text_input(t("search.label"), key="customer_search", placeholder=t("search.placeholder"))
+if not text.strip():
+    st.info(t("search.hint"))
+    st.stop()
+
+matches = data.search_customers(version, text.strip())
+if matches.empty:
+    st.warning(t("search.none", query=text.strip()))
+    st.stop()
+
+labels = {
+    row.customer_id: f"{row.display_name} · {row.customer_type} · {row.customer_id} ({row.matched_on})"
+    for row in matches.itertuples()
+}
+chosen = st.selectbox(t("search.matches", n=len(matches)), list(labels), format_func=labels.get)
+customer = data.customer_profile(version, chosen)
+
+st.header(customer["display_name"])
+cols = st.columns(4)
+cols[0].metric(t("field.value_tier"), customer.get("value_tier") or t("value.na"), border=True)
+cols[1].metric(t("field.lifecycle_stage"), customer.get("lifecycle_stage") or t("value.na"), border=True)
+risk = customer.get("churn_risk")
+cols[2].metric(t("field.churn_risk"), ui.pct(None if risk is None else 100 * risk), border=True)
+cols[3].metric(t("field.open_promises"), ui.count(customer.get("open_promises")), border=True)
+if customer.get("churn_reasons"):
+    st.markdown(f"**{t('field.churn_reasons')}:** {customer['churn_reasons']}")
+if customer.get("next_best_action"):
+    reason = customer.get("next_best_action_reason") or ""
+    st.success(f"**{t('field.next_best_action')}:** {customer['next_best_action']} — {reason}")
+
+st.subheader(t("customer.golden_record"))
+GOLDEN = ["display_name", "primary_email", "primary_phone", "city", "country", "industry"]
+golden = [
+    {
+        t("column.field"): t(f"field.{f}"),
+        t("column.value"): customer.get(f),
+        t("column.source"): customer.get(f"{f}_source"),
+    }
+    for f in GOLDEN
+]
+golden += [
+    {t("column.field"): t(f"field.{f}"), t("column.value"): customer.get(f), t("column.source"): "c360"}
+    for f in [
+        "customer_id",
+        "customer_type",
+        "source_systems",
+        "first_seen_at",
+        "is_contactable",
+        "revenue_12m",
+        "orders_12m",
+        "last_order_at",
+        "open_tickets",
+        "csat_pct_90d",
+        "nps_last",
+        "calls_90d",
+        "last_touch_at",
+    ]
+]
+ui.table(pd.DataFrame(golden).astype(str), f"customer_{chosen}_profile")
+
+st.subheader(t("customer.open_promises"))
+ui.table(data.customer_promises(version, chosen), f"customer_{chosen}_promises", "empty.no_promises")
+
+st.subheader(t("customer.satisfaction"))
+satisfaction = data.customer_satisfaction(version, chosen)
+if not satisfaction.empty:
+    ui.chart(px.bar(satisfaction, x="month", y="responses", color="channel", hover_data=["csat_pct", "bad_answers"]))
+ui.table(satisfaction, f"customer_{chosen}_satisfaction", "empty.no_answers")
+
+st.subheader(t("customer.timeline"))
+departments, channels = data.customer_departments_and_channels(version, chosen)
+left, right = st.columns(2)
+picked_departments = left.multiselect(t("filter.departments"), departments, placeholder=t("filter.all"))
+picked_channels = right.multiselect(t("filter.channels"), channels, placeholder=t("filter.all"))
+whole_history = st.toggle(t("customer.whole_history"), value=True)
+start, end = (
+    (data.publish_info(version)["first_day"], data.publish_info(version)["as_of"])
+    if whole_history
+    else (
+        filters.start,
+        filters.end,
+    )
+)
+timeline = data.customer_timeline(version, chosen, start, end, tuple(picked_departments), tuple(picked_channels))
+st.caption(t("caption.timeline", n=f"{len(timeline):,}", start=f"{start}", end=f"{end}"))
+ui.table(timeline, f"customer_{chosen}_timeline", "empty.no_touchpoints")

@@ -1,0 +1,29 @@
+"""Delivery and installation: OTIF, perfect orders, wrong items, installation promises kept,
+and the order journey showing at which stage, in which department, promises break."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboards import data, ui
+from dashboards.i18n import t
+
+version, filters = ui.page_header("page.delivery")
+
+st.subheader(t("delivery.by_month"))
+monthly = data.delivery_by_month(version, filters.start, filters.end, filters.tiers)
+if not monthly.empty:
+    long = monthly.melt(
+        id_vars="month",
+        value_vars=["otif_pct", "perfect_order_pct", "installation_kept_pct"],
+        var_name="measure",
+        value_name="pct",
+    )
+    ui.chart(px.line(long, x="month", y="pct", color="measure", markers=True))
+ui.table(monthly, "delivery_by_month")
+
+st.subheader(t("delivery.journey"))
+st.caption(t("delivery.journey.help"))
+journey = data.order_journey(version, filters.start, filters.end, filters.tiers)
+if not journey.empty and journey["orders"].sum() > 0:
+    ui.chart(px.funnel(journey, x="orders", y="stage", hover_data=["department", "promises_broken"]))
+ui.table(journey, "order_journey")

@@ -1,0 +1,40 @@
+"""Satisfaction: CSAT, NPS and CES over time by channel, by segment and product family, and
+what preceded the bad ratings."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboards import data, ui
+from dashboards.i18n import t
+
+version, filters = ui.page_header("page.satisfaction")
+args = (version, filters.start, filters.end, filters.tiers)
+
+st.subheader(t("satisfaction.over_time"))
+monthly = data.satisfaction_by_month(*args)
+if not monthly.empty:
+    measure = st.radio(
+        t("satisfaction.measure"),
+        ["csat_pct", "nps", "ces_avg"],
+        horizontal=True,
+        format_func=lambda m: t(f"measure.{m}"),
+    )
+    shown = monthly.dropna(subset=[measure])
+    ui.chart(px.line(shown, x="month", y=measure, color="channel", markers=True))
+ui.table(monthly, "satisfaction_by_month")
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("satisfaction.by_segment"))
+    ui.table(data.satisfaction_by(version, "segment", *args[1:]), "satisfaction_by_segment")
+with right:
+    st.subheader(t("satisfaction.by_family"))
+    ui.table(data.satisfaction_by(version, "product_family", *args[1:]), "satisfaction_by_product_family")
+
+st.subheader(t("satisfaction.precursors"))
+st.caption(t("satisfaction.precursors.help"))
+precursors = data.bad_rating_precursors(*args)
+if not precursors.empty:
+    shown = precursors.assign(group=precursors["is_bad"].map({True: t("value.bad"), False: t("value.other")}))
+    ui.chart(px.bar(shown, x="precursor", y="pct_of_answers", color="group", barmode="group"))
+ui.table(precursors, "bad_rating_precursors")

@@ -1,0 +1,24 @@
+"""Segments and churn: the value pyramid against lifecycle stages, movement between tiers,
+and the customers most at risk of leaving with the reasons and the next best action."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboards import data, ui
+from dashboards.i18n import t
+
+version, filters = ui.page_header("page.segments_churn")
+
+st.subheader(t("segments.pyramid"))
+tiers = data.tier_by_stage(version, filters.tiers)
+if not tiers.empty:
+    grid = tiers.pivot_table(index="value_tier", columns="lifecycle_stage", values="customers", fill_value=0)
+    ui.chart(px.imshow(grid, text_auto=True, aspect="auto", color_continuous_scale="Blues"))
+ui.table(tiers, "customers_by_tier_and_stage")
+
+st.subheader(t("segments.movements"))
+ui.table(data.tier_movements(version, filters.start, filters.end), "tier_movements", "empty.no_movements")
+
+st.subheader(t("segments.churn_list"))
+st.caption(t("segments.churn_list.help"))
+ui.table(data.churn_list(version, filters.tiers), "churn_risk_list")

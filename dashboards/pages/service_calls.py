@@ -1,0 +1,34 @@
+"""Service and call center: SLA compliance, reply and resolution times, reopens and the
+backlog; calls by hour, speed of answer, handle time, service level and abandonment, by
+queue and agent."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboards import data, ui
+from dashboards.i18n import t
+
+version, filters = ui.page_header("page.service_calls")
+
+st.subheader(t("service.by_month"))
+service = data.service_by_month(version, filters.start, filters.end, filters.tiers)
+if not service.empty:
+    ui.chart(px.line(service, x="month", y="sla_compliance_pct", markers=True))
+ui.table(service, "service_by_month")
+
+st.subheader(t("service.backlog"))
+ui.table(data.service_backlog(version, filters.tiers), "service_backlog", "empty.no_backlog")
+
+st.divider()
+st.caption(t("calls.segment_note"))
+st.subheader(t("calls.by_hour"))
+hourly = data.calls_by_hour(version, filters.start, filters.end)
+if not hourly.empty:
+    ui.chart(px.bar(hourly, x="hour_of_day", y="offered", color="queue_name"))
+ui.table(hourly, "calls_by_hour")
+
+st.subheader(t("calls.by_queue"))
+ui.table(data.calls_by_queue(version, filters.start, filters.end), "calls_by_queue")
+
+st.subheader(t("calls.by_agent"))
+ui.table(data.calls_by_agent(version, filters.start, filters.end), "calls_by_agent")

@@ -1,0 +1,78 @@
+"""What every page shows the same way: the title with the publish it reads, tables with their
+CSV download, empty states, headline figures with their change, charts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import data
+from dashboards.filters import Filters, current_filters
+from dashboards.i18n import t
+
+
+def page_header(title_key: str, dated: bool = True) -> tuple[str, Filters]:
+    """Title, the publish this page reads and the filters in force (the date range only on pages
+    that show a period); stops the page with a clear message when nothing is published yet."""
+    st.title(t(title_key))
+    version = data.publish_version()
+    if version is None:
+        st.info(t("empty.not_published"))
+        st.stop()
+    info = data.publish_info(version)
+    published = info["published_at"]
+    caption = t("caption.published", at=f"{published:%Y-%m-%d %H:%M} UTC") if published else t("caption.unknown")
+    filters = current_filters(version)
+    caption += " · " + filters.describe(dated)
+    st.caption(caption)
+    return version, filters
+
+
+def table(frame: pd.DataFrame, name: str, empty_key: str = "empty.no_rows") -> None:
+    """A table and its CSV download (the same rows), or a clear empty state."""
+    if frame.empty:
+        st.info(t(empty_key))
+        return
+    st.dataframe(frame, hide_index=True, width="stretch")
+    if len(frame) >= data.ROW_CAP:
+        st.caption(t("caption.capped", rows=f"{data.ROW_CAP:,}"))
+    st.download_button(
+        t("button.download_csv"),
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"download-{name}",
+        on_click="ignore",
+    )
+
+
+def chart(figure) -> None:
+    st.plotly_chart(figure, width="stretch")
+
+
+def pct(value: float | None) -> str:
+    return t("value.na") if value is None else f"{value:.1f} %"
+
+
+def count(value: float | None) -> str:
+    return t("value.na") if value is None else f"{value:,.0f}"
+
+
+def money(value: float | None) -> str:
+    """Compact, so that a big revenue fits its card: 307.2 M."""
+    if value is None:
+        return t("value.na")
+    for limit, suffix in ((1e9, " B"), (1e6, " M"), (1e3, " k")):
+        if abs(value) >= limit:
+            return f"{value / limit:,.1f}{suffix}"
+    return f"{value:,.0f}"
+
+
+def change(now: float | None, before: float | None, unit: str = "") -> str | None:
+    """The change against the previous period as st.metric's delta, or None when unknown."""
+    if now is None or before is None:
+        return None
+    if unit == "money":
+        sign = "+" if now >= before else "-"
+        return sign + money(abs(now - before))
+    return f"{now - before:+,.1f}{unit}" if unit else f"{now - before:+,.0f}"

@@ -1,0 +1,130 @@
+"""The dashboard in a real browser: Debian's Chromium, driven by Playwright, against `c360
+dashboard` serving the published demo. Every page opens and shows its content without an
+error box; the language switch works; a screenshot of each page is kept in test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TOKEN, TOKEN_ENV, free_port, wait_for_port
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = os.environ.get("C360_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("C360_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
+
+# url path -> text the page must show once loaded
+PAGES = {
+    "": "Touchpoints by month and department",
+    "customer_360": "Type a name, phone number",
+    "satisfaction": "What preceded the bad ratings",
+    "service_calls": "Calls by hour of day",
+    "delivery": "Order journey",
+    "segments_churn": "Churn-risk list",
+    "open_promises": "Work queue",
+    "data_health": "Identity resolution",
+}
+
+
+@pytest.fixture(scope="module")
+def dashboard(published_company):
+    config, _ = published_company
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "c360.cli", "dashboard", "--config", str(config), "--port", str(port)],
+        env={**os.environ, TOKEN_ENV: TOKEN},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_for_port(port, timeout=60)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert shutil.which(CHROMIUM) or Path(CHROMIUM).exists(), (
+        f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` (or set C360_CHROMIUM)"
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    page.wait_for_selector("h1", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def no_error_box(page) -> None:
+    page.wait_for_timeout(500)  # let late elements arrive
+    assert page.locator("[data-testid='stException']").count() == 0, page.locator(
+        "[data-testid='stException']"
+    ).first.inner_text()
+    errors = page.locator("[data-testid='stAlertContentError']")
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_opens_in_chromium_without_an_error_box(dashboard, browser, path):
+    page = open_page(browser, f"{dashboard}/{path}")
+    try:
+        page.get_by_text(PAGES[path], exact=False).first.wait_for(timeout=30_000)
+        no_error_box(page)
+        assert page.get_by_text("Data published").first.is_visible()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"dashboard-{path or 'overview'}.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_switching_the_language_in_the_browser_turns_the_page_chinese(dashboard, browser):
+    page = open_page(browser, dashboard)
+    try:
+        page.get_by_text("中文").first.click()
+        page.get_by_role("heading", name="总览").wait_for(timeout=30_000)
+        page.get_by_text("按月份与部门的接触次数").first.wait_for(timeout=30_000)
+        no_error_box(page)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-overview-zh.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_a_customer_is_found_in_the_browser_and_the_timeline_shown(dashboard, browser, published_company):
+    import duckdb
+
+    config, _ = published_company
+    con = duckdb.connect(str((config.parent / "warehouse" / "published" / "current.duckdb").resolve()), read_only=True)
+    name = con.execute(
+        "select display_name from marts.customer_360 where customer_type = 'organization' "
+        "order by revenue_12m desc limit 1"
+    ).fetchall()[0][0]
+    con.close()
+    page = open_page(browser, f"{dashboard}/customer_360")
+    try:
+        box = page.get_by_label("Find a customer")
+        box.fill(name)
+        box.press("Enter")
+        page.get_by_role("heading", name=name).wait_for(timeout=30_000)
+        page.get_by_text("Timeline across departments").first.wait_for(timeout=30_000)
+        no_error_box(page)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-customer_360-found.png"), full_page=True)
+    finally:
+        page.close()

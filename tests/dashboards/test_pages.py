@@ -1,0 +1,209 @@
+"""Every dashboard page renders the published demo, shows its key elements, and follows the
+filters (Streamlit AppTest, in this process)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py")
+
+pytestmark = pytest.mark.integration
+
+# page -> subheaders it must show (English)
+PAGES = {
+    "pages/overview.py": ["Touchpoints by month and department"],
+    "pages/satisfaction.py": [
+        "Over time by channel",
+        "By value tier",
+        "By product family",
+        "What preceded the bad ratings",
+    ],
+    "pages/service_calls.py": ["Tickets by month", "Open backlog", "Calls by hour of day", "By queue", "By agent"],
+    "pages/delivery.py": ["Delivery and installation by month", "Order journey"],
+    "pages/segments_churn.py": ["Value pyramid × lifecycle stage", "Movement between tiers", "Churn-risk list"],
+    "pages/open_promises.py": ["Work queue"],
+    "pages/data_health.py": ["Recent runs", "Sources: freshness and rows", "Quality checks", "Identity resolution"],
+}
+
+
+def published(config: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str((config.parent / "warehouse" / "published" / "current.duckdb").resolve()), read_only=True)
+
+
+def open_app(monkeypatch, config: Path, page: str | None = None) -> AppTest:
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def rendered_ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def table_rows(at: AppTest) -> list[int]:
+    return [len(frame.value) for frame in at.dataframe]
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_its_sections_with_the_publish_time(monkeypatch, published_company, page):
+    config, _ = published_company
+    at = open_app(monkeypatch, config, page)
+    rendered_ok(at)
+    shown = [s.value for s in at.subheader]
+    for heading in PAGES[page]:
+        assert heading in shown, f"{page} lacks the section {heading!r}; it shows {shown}"
+    assert any("Data published" in c.value for c in at.caption)
+    assert at.dataframe, f"{page} shows no table"
+    assert len(at.get("download_button")) == len(at.dataframe), "every table has its CSV download"
+
+
+def test_overview_figures_equal_the_warehouse_and_lead_to_their_pages(monkeypatch, published_company):
+    config, _ = published_company
+    at = open_app(monkeypatch, config)
+    rendered_ok(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert set(metrics) >= {
+        "Customers",
+        "Active customers",
+        "Revenue, 12 months",
+        "CSAT",
+        "NPS",
+        "SLA compliance",
+        "OTIF",
+        "Abandonment rate",
+        "Open promises",
+        "High churn risk",
+    }
+    con = published(config)
+    customers = con.execute("select count(*) from marts.dim_customer where customer_type <> 'unidentified'").fetchall()
+    high = con.execute("select count(*) from marts.customer_360 where is_high_churn_risk").fetchall()
+    con.close()
+    assert metrics["Customers"] == f"{customers[0][0]:,}"
+    assert metrics["High churn risk"] == f"{high[0][0]:,}"
+    assert len(at.get("page_link")) == 10, "each figure leads to its detail page"
+    assert at.get("plotly_chart")
+
+
+def test_the_value_tier_filter_narrows_every_customer_figure(monkeypatch, published_company):
+    config, _ = published_company
+    at = open_app(monkeypatch, config)
+    before = {m.label: m.value for m in at.metric}
+    at.multiselect(key="widget-filter_tiers").set_value(["platinum"]).run()
+    rendered_ok(at)
+    after = {m.label: m.value for m in at.metric}
+
+    def as_number(shown: str) -> float:
+        scale = {" k": 1e3, " M": 1e6, " B": 1e9}.get(shown[-2:], 1)
+        return float(shown.rstrip(" kMB%").replace(",", "")) * scale
+
+    assert as_number(after["Customers"]) < as_number(before["Customers"])
+    assert as_number(after["Revenue, 12 months"]) < as_number(before["Revenue, 12 months"])
+    assert any("value tiers: platinum" in c.value for c in at.caption)
+
+    at.switch_page("pages/segments_churn.py").run()  # the filter follows to other pages
+    rendered_ok(at)
+    tiers_shown = set(at.dataframe[0].value["value_tier"])
+    assert tiers_shown == {"platinum"}
+
+
+def test_a_shorter_date_range_shows_fewer_months(monkeypatch, published_company):
+    config, _ = published_company
+    at = open_app(monkeypatch, config)
+    dates = at.date_input[0]
+    start, end = dates.value
+    months_before = len(at.dataframe[0].value)
+    dates.set_value((end - timedelta(days=10), end)).run()
+    rendered_ok(at)
+    assert len(at.dataframe[0].value) < months_before or months_before == 1
+    assert any(f"{end - timedelta(days=10):%Y-%m-%d} to {end:%Y-%m-%d}" in c.value for c in at.caption)
+
+
+def test_customer_360_finds_a_customer_by_name_phone_in_another_format_and_a_typo(monkeypatch, published_company):
+    config, _ = published_company
+    con = published(config)
+    name, phone, customer_id = con.execute(
+        """select display_name, primary_phone, customer_id from marts.dim_customer
+           where customer_type = 'organization' and primary_phone like '+86%' and length(display_name) > 8
+               and customer_id in (select customer_id from marts.fct_touchpoints
+                                   group by 1 having count(distinct department) >= 2)
+           order by customer_id limit 1"""
+    ).fetchall()[0]
+    touchpoints = con.execute(
+        "select count(*) from marts.fct_touchpoints where customer_id = ?", [customer_id]
+    ).fetchall()
+    con.close()
+    at = open_app(monkeypatch, config, "pages/customer_360.py")
+    rendered_ok(at)
+    assert any("Type a name" in i.value for i in at.info), "an empty search says what to type"
+
+    import phonenumbers
+
+    national = phonenumbers.format_number(phonenumbers.parse(phone), phonenumbers.PhoneNumberFormat.NATIONAL)
+    typo = name[:-2] + name[-1] + name[-2]  # the last two characters swapped
+    for query in (name, national, customer_id, typo):
+        at.text_input(key="customer_search").input(query).run()
+        rendered_ok(at)
+        assert at.selectbox, f"no match for {query!r}"
+        assert any(customer_id in option for option in at.selectbox[0].options), f"{query!r} did not find it"
+    at.selectbox[0].set_value(customer_id).run()
+    assert at.header[0].value == name
+    timeline = at.dataframe[-1].value
+    assert len(timeline) == min(touchpoints[0][0], 5000)
+    departments = sorted(set(timeline["department"]))
+    at.multiselect[0].set_value(departments[:1]).run()
+    assert set(at.dataframe[-1].value["department"]) == set(departments[:1])
+
+
+def test_the_language_switch_turns_every_label_chinese(monkeypatch, published_company):
+    config, _ = published_company
+    at = open_app(monkeypatch, config)
+    at.radio(key="widget-language").set_value("zh").run()
+    rendered_ok(at)
+    assert at.title[0].value == "总览"
+    assert "客户数" in [m.label for m in at.metric]
+    at.switch_page("pages/data_health.py").run()
+    rendered_ok(at)
+    assert at.title[0].value == "数据健康"
+    assert "最近运行" in [s.value for s in at.subheader]
+
+
+def test_the_catalogue_has_both_languages_for_every_label_the_pages_use():
+    import re
+
+    from dashboards.i18n import CATALOGUE, LANGUAGES
+
+    for key, entry in CATALOGUE.items():
+        assert set(entry) == set(LANGUAGES), f"{key} lacks a language"
+    root = Path(APP).parent
+    used = set()
+    for source in [*root.glob("*.py"), *root.glob("pages/*.py")]:
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_0-9.]+)["']""", source.read_text()))
+    assert used, "the pages use the catalogue"
+    missing = sorted(used - set(CATALOGUE))
+    assert not missing, f"labels not in the catalogue: {missing}"
+
+
+def test_nothing_published_yet_is_said_on_every_page(monkeypatch, tmp_path):
+    from datetime import date
+
+    import yaml
+
+    from demo.generate import demo_config
+
+    for folder in ("logistics", "call_center", "crm"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "crm" / "crm.sqlite").write_bytes(b"")
+    config = tmp_path / "c360.yml"
+    config.write_text(yaml.safe_dump(demo_config(date(2026, 1, 1), 8765)), encoding="utf-8")
+    for page in [None, *PAGES, "pages/customer_360.py"]:
+        at = open_app(monkeypatch, config, page)
+        assert not at.exception
+        assert any("Nothing has been published yet" in i.value for i in at.info), page
