@@ -161,17 +161,19 @@ OVERVIEW_SQL = {
         from marts.dim_customer
         where customer_type <> 'unidentified' {segment}
     """,
+    # distinct 64-bit hashes of the ids: a quarter faster than distinct strings, and the chance
+    # that two of a million customers collide is below one in ten million
     "active": """
-        select (select count(distinct customer_id) from marts.order_fulfilment
+        select (select count(distinct hash(customer_id)) from marts.order_fulfilment
                 where ordered_at >= $start_at and ordered_at < $end_at {segment}) as now,
-               (select count(distinct customer_id) from marts.order_fulfilment
+               (select count(distinct hash(customer_id)) from marts.order_fulfilment
                 where ordered_at >= $prev_start_at and ordered_at < $prev_end_at {segment}) as before
     """,
     "revenue_12m": """
-        select sum(order_amount) filter (where ordered_at >= $end_at - interval 365 day) as now,
-               sum(order_amount) filter (where ordered_at < $end_at - interval 365 day) as before
-        from marts.order_fulfilment
-        where ordered_at >= $end_at - interval 730 day and ordered_at < $end_at {segment}
+        select sum(revenue) filter (where ordered_date > $end_date - interval 365 day) as now,
+               sum(revenue) filter (where ordered_date <= $end_date - interval 365 day) as before
+        from marts.orders_daily
+        where ordered_date > $end_date - interval 730 day and ordered_date <= $end_date {tier}
     """,
     "otif": """
         select 100.0 * avg(cast(is_otif as integer)) filter (where promised_delivery_date >= $start_date) as now,
@@ -669,21 +671,16 @@ def promises_by_age(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def promise_queue(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
+    """The first promises of the work queue, in its order (open_promises.queue_position)."""
     return query(
         version,
         f"""
-        with queue as (  -- the first rows of the queue, then their customers' names
-            select * from marts.open_promises
-            where status in ('open', 'at_risk') {segment_filter(tiers)}
-            order by status = 'open' desc, overdue_business_days desc nulls last, due_at, promise_id
-            limit {ROW_CAP}
-        )
-        select queue.promise_id, queue.status, queue.kind, queue.department, queue.overdue_business_days,
-               queue.due_at, queue.customer_id, customers.display_name, customers.value_tier, queue.order_number,
-               queue.source_system, queue.source_table, queue.source_record_id
-        from queue
-        left join marts.customer_360 as customers using (customer_id)
-        order by queue.status = 'open' desc, queue.overdue_business_days desc nulls last, queue.due_at, queue.promise_id
+        select queue_position, promise_id, status, kind, department, overdue_business_days, due_at,
+               customer_id, customer_name, order_number, source_system, source_table, source_record_id
+        from marts.open_promises
+        where queue_position is not null {segment_filter(tiers)}
+        order by queue_position
+        limit {ROW_CAP}
         """,
         _with_tiers({}, tiers),
     )

@@ -15,9 +15,11 @@ night starts an overlap window earlier to catch late updates, and records alread
 from __future__ import annotations
 
 import json
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from queue import Full, Queue
 
 import dlt
 import requests
@@ -31,6 +33,7 @@ MAX_ATTEMPTS = 6
 TIMEOUT_S = 30
 OVERLAP = timedelta(minutes=10)
 BATCH_ROWS = 20_000
+PREFETCH_PAGES = 4  # pages fetched ahead while the current one is processed
 
 # resource -> (path, payload key, pagination style, columns kept; nested ones stored as JSON text)
 ENDPOINTS = {
@@ -159,7 +162,15 @@ class Client:
         )
 
     def export(self, path: str, key: str, style: str, start_time: int):
-        """Yield the records of one incremental export from `start_time` to the end of the stream."""
+        """Yield the records of one incremental export from `start_time` to the end of the stream.
+
+        The next pages are fetched in a background thread while this one's records are
+        processed, so the load waits on the service desk only, not on the service desk and then
+        on itself (the pages must still come one after the other: each names the next)."""
+        for page in prefetched(self._pages(path, key, style, start_time), PREFETCH_PAGES):
+            yield from page.get(key, [])
+
+    def _pages(self, path: str, key: str, style: str, start_time: int):
         url = self.base_url + path
         params: dict | None = {"start_time": start_time}
         if style == "time" and key == "ticket_events":
@@ -168,7 +179,7 @@ class Client:
             params["page[size]"] = 100
         while True:
             page = self.get(url, params)
-            yield from page.get(key, [])
+            yield page
             if style == "cursor":
                 if page.get("end_of_stream") or not page.get("after_cursor"):
                     return
@@ -181,6 +192,49 @@ class Client:
                 if not page.get("meta", {}).get("has_more"):
                     return
                 url, params = page["links"]["next"], None
+
+
+_DONE = object()
+
+
+def prefetched(pages, depth: int):
+    """Iterate `pages` in a background thread, `depth` pages ahead of the consumer. An error
+    in the thread is raised here; when the consumer stops early, the thread stops too."""
+    queue: Queue = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def offer(item) -> bool:
+        """Put `item` when there is room; False once the consumer has gone."""
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.2)
+                return True
+            except Full:
+                continue
+        return False
+
+    def produce():
+        try:
+            for page in pages:
+                if not offer(page):
+                    return
+            offer(_DONE)
+        except BaseException as error:  # noqa: BLE001 - handed to the consumer, raised there
+            offer(error)
+
+    thread = threading.Thread(target=produce, name="service-desk-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def _flat(value):

@@ -140,3 +140,38 @@ def test_a_refused_token_says_which_variable_to_check(desk, tmp_path):
     server = desk()
     with pytest.raises(SourceError, match=r"answered 401: check the token in \$SVC_TOKEN"):
         load(server, tmp_path, token="wrong")
+
+
+def test_pages_fetched_ahead_arrive_in_order_and_errors_surface_in_the_loader():
+    import threading
+
+    import pytest
+
+    from connectors.service.api import prefetched
+
+    assert list(prefetched(iter(range(50)), depth=4)) == list(range(50))
+
+    def failing():
+        yield 1
+        raise RuntimeError("service: /api/v2/x answered 500 six times")
+
+    seen = []
+    with pytest.raises(RuntimeError, match="answered 500"):
+        for page in prefetched(failing(), depth=4):
+            seen.append(page)
+    assert seen == [1]
+
+    produced = []
+
+    def endless():
+        n = 0
+        while True:
+            produced.append(n)
+            yield n
+            n += 1
+
+    pages = prefetched(endless(), depth=2)
+    assert [next(pages) for _ in range(3)] == [0, 1, 2]
+    pages.close()  # the loader stops early: the fetching thread stops too
+    assert not any(t.name == "service-desk-prefetch" for t in threading.enumerate())
+    assert len(produced) <= 3 + 2 + 2, "it fetched no further than its queue allows"

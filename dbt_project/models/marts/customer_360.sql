@@ -275,4 +275,6 @@ final as (
     left join cross_sell on cross_sell.customer_id = profile.customer_id
 )
 
+-- stored by customer id: a lookup of one customer reads one row group (min/max pruning)
 select * from final
+order by customer_id

@@ -68,10 +68,18 @@ keys as (
     from record_customers where full_name is not null
 ),
 
+-- one row per value and customer, under its most exact kind (a contact's name that is also the
+-- customer's name stays once, as the name): half the rows a name search has to scan
 final as (
-    select distinct search_key, rank, kind, customer_id, matched_value
+    select
+        search_key,
+        min(rank) as rank,
+        arg_min(kind, rank) as kind,
+        customer_id,
+        arg_min(matched_value, rank) as matched_value
     from keys
     where search_key is not null and search_key <> ''
+    group by search_key, customer_id
 )
 
 select * from final

@@ -114,4 +114,6 @@ customers as (
     left join accounts on customer_records.crm_account_id = accounts.account_id
 )
 
+-- stored by customer id: a lookup of one customer reads one row group (min/max pruning)
 select * from customers
+order by customer_id

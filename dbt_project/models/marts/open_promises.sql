@@ -173,7 +173,11 @@ statused as (
     cross join now
 ),
 
-final as (
+customer_names as (
+    select customer_id, display_name from {{ ref('dim_customer') }}
+),
+
+keyed as (
     select
         {{ surrogate_key(['kind', 'source_system', 'source_table', 'source_record_id']) }} as promise_id,
         customer_id,
@@ -192,6 +196,24 @@ final as (
         else 0 end as overdue_business_days
     from statused
     where status in ('open', 'resolved', 'at_risk')
+),
+
+-- the work queue's order, computed once: broken before at risk, most overdue first
+final as (
+    select
+        keyed.*,
+        customer_names.display_name as customer_name,
+        case when keyed.status in ('open', 'at_risk') then
+            row_number() over (
+                partition by keyed.status in ('open', 'at_risk')
+                order by keyed.status = 'open' desc, keyed.overdue_business_days desc nulls last,
+                    keyed.due_at, keyed.promise_id
+            )
+        end as queue_position
+    from keyed
+    left join customer_names on customer_names.customer_id = keyed.customer_id
 )
 
+-- stored in queue order: the first page of the work queue is the first row groups
 select * from final
+order by queue_position nulls last
