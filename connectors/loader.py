@@ -44,6 +44,16 @@ def arrow_table(rows: list[dict], columns: list[str]) -> pa.Table:
     )
 
 
+def arrow_table_from_columns(columns: dict[str, list]) -> pa.Table:
+    """The same from values already gathered column by column (no row dicts to walk)."""
+    return pa.table(
+        {
+            name: (array.cast(pa.string()) if pa.types.is_null(array.type) else array)
+            for name, array in ((name, pa.array(values)) for name, values in columns.items())
+        }
+    )
+
+
 @dataclass
 class LoadReport:
     source: str
