@@ -121,6 +121,22 @@ def cmd_sql(args) -> int:
     return 0
 
 
+def cmd_rollback(args) -> int:
+    from c360.warehouse import rollback, verify_publish
+
+    config = load_config(args.config)
+    restored = rollback(WarehousePaths(config.warehouse_dir))
+    print(f"c360: {restored.name} is current again")
+    problems = verify_publish(restored)
+    if problems:
+        print("c360: it does NOT match what was recorded when it was published:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print("c360: every mart matches the checksums recorded when it was published")
+    return 0
+
+
 def cmd_docs(args) -> int:
     from c360.docs import generate, serve
 
@@ -250,6 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     p.add_argument("--max-rows", type=int, default=100)
     p.set_defaults(func=cmd_sql)
+
+    p = with_config(sub.add_parser("rollback", help="make the previous publish current again, and verify it"))
+    p.set_defaults(func=cmd_rollback)
 
     p = with_config(sub.add_parser("docs", help="dbt docs of the published marts, served on 127.0.0.1"))
     p.add_argument("--port", type=int, default=8580)

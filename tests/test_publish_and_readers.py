@@ -1,0 +1,130 @@
+"""Write, audit, publish: readers never see half a night, a long-lived reader moves to a new
+publish by itself, and a rollback restores the previous publish exactly as it was published."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from c360.config import load_config
+from c360.warehouse import WarehousePaths, current_file, kept_publishes, open_published, verify_publish
+from tests.conftest import TOKEN, TOKEN_ENV, c360
+
+pytestmark = pytest.mark.integration
+
+
+def one_consistent_read(paths: WarehousePaths) -> str:
+    """Open the current publish as a reader does, and check that every mart holds the rows the
+    publish recorded for it: the read sees one complete publish. Returns its run id."""
+    con = open_published(paths)
+    try:
+        run_id, counts = con.execute(
+            "select run_id, row_counts from ops.publish_log order by published_at desc limit 1"
+        ).fetchall()[0]
+        for table, rows in json.loads(counts).items():
+            found = con.execute(f'select count(*) from marts."{table}"').fetchall()[0][0]
+            assert found == rows, f"{table}: {found} rows, the publish of {run_id} recorded {rows}"
+        return run_id
+    finally:
+        con.close()
+
+
+def test_readers_see_whole_publishes_while_a_run_publishes_twice(monkeypatch, published_company):
+    config, _ = published_company
+    paths = WarehousePaths(load_config(config).warehouse_dir)
+    first_run = one_consistent_read(paths)
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    from dashboards import data
+
+    errors: list[str] = []
+    seen: dict[str, set] = {"short-lived": set(), "c360 sql": set(), "dashboard": set()}
+    stop = threading.Event()
+
+    def short_lived_readers():
+        while not stop.is_set():
+            try:
+                seen["short-lived"].add(one_consistent_read(paths))
+            except Exception as e:  # noqa: BLE001 - every failure is the finding
+                errors.append(f"reader: {e!r}")
+
+    def sql_readers():
+        query = "select run_id from ops.publish_log order by published_at desc limit 1"
+        while not stop.is_set():
+            result = subprocess.run(
+                [sys.executable, "-m", "c360.cli", "sql", "--config", str(config), "--csv", query],
+                capture_output=True,
+                text=True,
+                env={**os.environ, TOKEN_ENV: TOKEN},
+            )
+            if result.returncode != 0:
+                errors.append(f"c360 sql: {result.stderr.strip()}")
+            else:
+                seen["c360 sql"].add(result.stdout.splitlines()[1])
+
+    def dashboard_reader():
+        # the dashboard's cached connection: keyed to the publish, so it moves on by itself
+        while not stop.is_set():
+            try:
+                version = data.publish_version()
+                frame = data.query(version, "select run_id from ops.publish_log order by published_at desc limit 1")
+                seen["dashboard"].add(frame["run_id"].iloc[0])
+            except Exception as e:  # noqa: BLE001
+                errors.append(f"dashboard: {e!r}")
+            time.sleep(0.05)
+
+    threads = [threading.Thread(target=f) for f in (short_lived_readers, sql_readers, dashboard_reader)]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in range(2):
+            c360("run", "--config", str(config))
+    finally:
+        time.sleep(1.5)  # let every reader read the last publish
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert not errors, errors[:5]
+    last_run = one_consistent_read(paths)
+    assert last_run != first_run
+    for reader, runs in seen.items():
+        assert last_run in runs, f"the {reader} reader never saw the last publish ({runs})"
+    assert len(seen["short-lived"]) >= 2, "readers read across the switch"
+    version = data.publish_version()
+    assert data.query(version, "select max(published_at) as at from ops.publish_log")["at"].iloc[0] is not None
+    assert version == str(current_file(paths)), "the dashboard now reads the current publish"
+
+
+def test_rollback_restores_the_previous_publish_with_the_checksums_recorded_at_publish(published_company):
+    config, _ = published_company
+    paths = WarehousePaths(load_config(config).warehouse_dir)
+    kept = kept_publishes(paths)
+    assert len(kept) >= 2, "the previous publishes are kept"
+    current = current_file(paths)
+    assert verify_publish(current) == []
+
+    result = c360("rollback", "--config", str(config))
+    restored = current_file(paths)
+    assert restored == kept[1] and restored != current
+    assert "matches the checksums recorded when it was published" in result.stdout
+    assert verify_publish(restored) == []
+    assert one_consistent_read(paths)
+
+
+def test_rollback_with_nothing_older_kept_says_so(tmp_path):
+    paths = WarehousePaths(tmp_path)
+    paths.published_dir.mkdir(parents=True)
+    only = paths.published_dir / "c360-only.duckdb"
+    import duckdb
+
+    duckdb.connect(str(only)).close()
+    os.symlink(only.name, paths.current)
+    from c360.warehouse import NotPublishedError, rollback
+
+    with pytest.raises(NotPublishedError, match="keep_publishes"):
+        rollback(paths)
