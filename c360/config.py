@@ -47,6 +47,24 @@ SCHEMA = {
         },
     ),
     "warehouse": (True, {"dir": (True, str), "keep_publishes": (False, int)}),
+    "notify": (
+        False,
+        {
+            "webhook": (False, str),
+            "email": (
+                False,
+                {
+                    "smtp_host": (True, str),
+                    "smtp_port": (False, int),
+                    "from": (True, str),
+                    "to": (True, list),
+                    "starttls": (False, bool),
+                    "user": (False, str),
+                    "password_env": (False, str),
+                },
+            ),
+        },
+    ),
     "service_levels": (
         False,
         {

@@ -119,6 +119,11 @@ def run_nightly(config: Config) -> RunSummary:
             error = event.step_failure_data.error
             summary.failure = f"{event.step_key}: {_root_message(error)}"
     _append_run_history(config.warehouse_dir, started_at, result.run_id, summary)
+    if not summary.success:
+        # in-process runs have no Dagster daemon to fire the run-failure sensor: notify here
+        from c360.notify import notify_failure
+
+        notify_failure(config, result.run_id, summary.failure)
     return summary
 
 

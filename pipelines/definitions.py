@@ -11,6 +11,7 @@ from pipelines.assets.sources import source_loads
 from pipelines.dbt import c360_dbt_inputs, c360_dbt_marts, c360_dbt_scored, dbt_resource
 from pipelines.resources import C360Config
 from pipelines.schedule import nightly_job, nightly_schedule
+from pipelines.sensors import notify_on_failure
 
 defs = dg.Definitions(
     assets=[
@@ -25,5 +26,6 @@ defs = dg.Definitions(
     ],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
+    sensors=[notify_on_failure],
     resources={"c360": C360Config(), "dbt": dbt_resource(), "dlt_loader": DagsterDltResource()},
 )
