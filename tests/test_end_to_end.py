@@ -182,10 +182,25 @@ def test_c360_sql_prints_a_table_and_csv(published_company):
     assert {r["customer_type"] for r in rows} >= {"organization", "unidentified"}
 
 
-def test_c360_sql_cannot_read_the_machines_files(published_company):
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "select * from read_csv('/etc/passwd')",
+        "copy (select * from marts.dim_customer) to '/tmp/c360-copied.csv'",
+        "attach '/tmp/c360-attached.duckdb' as other",
+        "install httpfs",
+        "load httpfs",
+        "set enable_external_access = true",
+        "set TimeZone = 'Asia/Shanghai'",
+        "create table marts.mine as select 1",
+    ],
+)
+def test_c360_sql_can_neither_touch_the_machines_files_nor_change_anything(published_company, statement):
     config, _ = published_company
-    result = c360("sql", "--config", str(config), "select * from read_csv('/etc/passwd')", check=False)
-    assert result.returncode != 0 and "disabled" in result.stderr
+    result = c360("sql", "--config", str(config), statement, check=False)
+    assert result.returncode != 0, f"{statement!r} was allowed"
+    assert any(word in result.stderr for word in ("disabled", "locked", "read-only", "Permission")), result.stderr
+    assert not Path("/tmp/c360-copied.csv").exists() and not Path("/tmp/c360-attached.duckdb").exists()
 
 
 def test_a_run_without_the_service_token_fails_naming_the_variable_and_keeps_the_publish(published_company, tmp_path):
