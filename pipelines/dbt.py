@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
@@ -13,6 +14,7 @@ from c360.config import Config
 from pipelines.resources import C360Config
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+AS_OF_ENV = "C360_AS_OF"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
@@ -27,6 +29,13 @@ def dbt_vars(config: Config) -> dict:
     """What the SQL needs from the config file."""
     fields = (config.source("service") or {}).get("custom_fields") or {}
     values = {"company_time_zone": config.time_zone}
+    as_of = os.environ.get(AS_OF_ENV)
+    if as_of:  # "now" pinned: a rebuild of the same data gives the same marts, at any hour
+        try:
+            datetime.strptime(as_of, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            raise ValueError(f"${AS_OF_ENV} must be a UTC time 'YYYY-MM-DD HH:MM:SS', not {as_of!r}") from None
+        values["as_of"] = as_of
     segments = config.raw.get("segments") or {}
     if "value_tier_shares" in segments:
         values["value_tier_shares"] = segments["value_tier_shares"]

@@ -190,8 +190,9 @@ churn as (
 promise_actions as (
     select
         customer_id,
-        arg_min(action, urgency) as action,
-        arg_min(reason, urgency) as reason
+        -- (urgency, reason): one row for both, the same one in every build when urgencies tie
+        arg_min(action, (urgency, reason)) as action,
+        arg_min(reason, (urgency, reason)) as reason
     from (
         select
             customer_id,
@@ -235,8 +236,10 @@ owned_families as (
 cross_sell as (
     select
         owned_families.customer_id,
-        arg_max(affinity.together_with, affinity.confidence) as family,
-        arg_max(owned_families.product_family, affinity.confidence) as because_of,
+        arg_max(affinity.together_with, (affinity.confidence, affinity.together_with, owned_families.product_family))
+            as family,
+        arg_max(owned_families.product_family, (affinity.confidence, affinity.together_with, owned_families.product_family))
+            as because_of,
         max(affinity.confidence) as confidence
     from owned_families
     inner join {{ ref('int_sales__family_affinity') }} as affinity on affinity.family = owned_families.product_family

@@ -69,17 +69,15 @@ keys as (
 ),
 
 -- one row per value and customer, under its most exact kind (a contact's name that is also the
--- customer's name stays once, as the name): half the rows a name search has to scan
+-- customer's name stays once, as the name): half the rows a name search has to scan. Ties are
+-- broken by kind and value, so every build picks the same row.
 final as (
-    select
-        search_key,
-        min(rank) as rank,
-        arg_min(kind, rank) as kind,
-        customer_id,
-        arg_min(matched_value, rank) as matched_value
+    select search_key, rank, kind, customer_id, matched_value
     from keys
     where search_key is not null and search_key <> ''
-    group by search_key, customer_id
+    qualify row_number() over (
+        partition by search_key, customer_id order by rank, kind, matched_value
+    ) = 1
 )
 
 select * from final
