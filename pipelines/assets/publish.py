@@ -13,6 +13,7 @@ def published_warehouse(context: dg.AssetExecutionContext, c360: C360Config) -> 
     """The read-only warehouse analysts and dashboards open (`published/current.duckdb`)."""
     config = c360.load()
     paths = c360.paths()
+    context.log.info("publishing: recording row counts and checksums, then copying the working database")
     con = connect_work(paths)
     try:
         watermarks = {}
