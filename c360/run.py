@@ -68,35 +68,15 @@ class RunSummary:
 
 def run_nightly(config: Config) -> RunSummary:
     import dagster as dg
-    from dagster_dlt import DagsterDltResource
 
-    from pipelines.assets.calendar import business_calendar
-    from pipelines.assets.identity import resolved_records
-    from pipelines.assets.publish import published_warehouse
-    from pipelines.assets.scoring import churn_scores
-    from pipelines.assets.sources import source_loads
-    from pipelines.dbt import c360_dbt_inputs, c360_dbt_marts, c360_dbt_scored, dbt_resource
-    from pipelines.resources import C360Config
+    from pipelines.nightly import NIGHTLY_ASSETS, nightly_resources
 
     started = time.perf_counter()
     started_at = datetime.now(UTC).replace(tzinfo=None)
     with run_lock(config.warehouse_dir):
         result = dg.materialize(
-            [
-                *source_loads,
-                business_calendar,
-                c360_dbt_inputs,
-                resolved_records,
-                c360_dbt_marts,
-                churn_scores,
-                c360_dbt_scored,
-                published_warehouse,
-            ],
-            resources={
-                "c360": C360Config(config_path=str(config.path)),
-                "dbt": dbt_resource(),
-                "dlt_loader": DagsterDltResource(),
-            },
+            NIGHTLY_ASSETS,
+            resources=nightly_resources(str(config.path)),
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             raise_on_error=False,
         )

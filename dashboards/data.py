@@ -121,23 +121,19 @@ def _with_tiers(params: dict, tiers: tuple[str, ...]) -> dict:
 @st.cache_data(show_spinner=False)
 def publish_info(version: str) -> dict:
     """When it was published, the local day it describes, and the days any filter may pick."""
-    frame = query(
-        version,
-        """
-        select
-            max(published_at) as published_at,
-            (select min(cast(first_seen_at as date)) from marts.dim_customer) as first_day
-        from ops.publish_log
-        """,
-    )
-    published_at = frame["published_at"].iloc[0]
-    published_at = None if pd.isna(published_at) else published_at.to_pydatetime()
-    first_day = frame["first_day"].iloc[0]
+    cursor = _connection(version).cursor()
+    try:
+        published_at, first_day = cursor.execute(
+            """
+            select max(published_at), (select min(cast(first_seen_at as date)) from marts.dim_customer)
+            from ops.publish_log
+            """
+        ).fetchall()[0]
+    finally:
+        cursor.close()
     zone = ZoneInfo(config().time_zone)
-    as_of = (published_at.replace(tzinfo=UTC).astimezone(zone).date()) if published_at else date.today()
-    first_day = first_day if isinstance(first_day, date) and not pd.isna(first_day) else as_of - timedelta(days=365)
-    if isinstance(first_day, datetime):
-        first_day = first_day.date()
+    as_of = published_at.replace(tzinfo=UTC).astimezone(zone).date() if published_at else date.today()
+    first_day = first_day or as_of - timedelta(days=365)
     return {"published_at": published_at, "as_of": as_of, "first_day": min(first_day, as_of)}
 
 

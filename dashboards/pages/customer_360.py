@@ -86,14 +86,8 @@ left, right = st.columns(2)
 picked_departments = left.multiselect(t("filter.departments"), departments, placeholder=t("filter.all"))
 picked_channels = right.multiselect(t("filter.channels"), channels, placeholder=t("filter.all"))
 whole_history = st.toggle(t("customer.whole_history"), value=True)
-start, end = (
-    (data.publish_info(version)["first_day"], data.publish_info(version)["as_of"])
-    if whole_history
-    else (
-        filters.start,
-        filters.end,
-    )
-)
+info = data.publish_info(version)
+start, end = (info["first_day"], info["as_of"]) if whole_history else (filters.start, filters.end)
 timeline = data.customer_timeline(version, chosen, start, end, tuple(picked_departments), tuple(picked_channels))
 st.caption(t("caption.timeline", n=f"{len(timeline):,}", start=f"{start}", end=f"{end}"))
 ui.table(timeline, f"customer_{chosen}_timeline", "empty.no_touchpoints")
