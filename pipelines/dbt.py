@@ -4,17 +4,16 @@ import json
 import os
 import shutil
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
+from c360.clock import pinned_as_of
 from c360.config import Config
 from pipelines.resources import C360Config
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-AS_OF_ENV = "C360_AS_OF"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
@@ -29,12 +28,8 @@ def dbt_vars(config: Config) -> dict:
     """What the SQL needs from the config file."""
     fields = (config.source("service") or {}).get("custom_fields") or {}
     values = {"company_time_zone": config.time_zone}
-    as_of = os.environ.get(AS_OF_ENV)
+    as_of = pinned_as_of()
     if as_of:  # "now" pinned: a rebuild of the same data gives the same marts, at any hour
-        try:
-            datetime.strptime(as_of, "%Y-%m-%d %H:%M:%S")
-        except ValueError:
-            raise ValueError(f"${AS_OF_ENV} must be a UTC time 'YYYY-MM-DD HH:MM:SS', not {as_of!r}") from None
         values["as_of"] = as_of
     segments = config.raw.get("segments") or {}
     if "value_tier_shares" in segments:
@@ -85,6 +80,7 @@ ensure_manifest()
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Config):
     config = c360.load()
     os.environ["C360_WORK_DB"] = str(c360.paths().work_db)
+    os.environ["C360_MEMORY_LIMIT"] = config.memory_limit
     yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars(config))], context=context).stream()
 
 

@@ -20,6 +20,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from c360.clock import run_now
 from scoring.features import FEATURES, features_as_of
 
 HORIZON_DAYS = 180
@@ -89,9 +90,11 @@ def lift_top_decile(labels: np.ndarray, scores: np.ndarray) -> float:
 
 
 def end_of_data(con: duckdb.DuckDBPyConnection) -> datetime:
-    """The moment the data runs to: the latest touchpoint (never later than now)."""
+    """The moment the data runs to: the latest touchpoint, never later than the run's now (the
+    real time, or the pinned $C360_AS_OF: c360.clock)."""
     latest = con.execute("select max(occurred_at) from marts.fct_touchpoints").fetchall()[0][0]
-    return min(latest, datetime.utcnow()) if latest else datetime.utcnow()
+    now = run_now()
+    return min(latest, now) if latest else now
 
 
 def backtest(con: duckdb.DuckDBPyConnection, end: datetime | None = None, horizon: int = HORIZON_DAYS) -> dict:
