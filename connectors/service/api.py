@@ -242,20 +242,22 @@ def prefetched(pages, depth: int):
         thread.join(timeout=5)
 
 
-def _flat(value):
-    """A nested value as JSON text (orjson: UTF-8 as written, and several times json.dumps)."""
-    return orjson.dumps(value).decode() if isinstance(value, (dict, list)) else value
+def _json(value) -> str:
+    """A value as JSON text (orjson: UTF-8 as written, and several times json.dumps)."""
+    return orjson.dumps(value).decode()
 
 
 def records_table(records: list[dict], columns: list[str]):
-    """The kept columns of a page's records as Arrow, gathered column by column; a column
-    holding objects or lists (via, tags, custom_fields, ...) is stored as JSON text."""
+    """The kept columns of a page's records as Arrow, gathered column by column. A column
+    holding objects or lists (via, tags, custom_fields, ...), or values of several kinds (a
+    custom field that is text on one ticket and a list on the next), is stored as text: its
+    strings as they are, everything else as JSON."""
     gathered = {}
     for column in columns:
         values = [record.get(column) for record in records]
-        kinds = set(map(type, values))  # map and set run in C: cheaper than testing each value
-        if dict in kinds or list in kinds:
-            values = [_flat(value) for value in values]
+        kinds = set(map(type, values)) - {type(None)}  # map and set run in C: cheaper than testing each value
+        if dict in kinds or list in kinds or (len(kinds) > 1 and kinds != {int, float}):
+            values = [value if value is None or isinstance(value, str) else _json(value) for value in values]
         gathered[column] = values
     return arrow_table_from_columns(gathered)
 

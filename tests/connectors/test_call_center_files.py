@@ -82,6 +82,48 @@ def test_pbx_local_time_becomes_utc_across_the_fall_back_hour(tmp_path):
     assert rows == [("2026-11-01 01:30:00", "05:30:00", "05:31:40"), ("2026-11-01 01:30:00", "06:30:00", "06:30:20")]
 
 
+def calls_every_ten_minutes(first_utc: datetime, count: int, zone: str) -> list[str]:
+    """CDR lines as a PBX in `zone` writes them: local wall-clock start, Unix-time uniqueid."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    lines = []
+    for i in range(count):
+        at = first_utc + timedelta(minutes=10 * i)
+        local = at.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")
+        lines.append(cdr(f"{int(at.timestamp())}.{i}", local))
+    return lines
+
+
+def test_runs_across_both_dst_changes_neither_lose_nor_double_an_hours_calls(tmp_path):
+    zone = "America/New_York"
+    root = tmp_path / "pbx"
+    (root / "cdr").mkdir(parents=True)
+    nights = {
+        # spring forward: 02:00-02:59 local never happens; fall back: 01:00-01:59 happens twice
+        "Master-20260308.csv": calls_every_ten_minutes(datetime(2026, 3, 8, 5, 0, tzinfo=UTC), 30, zone),
+        "Master-20261101.csv": calls_every_ten_minutes(datetime(2026, 11, 1, 4, 0, tzinfo=UTC), 30, zone),
+    }
+    # the nightly run comes in the middle of the changed hour, the next one after it
+    for name, lines in nights.items():
+        (root / "cdr" / name).write_text("".join(lines[:10]), encoding="utf-8")
+    assert load(root, tmp_path, zone=zone).rows["cdr"] == 20
+    for name, lines in nights.items():
+        (root / "cdr" / name).write_text("".join(lines), encoding="utf-8")
+    assert load(root, tmp_path, zone=zone).rows["cdr"] == 40
+    per_hour = query(
+        tmp_path,
+        "select strftime(timezone('UTC', start_utc), '%Y-%m-%d %H'), count(*), count(distinct start_utc) "
+        "from raw_call_center.cdr group by 1 order by 1",
+    )
+    assert [n for _, n, _ in per_hour] == [6] * 10, per_hour  # every hour of UTC: six calls, once each
+    assert [h for h, _, _ in per_hour] == [f"2026-03-08 {h:02d}" for h in range(5, 10)] + [
+        f"2026-11-01 {h:02d}" for h in range(4, 9)
+    ]
+    twice = query(tmp_path, "select count(*) from raw_call_center.cdr where start like '2026-11-01 01:%'")
+    assert twice == [(12,)], "the repeated local hour holds both of its real hours"
+
+
 def test_caller_numbers_get_e164_beside_the_raw_value(tmp_path):
     root = tmp_path / "pbx"
     (root / "cdr").mkdir(parents=True)

@@ -96,6 +96,29 @@ def test_a_folder_delivered_twice_loads_nothing_twice(landing, tmp_path):
     assert last == [(2, 2, True)]
 
 
+def test_a_day_folder_that_arrives_after_a_later_one_still_loads_every_row(tmp_path):
+    root = tmp_path / "landing"
+    late = shipment("S1", "delivered", "2026-01-06T15:00:00+08:00")
+    drop(root, "2026-01-06", "shipments.csv", [SHIPMENT_HEADER, late])
+    assert load(root, tmp_path).rows["shipments"] == 1
+    # the carrier's export of the day before turns up a night late
+    drop(
+        root,
+        "2026-01-05",
+        "shipments.csv",
+        [
+            SHIPMENT_HEADER,
+            shipment("S1", "in_transit", "2026-01-05T10:00:00+08:00"),
+            shipment("S2", "in_transit", "2026-01-05T11:00:00+08:00"),
+        ],
+    )
+    assert load(root, tmp_path).rows["shipments"] == 2
+    versions = query(tmp_path, "select shipment_id, status, updated_at from raw_logistics.shipments order by 1, 3")
+    assert [v[:2] for v in versions] == [("S1", "in_transit"), ("S1", "delivered"), ("S2", "in_transit")]
+    # staging keeps the newest version by updated_at, not the one loaded last (stg_logistics__shipments)
+    assert query(tmp_path, "select bool_and(is_balanced) from ops.load_reconciliation") == [(True,)]
+
+
 def test_a_file_that_does_not_decode_is_quarantined_whole_and_the_rest_loads(landing, tmp_path):
     drop(
         landing,

@@ -35,22 +35,24 @@ def test_a_cdr_row_with_billsec_above_duration_is_quarantined_and_the_rest_loads
     lines.append(cdr_line("bad.1", "2026-01-05 11:00:00", 30, 45))  # billsec > duration
     lines.append(cdr_line("bad.2", future, 30, 10))  # in the future
     lines.append(cdr_line("bad.3", "2026-01-05 12:00:00", 30, 10, disposition="ON HOLD"))
+    lines.append(cdr_line("bad.4", "2026-01-05 13:00:00", -30, 0))  # a negative duration
     (landing / "cdr" / "Master-20260105.csv").write_text("".join(lines), encoding="utf-8")
     work_db = landing / "work.duckdb"
     con = duckdb.connect(str(work_db))
     report = asterisk.load(con, landing, "Asia/Shanghai", "utf-8", "CN", work_db, landing / "dlt", log=lambda *_: None)
-    assert report.rows["cdr"] == 20 and report.quarantined["cdr"] == 3
+    assert report.rows["cdr"] == 20 and report.quarantined["cdr"] == 4
     loaded = {r[0] for r in con.execute("select uniqueid from raw_call_center.cdr").fetchall()}
-    assert not loaded & {"bad.1", "bad.2", "bad.3"}
+    assert not loaded & {"bad.1", "bad.2", "bad.3", "bad.4"}
     reasons = dict(
         con.execute("select json_extract_string(raw_record, '$.uniqueid'), reasons from ops.quarantine").fetchall()
     )
     assert "_check_duration >= _check_billsec" in reasons["bad.1"]
     assert "_check_start" in reasons["bad.2"] and "max_value" in reasons["bad.2"]
     assert "disposition" in reasons["bad.3"]
+    assert "_check_duration" in reasons["bad.4"] and "min_value" in reasons["bad.4"]
     origins = {r[0] for r in con.execute("select origin from ops.quarantine").fetchall()}
     assert origins == {"cdr/Master-20260105.csv"}
-    results = con.execute("select count(*), bool_and(rows_checked = 23) from ops.quality_results").fetchone()
+    results = con.execute("select count(*), bool_and(rows_checked = 24) from ops.quality_results").fetchone()
     assert results[0] > 0 and results[1]
 
 
