@@ -8,7 +8,7 @@ PUBLISHED := $(DEMO_DIR)/warehouse/published/current.duckdb
 # The demo service desk accepts this token; a real company sets its own variable (README).
 export C360_SERVICE_DESK_TOKEN ?= demo-token
 
-.PHONY: demo test install run-demo lint clean-demo
+.PHONY: demo test test-slow install run-demo lint clean-demo
 
 install: $(BIN)/.installed
 
@@ -41,6 +41,10 @@ demo: $(PUBLISHED)
 
 test: install
 	$(BIN)/python -m pytest
+
+# the tests that need a bigger company or a whole engine (disk full, bigger than memory, Spark); CI runs them too
+test-slow: install
+	$(BIN)/python -m pytest -m slow
 
 lint: install
 	$(BIN)/ruff check .

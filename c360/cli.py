@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -99,8 +100,31 @@ def cmd_dashboard(args) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # dashboard logins and their roles (dashboards/auth.py) live in this file, never in the config
+        "--secrets.files",
+        str(config.dashboard["secrets_file"]),
     ]
     return subprocess.call(command, env=env)
+
+
+def cmd_dashboard_password(args) -> int:
+    import getpass
+
+    from c360.passwords import secrets_entry
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", args.user):
+        print("c360: a user name may hold letters, digits, '_', '.' and '-' only", file=sys.stderr)
+        return 2
+    # a terminal asks twice without echo; a pipe (scripts, tests) gives it on one line
+    password = getpass.getpass("password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    if sys.stdin.isatty() and getpass.getpass("again: ") != password:
+        print("c360: the passwords differ", file=sys.stderr)
+        return 2
+    if len(password) < 8:
+        print("c360: use a password of at least 8 characters", file=sys.stderr)
+        return 2
+    print(secrets_entry(args.user, args.role, password), end="")
+    return 0
 
 
 def cmd_sql(args) -> int:
@@ -151,11 +175,13 @@ def cmd_docs(args) -> int:
 
 def cmd_customer(args) -> int:
     from c360.lookup import find_customers, profile, render, timeline
+    from c360.privacy import pseudonym_key, real_contacts, show_contacts
 
     config = load_config(args.config)
     con = open_published(WarehousePaths(config.warehouse_dir))
     try:
-        matches = find_customers(con, args.query, config.phone_region)
+        key = pseudonym_key(config.warehouse_dir, create=False)
+        matches = find_customers(con, args.query, config.phone_region, key)
         if not matches:
             print(
                 f"c360: no customer matches {args.query!r} (try a name, phone, e-mail, order number or id)",
@@ -168,7 +194,9 @@ def cmd_customer(args) -> int:
                 print(f"  {m.customer_id}  {m.customer_type:<13} {m.display_name}   ({m.matched_on})")
             return 0
         chosen = matches[0]
-        customer = profile(con, chosen.customer_id)
+        # the real e-mail and phone only for an account that may read the contacts file
+        published = current_file(WarehousePaths(config.warehouse_dir))
+        customer = show_contacts(profile(con, chosen.customer_id), real_contacts(published, chosen.customer_id))
         total = con.execute(
             "select count(*) from marts.fct_touchpoints where customer_id = ?", [chosen.customer_id]
         ).fetchall()[0][0]
@@ -203,10 +231,19 @@ def cmd_eval_identity(args) -> int:
 def cmd_eval_churn(args) -> int:
     import json
 
+    import duckdb
+
     from scoring.churn import backtest
 
     config = load_config(args.config)
-    con = open_published(WarehousePaths(config.warehouse_dir))
+    # the features read the staging layer, which stays in the run's working database (not published)
+    work_db = WarehousePaths(config.warehouse_dir).work_db
+    if not work_db.exists():
+        raise NotPublishedError(f"no working database at {work_db}: run `c360 run` first")
+    try:
+        con = duckdb.connect(str(work_db), read_only=True)
+    except duckdb.IOException:
+        raise NotPublishedError(f"{work_db} is being written by a run: try again when it has finished") from None
     try:
         result = backtest(con)
     finally:
@@ -260,6 +297,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_config(sub.add_parser("dashboard", help="start the Streamlit dashboard"))
     p.add_argument("--port", type=int, default=8501)
     p.set_defaults(func=cmd_dashboard)
+
+    p = sub.add_parser(
+        "dashboard-password", help="print the secrets-file lines that let a user sign in to the dashboard"
+    )
+    p.add_argument("user")
+    p.add_argument("--role", default="viewer", help="the user's role (privacy.contact_roles see contact details)")
+    p.set_defaults(func=cmd_dashboard_password)
 
     p = with_config(sub.add_parser("sql", help="query the published warehouse, read-only"))
     p.add_argument("query")

@@ -46,7 +46,12 @@ SCHEMA = {
             ),
         },
     ),
-    "warehouse": (True, {"dir": (True, str), "keep_publishes": (False, int)}),
+    "warehouse": (True, {"dir": (True, str), "keep_publishes": (False, int), "memory_limit": (False, str)}),
+    "privacy": (False, {"contacts_owner": (False, str), "contact_roles": (False, list)}),
+    "dashboard": (
+        False,
+        {"login": (False, str), "default_role": (False, str), "roles": (False, dict), "secrets_file": (False, str)},
+    ),
     "notify": (
         False,
         {
@@ -177,6 +182,33 @@ class Config:
     def keep_publishes(self) -> int:
         return self.raw["warehouse"].get("keep_publishes", 3)
 
+    @property
+    def contacts_owner(self) -> str | None:
+        """The account that alone may read the published contact details (default: the run's)."""
+        return (self.raw.get("privacy") or {}).get("contacts_owner")
+
+    @property
+    def contact_roles(self) -> list[str]:
+        """Dashboard roles shown real e-mails and phones (default: none)."""
+        return list((self.raw.get("privacy") or {}).get("contact_roles") or [])
+
+    @property
+    def dashboard(self) -> dict:
+        """How people sign in to the dashboard (dashboards/auth.py), with the defaults filled in."""
+        given = self.raw.get("dashboard") or {}
+        return {
+            "login": given.get("login", "none"),
+            "default_role": given.get("default_role", "viewer"),
+            "roles": given.get("roles") or {},
+            "secrets_file": self.resolve(given.get("secrets_file", ".streamlit/secrets.toml")),
+        }
+
+    @property
+    def memory_limit(self) -> str:
+        """How much memory the run's DuckDB may hold before it spills to disk (DuckDB's syntax:
+        "4GB", "500MB", "50%"); DuckDB's own default is 80% of the machine's memory."""
+        return self.raw["warehouse"].get("memory_limit", "80%")
+
 
 def find_config(explicit: str | os.PathLike | None = None) -> Path:
     """--config, else $C360_CONFIG, else ./c360.yml."""
@@ -206,6 +238,10 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
             folder = config.resolve(sources[name]["landing_dir"])
             if not folder.is_dir():
                 raise ConfigError(f"{path}: 'sources.{name}.landing_dir' folder does not exist: {folder}")
+    if config.dashboard["login"] not in ("none", "password", "oidc"):
+        raise ConfigError(
+            f"{path}: 'dashboard.login' must be none, password or oidc, got {config.dashboard['login']!r}"
+        )
     start, end = config.working_hours
     for key, value in (("start", start), ("end", end)):
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", str(value)):

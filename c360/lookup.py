@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from c360.privacy import pseudonym
 from connectors.phones import to_e164
 
 PROFILE_COLUMNS = [
@@ -44,6 +45,8 @@ _EXACT_HITS = """
     union all
     select customer_id, rank, kind, matched_value from marts.customer_search where search_key = $phone
     union all
+    select customer_id, rank, kind, matched_value from marts.customer_search where search_key = $email
+    union all
     select customer_id, rank, kind, matched_value from marts.customer_search
     where $q similar to '[0-9]+' and search_key = ltrim($q, '0')
 """
@@ -80,18 +83,25 @@ class Match:
     matched_on: str
 
 
-def find_customers(con: duckdb.DuckDBPyConnection, query: str, phone_region: str, limit: int = 20) -> list[Match]:
+def find_customers(
+    con: duckdb.DuckDBPyConnection, query: str, phone_region: str, key: bytes | None, limit: int = 20
+) -> list[Match]:
     """Customers the query names, the most exact kind of match first: an id (current or retired),
     a source record id or order number, an e-mail, a phone number, then a part of a name; when
     nothing matches, names that look alike (a typo).
 
     Reads marts.customer_search, which is sorted by its key: the exact lookups touch one block
-    of it each; only when they find nothing are names scanned for the text."""
+    of it each; only when they find nothing are names scanned for the text. E-mails and phones
+    are held as pseudonyms (c360.privacy): the query's is computed with `key` and looked up."""
     text = query.strip()
     if not text:
         return []
     phone = to_e164(text, phone_region) if any(c.isdigit() for c in text) else None
-    rows = con.execute(_BEST_CUSTOMERS.format(hits=_EXACT_HITS), {"q": text, "phone": phone, "limit": limit}).fetchall()
+    contacts = {"phone": None, "email": None}
+    if key is not None:
+        contacts["phone"] = pseudonym(key, "phone", phone) if phone else None
+        contacts["email"] = pseudonym(key, "e-mail", text.lower()) if "@" in text else None
+    rows = con.execute(_BEST_CUSTOMERS.format(hits=_EXACT_HITS), {"q": text, **contacts, "limit": limit}).fetchall()
     if not rows and len(text) >= 2:
         rows = con.execute(_BEST_CUSTOMERS.format(hits=_NAME_PART_HITS), {"q": text, "limit": limit}).fetchall()
     if not rows and len(text) >= 3:

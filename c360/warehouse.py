@@ -1,9 +1,10 @@
 """Where the warehouse lives, and the publish rule (ARCHITECTURE.md, "One writer, many readers").
 
-The nightly run writes only `<dir>/work/c360.duckdb`. After every check has passed it
-copies that file to `<dir>/published/c360-<run_id>.duckdb`, makes the copy read-only,
-and switches the symlink `<dir>/published/current.duckdb` to it with one atomic rename.
-Readers resolve the link when they connect, so they see one complete publish or the one
+The nightly run writes only `<dir>/work/c360.duckdb`. After every check has passed it writes
+this run's analyst file `<dir>/published/c360-<run_id>.duckdb` (the published schemas, contact
+details pseudonymised: c360.privacy) and its contacts file beside it, makes both read-only, and
+switches the symlink `<dir>/published/current.duckdb` to the analyst file with one atomic
+rename. Readers resolve the link when they connect, so they see one complete publish or the one
 before, never half of one; a failed or killed run leaves the last publish untouched.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import stat
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,46 +48,60 @@ class WarehousePaths:
     def published_file(self, run_id: str) -> Path:
         return self.published_dir / f"c360-{run_id}.duckdb"
 
+    def contacts_file(self, run_id: str) -> Path:
+        """The real contact details behind a publish's pseudonyms (c360.privacy)."""
+        return self.published_dir / f"c360-{run_id}.contacts.duckdb"
+
 
 class NotPublishedError(RuntimeError):
     pass
 
 
-def connect_work(paths: WarehousePaths) -> duckdb.DuckDBPyConnection:
+def connect_work(paths: WarehousePaths, memory_limit: str = "80%") -> duckdb.DuckDBPyConnection:
+    """The run's read-write connection to its working database. Past `memory_limit` DuckDB
+    spills to `<work db>.tmp` beside it rather than failing."""
     paths.work_db.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(paths.work_db))
     con.execute("set TimeZone = 'UTC'")
+    con.execute("set memory_limit = ?", [memory_limit])
     return con
 
 
-def table_checksums(con: duckdb.DuckDBPyConnection, schema: str = MARTS) -> dict[str, dict]:
+def table_checksums(con: duckdb.DuckDBPyConnection, schema: str = MARTS, catalog: str | None = None) -> dict[str, dict]:
     """Every table's row count and an order-independent checksum of its rows (the XOR of the
-    rows' hashes): equal tables give equal checksums, in any process, whatever the row order."""
+    rows' hashes): equal tables give equal checksums, in any process, whatever the row order.
+    `catalog` names an attached database (default: the connection's own)."""
     tables = [
         r[0]
         for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = ? order by 1", [schema]
+            "select table_name from information_schema.tables "
+            "where table_schema = ? and table_catalog = coalesce(?, current_database()) order by 1",
+            [schema, catalog],
         ).fetchall()
     ]
+    prefix = f'"{catalog}".' if catalog else ""
     sums = {}
     for table in tables:
-        rows, checksum = con.execute(f'select count(*), bit_xor(hash(t)) from {schema}."{table}" as t').fetchall()[0]
+        rows, checksum = con.execute(
+            f'select count(*), bit_xor(hash(t)) from {prefix}{schema}."{table}" as t'
+        ).fetchall()[0]
         sums[table] = {"rows": rows, "checksum": str(checksum or 0)}
     return sums
 
 
-def record_publish(con: duckdb.DuckDBPyConnection, run_id: str, watermarks: dict) -> dict[str, int]:
-    """Append this run to `ops.publish_log` in the working database (so the published copy
-    carries its own history, and the checksums a restore is checked against); returns the row
-    count of every mart."""
-    sums = table_checksums(con)
+def record_publish(
+    con: duckdb.DuckDBPyConnection, run_id: str, watermarks: dict, sums: dict[str, dict], catalog: str | None = None
+) -> None:
+    """Append this run to `ops.publish_log` (so every publish carries the history before it,
+    and the checksums a restore is checked against)."""
+    ops = f'"{catalog}".ops' if catalog else "ops"
     counts = {table: s["rows"] for table, s in sums.items()}
-    con.execute("create schema if not exists ops")
-    con.execute("""create table if not exists ops.publish_log (
+    con.execute(f"create schema if not exists {ops}")
+    con.execute(f"""create table if not exists {ops}.publish_log (
         run_id varchar, published_at timestamp, source_watermarks json, row_counts json)""")
-    con.execute("alter table ops.publish_log add column if not exists table_checksums json")
+    con.execute(f"alter table {ops}.publish_log add column if not exists table_checksums json")
     con.execute(
-        "insert into ops.publish_log (run_id, published_at, source_watermarks, row_counts, table_checksums) "
+        f"insert into {ops}.publish_log (run_id, published_at, source_watermarks, row_counts, table_checksums) "
         "values (?, ?, ?, ?, ?)",
         [
             run_id,
@@ -97,23 +111,71 @@ def record_publish(con: duckdb.DuckDBPyConnection, run_id: str, watermarks: dict
             json.dumps(sums),
         ],
     )
-    return counts
 
 
-def publish(paths: WarehousePaths, run_id: str, keep: int = 3) -> Path:
-    """Copy the (closed, checkpointed) working database to a new read-only file and switch
-    `current.duckdb` to it atomically. Returns the published file."""
+def publish(
+    con: duckdb.DuckDBPyConnection,
+    paths: WarehousePaths,
+    run_id: str,
+    watermarks: dict,
+    key: bytes,
+    keep: int = 3,
+    contacts_owner: str | None = None,
+) -> tuple[Path, dict[str, int]]:
+    """Write the analyst file and the contacts file of this run from the working database
+    (c360.privacy says what goes where), record the run in `ops.publish_log`, make both files
+    read-only and switch `current.duckdb` to the new analyst file atomically. Returns the
+    published file and the row count of every mart."""
+    from c360.privacy import CONTACTS_TABLES, PUBLISHED_SCHEMAS, register_pseudonym_function
+
     paths.published_dir.mkdir(parents=True, exist_ok=True)
-    target = paths.published_file(run_id)
-    partial = target.with_suffix(".duckdb.partial")
-    shutil.copyfile(paths.work_db, partial)
-    with open(partial, "rb") as f:
-        os.fsync(f.fileno())
-    os.chmod(partial, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    target, contacts = paths.published_file(run_id), paths.contacts_file(run_id)
+    partial, contacts_partial = Path(f"{target}.partial"), Path(f"{contacts}.partial")
+    for leftover in (partial, contacts_partial):
+        leftover.unlink(missing_ok=True)
+    register_pseudonym_function(con, key)
+    tables = con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_catalog = current_database() and table_type = 'BASE TABLE' "
+        f"and table_schema in ({', '.join(repr(s) for s in PUBLISHED_SCHEMAS)}) "
+        "order by table_schema, table_name"
+    ).fetchall()
+    con.execute(f"attach '{partial}' as published")
+    try:
+        for schema, table in tables:
+            _copy_for_analysts(con, schema, table)
+        sums = table_checksums(con, MARTS, catalog="published")
+        record_publish(con, run_id, watermarks, sums, catalog="published")
+    finally:
+        con.execute("detach published")
+    con.execute(f"attach '{contacts_partial}' as contacts")
+    try:
+        for name, sql in CONTACTS_TABLES.items():
+            if name == "quarantine" and ("ops", "quarantine") not in tables:
+                continue
+            con.execute(f"create table contacts.main.{name} as {sql}")
+    finally:
+        con.execute("detach contacts")
+    for file, mode in ((partial, 0o444), (contacts_partial, 0o400)):
+        with open(file, "rb") as f:
+            os.fsync(f.fileno())
+        os.chmod(file, mode)
+    if contacts_owner:
+        shutil.chown(contacts_partial, user=contacts_owner)
+    os.replace(contacts_partial, contacts)
     os.replace(partial, target)
     _make_current(paths, target)
+    # the working database learns of the publish only once it happened: the next one copies this log
+    record_publish(con, run_id, watermarks, sums)
     _prune(paths, keep)
-    return target
+    return target, {table: s["rows"] for table, s in sums.items()}
+
+
+def _copy_for_analysts(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
+    from c360.privacy import analyst_select
+
+    con.execute(f'create schema if not exists published."{schema}"')
+    con.execute(f'create table published."{schema}"."{table}" as {analyst_select(con, schema, table)}')
 
 
 def _make_current(paths: WarehousePaths, target: Path) -> None:
@@ -124,8 +186,14 @@ def _make_current(paths: WarehousePaths, target: Path) -> None:
 
 
 def kept_publishes(paths: WarehousePaths) -> list[Path]:
-    """The publishes kept on disk, newest first."""
-    return sorted(paths.published_dir.glob("c360-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    """The analyst files of the publishes kept on disk, newest first."""
+    files = [p for p in paths.published_dir.glob("c360-*.duckdb") if not p.name.endswith(".contacts.duckdb")]
+    return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def contacts_of(published: Path) -> Path:
+    """The contacts file published with an analyst file."""
+    return published.with_name(published.name.removesuffix(".duckdb") + ".contacts.duckdb")
 
 
 def rollback(paths: WarehousePaths) -> Path:
@@ -165,10 +233,10 @@ def verify_publish(file: Path) -> list[str]:
 def _prune(paths: WarehousePaths, keep: int) -> None:
     """Keep the newest `keep` publishes (the current one always among them)."""
     current = os.path.realpath(paths.current)
-    published = sorted(paths.published_dir.glob("c360-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in published[max(keep, 1) :]:
+    for old in kept_publishes(paths)[max(keep, 1) :]:
         if os.path.realpath(old) != current:
             old.unlink(missing_ok=True)
+            contacts_of(old).unlink(missing_ok=True)
     for leftover in paths.published_dir.glob("*.partial"):
         leftover.unlink(missing_ok=True)
 
@@ -196,8 +264,4 @@ def open_published(paths: WarehousePaths, file: str | os.PathLike | None = None)
         con.execute("set TimeZone = 'UTC'")
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
-    return con
-    con.execute("set TimeZone = 'UTC'")
-    con.execute("set enable_external_access = false")
-    con.execute("set lock_configuration = true")
     return con

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -260,18 +261,34 @@ def touchpoints_by_month(version: str, start: date, end: date, tiers: tuple[str,
 # ---------------------------------------------------------------------------- customer 360
 
 
+@st.cache_resource
+def _pseudonym_key() -> bytes | None:
+    """The key e-mails and phones typed into the search are pseudonymised with (c360.privacy)."""
+    from c360.privacy import pseudonym_key
+
+    return pseudonym_key(config().warehouse_dir, create=False)
+
+
 @st.cache_data(show_spinner=False, max_entries=200)
 def search_customers(version: str, text: str) -> pd.DataFrame:
     from c360.lookup import find_customers
 
     cursor = _connection(version).cursor()
     try:
-        matches = find_customers(cursor, text, config().phone_region)
+        matches = find_customers(cursor, text, config().phone_region, _pseudonym_key())
     finally:
         cursor.close()
     return pd.DataFrame(
         [m.__dict__ for m in matches], columns=["customer_id", "display_name", "customer_type", "matched_on"]
     )
+
+
+def customer_contacts(version: str, customer_id: str) -> dict | None:
+    """The real name, e-mail and phone from the contacts file of this publish, when this
+    process's account may read it (not cached: it is personal data)."""
+    from c360.privacy import real_contacts
+
+    return real_contacts(Path(version), customer_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)

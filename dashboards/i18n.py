@@ -129,6 +129,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "customer.timeline": {"en": "Timeline across departments", "zh": "跨部门时间线"},
     "customer.whole_history": {"en": "Whole history (ignore the date filter)", "zh": "全部历史（忽略日期筛选）"},
     "column.field": {"en": "field", "zh": "字段"},
+    "login.title": {"en": "Sign in to c360", "zh": "登录 c360"},
+    "login.user": {"en": "User", "zh": "用户名"},
+    "login.password": {"en": "Password", "zh": "密码"},
+    "login.submit": {"en": "Sign in", "zh": "登录"},
+    "login.failed": {"en": "Unknown user or wrong password.", "zh": "用户名或密码错误。"},
+    "login.no_users": {
+        "en": "The config asks for a password login, but the secrets file names no users: add [c360_users.<name>] "
+        "entries with `c360 dashboard-password` (README, 'Dashboard login').",
+        "zh": "配置要求密码登录，但密钥文件中没有用户：请用 `c360 dashboard-password` 添加 "
+        "[c360_users.<name>]（见 README“Dashboard login”）。",
+    },
+    "login.signed_in": {"en": "Signed in as {user} ({role})", "zh": "已登录：{user}（{role}）"},
+    "login.sign_out": {"en": "Sign out", "zh": "退出登录"},
     "column.value": {"en": "value", "zh": "值"},
     "column.source": {"en": "source", "zh": "来源"},
     "field.display_name": {"en": "Name", "zh": "名称"},

@@ -8,7 +8,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script by `streamlit run`
 
-from dashboards import data, filters, i18n  # noqa: E402
+from dashboards import auth, data, filters, i18n  # noqa: E402
 from dashboards.i18n import t  # noqa: E402
 
 st.set_page_config(page_title="c360", page_icon=":material/groups:", layout="wide")
@@ -27,6 +27,7 @@ LAYOUT = [
 ]
 
 i18n.language_switch()
+st.session_state["c360_viewer_role"] = auth.require_login()  # stops here until someone signs in
 version = data.publish_version()
 if version is not None:
     filters.sidebar(version)

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,14 +56,14 @@ def small_company(tmp_path_factory) -> Path:
     return out / "c360.yml"
 
 
-@pytest.fixture(scope="session")
-def demo_api(small_company):
-    """`c360 demo-api` in the background for the whole session."""
+@contextmanager
+def serving_demo_api(config: Path):
+    """`c360 demo-api` of a demo company in the background; yields its base URL."""
     import yaml
 
-    port = int(yaml.safe_load(small_company.read_text())["sources"]["service"]["base_url"].rsplit(":", 1)[1])
+    port = int(yaml.safe_load(config.read_text())["sources"]["service"]["base_url"].rsplit(":", 1)[1])
     process = subprocess.Popen(
-        [sys.executable, "-m", "c360.cli", "demo-api", "--config", str(small_company)],
+        [sys.executable, "-m", "c360.cli", "demo-api", "--config", str(config)],
         env={**os.environ, TOKEN_ENV: TOKEN},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -74,6 +75,13 @@ def demo_api(small_company):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def demo_api(small_company):
+    """`c360 demo-api` in the background for the whole session."""
+    with serving_demo_api(small_company) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
@@ -41,8 +42,8 @@ def checksums(config) -> dict:
         con.close()
 
 
-def kill_run_at(config, marker: str) -> None:
-    process = subprocess.Popen(
+def start_run(config) -> subprocess.Popen:
+    return subprocess.Popen(
         [sys.executable, "-m", "c360.cli", "run", "--config", str(config)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -50,6 +51,10 @@ def kill_run_at(config, marker: str) -> None:
         env={**os.environ, TOKEN_ENV: TOKEN, **ENV},
         start_new_session=True,
     )
+
+
+def kill_run_at(config, marker: str) -> None:
+    process = start_run(config)
     try:
         for line in process.stdout:
             if marker in line:
@@ -62,11 +67,32 @@ def kill_run_at(config, marker: str) -> None:
     assert process.returncode == -signal.SIGKILL
 
 
+@dataclass
+class UninterruptedRun:
+    checksums: dict
+    second_run: subprocess.CompletedProcess  # started on the same warehouse while this one loaded
+
+
 @pytest.fixture(scope="module")
-def uninterrupted(published_company):
+def uninterrupted(published_company) -> UninterruptedRun:
+    """One run left to finish; while it loads, a second run is started on the same warehouse."""
     config, _ = published_company
-    c360("run", "--config", str(config), env=ENV)
-    return checksums(config)
+    first = start_run(config)
+    for line in first.stdout:
+        if KILL_POINTS["during a load"] in line:
+            break
+    second = c360("run", "--config", str(config), env=ENV, check=False)
+    rest = first.stdout.read()
+    assert first.wait(timeout=600) == 0, rest
+    return UninterruptedRun(checksums(config), second)
+
+
+def test_a_second_run_started_while_one_runs_refuses_and_the_first_publishes(published_company, uninterrupted):
+    config, _ = published_company
+    assert uninterrupted.second_run.returncode == 2
+    message = uninterrupted.second_run.stderr
+    assert "another c360 run is in progress" in message and "wait for it to finish" in message, message
+    assert verify_publish(current_file(WarehousePaths(load_config(config).warehouse_dir))) == []
 
 
 @pytest.mark.parametrize("moment", list(KILL_POINTS))
@@ -78,4 +104,55 @@ def test_a_run_killed_then_rerun_publishes_what_an_uninterrupted_run_does(publis
     assert current_file(paths) == before, "a killed run switches nothing"
     assert verify_publish(before) == [], "and the publish readers see is intact"
     c360("run", "--config", str(config), env=ENV)  # the lock of the killed run died with it
-    assert checksums(config) == uninterrupted
+    assert checksums(config) == uninterrupted.checksums
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 256 MB tmpfs, unmounted afterwards; skipped where mounting is not allowed."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", str(mount)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.mark.slow
+def test_a_run_that_fills_the_disk_fails_loudly_keeps_the_publish_and_a_rerun_recovers(
+    published_company, uninterrupted, small_disk
+):
+    import shutil
+
+    import yaml
+
+    config, _ = published_company
+    # the company's warehouse, moved onto the small disk
+    warehouse = small_disk / "warehouse"
+    shutil.copytree(load_config(config).warehouse_dir, warehouse, symlinks=True)
+    raw = yaml.safe_load(config.read_text(encoding="utf-8"))
+    raw["warehouse"]["dir"] = str(warehouse)
+    on_small_disk = config.with_name("c360-small-disk.yml")
+    on_small_disk.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    paths = WarehousePaths(warehouse)
+    before = current_file(paths)
+
+    free = shutil.disk_usage(small_disk).free
+    ballast = small_disk / "ballast"
+    with open(ballast, "wb") as f:  # leave 2 MB: the run's first writes fill it
+        left = free - 2 * 1024 * 1024
+        while left > 0:
+            left -= f.write(b"\0" * min(left, 16 * 1024 * 1024))
+    full = c360("run", "--config", str(on_small_disk), env=ENV, check=False)
+    assert full.returncode == 1, full.stdout[-2000:]
+    assert "No space left on device" in full.stdout, "the summary names the cause and the file"
+    assert "nothing (the previous publish stays current)" in full.stdout
+    assert current_file(paths) == before and verify_publish(before) == []
+
+    ballast.unlink()  # space freed
+    c360("run", "--config", str(on_small_disk), env=ENV)
+    assert current_file(paths) != before
+    assert checksums(on_small_disk) == uninterrupted.checksums

@@ -6,7 +6,8 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboards import data, ui
+from c360.privacy import show_contacts
+from dashboards import auth, data, ui
 from dashboards.i18n import t
 
 version, filters = ui.page_header("page.customer_360")
@@ -27,6 +28,9 @@ labels = {
 }
 chosen = st.selectbox(t("search.matches", n=len(matches)), list(labels), format_func=labels.get)
 customer = data.customer_profile(version, chosen)
+# real e-mail and phone only for a role the config allows (c360.privacy, dashboards/auth.py)
+role = st.session_state.get("c360_viewer_role", "")
+customer = show_contacts(customer, data.customer_contacts(version, chosen) if auth.may_see_contacts(role) else None)
 
 st.header(customer["display_name"])
 cols = st.columns(4)

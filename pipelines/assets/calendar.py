@@ -5,7 +5,6 @@ from datetime import date
 import dagster as dg
 
 from c360.business_calendar import parse_hours, working_days
-from c360.warehouse import connect_work
 from pipelines.resources import C360Config
 
 # far enough back for the oldest CRM record, far enough ahead for any promise
@@ -23,7 +22,7 @@ def business_calendar(context: dg.AssetExecutionContext, c360: C360Config) -> dg
     table = working_days(
         config.company["calendar_country"], config.time_zone, parse_hours(start), parse_hours(end), FIRST_DAY, last
     )
-    con = connect_work(c360.paths())
+    con = c360.connect_work()
     try:
         con.execute("create schema if not exists calendar")
         con.register("calendar_frame", table)

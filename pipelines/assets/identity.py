@@ -3,7 +3,6 @@
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from c360.warehouse import connect_work
 from identity.resolve import IdentitySettings, resolve
 from pipelines.dbt import c360_dbt_inputs
 from pipelines.resources import C360Config
@@ -21,7 +20,7 @@ def resolved_records(context: dg.AssetExecutionContext, c360: C360Config):
     """Every source record resolved to a stable customer_id and person_id (deterministic rules,
     then splink), with merges and splits recorded in identity.customer_id_history."""
     config = c360.load()
-    con = connect_work(c360.paths())
+    con = c360.connect_work()
     try:
         summary = resolve(con, IdentitySettings.from_config(config.identity), context.run_id)
         con.execute("checkpoint")

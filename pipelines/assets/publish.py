@@ -3,7 +3,8 @@ consistent read-only copy in one atomic step (c360.warehouse)."""
 
 import dagster as dg
 
-from c360.warehouse import connect_work, publish, record_publish
+from c360.privacy import pseudonym_key
+from c360.warehouse import publish
 from pipelines.dbt import c360_dbt_inputs, c360_dbt_marts, c360_dbt_scored
 from pipelines.resources import C360Config
 
@@ -13,8 +14,8 @@ def published_warehouse(context: dg.AssetExecutionContext, c360: C360Config) -> 
     """The read-only warehouse analysts and dashboards open (`published/current.duckdb`)."""
     config = c360.load()
     paths = c360.paths()
-    context.log.info("publishing: recording row counts and checksums, then copying the working database")
-    con = connect_work(paths)
+    context.log.info("publishing: recording row counts and checksums, writing the analyst and contacts files")
+    con = c360.connect_work()
     try:
         watermarks = {}
         for schema, table, column in (
@@ -24,13 +25,20 @@ def published_warehouse(context: dg.AssetExecutionContext, c360: C360Config) -> 
             ("raw_call_center", "cdr", "start"),
         ):
             try:
-                watermarks[schema] = con.execute(f'select max("{column}") from {schema}."{table}"').fetchone()[0]
+                watermarks[schema] = con.execute(f'select max("{column}") from {schema}."{table}"').fetchall()[0][0]
             except Exception:  # noqa: BLE001 - an unconfigured source has no table
                 watermarks[schema] = None
-        counts = record_publish(con, context.run_id, watermarks)
+        target, counts = publish(
+            con,
+            paths,
+            context.run_id,
+            watermarks,
+            pseudonym_key(config.warehouse_dir),
+            config.keep_publishes,
+            config.contacts_owner,
+        )
         con.execute("checkpoint")
     finally:
         con.close()
-    target = publish(paths, context.run_id, config.keep_publishes)
     context.log.info(f"published {target}")
     return dg.MaterializeResult(metadata={"path": str(target), **{f"rows.{k}": v for k, v in counts.items()}})

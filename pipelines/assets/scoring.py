@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from c360.warehouse import connect_work
 from pipelines.dbt import c360_dbt_marts
 from pipelines.resources import C360Config
 from scoring.churn import backtest, end_of_data, score_now
@@ -20,7 +19,7 @@ from scoring.churn import backtest, end_of_data, score_now
 def churn_scores(context: dg.AssetExecutionContext, c360: C360Config):
     """Every customer with purchase history scored for churn with three reasons in words; the
     model, its features and its out-of-time backtest stored per run in scoring.churn_models."""
-    con = connect_work(c360.paths())
+    con = c360.connect_work()
     try:
         end = end_of_data(con)
         try:

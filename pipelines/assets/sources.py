@@ -10,7 +10,6 @@ import dlt
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
-from c360.warehouse import connect_work
 from connectors.call_center import asterisk
 from connectors.dlt_runs import own_errors, pipeline_for
 from connectors.loader import snake_case
@@ -69,7 +68,7 @@ def _load_asset(source: str):
                     asset_key=key, metadata={"rows": 0, "quarantined": 0, "skipped": "not configured"}
                 )
             return
-        con = connect_work(c360.paths())
+        con = c360.connect_work()
         try:
             plan = plan_source(source, config, con, log=context.log.info)
             with own_errors():

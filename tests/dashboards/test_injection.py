@@ -91,6 +91,6 @@ def test_the_lookup_treats_like_wildcards_as_plain_characters(published_company)
     con = open_published(WarehousePaths(settings.warehouse_dir))
     try:
         for text in ("%", "_", "%%", "' or '1'='1"):
-            assert find_customers(con, text, settings.phone_region) == [], text
+            assert find_customers(con, text, settings.phone_region, b"key") == [], text
     finally:
         con.close()

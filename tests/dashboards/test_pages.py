@@ -10,6 +10,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from c360.warehouse import contacts_of
+
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py")
 
 pytestmark = pytest.mark.integration
@@ -129,13 +131,24 @@ def test_a_shorter_date_range_shows_fewer_months(monkeypatch, published_company)
 def test_customer_360_finds_a_customer_by_name_phone_in_another_format_and_a_typo(monkeypatch, published_company):
     config, _ = published_company
     con = published(config)
-    name, phone, customer_id = con.execute(
-        """select display_name, primary_phone, customer_id from marts.dim_customer
-           where customer_type = 'organization' and primary_phone like '+86%' and length(display_name) > 8
-               and customer_id in (select customer_id from marts.fct_touchpoints
-                                   group by 1 having count(distinct department) >= 2)
-           order by customer_id limit 1"""
+    with_departments = [
+        r[0]
+        for r in con.execute(
+            "select customer_id from marts.fct_touchpoints group by 1 having count(distinct department) >= 2"
+        ).fetchall()
+    ]
+    # the publish holds phones as pseudonyms: the real one comes from its contacts file
+    contacts = duckdb.connect(
+        str(contacts_of((config.parent / "warehouse" / "published" / "current.duckdb").resolve())), read_only=True
+    )
+    name, phone, customer_id = contacts.execute(
+        """select display_name, primary_phone, customer_id from customers
+           where primary_phone like '+86%' and length(display_name) > 8 and display_name not like '+%'
+               and customer_id in (select unnest($ids))
+           order by customer_id limit 1""",
+        {"ids": with_departments},
     ).fetchall()[0]
+    contacts.close()
     touchpoints = con.execute(
         "select count(*) from marts.fct_touchpoints where customer_id = ?", [customer_id]
     ).fetchall()

@@ -1,0 +1,57 @@
+"""A run whose DuckDB may hold far less memory than the data it builds spills to disk and
+publishes exactly what an unconstrained run publishes (`make test-slow`: it needs a company
+several times bigger than the memory limit)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+import yaml
+
+from c360.warehouse import WarehousePaths, current_file, table_checksums
+from tests.conftest import c360, free_port, serving_demo_api
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+CUSTOMERS = 6000
+MEMORY_LIMIT_MB = 128
+AS_OF = {"C360_AS_OF": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")}
+
+
+def with_warehouse(config, name: str, **warehouse) -> tuple:
+    raw = yaml.safe_load(config.read_text(encoding="utf-8"))
+    raw["warehouse"] = {"dir": name, **warehouse}
+    variant = config.with_name(f"c360-{name}.yml")
+    variant.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return variant, WarehousePaths(config.parent / name)
+
+
+def published_checksums(paths: WarehousePaths) -> dict:
+    con = duckdb.connect(str(current_file(paths)), read_only=True)
+    try:
+        return table_checksums(con)
+    finally:
+        con.close()
+
+
+def source_bytes(folder) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and "warehouse" not in p.parts)
+
+
+def test_a_run_limited_far_below_its_data_spills_and_publishes_the_same_marts(tmp_path):
+    out = tmp_path / "company"
+    c360("demo", "--customers", str(CUSTOMERS), "--seed", "11", "--out", str(out), "--api-port", str(free_port()))
+    config = out / "c360.yml"
+    limited, limited_paths = with_warehouse(config, "limited", memory_limit=f"{MEMORY_LIMIT_MB}MB")
+    free, free_paths = with_warehouse(config, "unlimited")
+    with serving_demo_api(config):
+        c360("run", "--config", str(limited), env=AS_OF)
+        c360("run", "--config", str(free), env=AS_OF)
+    data = source_bytes(out)
+    built = limited_paths.work_db.stat().st_size
+    assert data > 2 * MEMORY_LIMIT_MB * 2**20 and built > 2 * MEMORY_LIMIT_MB * 2**20, (
+        f"the sources ({data / 2**20:.0f} MB) and the built warehouse ({built / 2**20:.0f} MB) must dwarf the limit"
+    )
+    assert published_checksums(limited_paths) == published_checksums(free_paths)
