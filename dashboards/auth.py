@@ -20,11 +20,15 @@ from dashboards.data import config
 from dashboards.i18n import t
 
 
-def _password_users() -> dict:
+def _secret(section: str) -> dict:
     try:
-        return {name: dict(user) for name, user in st.secrets.get("c360_users", {}).items()}
+        return dict(st.secrets.get(section, {}))
     except FileNotFoundError:  # no secrets file at all
         return {}
+
+
+def _password_users() -> dict:
+    return {name: dict(user) for name, user in _secret("c360_users").items()}
 
 
 def require_login() -> str:
@@ -58,7 +62,10 @@ def require_login() -> str:
 
 
 def _oidc_role(settings: dict) -> str:
-    if not st.user.is_logged_in:
+    if not _secret("auth"):  # st.login needs the identity provider
+        st.error(t("login.no_provider"))
+        st.stop()
+    if not st.user.get("is_logged_in", False):
         st.subheader(t("login.title"))
         st.button(t("login.submit"), on_click=st.login)
         st.stop()

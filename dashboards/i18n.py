@@ -140,6 +140,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "配置要求密码登录，但密钥文件中没有用户：请用 `c360 dashboard-password` 添加 "
         "[c360_users.<name>]（见 README“Dashboard login”）。",
     },
+    "login.no_provider": {
+        "en": "The config asks for an OIDC login, but the secrets file has no [auth] section naming the identity "
+        "provider (README, 'Dashboard login').",
+        "zh": "配置要求 OIDC 登录，但密钥文件中没有指明身份提供方的 [auth] 部分（见 README“Dashboard login”）。",
+    },
     "login.signed_in": {"en": "Signed in as {user} ({role})", "zh": "已登录：{user}（{role}）"},
     "login.sign_out": {"en": "Sign out", "zh": "退出登录"},
     "column.value": {"en": "value", "zh": "值"},

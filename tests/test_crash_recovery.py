@@ -5,6 +5,7 @@ uninterrupted run does (table for table, by checksum)."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -70,6 +71,7 @@ def kill_run_at(config, marker: str) -> None:
 @dataclass
 class UninterruptedRun:
     checksums: dict
+    output: str  # from the marker line on
     second_run: subprocess.CompletedProcess  # started on the same warehouse while this one loaded
 
 
@@ -84,7 +86,7 @@ def uninterrupted(published_company) -> UninterruptedRun:
     second = c360("run", "--config", str(config), env=ENV, check=False)
     rest = first.stdout.read()
     assert first.wait(timeout=600) == 0, rest
-    return UninterruptedRun(checksums(config), second)
+    return UninterruptedRun(checksums(config), rest, second)
 
 
 def test_a_second_run_started_while_one_runs_refuses_and_the_first_publishes(published_company, uninterrupted):
@@ -93,6 +95,12 @@ def test_a_second_run_started_while_one_runs_refuses_and_the_first_publishes(pub
     message = uninterrupted.second_run.stderr
     assert "another c360 run is in progress" in message and "wait for it to finish" in message, message
     assert verify_publish(current_file(WarehousePaths(load_config(config).warehouse_dir))) == []
+
+
+def test_the_same_night_loaded_again_adds_no_row(uninterrupted):
+    """The session's first run loaded these systems; this run of the same night finds nothing new."""
+    for source in ("sales", "service", "logistics", "call_center"):
+        assert re.search(rf"loaded {source}\s+0 rows, 0 quarantined", uninterrupted.output), source
 
 
 @pytest.mark.parametrize("moment", list(KILL_POINTS))

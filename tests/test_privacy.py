@@ -205,3 +205,21 @@ def test_dashboard_password_prints_a_secrets_entry_that_signs_the_user_in():
     entry = __import__("tomllib").loads(result.stdout)["c360_users"]["alice"]
     assert entry["role"] == "agent" and "correct horse" not in result.stdout
     assert password_matches("correct horse", entry["password"]) and not password_matches("wrong", entry["password"])
+
+
+def test_an_oidc_login_shows_only_the_sign_in_button_and_names_a_missing_provider(monkeypatch, published_company):
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config_variant(config, "c360-oidc.yml", dashboard={"login": "oidc"})))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert any("no [auth] section" in e.value for e in at.error) and not at.metric
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "a long random string kept secret",
+        "client_id": "c360",
+        "client_secret": "not-a-real-secret",
+        "server_metadata_url": "https://idp.example.com/.well-known/openid-configuration",
+    }
+    at.run()
+    assert not at.exception and not at.error
+    assert [b.label for b in at.button] == ["Sign in"] and not at.metric, "nothing shows before the provider says who"

@@ -52,6 +52,7 @@ def test_readers_see_whole_publishes_while_a_run_publishes_twice(monkeypatch, pu
                 seen["short-lived"].add(one_consistent_read(paths))
             except Exception as e:  # noqa: BLE001 - every failure is the finding
                 errors.append(f"reader: {e!r}")
+            time.sleep(0.02)  # busy, yet leaving the run a core of this two-core machine
 
     def sql_readers():
         query = "select run_id from ops.publish_log order by published_at desc limit 1"
@@ -66,6 +67,7 @@ def test_readers_see_whole_publishes_while_a_run_publishes_twice(monkeypatch, pu
                 errors.append(f"c360 sql: {result.stderr.strip()}")
             else:
                 seen["c360 sql"].add(result.stdout.splitlines()[1])
+            time.sleep(0.3)  # each `c360 sql` is a whole Python start: pace them
 
     def dashboard_reader():
         # the dashboard's cached connection: keyed to the publish, so it moves on by itself
