@@ -223,3 +223,13 @@ def test_an_oidc_login_shows_only_the_sign_in_button_and_names_a_missing_provide
     at.run()
     assert not at.exception and not at.error
     assert [b.label for b in at.button] == ["Sign in"] and not at.metric, "nothing shows before the provider says who"
+
+
+def test_the_search_mart_stays_sorted_by_what_the_analyst_file_holds(published_company):
+    config, _ = published_company
+    con = duckdb.connect(str(files(config)[0]), read_only=True)
+    try:
+        keys = [r[0] for r in con.execute("select search_key from marts.customer_search").fetchall()]
+    finally:
+        con.close()
+    assert any(k.startswith(("em_", "ph_")) for k in keys) and keys == sorted(keys), "pseudonyms sorted in place"

@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ store_sorted_by('search_key') }}") }}
+
 {#- Every value a person may type to find a customer — ids, order numbers, e-mails, phones,
     names — normalised and sorted, so that an exact lookup reads one block of the table and a
     name search scans only names (the Customer 360 page and `c360 customer` read this). -#}
@@ -81,4 +83,3 @@ final as (
 )
 
 select * from final
-order by search_key

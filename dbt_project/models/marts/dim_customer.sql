@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ store_sorted_by('customer_id') }}") }}
+
 {#- The golden record: per customer and field, the value the `survivorship` var chooses
     among all the customer's records, with the record kind it came from. -#}
 with identity_map as (
@@ -114,6 +116,5 @@ customers as (
     left join accounts on customer_records.crm_account_id = accounts.account_id
 )
 
--- stored by customer id: a lookup of one customer reads one row group (min/max pruning)
+-- stored (post-hook above) by customer id: a lookup of one customer reads one row group (min/max pruning)
 select * from customers
-order by customer_id

@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ store_sorted_by('customer_id, occurred_at') }}") }}
+
 {#- Every interaction with a customer, from all four systems, on one timeline. -#}
 with identity_map as (
     select * from {{ ref('customer_identity_map') }}
@@ -239,7 +241,6 @@ final as (
     where occurred_at is not null
 )
 
--- stored by customer: one customer's timeline then lies in a few row groups, which DuckDB
+-- stored (post-hook above) by customer: one customer's timeline then lies in a few row groups, which DuckDB
 -- finds by their min/max without reading the rest (the Customer 360 page, `c360 customer`)
 select * from final
-order by customer_id, occurred_at

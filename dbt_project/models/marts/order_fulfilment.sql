@@ -1,3 +1,5 @@
+{{ config(post_hook="{{ store_sorted_by('ordered_at') }}") }}
+
 {#- One row per CRM order: its journey (ordered → shipped → delivered → installed → accepted),
     delivery on time and in full, the installation promise, and where a promise broke. -#}
 with orders as (
@@ -168,7 +170,6 @@ final as (
     from overdue
 )
 
--- stored in order of ordering, so that a period's orders lie in a few row groups DuckDB finds
+-- stored (post-hook above) in order of ordering, so that a period's orders lie in a few row groups DuckDB finds
 -- by their min/max (the dashboard's period figures)
 select * from final
-order by ordered_at
