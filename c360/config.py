@@ -46,7 +46,15 @@ SCHEMA = {
             ),
         },
     ),
-    "warehouse": (True, {"dir": (True, str), "keep_publishes": (False, int), "memory_limit": (False, str)}),
+    "warehouse": (
+        True,
+        {
+            "dir": (True, str),
+            "keep_publishes": (False, int),
+            "memory_limit": (False, str),
+            "build_threads": (False, int),
+        },
+    ),
     "privacy": (False, {"contacts_owner": (False, str), "contact_roles": (False, list)}),
     "dashboard": (
         False,
@@ -204,6 +212,12 @@ class Config:
         }
 
     @property
+    def build_threads(self) -> int:
+        """Models dbt builds at once (default 2, one per core here); 1 lets each use the whole
+        memory limit, for a machine whose memory is small against its data."""
+        return self.raw["warehouse"].get("build_threads", 2)
+
+    @property
     def memory_limit(self) -> str:
         """How much memory the run's DuckDB may hold before it spills to disk (DuckDB's syntax:
         "4GB", "500MB", "50%"); DuckDB's own default is 80% of the machine's memory."""
@@ -238,6 +252,8 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
             folder = config.resolve(sources[name]["landing_dir"])
             if not folder.is_dir():
                 raise ConfigError(f"{path}: 'sources.{name}.landing_dir' folder does not exist: {folder}")
+    if config.build_threads < 1:
+        raise ConfigError(f"{path}: 'warehouse.build_threads' must be 1 or more, got {config.build_threads}")
     if config.dashboard["login"] not in ("none", "password", "oidc"):
         raise ConfigError(
             f"{path}: 'dashboard.login' must be none, password or oidc, got {config.dashboard['login']!r}"

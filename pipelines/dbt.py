@@ -81,6 +81,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Con
     config = c360.load()
     os.environ["C360_WORK_DB"] = str(c360.paths().work_db)
     os.environ["C360_MEMORY_LIMIT"] = config.memory_limit
+    os.environ["C360_BUILD_THREADS"] = str(config.build_threads)
     yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars(config))], context=context).stream()
 
 
