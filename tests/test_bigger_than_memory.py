@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 CUSTOMERS = 24_000  # about 630 MB of source data, 2 million touchpoints
 MEMORY_LIMIT_MB = 256
-AS_OF = {"C360_AS_OF": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")}
+# one "now" and one pseudonym key for both warehouses, so that equal data gives equal marts
+AS_OF = {"C360_AS_OF": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"), "C360_PSEUDONYM_KEY": "one key for both"}
 
 
 def with_warehouse(config, name: str, **warehouse) -> tuple:

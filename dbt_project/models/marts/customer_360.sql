@@ -130,16 +130,18 @@ nps_last as (
 ),
 
 -- ranks among customers with orders: the value pyramid among paying ones (12 months), and
--- RFM quintiles (5 = best): recency of the last order, orders and revenue in 12 months
+-- RFM quintiles (5 = best): recency of the last order, orders and revenue in 12 months. A
+-- quintile comes from the rank, so equal customers share it (ntile would split a tie at random
+-- between two quintiles, differently from build to build)
 ranked as (
     select
         order_stats.customer_id,
         percent_rank() over (
             partition by order_stats.revenue_12m > 0 order by order_stats.revenue_12m desc
         ) as revenue_rank,
-        ntile(5) over (order by order_stats.last_order_at) as rfm_recency,
-        ntile(5) over (order by order_stats.orders_12m, order_stats.orders_total) as rfm_frequency,
-        ntile(5) over (order by order_stats.revenue_12m) as rfm_monetary
+        {{ quintile('order_stats.last_order_at') }} as rfm_recency,
+        {{ quintile('order_stats.orders_12m, order_stats.orders_total') }} as rfm_frequency,
+        {{ quintile('order_stats.revenue_12m') }} as rfm_monetary
     from order_stats
 ),
 
