@@ -178,7 +178,9 @@ def cmd_customer(args) -> int:
     from c360.privacy import pseudonym_key, real_contacts, show_contacts
 
     config = load_config(args.config)
-    con = open_published(WarehousePaths(config.warehouse_dir))
+    # one publish for the whole lookup: its marts, and the contacts file published with it
+    published = current_file(WarehousePaths(config.warehouse_dir))
+    con = open_published(WarehousePaths(config.warehouse_dir), published)
     try:
         key = pseudonym_key(config.warehouse_dir, create=False)
         matches = find_customers(con, args.query, config.phone_region, key)
@@ -195,7 +197,6 @@ def cmd_customer(args) -> int:
             return 0
         chosen = matches[0]
         # the real e-mail and phone only for an account that may read the contacts file
-        published = current_file(WarehousePaths(config.warehouse_dir))
         customer = show_contacts(profile(con, chosen.customer_id), real_contacts(published, chosen.customer_id))
         total = con.execute(
             "select count(*) from marts.fct_touchpoints where customer_id = ?", [chosen.customer_id]

@@ -48,10 +48,6 @@ class WarehousePaths:
     def published_file(self, run_id: str) -> Path:
         return self.published_dir / f"c360-{run_id}.duckdb"
 
-    def contacts_file(self, run_id: str) -> Path:
-        """The real contact details behind a publish's pseudonyms (c360.privacy)."""
-        return self.published_dir / f"c360-{run_id}.contacts.duckdb"
-
 
 class NotPublishedError(RuntimeError):
     pass
@@ -129,7 +125,8 @@ def publish(
     from c360.privacy import CONTACTS_TABLES, PUBLISHED_SCHEMAS, register_pseudonym_function
 
     paths.published_dir.mkdir(parents=True, exist_ok=True)
-    target, contacts = paths.published_file(run_id), paths.contacts_file(run_id)
+    target = paths.published_file(run_id)
+    contacts = contacts_of(target)
     partial, contacts_partial = Path(f"{target}.partial"), Path(f"{contacts}.partial")
     for leftover in (partial, contacts_partial):
         leftover.unlink(missing_ok=True)
@@ -192,7 +189,8 @@ def kept_publishes(paths: WarehousePaths) -> list[Path]:
 
 
 def contacts_of(published: Path) -> Path:
-    """The contacts file published with an analyst file."""
+    """The contacts file published with an analyst file: the real contact details behind its
+    pseudonyms (c360.privacy)."""
     return published.with_name(published.name.removesuffix(".duckdb") + ".contacts.duckdb")
 
 
