@@ -38,6 +38,32 @@ def c360(*args: str, env: dict | None = None, check: bool = True) -> subprocess.
     return result
 
 
+def config_variant(config: Path, name: str, **sections) -> Path:
+    """A copy of a company's config beside it (relative paths keep working) with some top-level
+    sections replaced."""
+    import yaml
+
+    raw = yaml.safe_load(config.read_text(encoding="utf-8"))
+    raw.update(sections)
+    variant = config.with_name(name)
+    variant.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return variant
+
+
+def published_checksums(config: Path) -> dict:
+    """Row count and checksum of every mart of the config's current publish."""
+    import duckdb
+
+    from c360.config import load_config
+    from c360.warehouse import WarehousePaths, current_file, table_checksums
+
+    con = duckdb.connect(str(current_file(WarehousePaths(load_config(config).warehouse_dir))), read_only=True)
+    try:
+        return table_checksums(con)
+    finally:
+        con.close()
+
+
 def wait_for_port(port: int, timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import duckdb
 import pytest
-import yaml
 
-from c360.warehouse import WarehousePaths, current_file, table_checksums
-from tests.conftest import c360, free_port, serving_demo_api
+from tests.conftest import c360, config_variant, free_port, published_checksums, serving_demo_api
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -19,22 +16,6 @@ CUSTOMERS = 24_000  # about 630 MB of source data, 2 million touchpoints
 MEMORY_LIMIT_MB = 256
 # one "now" and one pseudonym key for both warehouses, so that equal data gives equal marts
 AS_OF = {"C360_AS_OF": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"), "C360_PSEUDONYM_KEY": "one key for both"}
-
-
-def with_warehouse(config, name: str, **warehouse) -> tuple:
-    raw = yaml.safe_load(config.read_text(encoding="utf-8"))
-    raw["warehouse"] = {"dir": name, **warehouse}
-    variant = config.with_name(f"c360-{name}.yml")
-    variant.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return variant, WarehousePaths(config.parent / name)
-
-
-def published_checksums(paths: WarehousePaths) -> dict:
-    con = duckdb.connect(str(current_file(paths)), read_only=True)
-    try:
-        return table_checksums(con)
-    finally:
-        con.close()
 
 
 def source_bytes(folder) -> int:
@@ -52,11 +33,15 @@ def test_a_run_limited_far_below_its_data_spills_and_publishes_the_same_marts(tm
     c360("demo", "--customers", str(CUSTOMERS), "--seed", "11", "--out", str(out), "--api-port", str(free_port()))
     config = out / "c360.yml"
     # one model at a time, as the README advises for a machine whose memory is small against its data
-    limited, limited_paths = with_warehouse(config, "limited", memory_limit=f"{MEMORY_LIMIT_MB}MB", build_threads=1)
-    free, free_paths = with_warehouse(config, "unlimited")
+    limited = config_variant(
+        config,
+        "c360-limited.yml",
+        warehouse={"dir": "limited", "memory_limit": f"{MEMORY_LIMIT_MB}MB", "build_threads": 1},
+    )
+    free = config_variant(config, "c360-unlimited.yml", warehouse={"dir": "unlimited"})
     with serving_demo_api(config):
         c360("run", "--config", str(limited), env=AS_OF)
         c360("run", "--config", str(free), env=AS_OF)
     data = source_bytes(out)
     assert data > 2 * MEMORY_LIMIT_MB * 2**20, f"the sources ({data / 2**20:.0f} MB) must dwarf the limit"
-    assert published_checksums(limited_paths) == published_checksums(free_paths)
+    assert published_checksums(limited) == published_checksums(free)

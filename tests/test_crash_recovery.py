@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 import pytest
 
 from c360.config import load_config
-from c360.warehouse import WarehousePaths, current_file, table_checksums, verify_publish
-from tests.conftest import TOKEN, TOKEN_ENV, c360
+from c360.warehouse import WarehousePaths, current_file, verify_publish
+from tests.conftest import TOKEN, TOKEN_ENV, c360, config_variant, published_checksums
 
 pytestmark = pytest.mark.integration
 
@@ -31,16 +31,6 @@ KILL_POINTS = {
     "during the dbt build": "c360_dbt_marts - Running dbt command",
     "during publish": "published_warehouse - publishing: recording",
 }
-
-
-def checksums(config) -> dict:
-    import duckdb
-
-    con = duckdb.connect(str(current_file(WarehousePaths(load_config(config).warehouse_dir))), read_only=True)
-    try:
-        return table_checksums(con)
-    finally:
-        con.close()
 
 
 def start_run(config) -> subprocess.Popen:
@@ -86,7 +76,7 @@ def uninterrupted(published_company) -> UninterruptedRun:
     second = c360("run", "--config", str(config), env=ENV, check=False)
     rest = first.stdout.read()
     assert first.wait(timeout=600) == 0, rest
-    return UninterruptedRun(checksums(config), rest, second)
+    return UninterruptedRun(published_checksums(config), rest, second)
 
 
 def test_a_second_run_started_while_one_runs_refuses_and_the_first_publishes(published_company, uninterrupted):
@@ -112,7 +102,7 @@ def test_a_run_killed_then_rerun_publishes_what_an_uninterrupted_run_does(publis
     assert current_file(paths) == before, "a killed run switches nothing"
     assert verify_publish(before) == [], "and the publish readers see is intact"
     c360("run", "--config", str(config), env=ENV)  # the lock of the killed run died with it
-    assert checksums(config) == uninterrupted.checksums
+    assert published_checksums(config) == uninterrupted.checksums
 
 
 @pytest.fixture
@@ -135,16 +125,14 @@ def test_a_run_that_fills_the_disk_fails_loudly_keeps_the_publish_and_a_rerun_re
 ):
     import shutil
 
-    import yaml
-
     config, _ = published_company
     # the company's warehouse, moved onto the small disk
     warehouse = small_disk / "warehouse"
     shutil.copytree(load_config(config).warehouse_dir, warehouse, symlinks=True)
-    raw = yaml.safe_load(config.read_text(encoding="utf-8"))
-    raw["warehouse"]["dir"] = str(warehouse)
-    on_small_disk = config.with_name("c360-small-disk.yml")
-    on_small_disk.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    settings = load_config(config)
+    on_small_disk = config_variant(
+        config, "c360-small-disk.yml", warehouse={"dir": str(warehouse), "keep_publishes": settings.keep_publishes}
+    )
     paths = WarehousePaths(warehouse)
     before = current_file(paths)
 
@@ -163,4 +151,4 @@ def test_a_run_that_fills_the_disk_fails_loudly_keeps_the_publish_and_a_rerun_re
     ballast.unlink()  # space freed
     c360("run", "--config", str(on_small_disk), env=ENV)
     assert current_file(paths) != before
-    assert checksums(on_small_disk) == uninterrupted.checksums
+    assert published_checksums(on_small_disk) == uninterrupted.checksums

@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from tests.conftest import c360
+from tests.warehouse import text_columns
 
 pytestmark = pytest.mark.integration
 
@@ -233,11 +234,7 @@ def test_the_service_token_appears_in_no_output_file_or_table(published_company)
             assert TOKEN.encode() not in path.read_bytes(), path
     con = duckdb.connect(str((config.parent / "warehouse" / "work" / "c360.duckdb")), read_only=True)
     try:
-        text_columns = con.execute(
-            "select table_schema, table_name, column_name from information_schema.columns "
-            "where data_type in ('VARCHAR', 'JSON')"
-        ).fetchall()
-        for schema, table, column in text_columns:
+        for schema, table, column in text_columns(con):
             hits = con.execute(
                 f'select count(*) from "{schema}"."{table}" where "{column}" like ?', [f"%{TOKEN}%"]
             ).fetchone()[0]

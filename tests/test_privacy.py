@@ -17,7 +17,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 from streamlit.testing.v1 import AppTest
 
 from c360.config import load_config
@@ -25,8 +24,8 @@ from c360.passwords import hash_password
 from c360.privacy import HIDDEN, pseudonym, pseudonym_key
 from c360.warehouse import contacts_of
 from connectors.phones import to_e164
-from tests.conftest import c360
-from tests.warehouse import query
+from tests.conftest import c360, config_variant
+from tests.warehouse import query, text_columns
 
 pytestmark = pytest.mark.integration
 
@@ -64,11 +63,7 @@ def contact_details_in(file: Path, phones: set[str], region: str) -> list[str]:
     con = duckdb.connect(str(file), read_only=True)
     found = []
     try:
-        columns = con.execute(
-            "select table_schema, table_name, column_name from information_schema.columns "
-            "where data_type in ('VARCHAR', 'JSON')"
-        ).fetchall()
-        for schema, table, column in columns:
+        for schema, table, column in text_columns(con):
             values = con.execute(
                 f'select distinct cast("{column}" as varchar) from "{schema}"."{table}" where "{column}" is not null'
             ).fetchall()
@@ -137,15 +132,6 @@ def test_pseudonyms_are_keyed_hashes_and_a_lookup_by_email_still_finds_the_custo
     out = c360("customer", "--config", str(config), email.upper(), "--first").stdout
     assert customer_id in out and "matched on e-mail" in out
     assert email in out, "the owner of the contacts file sees the real address"
-
-
-def config_variant(config: Path, name: str, **sections) -> Path:
-    """A copy of the company's config beside it (same warehouse) with some sections set."""
-    raw = yaml.safe_load(config.read_text(encoding="utf-8"))
-    raw.update(sections)
-    variant = config.with_name(name)
-    variant.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return variant
 
 
 def customer_page(monkeypatch, config: Path, customer_id: str) -> AppTest:
