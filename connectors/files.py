@@ -48,7 +48,8 @@ class FileLedger:
         else:
             whole = _sha(raw)
             start = len(raw) if not growing and whole in self.contents else 0  # same drop again, or new
-        header = raw.split(b"\n", 1)[0] + b"\n" if raw else b""
+        newline = raw.find(b"\n")
+        header = b"" if not raw else (raw if newline < 0 else raw[:newline]) + b"\n"  # split() copies the file
         if end <= start:
             if entry is None:  # a known content under a new name: remember the name too
                 self.files[relative] = {"bytes": len(raw), "sha256": whole}

@@ -133,11 +133,10 @@ def check_batch(source: str, table: str, data: pa.Table, origin: str) -> CheckRe
             f"{source}: {origin} ({table}): {len(reasons):,} of {data.num_rows:,} rows break the contract "
             f"(most often {worst.expectation} on {worst.column}); is this the right file and format?"
         )
+    if not reasons:  # the common case: filtering would copy every column of a clean batch
+        return CheckResult(contract.name, data.num_rows, data, [], outcomes)
     keep = np.ones(data.num_rows, dtype=bool)
     keep[list(reasons)] = False
-    keep = pa.array(keep)
-    quarantined = []
-    if reasons:
-        raw = data.take(pa.array(sorted(reasons))).to_pylist()
-        quarantined = [{"row": row, "reasons": reasons[i]} for i, row in zip(sorted(reasons), raw, strict=True)]
-    return CheckResult(contract.name, data.num_rows, data.filter(keep), quarantined, outcomes)
+    raw = data.take(pa.array(sorted(reasons))).to_pylist()
+    quarantined = [{"row": row, "reasons": reasons[i]} for i, row in zip(sorted(reasons), raw, strict=True)]
+    return CheckResult(contract.name, data.num_rows, data.filter(pa.array(keep)), quarantined, outcomes)

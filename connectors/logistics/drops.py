@@ -79,22 +79,37 @@ def _quarantine_lines(data: bytes, relative: str, encoding: str, reason: str, sk
     ]
 
 
+def _utf8_of(data: bytes, encoding: str) -> bytes:
+    """The file as UTF-8 without a byte-order mark. UTF-8 as delivered is not decoded here:
+    Arrow's CSV reader checks it as it parses (a second check costs ~0.2 s a million rows).
+    Raises UnicodeDecodeError for text that is not in `encoding`."""
+    if encoding.lower().replace("-", "").replace("_", "") == "utf8":
+        return data.removeprefix(b"\xef\xbb\xbf")
+    return data.decode(encoding).lstrip("\ufeff").encode("utf-8")
+
+
+def _undecodable(data: bytes, relative: str, encoding: str, error: UnicodeDecodeError) -> list[dict]:
+    return _quarantine_lines(
+        data,
+        relative,
+        "latin-1",
+        f"file does not decode as {encoding} (byte {error.start}); check sources.logistics.encoding",
+        skip_header=True,
+    )
+
+
 def parse_drop(part: NewPart, encoding: str, required: list[str]) -> tuple[pa.Table | None, list[dict], int]:
     """One delivered file -> (text columns, quarantined rows, rows read). Never loads
     garbled text: a file that does not decode is quarantined whole with its name."""
     data = part.data if part.starts_at_beginning else part.header + part.data
     try:
-        text = data.decode(encoding).lstrip("\ufeff")
+        utf8 = _utf8_of(data, encoding)
     except UnicodeDecodeError as e:
-        bad = _quarantine_lines(
-            data,
-            part.relative,
-            "latin-1",
-            f"file does not decode as {encoding} (byte {e.start}); check sources.logistics.encoding",
-            skip_header=True,
-        )
+        bad = _undecodable(data, part.relative, encoding, e)
         return None, bad, len(bad)
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    newline = utf8.find(b"\n")
+    first_line = utf8 if newline < 0 else utf8[:newline]  # not split(): that copies the whole file
+    header = next(csv.reader([first_line.decode("utf-8", errors="replace")]), [])
     missing = [c for c in required if c not in header]
     if missing:
         bad = _quarantine_lines(
@@ -112,16 +127,25 @@ def parse_drop(part: NewPart, encoding: str, required: list[str]) -> tuple[pa.Ta
         )
         return "skip"
 
-    # UTF-8 that decoded cleanly is parsed as delivered (no re-encoding); a file without a
-    # quote cannot hold a newline inside a value, so Arrow may split it and parse in parallel
-    utf8 = data.removeprefix(b"\xef\xbb\xbf") if encoding.lower().replace("-", "") == "utf8" else text.encode("utf-8")
-    table = pacsv.read_csv(
-        io.BytesIO(utf8),
-        parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside, newlines_in_values=b'"' in utf8),
-        convert_options=pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in header}, strings_can_be_null=False, quoted_strings_can_be_null=False
-        ),
-    )
+    # a file without a quote cannot hold a newline inside a value, so Arrow may split it and
+    # parse in parallel
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(utf8),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside, newlines_in_values=b'"' in utf8),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        try:  # Arrow says only "invalid UTF8"; the decoder says where, for the quarantine reason
+            data.decode(encoding)
+        except UnicodeDecodeError as e:
+            bad = _undecodable(data, part.relative, encoding, e)
+            return None, bad, len(bad)
+        raise
     return table, malformed, table.num_rows + len(malformed)
 
 
