@@ -327,6 +327,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--first", action="store_true", help="when several customers match, show the best match")
     p.set_defaults(func=cmd_customer)
 
+    from benchmarks import scale as bench_at_scale
+
+    p = sub.add_parser("bench", help="the nightly run at scale S, M or L: every step's time, rows/s and memory")
+    bench_at_scale.add_arguments(p)
+    p.set_defaults(func=bench_at_scale.run_from_args)
+
     evaluations = sub.add_parser("eval", help="measure the published result against a ground truth")
     which = evaluations.add_subparsers(dest="evaluation", required=True)
     p = with_config(which.add_parser("identity", help="pairwise and cluster precision/recall of identity"))

@@ -53,6 +53,8 @@ class RunSummary:
     checks_failed: int = 0
     published: str | None = None
     failure: str | None = None
+    # Dagster step -> [started, ended] (Unix seconds): where the night's time went
+    steps: dict[str, list[float]] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         out = [f"run {'succeeded' if self.success else 'FAILED'} in {self.seconds:.1f} s"]
@@ -63,6 +65,8 @@ class RunSummary:
         out.append(f"  published    {self.published or 'nothing (the previous publish stays current)'}")
         if self.failure:
             out.append(f"  failure      {self.failure}")
+        for step, (began, ended) in sorted(self.steps.items(), key=lambda item: item[1][0]):
+            out.append(f"  step         {step:<40} {ended - began:8.1f} s")
         return out
 
 
@@ -73,14 +77,20 @@ def run_nightly(config: Config) -> RunSummary:
 
     started = time.perf_counter()
     started_at = datetime.now(UTC).replace(tzinfo=None)
-    with run_lock(config.warehouse_dir):
+    with run_lock(config.warehouse_dir), dg.DagsterInstance.ephemeral() as instance:
         result = dg.materialize(
             NIGHTLY_ASSETS,
+            instance=instance,
             resources=nightly_resources(str(config.path)),
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             raise_on_error=False,
         )
-    summary = RunSummary(success=result.success, seconds=time.perf_counter() - started)
+        steps = {
+            stats.step_key: [stats.start_time, stats.end_time]
+            for stats in instance.get_run_step_stats(result.run_id)
+            if stats.start_time and stats.end_time
+        }
+    summary = RunSummary(success=result.success, seconds=time.perf_counter() - started, steps=steps)
     for event in result.all_events:
         if event.is_step_materialization:
             mat = event.step_materialization_data.materialization

@@ -82,7 +82,11 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Con
     os.environ["C360_WORK_DB"] = str(c360.paths().work_db)
     os.environ["C360_MEMORY_LIMIT"] = config.memory_limit
     os.environ["C360_BUILD_THREADS"] = str(config.build_threads)
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars(config))], context=context).stream()
+    # One target folder per warehouse (runs on it are one at a time) instead of a new one per
+    # invocation: dbt then parses the project once and the night's other builds, and the next
+    # nights, reuse that parse (partial parsing is lost when the profile or the vars change)
+    target = config.warehouse_dir / "dbt_target"
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars(config))], context=context, target_path=target).stream()
 
 
 # Python steps sit between three dbt builds: identity resolution (splink) reads the records

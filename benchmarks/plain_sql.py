@@ -1,0 +1,95 @@
+"""The engine's limit for the transformations: the dbt project's own SQL, compiled by
+`dbt compile`, run directly on one DuckDB connection without dbt or Dagster.
+
+Every model is created in dependency order as dbt would materialise it (view or table, then
+its sorted-storage post-hook), and every data test's query is run and its failing rows
+counted, so the statements match what `dbt build` runs. The difference between the nightly
+run's dbt steps and this is the price of the framework: dbt's start-up, its graph and
+logging, Dagster's step around each invocation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+SORTED_BY = re.compile(r"store_sorted_by\('([^']*)'\)")
+
+
+def compiled_project(work_db: Path, dbt_vars: dict, target: Path) -> dict:
+    """`dbt compile` of the whole project against `work_db`; returns the manifest."""
+    from dbt.cli.main import dbtRunner
+
+    from pipelines.dbt import DBT_PROJECT_DIR
+
+    os.environ["C360_WORK_DB"] = str(work_db)
+    result = dbtRunner().invoke(
+        ["compile", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+        + ["--target-path", str(target), "--vars", json.dumps(dbt_vars)]
+    )
+    if not result.success:
+        raise RuntimeError(f"dbt compile failed: {result.exception}")
+    return json.loads((target / "manifest.json").read_text())
+
+
+def statements(manifest: dict) -> list[tuple[str, str, list[str]]]:
+    """(node id, kind, SQL statements) for every model and test, in dependency order."""
+    nodes = {key: node for key, node in manifest["nodes"].items() if node["resource_type"] in ("model", "test")}
+    graph = {key: [d for d in node["depends_on"]["nodes"] if d in nodes] for key, node in nodes.items()}
+    ordered = []
+    for key in TopologicalSorter(graph).static_order():
+        node = nodes[key]
+        sql = node["compiled_code"]
+        if node["resource_type"] == "test":
+            ordered.append((key, "test", [f"select count(*) from ({sql}) as failures"]))
+            continue
+        relation = node["relation_name"]
+        kind = "view" if node["config"]["materialized"] == "view" else "table"
+        todo = [
+            f"create schema if not exists {relation.rsplit('.', 1)[0]}",
+            f"create or replace {kind} {relation} as {sql}",
+        ]
+        for hook in node["config"].get("post-hook", []):
+            sorted_by = SORTED_BY.search(hook["sql"])
+            if sorted_by is None:
+                raise ValueError(f"{key}: post-hook {hook['sql']!r} has no plain-SQL equivalent here")
+            todo.append(f"create or replace table {relation} as select * from {relation} order by {sorted_by[1]}")
+        ordered.append((key, kind, todo))
+    return ordered
+
+
+def run_plain(work_db: Path, dbt_vars: dict, memory_limit: str) -> dict:
+    """Compile, then time the whole project's SQL on a copy of `work_db` (which must hold a
+    night's raw, identity and scoring tables)."""
+    import duckdb
+
+    with tempfile.TemporaryDirectory(prefix="c360-plain-sql-") as tmp:
+        copy = Path(tmp) / work_db.name  # same file name: the compiled SQL names its database
+        shutil.copyfile(work_db, copy)
+        manifest = compiled_project(copy, dbt_vars, Path(tmp) / "target")
+        todo = statements(manifest)
+        con = duckdb.connect(str(copy))
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"set memory_limit = '{memory_limit}'")
+        con.execute("set preserve_insertion_order = false")
+        started = time.perf_counter()
+        failing_tests = 0
+        for _key, kind, sqls in todo:
+            for sql in sqls:
+                rows = con.execute(sql).fetchall()
+            if kind == "test" and rows[0][0]:
+                failing_tests += 1
+        seconds = time.perf_counter() - started
+        con.close()
+    return {
+        "models": sum(kind != "test" for _, kind, _ in todo),
+        "tests": sum(kind == "test" for _, kind, _ in todo),
+        "tests_with_failing_rows": failing_tests,
+        "seconds": round(seconds, 2),
+    }

@@ -1,0 +1,406 @@
+"""The nightly run at scale: `c360 bench --scale S|M|L`.
+
+    c360 bench --scale S --json benchmarks/results/scale-S.json
+
+S, M and L are demo companies of 10,000, 100,000 and 1,000,000 customers with two years of
+history. Each is generated once and cached (`--cache`, default ~/.cache/c360-bench); a bench
+copies it, runs the nightly integration in this process as `c360 run` does (Dagster's
+in-process executor), lets one more day of source data arrive and runs again (the incremental
+night), then times the dashboard's queries and pages on what was published. Beside them, in
+the same process so that the ratio holds on a noisy machine: DuckDB's own `read_csv` of the
+same call-center files (the engine's limit for the file loads).
+
+For every Dagster step: wall seconds, rows per second and peak memory. A load's rows are the
+rows it loaded; every other step's rows are the night's input (all rows of the `raw_*`
+tables it builds from). Peak memory is the resident set of this process and its children
+(dbt runs as one), sampled every 50 ms; the demo service desk, a separate system, is not
+counted. The figures are written as JSON (`--json`) and as a Markdown table (`--markdown`,
+default beside the JSON) and printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import psutil
+import yaml
+
+SCALES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
+SEED = 7
+END = date(2026, 6, 30)  # a fixed end date and "now": every bench of a scale sees the same data
+AS_OF = "2026-07-01 06:00:00"
+TOKEN = "bench-token"
+SOURCES = ("sales", "service", "logistics", "call_center")
+
+
+class MemorySampler:
+    """Resident memory of this process and its children, every `interval` seconds, in a thread."""
+
+    def __init__(self, exclude_pids: set[int] | None = None, interval: float = 0.05):
+        self.samples: list[tuple[float, int]] = []
+        self.exclude = exclude_pids or set()
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="memory-sampler", daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            total = me.memory_info().rss
+            for child in me.children(recursive=True):
+                if child.pid in self.exclude:
+                    continue
+                try:
+                    total += child.memory_info().rss
+                except psutil.Error:  # ended between the listing and the reading
+                    pass
+            self.samples.append((time.time(), total))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def peak_mb(self, began: float, ended: float) -> float:
+        inside = [rss for at, rss in self.samples if began <= at <= ended]
+        return round(max(inside, default=0) / 2**20)
+
+
+def cached_company(customers: int, cache: Path, log=print) -> tuple[Path, float | None]:
+    """The demo company of that many customers, its last day held back, generated when not
+    cached yet; returns its folder and the seconds generating took (None when it was cached)."""
+    from demo.generate import generate
+
+    folder = cache / f"company-{customers}-seed{SEED}"
+    done = folder / ".complete"
+    if done.exists():
+        return folder, None
+    shutil.rmtree(folder, ignore_errors=True)
+    log(f"bench: generating a company of {customers:,} customers, cached in {folder} ...")
+    started = time.perf_counter()
+    generate(folder, customers=customers, seed=SEED, end=END, hold_back_days=1, log=log)
+    seconds = time.perf_counter() - started
+    done.write_text(json.dumps({"generate_s": round(seconds, 1)}))
+    return folder, seconds
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serve(folder: Path, port: int) -> None:
+    from demo.service_desk_api import serve
+
+    serve(folder, "127.0.0.1", port, TOKEN)
+    threading.Event().wait()  # serves from its own thread until terminated
+
+
+@contextmanager
+def service_desk(company: Path, port: int):
+    """The demo service desk in a process of its own (a real one runs on its own machine; in
+    this process it would compete with the loader for the GIL); yields its pid."""
+    server = multiprocessing.get_context("spawn").Process(
+        target=_serve, args=(company / "service_desk", port), daemon=True
+    )
+    server.start()
+    deadline = time.monotonic() + 600  # it reads every record before it listens
+    while True:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        if time.monotonic() > deadline or not server.is_alive():
+            server.kill()
+            raise SystemExit(f"bench: the demo service desk of {company} did not start on port {port}")
+        time.sleep(0.2)
+    try:
+        yield server.pid
+    finally:
+        server.terminate()
+        server.join()
+
+
+def working_copy(company: Path, target: Path) -> Path:
+    """A copy of the cached company to run on (the nights change it: a day arrives, a
+    warehouse is built), its service desk on a free port; returns the config file."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(company, target, ignore=shutil.ignore_patterns("warehouse", ".complete"))
+    config_file = target / "c360.yml"
+    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    config["sources"]["service"]["base_url"] = f"http://127.0.0.1:{_free_port()}"
+    config["sources"]["service"]["token_env"] = "C360_BENCH_SERVICE_DESK_TOKEN"
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return config_file
+
+
+def _raw_rows(work_db: Path) -> int:
+    """Rows of the raw layer: the input a night's build reads (not dlt's merge staging)."""
+    import duckdb
+
+    con = duckdb.connect(str(work_db), read_only=True)
+    try:
+        tables = con.execute(
+            """select schema_name, table_name from duckdb_tables()
+               where starts_with(schema_name, 'raw_') and not ends_with(schema_name, '_staging')
+                 and not starts_with(table_name, '_dlt')"""
+        ).fetchall()
+        return sum(con.execute(f'select count(*) from "{s}"."{t}"').fetchall()[0][0] for s, t in tables)
+    finally:
+        con.close()
+
+
+def night(config_file: Path, label: str, log=print) -> dict:
+    """One nightly run with every step's figures."""
+    from c360.config import load_config
+    from c360.run import run_nightly
+
+    config = load_config(config_file)
+    port = int(config.source("service")["base_url"].rsplit(":", 1)[1])
+    with service_desk(config.folder, port) as server_pid, MemorySampler({server_pid}) as memory:
+        log(f"bench: {label} night ...")
+        began = time.time()
+        summary = run_nightly(config)
+        ended = time.time()
+    if not summary.success:
+        raise SystemExit(f"bench: the {label} night failed: {summary.failure}")
+    input_rows = _raw_rows(config.warehouse_dir / "work" / "c360.duckdb")
+    steps = []
+    for step, (step_began, step_ended) in sorted(summary.steps.items(), key=lambda item: item[1][0]):
+        source = next((s for s in SOURCES if step.endswith(s) or f"_{s}_" in step or step.startswith(s)), None)
+        rows = summary.rows_by_source.get(source, 0) if source else input_rows
+        seconds = step_ended - step_began
+        steps.append(
+            {
+                "step": step,
+                "seconds": round(seconds, 2),
+                "rows": rows,
+                "rows_per_s": round(rows / seconds) if seconds > 0 else None,
+                "peak_rss_mb": memory.peak_mb(step_began, step_ended),
+            }
+        )
+    log("\n".join(summary.lines()))
+    return {
+        "seconds": round(ended - began, 1),
+        "peak_rss_mb": memory.peak_mb(began, ended),
+        "rows_loaded": sum(summary.rows_by_source.values()),
+        "input_rows": input_rows,
+        "steps": steps,
+    }
+
+
+def engine_read_csv(company: Path) -> dict:
+    """DuckDB alone reading the call-center files into a file database: the CDR (CSV without
+    a header), queue_log (pipe-separated, trailing fields may be missing) and the IVR survey.
+    (The logistics drops are GB18030, which DuckDB reads only with its `encodings` extension,
+    not installable offline.)"""
+    import tempfile
+
+    import duckdb
+
+    calls = company / "call_center"
+    with tempfile.TemporaryDirectory(prefix="c360-bench-engine-") as tmp:
+        con = duckdb.connect(str(Path(tmp) / "engine.duckdb"))
+        started = time.perf_counter()
+        con.execute(
+            f"create table cdr as select * from read_csv('{calls}/cdr/*.csv', header = false, all_varchar = true)"
+        )
+        fields = ", ".join(f"'field{i}': 'VARCHAR'" for i in range(10))  # time|callid|queue|agent|event|data1-5
+        con.execute(
+            f"""create table queue_log as select * from read_csv('{calls}/queue_log/queue_log-*', delim = '|',
+                header = false, columns = {{{fields}}}, null_padding = true, auto_detect = false, quote = '')"""
+        )
+        con.execute(
+            f"create table ivr as select * from read_csv('{calls}/ivr_survey/survey-*.csv', all_varchar = true)"
+        )
+        seconds = time.perf_counter() - started
+        rows = sum(con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in ("cdr", "queue_log", "ivr"))
+        con.close()
+    return {"rows": rows, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds)}
+
+
+# dbt and Dagster together may add this much over the project's plain SQL (issue 8's target)
+FRAMEWORK_FIXED_S = 8.0
+FRAMEWORK_PER_MODEL_S = 0.030
+
+
+def framework_cost(config_file: Path, full: dict, log=print) -> dict:
+    """The full night's dbt steps against the same SQL run plainly on one connection."""
+    from benchmarks.plain_sql import run_plain
+    from c360.config import load_config
+    from pipelines.dbt import dbt_vars
+
+    config = load_config(config_file)
+    log("bench: the dbt project's compiled SQL on one DuckDB connection ...")
+    plain = run_plain(config.warehouse_dir / "work" / "c360.duckdb", dbt_vars(config), config.memory_limit)
+    dbt_s = sum(step["seconds"] for step in full["steps"] if step["step"].startswith("c360_dbt_"))
+    allowed = FRAMEWORK_FIXED_S + FRAMEWORK_PER_MODEL_S * plain["models"]
+    return {
+        "dbt_steps_s": round(dbt_s, 2),
+        "plain_sql": plain,
+        "overhead_s": round(dbt_s - plain["seconds"], 2),
+        "allowed_s": round(allowed, 2),
+        "within_target": dbt_s - plain["seconds"] <= allowed,
+    }
+
+
+def dashboard(config_file: Path, repeats: int) -> dict:
+    """Each dashboard query's p50/p95 and each page's warm server re-run, on the publish."""
+    os.environ["C360_CONFIG"] = str(config_file)
+    from benchmarks.dashboard import measure_pages, measure_queries
+
+    queries = measure_queries(repeats)
+    import duckdb
+
+    from c360.config import load_config
+
+    published = load_config(config_file).warehouse_dir / "published" / "current.duckdb"
+    con = duckdb.connect(str(published), read_only=True)
+    search_text = con.execute(
+        "select display_name from marts.customer_360 order by revenue_12m desc nulls last limit 1"
+    ).fetchall()[0][0]
+    con.close()
+    pages = measure_pages(repeats, search_text)
+    worst_query = max(
+        ((name, figures[tier]["p95_ms"]) for name, figures in queries.items() for tier in figures),
+        key=lambda item: item[1],
+    )
+    worst_page = max(((page, f["warm_rerun"]["p95_ms"]) for page, f in pages.items()), key=lambda item: item[1])
+    return {
+        "worst_query_p95_ms": {"query": worst_query[0], "p95_ms": worst_query[1]},
+        "worst_page_rerun_p95_ms": {"page": worst_page[0], "p95_ms": worst_page[1]},
+        "queries": queries,
+        "pages": pages,
+    }
+
+
+def markdown(result: dict) -> str:
+    full, incremental = result["full_night"], result["incremental_night"]
+    lines = [
+        f"### Scale {result['scale']}: {result['customers']:,} customers, {full['input_rows']:,} source rows "
+        f"({result['machine']}, {result['measured_on']})",
+        "",
+        "| step | full night s | rows/s | peak MB | incremental night s | peak MB |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    later = {s["step"]: s for s in incremental["steps"]}
+    for step in full["steps"]:
+        other = later.get(step["step"], {})
+        lines.append(
+            f"| {step['step']} | {step['seconds']:.1f} | {step['rows_per_s'] or 0:,} | {step['peak_rss_mb']:,} | "
+            f"{other.get('seconds', 0):.1f} | {other.get('peak_rss_mb', 0):,} |"
+        )
+    lines.append(
+        f"| **whole night** | **{full['seconds']:.1f}** | | **{full['peak_rss_mb']:,}** | "
+        f"**{incremental['seconds']:.1f}** ({result['incremental_share_of_full']:.0%}) | "
+        f"**{incremental['peak_rss_mb']:,}** |"
+    )
+    engine = result["engine"]
+    lines += [
+        "",
+        f"Call-center files: DuckDB's own `read_csv` {engine['duckdb_read_csv']['rows_per_s']:,} rows/s "
+        f"({engine['duckdb_read_csv']['seconds']:.1f} s); c360's call-center load "
+        f"{engine['c360_load']['rows_per_s']:,} rows/s ({engine['c360_load']['seconds']:.1f} s, "
+        f"{engine['ratio_c360_to_duckdb']}x).",
+    ]
+    framework = result["framework"]
+    lines.append(
+        f"dbt steps {framework['dbt_steps_s']:.1f} s against the same {framework['plain_sql']['models']} models and "
+        f"{framework['plain_sql']['tests']} tests as plain SQL on one connection "
+        f"{framework['plain_sql']['seconds']:.1f} s: the framework adds {framework['overhead_s']:.1f} s "
+        f"(target at most {framework['allowed_s']:.1f} s)."
+    )
+    if "dashboard" in result:
+        board = result["dashboard"]
+        lines.append(
+            f"Dashboard, warm: slowest query p95 {board['worst_query_p95_ms']['p95_ms']} ms "
+            f"({board['worst_query_p95_ms']['query']}); slowest page re-run p95 "
+            f"{board['worst_page_rerun_p95_ms']['p95_ms']} ms ({board['worst_page_rerun_p95_ms']['page']})."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def bench(scale: str, cache: Path, repeats: int, customers: int | None = None, log=print) -> dict:
+    customers = customers or SCALES[scale]
+    company, generate_s = cached_company(customers, cache, log)
+    config_file = working_copy(company, cache / f"run-{customers}")
+    os.environ["C360_BENCH_SERVICE_DESK_TOKEN"] = TOKEN
+    os.environ["C360_AS_OF"] = AS_OF  # both nights count back from the same moment
+    full = night(config_file, "full", log)
+    engine = engine_read_csv(config_file.parent)
+    framework = framework_cost(config_file, full, log)
+    from demo.held_back import advance
+
+    advance(config_file.parent, 1)
+    incremental = night(config_file, "incremental (one more day)", log)
+    call_center = next(s for s in full["steps"] if "call_center" in s["step"])
+    result = {
+        "scale": scale,
+        "customers": customers,
+        "machine": f"{os.cpu_count()} cores, {round(psutil.virtual_memory().total / 2**30)} GiB, {platform.machine()}",
+        "measured_on": date.today().isoformat(),
+        "generate_s": round(generate_s, 1) if generate_s else None,
+        "full_night": full,
+        "incremental_night": incremental,
+        "incremental_share_of_full": round(incremental["seconds"] / full["seconds"], 3),
+        "engine": {
+            "duckdb_read_csv": engine,
+            "c360_load": {
+                "rows": call_center["rows"],
+                "seconds": call_center["seconds"],
+                "rows_per_s": call_center["rows_per_s"],
+            },
+            "ratio_c360_to_duckdb": round(call_center["seconds"] / engine["seconds"], 1),
+        },
+        "framework": framework,
+    }
+    if repeats:
+        result["dashboard"] = dashboard(config_file, repeats)
+    return result
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scale", choices=SCALES, required=True, help="S, M or L: 10k, 100k or 1M customers")
+    parser.add_argument("--json", help="write the figures here")
+    parser.add_argument("--markdown", help="write the table here (default: beside --json, .md)")
+    parser.add_argument("--cache", default=str(Path.home() / ".cache" / "c360-bench"), help="companies are kept here")
+    parser.add_argument("--repeats", type=int, default=20, help="runs of each dashboard query (0: skip)")
+    parser.add_argument("--customers", type=int, help="another number of customers (the harness's own test)")
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    result = bench(args.scale, Path(args.cache), args.repeats, args.customers)
+    table = markdown(result)
+    print(table, flush=True)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+        Path(args.markdown or Path(args.json).with_suffix(".md")).write_text(table)
+    elif args.markdown:
+        Path(args.markdown).write_text(table)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.scale", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return run_from_args(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
