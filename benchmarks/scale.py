@@ -30,7 +30,7 @@ import socket
 import threading
 import time
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import psutil
@@ -259,6 +259,18 @@ def framework_cost(config_file: Path, full: dict, log=print) -> dict:
     }
 
 
+def transformation_peers(config_file: Path, log=print) -> dict:
+    """The core of customer_360 in DuckDB SQL, pandas and Polars on the night's inputs."""
+    from benchmarks.peers import compare_peers
+    from c360.config import load_config
+
+    config = load_config(config_file)
+    log("bench: the core of customer_360 in DuckDB, pandas and Polars ...")
+    return compare_peers(
+        config.warehouse_dir / "work" / "c360.duckdb", datetime.fromisoformat(AS_OF), config.time_zone, log=log
+    )
+
+
 def dashboard(config_file: Path, repeats: int) -> dict:
     """Each dashboard query's p50/p95 and each page's warm server re-run, on the publish."""
     os.environ["C360_CONFIG"] = str(config_file)
@@ -325,6 +337,12 @@ def markdown(result: dict) -> str:
         f"{framework['plain_sql']['seconds']:.1f} s: the framework adds {framework['overhead_s']:.1f} s "
         f"(target at most {framework['allowed_s']:.1f} s)."
     )
+    peers = result["peers"]
+    lines.append(
+        f"The core of customer_360 ({peers['customers']:,} customers, {peers['input_rows']:,} input rows): "
+        f"DuckDB SQL {peers['duckdb']['seconds']:.2f} s, pandas {peers['pandas']['seconds']:.2f} s "
+        f"({peers['pandas_over_duckdb']}x), Polars {peers['polars']['seconds']:.2f} s ({peers['polars_over_duckdb']}x)."
+    )
     if "dashboard" in result:
         board = result["dashboard"]
         lines.append(
@@ -344,6 +362,7 @@ def bench(scale: str, cache: Path, repeats: int, customers: int | None = None, l
     full = night(config_file, "full", log)
     engine = engine_read_csv(config_file.parent)
     framework = framework_cost(config_file, full, log)
+    peers = transformation_peers(config_file, log)
     from demo.held_back import advance
 
     advance(config_file.parent, 1)
@@ -368,6 +387,7 @@ def bench(scale: str, cache: Path, repeats: int, customers: int | None = None, l
             "ratio_c360_to_duckdb": round(call_center["seconds"] / engine["seconds"], 1),
         },
         "framework": framework,
+        "peers": peers,
     }
     if repeats:
         result["dashboard"] = dashboard(config_file, repeats)

@@ -80,9 +80,10 @@ class Customer:
 
 def _org_name(rng: random.Random, used: set[str]) -> tuple[str, str, str]:
     """(brand characters, brand pinyin, slug), unique so distinct companies stay distinct;
-    two-character brands first, three once those run short (large companies)."""
+    two-character brands first, longer ones as the shorter run short (30 characters give
+    870 two-character brands, 24,360 of three, 657,720 of four, 17 million of five)."""
     for attempt in range(200):
-        parts = rng.sample(people.BRAND_CHARS, 2 if attempt < 20 else 3)
+        parts = rng.sample(people.BRAND_CHARS, 2 if attempt < 20 else 3 if attempt < 60 else 4 if attempt < 120 else 5)
         brand_zh = "".join(p[0] for p in parts)
         if brand_zh not in used:
             used.add(brand_zh)

@@ -104,3 +104,35 @@ def test_the_framework_is_priced_against_the_projects_plain_sql(bench):
     assert framework["dbt_steps_s"] == round(dbt_steps, 2) > framework["plain_sql"]["seconds"] > 0
     assert framework["overhead_s"] == round(dbt_steps - framework["plain_sql"]["seconds"], 2)
     assert f"the framework adds {framework['overhead_s']:.1f} s" in table
+
+
+def test_the_core_of_customer_360_is_timed_in_duckdb_pandas_and_polars(bench):
+    result, table, _, _ = bench
+    peers = result["peers"]  # the harness fails when an engine's result differs from the mart
+    assert peers["customers"] > 300 and peers["input_rows"] > peers["customers"]
+    for engine in ("duckdb", "pandas", "polars"):
+        assert peers[engine]["seconds"] > 0 and peers[engine]["runs"] == 3
+    assert peers["pandas_over_duckdb"] == round(peers["pandas"]["seconds"] / peers["duckdb"]["seconds"], 1)
+    assert "The core of customer_360" in table
+
+
+def test_an_engine_that_computes_something_else_is_caught(bench, tmp_path):
+    import shutil
+    from datetime import datetime
+
+    import duckdb
+
+    from benchmarks.peers import compare_peers
+    from benchmarks.scale import AS_OF
+
+    _, _, cache, _ = bench
+    work_db = tmp_path / "c360.duckdb"
+    shutil.copyfile(cache / "run-300" / "warehouse" / "work" / "c360.duckdb", work_db)
+    con = duckdb.connect(str(work_db))
+    con.execute(
+        "update marts.customer_360 set late_deliveries_12m = late_deliveries_12m + 1 "
+        "where customer_id = (select min(customer_id) from marts.customer_360)"
+    )
+    con.close()
+    with pytest.raises(AssertionError, match="duckdb's customer_360 core differs from the mart"):
+        compare_peers(work_db, datetime.fromisoformat(AS_OF), "Asia/Shanghai", repeats=1, log=lambda *_: None)
