@@ -128,6 +128,24 @@ _EM_RULES = {
 }
 
 
+def _expectation_maximisation(linker: Linker, rule, level: str) -> bool:
+    """One EM session; False when splink refuses its estimates. On a big company a level
+    can be seen (almost) never among the pairs one rule blocks, its m estimate underflows to
+    0.0, and splink raises (found at 100,000 customers, organizations blocked on domain):
+    the levels that session would have trained keep their priors and the
+    other session's estimates, rather than the whole night failing."""
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, record_sample_proportion=1.0, max_pairs=5e6, estimate_without_term_frequencies=True
+        )
+        return True
+    except ValueError as error:
+        if "below the minimum allowed value" not in str(error):
+            raise
+        logging.getLogger(__name__).warning("identity: %s: EM session skipped, priors kept: %s", level, error)
+        return False
+
+
 def match(nodes: pd.DataFrame, level: str, threshold: float) -> MatchResult:
     """Score the candidate pairs of `nodes` (one row per node, `node_id` unique) and return the
     pairs at or above `threshold` match probability."""
@@ -142,11 +160,8 @@ def match(nodes: pd.DataFrame, level: str, threshold: float) -> MatchResult:
     trained = "prior"
     if len(nodes) >= MIN_RECORDS_FOR_EM:
         linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=42)
-        for rule in _EM_RULES[level]:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, record_sample_proportion=1.0, max_pairs=5e6, estimate_without_term_frequencies=True
-            )
-        trained = "em"
+        sessions = [_expectation_maximisation(linker, rule, level) for rule in _EM_RULES[level]]
+        trained = "em" if all(sessions) else "em, partly prior" if any(sessions) else "prior"
     # blocked pairs are computed once, counted, and reused by predict (splink caches them)
     blocked = linker.inference.compute_blocked_pairs_for_predict()
     pairs = blocked.as_duckdbpyrelation().count("*").fetchall()[0][0]
