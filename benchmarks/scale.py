@@ -41,6 +41,9 @@ SEED = 7
 END = date(2026, 6, 30)  # a fixed end date and "now": every bench of a scale sees the same data
 AS_OF = "2026-07-01 06:00:00"
 TOKEN = "bench-token"
+# what the demo generator held per customer at 100,000 customers (10 GB): it keeps the whole
+# simulated history in memory until it writes the files
+GENERATOR_BYTES_PER_CUSTOMER = 105_000
 SOURCES = ("sales", "service", "logistics", "call_center")
 
 
@@ -90,6 +93,13 @@ def cached_company(customers: int, cache: Path, log=print) -> tuple[Path, float 
     done = folder / ".complete"
     if done.exists():
         return folder, None
+    needed, free = customers * GENERATOR_BYTES_PER_CUSTOMER, psutil.virtual_memory().available
+    if needed > free:
+        raise SystemExit(
+            f"bench: generating {customers:,} customers needs about {needed / 2**30:.0f} GiB of memory (the demo "
+            f"generator holds the whole history: 10 GB at 100,000 customers) and {free / 2**30:.0f} GiB are free; "
+            "use a smaller --scale or a bigger machine"
+        )
     shutil.rmtree(folder, ignore_errors=True)
     log(f"bench: generating a company of {customers:,} customers, cached in {folder} ...")
     started = time.perf_counter()

@@ -136,3 +136,9 @@ def test_an_engine_that_computes_something_else_is_caught(bench, tmp_path):
     con.close()
     with pytest.raises(AssertionError, match="duckdb's customer_360 core differs from the mart"):
         compare_peers(work_db, datetime.fromisoformat(AS_OF), "Asia/Shanghai", repeats=1, log=lambda *_: None)
+
+
+def test_a_company_too_big_for_this_machine_is_refused_before_anything_is_written(tmp_path):
+    with pytest.raises(SystemExit, match=r"generating 1,000,000,000 customers needs about \d+ GiB of memory"):
+        cached_company(1_000_000_000, tmp_path)
+    assert not any(tmp_path.iterdir())
