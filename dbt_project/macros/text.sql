@@ -18,11 +18,24 @@
 {%- endmacro %}
 
 {#- A person's name as one string: family name first and no space when written in Chinese
-    characters (张伟), given name first otherwise ("Wei Zhang"), as each is written at home. -#}
+    characters (张伟), given name first otherwise ("Wei Zhang"), as each is written at home.
+    The range U+3400-U+9FFF is written as the characters themselves: an escape such as
+    \x{3400} means one thing to RE2 (DuckDB) and another inside a Spark string literal. -#}
 {% macro person_full_name(first_name, last_name) -%}
     case
-        when regexp_matches(coalesce({{ last_name }}, '') || coalesce({{ first_name }}, ''), '[\x{3400}-\x{9fff}]')
+        when {{ regexp_contains("coalesce(" ~ last_name ~ ", '') || coalesce(" ~ first_name ~ ", '')", "'[㐀-鿿]'") }}
             then concat(coalesce({{ last_name }}, ''), coalesce({{ first_name }}, ''))
         else nullif(concat_ws(' ', {{ first_name }}, {{ last_name }}), '')
     end
+{%- endmacro %}
+
+{#- True when `expr` contains a match of the regular expression `pattern`. -#}
+{% macro regexp_contains(expr, pattern) -%}
+    {{ return(adapter.dispatch('regexp_contains', 'c360')(expr, pattern)) }}
+{%- endmacro %}
+{% macro default__regexp_contains(expr, pattern) -%}
+    regexp_like({{ expr }}, {{ pattern }})
+{%- endmacro %}
+{% macro duckdb__regexp_contains(expr, pattern) -%}
+    regexp_matches({{ expr }}, {{ pattern }})
 {%- endmacro %}

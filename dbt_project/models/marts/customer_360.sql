@@ -25,7 +25,7 @@ tickets as (
     select tickets.*, identity_map.customer_id
     from {{ ref('stg_service__tickets') }} as tickets
     inner join identity_map
-        on identity_map.source_table = 'users' and identity_map.source_record_id = cast(tickets.requester_id as varchar)
+        on identity_map.source_table = 'users' and identity_map.source_record_id = cast(tickets.requester_id as {{ dbt.type_string() }})
 ),
 
 shipments as (
@@ -121,7 +121,7 @@ promise_stats as (
 nps_last as (
     select
         identity_map.customer_id,
-        arg_max(surveys.score, surveys.responded_at) as nps_last
+        {{ arg_max('surveys.score', 'surveys.responded_at') }} as nps_last
     from {{ ref('stg_sales__survey_responses') }} as surveys
     inner join identity_map
         on identity_map.source_table = 'Account' and identity_map.source_record_id = surveys.account_id
@@ -156,8 +156,8 @@ profile as (
         ranked.rfm_recency,
         ranked.rfm_frequency,
         ranked.rfm_monetary,
-        cast(ranked.rfm_recency as varchar) || cast(ranked.rfm_frequency as varchar)
-            || cast(ranked.rfm_monetary as varchar) as rfm_score,
+        cast(ranked.rfm_recency as {{ dbt.type_string() }}) || cast(ranked.rfm_frequency as {{ dbt.type_string() }})
+            || cast(ranked.rfm_monetary as {{ dbt.type_string() }}) as rfm_score,
         coalesce(order_stats.revenue_12m, 0) as revenue_12m,
         coalesce(order_stats.orders_12m, 0) as orders_12m,
         order_stats.last_order_at,
@@ -195,8 +195,8 @@ promise_actions as (
     select
         customer_id,
         -- (urgency, reason): one row for both, the same one in every build when urgencies tie
-        arg_min(action, (urgency, reason)) as action,
-        arg_min(reason, (urgency, reason)) as reason
+        {{ arg_min('action', ['urgency', 'reason']) }} as action,
+        {{ arg_min('reason', ['urgency', 'reason']) }} as reason
     from (
         select
             customer_id,
@@ -222,7 +222,7 @@ promise_actions as (
                 when 'delivery_late' then 'shipment ' || source_record_id
             end
             || case when status = 'open' then ', ' || overdue_business_days || ' working day(s) overdue'
-                    else ', due ' || cast({{ local_date('due_at') }} as varchar) end as reason
+                    else ', due ' || cast({{ local_date('due_at') }} as {{ dbt.type_string() }}) end as reason
         from {{ ref('open_promises') }}
         where status in ('open', 'at_risk')
     ) as promise_rows
@@ -240,9 +240,9 @@ owned_families as (
 cross_sell as (
     select
         owned_families.customer_id,
-        arg_max(affinity.together_with, (affinity.confidence, affinity.together_with, owned_families.product_family))
+        {{ arg_max('affinity.together_with', ['affinity.confidence', 'affinity.together_with', 'owned_families.product_family']) }}
             as family,
-        arg_max(owned_families.product_family, (affinity.confidence, affinity.together_with, owned_families.product_family))
+        {{ arg_max('owned_families.product_family', ['affinity.confidence', 'affinity.together_with', 'owned_families.product_family']) }}
             as because_of,
         max(affinity.confidence) as confidence
     from owned_families

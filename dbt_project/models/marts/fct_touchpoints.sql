@@ -85,8 +85,8 @@ events as (
     select
         account_customers.customer_id, surveys.responded_at, 'sales', 'survey',
         lower(surveys.survey_type) || '_response',
-        surveys.survey_type || ' score ' || cast(cast(surveys.score as integer) as varchar),
-        'inbound', cast(cast(surveys.score as integer) as varchar), 'sales', 'Survey_Response__c', surveys.survey_response_id
+        surveys.survey_type || ' score ' || cast(cast(surveys.score as integer) as {{ dbt.type_string() }}),
+        'inbound', cast(cast(surveys.score as integer) as {{ dbt.type_string() }}), 'sales', 'Survey_Response__c', surveys.survey_response_id
     from surveys
     inner join account_customers on surveys.account_id = account_customers.crm_account_id
 
@@ -117,10 +117,10 @@ events as (
     select
         requesters.customer_id, tickets.created_at, 'service', coalesce(tickets.via_channel, 'unknown'),
         case when tickets.is_complaint then 'complaint_opened' else 'ticket_opened' end,
-        'Ticket #' || cast(tickets.ticket_id as varchar) || ': ' || coalesce(tickets.subject, ''),
-        'inbound', tickets.status, 'service', 'tickets', cast(tickets.ticket_id as varchar)
+        'Ticket #' || cast(tickets.ticket_id as {{ dbt.type_string() }}) || ': ' || coalesce(tickets.subject, ''),
+        'inbound', tickets.status, 'service', 'tickets', cast(tickets.ticket_id as {{ dbt.type_string() }})
     from tickets
-    inner join requesters on cast(tickets.requester_id as varchar) = requesters.source_record_id
+    inner join requesters on cast(tickets.requester_id as {{ dbt.type_string() }}) = requesters.source_record_id
 
     union all
 
@@ -133,7 +133,7 @@ events as (
             when ticket_events.author_id = tickets.requester_id then 'ticket_comment'
             else 'ticket_reply'
         end,
-        'Ticket #' || cast(tickets.ticket_id as varchar) || case
+        'Ticket #' || cast(tickets.ticket_id as {{ dbt.type_string() }}) || case
             when ticket_events.event_type = 'Change'
                 then ': ' || coalesce(ticket_events.previous_value, 'new') || ' → ' || ticket_events.new_value
             when ticket_events.author_id = tickets.requester_id then ': customer wrote'
@@ -142,10 +142,10 @@ events as (
         case when ticket_events.event_type = 'Comment' and ticket_events.author_id = tickets.requester_id
              then 'inbound' else 'outbound' end,
         coalesce(ticket_events.new_value, tickets.status), 'service', 'ticket_events',
-        cast(ticket_events.ticket_event_id as varchar)
+        cast(ticket_events.ticket_event_id as {{ dbt.type_string() }})
     from ticket_events
     inner join tickets on ticket_events.ticket_id = tickets.ticket_id
-    inner join requesters on cast(tickets.requester_id as varchar) = requesters.source_record_id
+    inner join requesters on cast(tickets.requester_id as {{ dbt.type_string() }}) = requesters.source_record_id
     where (ticket_events.event_type = 'Change' and ticket_events.field_name = 'status')
         or (ticket_events.event_type = 'Comment' and ticket_events.is_public
             and ticket_events.created_at > tickets.created_at)
@@ -154,10 +154,10 @@ events as (
 
     select
         requesters.customer_id, ratings.created_at, 'service', 'survey', 'satisfaction_rating',
-        'Rated ticket #' || cast(ratings.ticket_id as varchar) || ' ' || ratings.score,
-        'inbound', ratings.score, 'service', 'satisfaction_ratings', cast(ratings.satisfaction_rating_id as varchar)
+        'Rated ticket #' || cast(ratings.ticket_id as {{ dbt.type_string() }}) || ' ' || ratings.score,
+        'inbound', ratings.score, 'service', 'satisfaction_ratings', cast(ratings.satisfaction_rating_id as {{ dbt.type_string() }})
     from ratings
-    inner join requesters on cast(ratings.requester_id as varchar) = requesters.source_record_id
+    inner join requesters on cast(ratings.requester_id as {{ dbt.type_string() }}) = requesters.source_record_id
 
     union all
 
@@ -179,7 +179,7 @@ events as (
         identity_map.customer_id, tracking.event_at, 'logistics', 'delivery', 'shipment_milestone',
         'Shipment ' || shipments.shipment_id || ': ' || coalesce(tracking.remark, tracking.event_code)
             || coalesce(' (' || tracking.location || ')', ''),
-        'outbound', tracking.event_code, 'logistics', 'tracking_events', cast(tracking.tracking_event_id as varchar)
+        'outbound', tracking.event_code, 'logistics', 'tracking_events', cast(tracking.tracking_event_id as {{ dbt.type_string() }})
     from tracking
     inner join shipments on tracking.tracking_number = shipments.tracking_number
     inner join identity_map
@@ -191,7 +191,7 @@ events as (
     select
         identity_map.customer_id, coalesce(installations.completed_at, installations.updated_at), 'logistics', 'on_site',
         'installation_' || installations.installation_status,
-        'Installation ' || installations.work_order_id || ' (promised by ' || cast(installations.promised_by_date as varchar) || ')',
+        'Installation ' || installations.work_order_id || ' (promised by ' || cast(installations.promised_by_date as {{ dbt.type_string() }}) || ')',
         'outbound', installations.installation_status, 'logistics', 'installations', installations.work_order_id
     from installations
     inner join identity_map
@@ -203,8 +203,8 @@ events as (
         identity_map.customer_id, calls.started_at, 'call_center', 'phone',
         case when calls.is_answered then 'call_answered' else 'call_abandoned' end,
         'Call to ' || coalesce(calls.queue_name, 'hotline') || ', '
-            || case when calls.is_answered then cast(calls.billable_seconds as varchar) || ' s talk'
-                    else 'hung up after ' || cast(calls.duration_seconds as varchar) || ' s' end,
+            || case when calls.is_answered then cast(calls.billable_seconds as {{ dbt.type_string() }}) || ' s talk'
+                    else 'hung up after ' || cast(calls.duration_seconds as {{ dbt.type_string() }}) || ' s' end,
         'inbound', calls.disposition, 'call_center', 'cdr', calls.call_id
     from calls
     inner join identity_map
@@ -214,7 +214,7 @@ events as (
 
     select
         identity_map.customer_id, ivr.answered_at, 'call_center', 'ivr', 'ivr_survey',
-        'IVR CSAT ' || cast(ivr.score as varchar) || ' of 5', 'inbound', cast(ivr.score as varchar),
+        'IVR CSAT ' || cast(ivr.score as {{ dbt.type_string() }}) || ' of 5', 'inbound', cast(ivr.score as {{ dbt.type_string() }}),
         'call_center', 'ivr_survey', ivr.ivr_response_id
     from ivr
     inner join identity_map

@@ -111,7 +111,7 @@ promises as (
 
     -- a compensation claim gets a public answer within N business days (end of that working day)
     select
-        'compensation_unanswered', 'service', 'service', 'tickets', cast(tickets.ticket_id as varchar),
+        'compensation_unanswered', 'service', 'service', 'tickets', cast(tickets.ticket_id as {{ dbt.type_string() }}),
         tickets.order_number, tickets.created_at,
         {{ working_days_deadline('tickets.created_at', var('compensation_answer_business_days')) }},
         tickets.first_reply_at
@@ -124,7 +124,7 @@ promises as (
     -- (subject mentions "follow") with the customer, after the rating
     select
         'bad_rating_no_follow_up', 'service', 'service', 'satisfaction_ratings',
-        cast(ratings.satisfaction_rating_id as varchar), tickets.order_number, ratings.created_at,
+        cast(ratings.satisfaction_rating_id as {{ dbt.type_string() }}), tickets.order_number, ratings.created_at,
         {{ local_to_utc("cast(" ~ add_working_days(local_date('ratings.created_at'), var('bad_rating_follow_up_business_days')) ~ " as date) + cast(" ~ utc_to_local('ratings.created_at') ~ " as time)") }},
         (
             select min(tasks.created_at)
@@ -137,7 +137,7 @@ promises as (
         )
     from ratings
     inner join identity_map as rater
-        on rater.source_table = 'users' and rater.source_record_id = cast(ratings.requester_id as varchar)
+        on rater.source_table = 'users' and rater.source_record_id = cast(ratings.requester_id as {{ dbt.type_string() }})
     left join tickets on tickets.ticket_id = ratings.ticket_id
 ),
 
@@ -149,12 +149,12 @@ customers as (
              where identity_map.source_table = promises.source_table
                  and identity_map.source_record_id = promises.source_record_id),
             (select any_value(tickets.customer_id) from tickets
-             where cast(tickets.ticket_id as varchar) = promises.source_record_id
+             where cast(tickets.ticket_id as {{ dbt.type_string() }}) = promises.source_record_id
                  and promises.source_table = 'tickets'),
             (select any_value(identity_map.customer_id) from ratings
              inner join identity_map on identity_map.source_table = 'users'
-                 and identity_map.source_record_id = cast(ratings.requester_id as varchar)
-             where cast(ratings.satisfaction_rating_id as varchar) = promises.source_record_id
+                 and identity_map.source_record_id = cast(ratings.requester_id as {{ dbt.type_string() }})
+             where cast(ratings.satisfaction_rating_id as {{ dbt.type_string() }}) = promises.source_record_id
                  and promises.source_table = 'satisfaction_ratings')
         ) as customer_id
     from promises

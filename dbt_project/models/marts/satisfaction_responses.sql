@@ -45,7 +45,7 @@ family_revenue as (
 ),
 
 main_family as (
-    select customer_id, arg_max(product_family, (revenue, product_family)) as product_family
+    select customer_id, {{ arg_max('product_family', ['revenue', 'product_family']) }} as product_family
     from family_revenue
     group by customer_id
 ),

@@ -34,7 +34,7 @@ measured as (
         activity.agent_public_replies,
         now.as_of_at
     from tickets
-    inner join identity_map on identity_map.source_record_id = cast(tickets.requester_id as varchar)
+    inner join identity_map on identity_map.source_record_id = cast(tickets.requester_id as {{ dbt.type_string() }})
     left join activity on activity.ticket_id = tickets.ticket_id
     cross join now
 ),

@@ -10,9 +10,9 @@ calls as (
     select
         call_id,
         min(case when event = 'ENTERQUEUE' then occurred_at end) as entered_at,
-        arg_min(queue_name, occurred_at) filter (where event = 'ENTERQUEUE') as queue_name,
+        {{ arg_min('queue_name', 'occurred_at') }} filter (where event = 'ENTERQUEUE') as queue_name,
         min(case when event = 'CONNECT' then occurred_at end) as answered_at,
-        arg_min(agent, occurred_at) filter (where event = 'CONNECT') as agent,
+        {{ arg_min('agent', 'occurred_at') }} filter (where event = 'CONNECT') as agent,
         max(case when event = 'CONNECT' then try_cast(data1 as integer) end) as hold_seconds,
         bool_or(event in ('ABANDON', 'EXITWITHTIMEOUT')) as is_abandoned,
         max(case when event in ('ABANDON', 'EXITWITHTIMEOUT') then try_cast(data3 as integer) end) as abandon_wait_seconds,

@@ -57,9 +57,9 @@ user_ticket_accounts as (
 records as (
     select
         'sales' as source_system, 'Account' as source_table, account_id as source_record_id,
-        'organization' as record_kind, account_name as full_name, cast(null as varchar) as email,
-        phone_e164, cast(null as varchar) as phone2_e164, account_id as crm_account_id,
-        cast(null as varchar) as crm_contact_id, cast(null as bigint) as service_organization_id,
+        'organization' as record_kind, account_name as full_name, cast(null as {{ dbt.type_string() }}) as email,
+        phone_e164, cast(null as {{ dbt.type_string() }}) as phone2_e164, account_id as crm_account_id,
+        cast(null as {{ dbt.type_string() }}) as crm_contact_id, cast(null as bigint) as service_organization_id,
         lower(regexp_replace(website, '^(https?://)?(www\.)?', '')) as domain,
         account_name as organization_name, billing_city as city, registration_number,
         billing_street as address, created_at as seen_at
@@ -84,7 +84,7 @@ records as (
     union all
 
     select
-        'service', 'organizations', cast(organization_id as varchar), 'organization',
+        'service', 'organizations', cast(organization_id as {{ dbt.type_string() }}), 'organization',
         organization_name, null, null, null,
         external_id, null, organization_id, primary_domain, organization_name, null, null, details, created_at
     from service_organizations
@@ -92,7 +92,7 @@ records as (
     union all
 
     select
-        'service', 'users', cast(service_users.user_id as varchar), 'person',
+        'service', 'users', cast(service_users.user_id as {{ dbt.type_string() }}), 'person',
         user_name, email, phone_e164, null,
         user_ticket_accounts.account_id, external_id, organization_id, null, null, null, null, null,
         service_users.created_at

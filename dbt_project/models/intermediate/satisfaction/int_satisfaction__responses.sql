@@ -22,14 +22,14 @@ responses as (
         ratings.created_at as responded_at,
         'service_desk' as channel,
         'satisfaction_ratings' as source_table,
-        cast(ratings.satisfaction_rating_id as varchar) as source_record_id,
+        cast(ratings.satisfaction_rating_id as {{ dbt.type_string() }}) as source_record_id,
         ratings.ticket_id,
         ratings.score = 'good' as is_satisfied,
         cast(null as integer) as nps_score,
         cast(null as double) as ces_score
     from ratings
     inner join identity_map
-        on identity_map.source_table = 'users' and identity_map.source_record_id = cast(ratings.requester_id as varchar)
+        on identity_map.source_table = 'users' and identity_map.source_record_id = cast(ratings.requester_id as {{ dbt.type_string() }})
 
     union all
 

@@ -10,11 +10,7 @@ with orders as (
 
 months as (
     select cast(month_start as timestamp) as month_start
-    from range(
-        (select date_trunc('month', min(created_at)) from orders) + interval 1 month,
-        {{ as_of() }},
-        interval 1 month
-    ) as spine(month_start)
+    from {{ month_starts("(select date_trunc('month', min(created_at)) from orders) + interval 1 month", as_of()) }}
 ),
 
 customers as (
@@ -34,7 +30,7 @@ history as (
         customers.customer_id,
         min(ordered.created_at) as first_order_at,
         max(ordered.created_at) as last_order_at,
-        arg_max(ordered.previous_created_at, ordered.created_at) as previous_order_at,
+        {{ arg_max('ordered.previous_created_at', 'ordered.created_at') }} as previous_order_at,
         count(ordered.order_id) as orders_total,
         coalesce(sum(case when ordered.created_at >= months.month_start - interval 365 day
                           then ordered.total_amount end), 0) as revenue_12m

@@ -10,7 +10,9 @@ child_events as (
         cast(updater_id as bigint) as updater_id,
         {{ to_utc('created_at') }} as created_at,
         event_type as audit_type,
-        unnest(from_json(child_events, '[{"id":"BIGINT","event_type":"VARCHAR","public":"BOOLEAN","author_id":"BIGINT","field_name":"VARCHAR","value":"VARCHAR","previous_value":"VARCHAR"}]')) as child
+        {{ json_objects_as_rows('child_events', [
+            ['id', 'bigint'], ['event_type', 'text'], ['public', 'boolean'], ['author_id', 'bigint'],
+            ['field_name', 'text'], ['value', 'text'], ['previous_value', 'text']]) }} as child
     from source
 ),
 
