@@ -42,8 +42,13 @@ demo: $(PUBLISHED)
 test: install
 	$(BIN)/python -m pytest
 
+# Spark (pyspark and dbt-spark) only for the tests that build the project on it
+$(BIN)/.installed-spark: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[dev,spark]"
+	@touch $@
+
 # the tests that need a bigger company or a whole engine (disk full, bigger than memory, Spark); CI runs them too
-test-slow: install
+test-slow: install $(BIN)/.installed-spark
 	$(BIN)/python -m pytest -m slow
 
 lint: install

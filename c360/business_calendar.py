@@ -27,16 +27,28 @@ def working_days(country: str, time_zone: str, start: time, end: time, first: da
         "holiday_name": [],
         "work_start_at": [],
         "work_end_at": [],
+        "working_day_number": [],
+        "working_seconds_before": [],
     }
+    # Running totals, so that SQL counts working days and seconds with an equality join on the
+    # day instead of a range scan of the calendar (which Spark cannot decorrelate).
+    working_day_number, working_seconds_before = 0, 0
     d = first
     while d <= last:
         working = days.is_working_day(d)
         rows["calendar_date"].append(d)
         rows["is_working_day"].append(working)
         rows["holiday_name"].append(days.get(d))
+        hours = {}
         for key, moment in (("work_start_at", start), ("work_end_at", end)):
             local = datetime.combine(d, moment, tzinfo=zone)
-            rows[key].append(local.astimezone(UTC).replace(tzinfo=None) if working else None)
+            hours[key] = local.astimezone(UTC).replace(tzinfo=None) if working else None
+            rows[key].append(hours[key])
+        working_day_number += working
+        rows["working_day_number"].append(working_day_number)
+        rows["working_seconds_before"].append(working_seconds_before)
+        if working:
+            working_seconds_before += int((hours["work_end_at"] - hours["work_start_at"]).total_seconds())
         d += timedelta(days=1)
     return pa.table(rows)
 

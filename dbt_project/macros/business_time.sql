@@ -1,50 +1,71 @@
-{#- Business time from the company's working calendar (source calendar.working_days). -#}
+{#- Business time from the company's working calendar (source calendar.working_days).
 
-{#- Working minutes between two UTC timestamps: the overlap of [start, end) with every
-    working day's hours. Null when either end is null. -#}
-{% macro business_minutes(start_at, end_at) -%}
-    case when {{ start_at }} is not null and {{ end_at }} is not null then (
-        select coalesce(sum(
-            greatest(0, {{ dbt.datediff('greatest(' ~ start_at ~ ', calendar_days.work_start_at)',
-                                        'least(' ~ end_at ~ ', calendar_days.work_end_at)', 'second') }})
-        ), 0) / 60.0
+    Every measure looks up single days by date: the calendar carries running totals
+    (working_day_number: working days up to and including the day; working_seconds_before:
+    working seconds of all earlier days), so a count between two moments is a difference of two
+    lookups. Summing over a range of calendar rows instead needs a subquery correlated by a range
+    predicate, which Spark cannot run and which scans the calendar for every row. The totals are
+    whole seconds so that the difference is exact. -#}
+
+{#- An expression over one calendar row (`calendar_days.<column>`) for the day `date_expr`;
+    null when the calendar does not hold that day. -#}
+{% macro calendar_day_value(expression, date_expr) -%}
+    (
+        select max({{ expression }})
         from {{ source('calendar', 'working_days') }} as calendar_days
-        where calendar_days.is_working_day
-            and calendar_days.work_start_at < {{ end_at }}
-            and calendar_days.work_end_at > {{ start_at }}
-    ) end
+        where calendar_days.calendar_date = {{ date_expr }}
+    )
+{%- endmacro %}
+
+{#- Working seconds from the calendar's first day up to a UTC timestamp: the seconds of the
+    days before its (company-local) day, plus the part of that day's working hours before it. -#}
+{% macro working_seconds_until(timestamp_at) -%}
+    {%- set day = local_date(timestamp_at) -%}
+    (
+        {{ calendar_day_value('calendar_days.working_seconds_before', day) }}
+        + coalesce(least(
+            greatest({{ dbt.datediff(calendar_day_value('calendar_days.work_start_at', day), timestamp_at, 'second') }}, 0),
+            {{ calendar_day_value(dbt.datediff('calendar_days.work_start_at', 'calendar_days.work_end_at', 'second'), day) }}
+        ), 0)
+    )
+{%- endmacro %}
+
+{#- Working minutes between two UTC timestamps: the overlap of [start, end) with every working
+    day's hours. Null when either end is null. -#}
+{% macro business_minutes(start_at, end_at) -%}
+    case when {{ start_at }} is not null and {{ end_at }} is not null then
+        cast(greatest(0, {{ working_seconds_until(end_at) }} - {{ working_seconds_until(start_at) }}) as double) / 60
+    end
+{%- endmacro %}
+
+{#- An expression over the calendar row of the n-th working day after the day `date_expr`
+    (n >= 1): the working day whose number is n more than that day's. -#}
+{% macro nth_working_day_value(expression, date_expr, n) -%}
+    (
+        select max({{ expression }})
+        from {{ source('calendar', 'working_days') }} as from_day
+        inner join {{ source('calendar', 'working_days') }} as calendar_days
+            on calendar_days.working_day_number = from_day.working_day_number + ({{ n }})
+            and calendar_days.is_working_day
+        where from_day.calendar_date = {{ date_expr }}
+    )
 {%- endmacro %}
 
 {#- The n-th working day after a date (n >= 1). -#}
 {% macro add_working_days(date_expr, n) -%}
-    (
-        select calendar_days.calendar_date
-        from {{ source('calendar', 'working_days') }} as calendar_days
-        where calendar_days.is_working_day and calendar_days.calendar_date > {{ date_expr }}
-        order by calendar_days.calendar_date
-        limit 1 offset ({{ n }}) - 1
-    )
+    {{ nth_working_day_value('calendar_days.calendar_date', date_expr, n) }}
 {%- endmacro %}
 
 {#- The end of working hours (UTC) of the n-th working day after the day of a UTC timestamp
     (the company's local day). -#}
 {% macro working_days_deadline(timestamp_at, n) -%}
-    (
-        select calendar_days.work_end_at
-        from {{ source('calendar', 'working_days') }} as calendar_days
-        where calendar_days.is_working_day and calendar_days.calendar_date > {{ local_date(timestamp_at) }}
-        order by calendar_days.calendar_date
-        limit 1 offset ({{ n }}) - 1
-    )
+    {{ nth_working_day_value('calendar_days.work_end_at', local_date(timestamp_at), n) }}
 {%- endmacro %}
 
 {#- Working days after `from_date` up to and including `to_date` (0 when to_date <= from_date). -#}
 {% macro working_days_between(from_date, to_date) -%}
-    (
-        select count(*)
-        from {{ source('calendar', 'working_days') }} as calendar_days
-        where calendar_days.is_working_day
-            and calendar_days.calendar_date > {{ from_date }}
-            and calendar_days.calendar_date <= {{ to_date }}
+    greatest(0,
+        {{ calendar_day_value('calendar_days.working_day_number', to_date) }}
+        - {{ calendar_day_value('calendar_days.working_day_number', from_date) }}
     )
 {%- endmacro %}

@@ -24,3 +24,12 @@ def test_working_hours_follow_daylight_saving_time():
     assert days[date(2026, 3, 27)]["work_start_at"] == datetime(2026, 3, 27, 8, 0)  # CET, UTC+1
     assert days[date(2026, 3, 30)]["work_start_at"] == datetime(2026, 3, 30, 7, 0)  # CEST, UTC+2
     assert days[date(2026, 3, 30)]["work_end_at"] == datetime(2026, 3, 30, 16, 0)
+
+
+def test_running_totals_count_working_days_and_seconds_before_each_day():
+    # Friday 2026-03-06 and Monday 2026-03-09 are working days in Germany, the weekend is not
+    days = calendar("DE", "Europe/Berlin", date(2026, 3, 6), date(2026, 3, 10))
+    numbers = [days[date(2026, 3, d)]["working_day_number"] for d in range(6, 11)]
+    assert numbers == [1, 1, 1, 2, 3]  # a day off keeps the number of the working day before it
+    before = [days[date(2026, 3, d)]["working_seconds_before"] for d in range(6, 11)]
+    assert before == [0, 9 * 3600, 9 * 3600, 9 * 3600, 18 * 3600]  # 09:00-18:00 is 9 hours a day

@@ -47,7 +47,7 @@ keys as (
 
     union all
     -- order numbers are often said without their leading zeros
-    select ltrim(orders.order_number, '0'), 3, 'order', identity_map.customer_id, orders.order_number
+    select trim(leading '0' from orders.order_number), 3, 'order', identity_map.customer_id, orders.order_number
     from orders
     inner join identity_map on identity_map.source_table = 'Account' and identity_map.source_record_id = orders.account_id
     where orders.order_number like '0%'

@@ -22,7 +22,7 @@ mapped_records as (
     select
         identity_map.customer_id,
         identity_map.customer_type,
-        identity_map.record_kind,
+        identity_map.record_kind as resolved_record_kind,  -- a person account's Account row is a person here
         identity_map.is_person_account,
         records.*,
         coalesce(contacts.has_opted_out_of_email, false) as has_opted_out_of_email,
@@ -40,7 +40,7 @@ candidates as (
     select customer_id, 'display_name' as field, full_name as value, source_system, source_table, seen_at
     from mapped_records
     where full_name is not null
-        and (customer_type <> 'organization' or (record_kind = 'organization' and not is_person_account))
+        and (customer_type <> 'organization' or (resolved_record_kind = 'organization' and not is_person_account))
     union all
     select customer_id, 'primary_email', email, source_system, source_table, seen_at
     from mapped_records where email is not null and not has_opted_out_of_email
@@ -82,7 +82,7 @@ customer_records as (
         customer_id,
         min(customer_type) as customer_type,
         min(seen_at) as first_seen_at,
-        string_agg(distinct source_system, ',' order by source_system) as source_systems,
+        {{ sorted_distinct_list('source_system', ',') }} as source_systems,
         min(case when source_table = 'Account' then source_record_id end) as crm_account_id,
         bool_or(email is not null and not has_opted_out_of_email
                 or coalesce(phone_e164, phone2_e164) is not null and not is_do_not_call) as is_contactable

@@ -66,6 +66,34 @@ packing_mismatch as (
     having bool_or(order_lines.sku is null or packed.sku is null or order_lines.quantity <> packed.quantity)
 ),
 
+-- the delivery that put a wrong shipment right: the first later shipment of the order that matches
+replacements as (
+    select wrong.shipment_id, min(replacement.delivered_at) as replaced_at
+    from delivered as wrong
+    inner join packing_mismatch on packing_mismatch.shipment_id = wrong.shipment_id
+    inner join delivered as replacement
+        on replacement.order_number = wrong.order_number and replacement.ship_date > wrong.ship_date
+    left join packing_mismatch as replacement_mismatch on replacement_mismatch.shipment_id = replacement.shipment_id
+    where replacement_mismatch.shipment_id is null
+    group by wrong.shipment_id
+),
+
+-- the first follow-up (a CRM activity whose subject mentions "follow") logged with the rater's
+-- customer after each bad rating
+rating_follow_ups as (
+    select ratings.satisfaction_rating_id, min(tasks.created_at) as followed_up_at
+    from ratings
+    inner join identity_map as rater
+        on rater.source_table = 'users' and rater.source_record_id = cast(ratings.requester_id as {{ dbt.type_string() }})
+    inner join identity_map as task_customer
+        on task_customer.source_table = 'Account' and task_customer.customer_id = rater.customer_id
+    inner join tasks
+        on tasks.account_id = task_customer.source_record_id
+        and tasks.created_at > ratings.created_at
+        and lower(tasks.subject) like '%follow%'
+    group by ratings.satisfaction_rating_id
+),
+
 promises as (
     -- delivery promised by the end of the promised day (company time)
     select
@@ -84,16 +112,11 @@ promises as (
     select
         'wrong_item_shipped', 'logistics', 'logistics', 'shipments', wrong.shipment_id, wrong.order_number,
         cast(wrong.ship_date as timestamp), coalesce(wrong.delivered_at, now.as_of_at + interval '1 day'),
-        (
-            select min(replacement.delivered_at)
-            from delivered as replacement
-            where replacement.order_number = wrong.order_number
-                and replacement.ship_date > wrong.ship_date
-                and replacement.shipment_id not in (select shipment_id from packing_mismatch)
-        )
+        replacements.replaced_at
     from delivered as wrong
+    inner join packing_mismatch on packing_mismatch.shipment_id = wrong.shipment_id
+    left join replacements on replacements.shipment_id = wrong.shipment_id
     cross join now
-    where wrong.shipment_id in (select shipment_id from packing_mismatch)
 
     union all
 
@@ -125,20 +148,16 @@ promises as (
     select
         'bad_rating_no_follow_up', 'service', 'service', 'satisfaction_ratings',
         cast(ratings.satisfaction_rating_id as {{ dbt.type_string() }}), tickets.order_number, ratings.created_at,
-        {{ local_to_utc("cast(" ~ add_working_days(local_date('ratings.created_at'), var('bad_rating_follow_up_business_days')) ~ " as date) + cast(" ~ utc_to_local('ratings.created_at') ~ " as time)") }},
-        (
-            select min(tasks.created_at)
-            from tasks
-            inner join identity_map as task_customer
-                on task_customer.source_table = 'Account' and task_customer.source_record_id = tasks.account_id
-            where task_customer.customer_id = rater.customer_id
-                and tasks.created_at > ratings.created_at
-                and lower(tasks.subject) like '%follow%'
-        )
+        -- the rating's local time of day, N working days later (no TIME type: Spark has none)
+        {%- set rated_on = local_date('ratings.created_at') %}
+        {%- set follow_up_day = add_working_days(rated_on, var('bad_rating_follow_up_business_days')) %}
+        {{ local_to_utc(dbt.dateadd('day', dbt.datediff(rated_on, follow_up_day, 'day'), utc_to_local('ratings.created_at'))) }},
+        rating_follow_ups.followed_up_at
     from ratings
     inner join identity_map as rater
         on rater.source_table = 'users' and rater.source_record_id = cast(ratings.requester_id as {{ dbt.type_string() }})
     left join tickets on tickets.ticket_id = ratings.ticket_id
+    left join rating_follow_ups on rating_follow_ups.satisfaction_rating_id = ratings.satisfaction_rating_id
 ),
 
 customers as (
