@@ -141,27 +141,37 @@ def _make_email_unique(person: Person, used: set[str]) -> None:
     used.add(candidate)
 
 
-def build_customers(n_customers: int, rng: random.Random) -> list[Customer]:
-    """About 85 % organizations (5 % of them abroad) and 15 % individuals; 8 % prospects."""
-    customers: list[Customer] = []
-    used_brands: set[str] = set()
-    used_emails: set[str] = set()
-    person_no = 0
-    org_no = 0
-    twin_brands: list[tuple[str, str, str, str]] = []
-    for i in range(n_customers):
-        customer_id = f"C{i + 1:06d}"
+class CustomerFactory:
+    """Customers a batch at a time, numbered and kept distinct (brands, mailboxes) across all
+    batches: about 85 % organizations (5 % of them abroad) and 15 % individuals; 8 % prospects."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.used_brands: set[str] = set()
+        self.used_emails: set[str] = set()
+        self.customer_no = 0
+        self.person_no = 0
+        self.org_no = 0
+        self.twin_brands: list[tuple[str, str, str, str]] = []
+
+    def build(self, n_customers: int) -> list[Customer]:
+        return [self._next() for _ in range(n_customers)]
+
+    def _next(self) -> Customer:
+        rng = self.rng
+        self.customer_no += 1
+        customer_id = f"C{self.customer_no:06d}"
         since = rng.choice([rng.randint(731, 2200), rng.randint(30, 730)])
         interval = rng.lognormvariate(4.3, 0.45)  # median ~75 days
         is_loyal = rng.random() < 0.35
         is_prospect = rng.random() < 0.08
         if rng.random() < 0.85:
-            org_no += 1
+            self.org_no += 1
             abroad = rng.random() < 0.05
             industry_zh, industry_en, industry = rng.choice(people.INDUSTRIES)
             if abroad:
                 city, country, prefix, digits, suffix = rng.choice(people.CITIES_ABROAD)
-                brand_zh, brand_py, slug = _org_name(rng, used_brands)
+                brand_zh, brand_py, slug = _org_name(rng, self.used_brands)
                 name_zh = None
                 name_en = f"{brand_py} {industry_en} {suffix}"
                 # a subscriber number never starts with 0 or 1 (libphonenumber rejects those)
@@ -172,22 +182,22 @@ def build_customers(n_customers: int, rng: random.Random) -> list[Customer]:
                 city, city_latin, area = rng.choice(people.CITIES_CN)
                 country = "China"
                 # Some brands exist twice in different cities: same name, different company.
-                if twin_brands and rng.random() < 0.03:
-                    brand_zh, brand_py, slug, twin_city = twin_brands.pop()
+                if self.twin_brands and rng.random() < 0.03:
+                    brand_zh, brand_py, slug, twin_city = self.twin_brands.pop()
                     if twin_city == city:
                         city, city_latin, area = next(c for c in people.CITIES_CN if c[0] != twin_city)
                 else:
-                    brand_zh, brand_py, slug = _org_name(rng, used_brands)
-                    twin_brands.append((brand_zh, brand_py, slug, city))
+                    brand_zh, brand_py, slug = _org_name(rng, self.used_brands)
+                    self.twin_brands.append((brand_zh, brand_py, slug, city))
                 name_zh = f"{city}{brand_zh}{industry_zh}有限公司"
                 name_en = f"{city_latin} {brand_py} {industry_en} Co., Ltd."
                 switchboard = people.landline_number(rng, area)
                 street = f"{rng.choice(people.STREETS_CN)}{rng.randint(1, 999)}号"
                 postal = f"{rng.randint(100000, 799999)}"
                 tld = "com.cn"
-            domain = f"{slug}{org_no}.{tld}"
+            domain = f"{slug}{self.org_no}.{tld}"
             org = Organization(
-                organization_id=f"O{org_no:06d}",
+                organization_id=f"O{self.org_no:06d}",
                 name_zh=name_zh,
                 name_en=name_en,
                 city=city,
@@ -202,18 +212,21 @@ def build_customers(n_customers: int, rng: random.Random) -> list[Customer]:
                 employees=rng.choice([20, 50, 120, 300, 800, 2500, 10000]),
             )
             for _ in range(rng.choice([1, 2, 2, 3, 3, 4])):
-                person_no += 1
+                self.person_no += 1
                 desk = switchboard if rng.random() < 0.5 else None
-                p = _person(rng, f"P{person_no:06d}", city, country, domain, desk, abroad)
-                _make_email_unique(p, used_emails)
+                p = _person(rng, f"P{self.person_no:06d}", city, country, domain, desk, abroad)
+                _make_email_unique(p, self.used_emails)
                 p.organization = org
                 org.people.append(p)
-            customers.append(Customer(customer_id, org, None, since, interval, is_loyal, is_prospect))
-        else:
-            person_no += 1
-            city, city_latin, _ = rng.choice(people.CITIES_CN)
-            mail = rng.choice(["163.com", "qq.com", "126.com", "sina.com"])
-            p = _person(rng, f"P{person_no:06d}", city, "China", mail, None, False)
-            _make_email_unique(p, used_emails)
-            customers.append(Customer(customer_id, None, p, since, interval * 2.5, is_loyal, is_prospect))
-    return customers
+            return Customer(customer_id, org, None, since, interval, is_loyal, is_prospect)
+        self.person_no += 1
+        city, city_latin, _ = rng.choice(people.CITIES_CN)
+        mail = rng.choice(["163.com", "qq.com", "126.com", "sina.com"])
+        p = _person(rng, f"P{self.person_no:06d}", city, "China", mail, None, False)
+        _make_email_unique(p, self.used_emails)
+        return Customer(customer_id, None, p, since, interval * 2.5, is_loyal, is_prospect)
+
+
+def build_customers(n_customers: int, rng: random.Random) -> list[Customer]:
+    """All customers at once (a small company)."""
+    return CustomerFactory(rng).build(n_customers)

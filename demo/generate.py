@@ -9,11 +9,14 @@ from pathlib import Path
 import yaml
 
 from demo import writers
-from demo.history import CATEGORY_FIELD_ID, HISTORY_DAYS, ORDER_NUMBER_FIELD_ID, simulate
+from demo.history import CATEGORY_FIELD_ID, HISTORY_DAYS, ORDER_NUMBER_FIELD_ID, simulate_in_batches
 
 TOKEN_ENV = "C360_SERVICE_DESK_TOKEN"
 CRM_TABLES = list(writers.CRM_COLUMNS)
 LOGISTICS_ENCODING = "gb18030"  # Chinese warehouse systems export GB18030; the connector must honour it
+# customers simulated and written at a time: a batch holds ~100 kB a customer until it is written,
+# so a company of any size is made in about 2 GB (a company this small or smaller is one batch)
+BATCH_CUSTOMERS = 20_000
 
 
 def demo_config(end: date, api_port: int) -> dict:
@@ -49,22 +52,21 @@ def generate(
     api_port: int = 8765,
     log=print,
     hold_back_days: int = 0,
+    batch_customers: int = BATCH_CUSTOMERS,
 ) -> Path:
-    """Write everything under `out`; returns the path of the config file."""
+    """Write everything under `out`, `batch_customers` customers at a time; returns the path
+    of the config file."""
     end = end or date.today()
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     log(f"demo: simulating {customers:,} customers over {HISTORY_DAYS} days up to {end} (seed {seed})")
-    history = simulate(customers, seed, end)
-    log("demo: writing the CRM (SQLite, Salesforce tables)")
-    writers.write_crm(history, out / "crm" / "crm.sqlite")
-    log("demo: writing the service desk records (served by `c360 demo-api`)")
-    writers.write_service_desk(history, out / "service_desk")
-    log(f"demo: writing logistics day folders ({LOGISTICS_ENCODING})")
-    writers.write_logistics(history, out / "logistics", LOGISTICS_ENCODING)
-    log("demo: writing Asterisk CDR, queue_log and IVR survey files")
-    writers.write_call_center(history, out / "call_center", history.identities)
-    writers.write_truth(history, out / "ground_truth")
+    writer = writers.CompanyWriter(out, LOGISTICS_ENCODING)
+    batches = -(-customers // batch_customers)
+    for number, history in enumerate(simulate_in_batches(customers, seed, end, batch_customers), 1):
+        if batches > 1:
+            log(f"demo: batch {number} of {batches} ({time.perf_counter() - started:.0f} s)")
+        writer.write(history, log)
+    writer.finish()
     if hold_back_days:
         from demo.held_back import hold_back
 
@@ -78,10 +80,10 @@ def generate(
     config_path.write_text(
         header + yaml.safe_dump(demo_config(end, api_port), sort_keys=False, allow_unicode=True), encoding="utf-8"
     )
-    counts = {t: len(rows) for t, rows in history.crm.items()}
+    counts = writer.counts
     log(
-        f"demo: done in {time.perf_counter() - started:.1f} s: {counts['Account']:,} accounts, "
-        f"{counts['Order']:,} orders, {len(history.desk['tickets']):,} tickets, {len(history.calls):,} calls; "
+        f"demo: done in {time.perf_counter() - started:.1f} s: {counts['accounts']:,} accounts, "
+        f"{counts['orders']:,} orders, {counts['tickets']:,} tickets, {counts['calls']:,} calls; "
         f"config at {config_path}"
     )
     return config_path

@@ -87,20 +87,23 @@ def _move_crm(source: Path, target: Path, cutoff: str, into_held: bool) -> None:
 
 
 def _move_service_desk(source: Path, target: Path, cutoff: str, into_held: bool) -> None:
+    """Records stamped after `cutoff` (into_held) or up to it (released) move between files,
+    a line at a time (a big company's files do not fit in memory)."""
     target.mkdir(parents=True, exist_ok=True)
     for path in sorted(source.glob("*.jsonl")):
-        name = path.stem
-        stamp = STAMP.get(name, "updated_at")
-        keep, move = [], []
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line:
-                continue
-            late = json.loads(line)[stamp][:19] > cutoff
-            (move if late == into_held else keep).append(line)
-        path.write_text("".join(x + "\n" for x in keep), encoding="utf-8")
-        other = target / path.name
-        existing = other.read_text(encoding="utf-8").splitlines() if other.exists() else []
-        other.write_text("".join(x + "\n" for x in existing + move), encoding="utf-8")
+        stamp = STAMP.get(path.stem, "updated_at")
+        kept = path.with_name(path.name + ".kept")
+        with (
+            open(path, encoding="utf-8") as lines,
+            open(kept, "w", encoding="utf-8") as keep,
+            open(target / path.name, "a", encoding="utf-8") as move,
+        ):
+            for line in lines:
+                if not line.strip():
+                    continue
+                late = json.loads(line)[stamp][:19] > cutoff
+                (move if late == into_held else keep).write(line if line.endswith("\n") else line + "\n")
+        kept.replace(path)
 
 
 def _day_of(path: Path) -> date | None:

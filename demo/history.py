@@ -9,13 +9,14 @@ The truth (who is who, what went wrong) is collected beside and never loaded.
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import holidays
 
 from demo import people
-from demo.company import Customer, Organization, Person, build_customers
+from demo.company import Customer, CustomerFactory, Organization, Person
 
 LOCAL_UTC_OFFSET = timedelta(hours=8)
 HISTORY_DAYS = 730
@@ -164,36 +165,29 @@ class Simulation:
         self.start = end - timedelta(days=HISTORY_DAYS)
         self.end_dt = datetime.combine(end, time(23, 59, 59))
         self.cal = WorkingCalendar(range(self.start.year - 6, end.year + 2))
-        self.customers = build_customers(n_customers, self.rng)
-        self.crm: dict[str, list[dict]] = {
-            t: []
-            for t in (
-                "User",
-                "Account",
-                "Contact",
-                "Lead",
-                "Opportunity",
-                "OpportunityContactRole",
-                "Product2",
-                "Order",
-                "OrderItem",
-                "Task",
-                "Survey_Response__c",
-            )
-        }
+        self.n_customers = n_customers
+        self.factory = CustomerFactory(self.rng)
+        self.counters: dict[str, int] = {}
+        self.rep_ids: list[str] = []  # CRM Users of the sales team
+        self.product_ids: dict[str, str] = {}  # ProductCode -> CRM Product2 Id
+        self.has_orders = False
+        self.desk = None  # demo.service_desk_records.ServiceDeskShaper, made with the first batch
+        self._new_batch()
+
+    def _new_batch(self) -> None:
+        """Empty collections for the next batch of customers (what a batch writes, then drops)."""
+        self.customers: list[Customer] = []
+        self.crm: dict[str, list[dict]] = defaultdict(list)  # Salesforce table -> rows
         self.logistics: dict[date, dict[str, list[dict]]] = {}
         self.tickets: list[Ticket] = []
         self.calls: list[Call] = []
-        self.desk_users: dict[str, dict] = {}  # person_id -> Zendesk user
-        self.desk_orgs: dict[str, dict] = {}  # organization_id -> Zendesk organization
         self.identities: list[dict] = []
         self.incidents: list[dict] = []
         self.truth_customers: list[dict] = []
-        # bad ratings not followed up, settled at the end: a follow-up call about another of
-        # the customer's ratings inside the window counts as a follow-up too
+        # bad ratings not followed up, settled at the end of the batch (a customer's story is
+        # told within one): a follow-up about another of the customer's ratings counts too
         self.unanswered_ratings: list[tuple] = []
         self.follow_ups: dict[str, list[datetime]] = {}
-        self.counters: dict[str, int] = {}
         self.contact_ids: dict[str, str] = {}  # person_id -> CRM Contact Id
         self.account_ids: dict[str, str] = {}  # customer_id -> CRM Account Id
 
@@ -244,29 +238,50 @@ class Simulation:
             self.logistics.setdefault(day, {}).setdefault(file, []).append(row)
 
     def sales_rep(self) -> str:
-        return self.crm["User"][self.rng.randrange(10)]["Id"]
+        return self.rep_ids[self.rng.randrange(10)]
 
     # ---------- the run ----------
     def run(self) -> History:
-        self._users_and_products()
-        for customer in self.customers:
-            self._customer(customer)
-        self._unconverted_leads()
-        for customer_id, who, order_number, key, rated, due in self.unanswered_ratings:
-            if not any(rated < when <= due for when in self.follow_ups.get(customer_id, [])):
-                self._incident("bad_rating_no_follow_up", who, order_number, "service", f"rating:{key}", due, None)
-        desk = self._service_desk()
-        return History(
-            self.crm,
-            desk,
-            self.logistics,
-            sorted(self.calls, key=lambda c: c.start),
-            self.identities,
-            self.incidents,
-            self.truth_customers,
-            self.start,
-            self.end,
-        )
+        """The whole history at once (a small company)."""
+        return next(self.batches(self.n_customers))
+
+    def batches(self, batch_size: int):
+        """The history a batch of `batch_size` customers at a time, so that a big company is
+        simulated in the memory of one batch: each History holds that batch's records (the
+        first also the CRM's users and products, the last also what belongs to no customer).
+        Ids and names stay unique across batches; with one batch this is `run()`."""
+        from demo.service_desk_records import ServiceDeskShaper  # shapes the JSON payloads
+
+        done = 0
+        while done < self.n_customers:
+            size = min(batch_size, self.n_customers - done)
+            self.customers = self.factory.build(size)
+            if done == 0:
+                self._users_and_products()
+                self.desk = ServiceDeskShaper(self)
+            for customer in self.customers:
+                self._customer(customer)
+            done += size
+            last = done >= self.n_customers
+            if last:
+                self._unconverted_leads()
+            for customer_id, who, order_number, key, rated, due in self.unanswered_ratings:
+                if not any(rated < when <= due for when in self.follow_ups.get(customer_id, [])):
+                    self._incident("bad_rating_no_follow_up", who, order_number, "service", f"rating:{key}", due, None)
+            if last:
+                self._unknown_callers()
+            yield History(
+                self.crm,
+                self.desk.shape(self),
+                self.logistics,
+                sorted(self.calls, key=lambda c: c.start),
+                self.identities,
+                self.incidents,
+                self.truth_customers,
+                self.start,
+                self.end,
+            )
+            self._new_batch()
 
     def _users_and_products(self) -> None:
         created = datetime.combine(self.start - timedelta(days=900), time(9))
@@ -288,6 +303,8 @@ class Simulation:
             self.crm["Product2"].append(
                 self._sf_row("01t", created, Name=name, ProductCode=code, Family=family, IsActive=1)
             )
+        self.rep_ids = [user["Id"] for user in self.crm["User"] if user["Department"] == "Sales"]
+        self.product_ids = {product["ProductCode"]: product["Id"] for product in self.crm["Product2"]}
 
     def _sf_row(self, prefix: str, created: datetime, modified: datetime | None = None, **cols) -> dict:
         modified = modified or created
@@ -474,7 +491,7 @@ class Simulation:
     def _unconverted_leads(self) -> None:
         """Prospects who never became customers: their own persons, and nothing else."""
         rng = self.rng
-        for i in range(max(10, len(self.customers) // 8)):
+        for i in range(max(10, self.n_customers // 8)):
             family_zh, family = rng.choice(people.SURNAMES)
             given_zh, given = rng.choice(people.GIVEN_CHARS)
             person = Person(
@@ -588,7 +605,7 @@ class Simulation:
             IsClosed=1,
             IsWon=1,
             LeadSource=None,
-            Type="Existing Business" if self.crm["Order"] else "New Business",
+            Type="Existing Business" if self.has_orders else "New Business",
             ForecastCategoryName="Closed",
             OwnerId=owner,
         )
@@ -644,7 +661,8 @@ class Simulation:
             ShippingCountry=org.country if org else "China",
         )
         self.crm["Order"].append(order)
-        products = {p["ProductCode"]: p["Id"] for p in self.crm["Product2"]}
+        self.has_orders = True
+        products = self.product_ids
         for code, _name, _family, price, _inst in lines:
             self.crm["OrderItem"].append(
                 self._sf_row(
@@ -936,7 +954,7 @@ class Simulation:
 
     def _ticket(self, c, person, when, subject, text, category, priority, tags, order_number) -> Ticket:
         ticket = Ticket(
-            key=len(self.tickets),
+            key=self.next_id("ticket_key"),
             customer=c,
             requester=person,
             created=when,
@@ -1059,15 +1077,11 @@ class Simulation:
             )
         )
 
-    def _service_desk(self) -> dict[str, list[dict]]:
-        """Number tickets in creation order and shape the Zendesk resources."""
-        from demo.service_desk_records import build_service_desk  # shapes the JSON payloads
-
-        # Callers the company does not know: wrong numbers, new prospects.
-        for _ in range(max(5, len(self.customers) // 10)):
+    def _unknown_callers(self) -> None:
+        """Callers the company does not know: wrong numbers, new prospects."""
+        for _ in range(max(5, self.n_customers // 10)):
             when = self.working_time(self.start + timedelta(days=self.rng.randrange(HISTORY_DAYS)))
             self._call(None, None, when, self.rng.choice(QUEUES), number=people.mobile_number(self.rng))
-        return build_service_desk(self)
 
 
 def rng_comment(rng: random.Random, promoter: bool, detractor: bool) -> str | None:
@@ -1082,6 +1096,11 @@ def rng_comment(rng: random.Random, promoter: bool, detractor: bool) -> str | No
 
 def simulate(n_customers: int, seed: int, end: date) -> History:
     return Simulation(n_customers, seed, end).run()
+
+
+def simulate_in_batches(n_customers: int, seed: int, end: date, batch_size: int):
+    """The History of each batch of `batch_size` customers in turn (see Simulation.batches)."""
+    return Simulation(n_customers, seed, end).batches(batch_size)
 
 
 __all__ = ["Call", "Customer", "History", "Organization", "Person", "sf_id", "simulate"]

@@ -5,15 +5,19 @@ Bearer-token auth). Written from SOURCES.md alone; shares nothing with the conne
 from __future__ import annotations
 
 import base64
-import bisect
 import json
+import os
 import threading
 import time
+from array import array
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+import numpy as np
+import orjson
 
 PAGE = 1000
 RATINGS_PAGE_MAX = 100
@@ -23,46 +27,161 @@ def _unix(stamp: str) -> int:
     return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp())
 
 
+RESOURCES = {  # resource -> the time its export filters on
+    "tickets": "updated_at",
+    "users": "updated_at",
+    "organizations": "updated_at",
+    "ticket_events": "created_at",
+    "satisfaction_ratings": "updated_at",
+}
+
+
+class ResourceIndex:
+    """Where each record of one resource file is, in the order its export serves them (by the
+    time it filters on, then id): 28 bytes a record instead of the record itself, so that a
+    desk of tens of millions of records serves from its files (read through the page cache),
+    and a page of records is sent as the lines the file holds (one read when they lie
+    together, as the demo writes them). Records changed while the desk runs (`upsert`) are kept
+    in memory beside the file."""
+
+    def __init__(self, path: Path, stamp_field: str):
+        self.path = path
+        self.stamp_field = stamp_field
+        self.stamps = np.empty(0, np.int64)
+        self.ids = np.empty(0, np.int64)
+        self.offsets = np.empty(0, np.int64)  # a negative offset -n is the n-th record in `changed`
+        self.lengths = np.empty(0, np.int32)
+        self.changed: list[bytes] = []
+        self.indexed = (None, 0, b"")  # (inode, bytes indexed, the last bytes indexed)
+
+    def refresh(self) -> None:
+        """Index what the file gained since the last look (`c360 demo-advance` appends a day);
+        a file replaced or rewritten is indexed anew."""
+        if not self.path.is_file():
+            raise FileNotFoundError(f"demo-api: {self.path} is missing; run `c360 demo` first")
+        stat = self.path.stat()
+        inode, size, tail = self.indexed
+        with open(self.path, "rb") as f:
+            if inode == stat.st_ino and size <= stat.st_size:
+                f.seek(max(0, size - len(tail)))
+                if f.read(len(tail)) == tail:
+                    if size == stat.st_size:
+                        return
+                    self._index(f, size)
+                    return
+            self.stamps, self.ids = np.empty(0, np.int64), np.empty(0, np.int64)
+            self.offsets, self.lengths = np.empty(0, np.int64), np.empty(0, np.int32)
+            self.changed = []
+            f.seek(0)
+            self._index(f, 0)
+
+    def _index(self, f, offset: int) -> None:
+        stamps, ids, offsets, lengths = array("q"), array("q"), array("q"), array("i")
+        last = b""
+        f.seek(offset)
+        for line in f:
+            if not line.endswith(b"\n"):
+                break  # still being written: indexed once it is whole
+            body = line.rstrip(b"\r\n")
+            if body.strip():
+                record = orjson.loads(body)
+                stamps.append(_unix(record[self.stamp_field]))
+                ids.append(record["id"])
+                offsets.append(offset)
+                lengths.append(len(body))
+            offset += len(line)
+            last = line
+        self.indexed = (os.fstat(f.fileno()).st_ino, offset, last[-64:] if last else self.indexed[2])
+        if stamps:
+            self._add(
+                np.frombuffer(stamps, np.int64),
+                np.frombuffer(ids, np.int64),
+                np.frombuffer(offsets, np.int64),
+                np.frombuffer(lengths, np.int32),
+            )
+
+    def _add(self, stamps, ids, offsets, lengths) -> None:
+        stamps = np.concatenate([self.stamps, stamps])
+        ids = np.concatenate([self.ids, ids])
+        order = np.lexsort((ids, stamps))
+        self.stamps, self.ids = stamps[order], ids[order]
+        self.offsets = np.concatenate([self.offsets, offsets])[order]
+        self.lengths = np.concatenate([self.lengths, lengths])[order]
+
+    def upsert(self, record: dict) -> None:
+        keep = self.ids != record["id"]
+        self.stamps, self.ids = self.stamps[keep], self.ids[keep]
+        self.offsets, self.lengths = self.offsets[keep], self.lengths[keep]
+        line = orjson.dumps(record)
+        self.changed.append(line)
+        self._add(
+            np.array([_unix(record[self.stamp_field])], np.int64),
+            np.array([record["id"]], np.int64),
+            np.array([-len(self.changed)], np.int64),
+            np.array([len(line)], np.int32),
+        )
+
+    def first_at(self, start_time: int) -> int:
+        """The position of the first record at or after `start_time`."""
+        return int(np.searchsorted(self.stamps, start_time, side="left"))
+
+    def lines(self, first: int, last: int) -> list[bytes]:
+        """The JSON text of the records at positions first..last-1."""
+        offsets, lengths = self.offsets[first:last], self.lengths[first:last]
+        if not len(offsets):
+            return []
+        together = offsets.min() >= 0 and bool(np.all(offsets[1:] == offsets[:-1] + lengths[:-1] + 1))
+        with open(self.path, "rb") as f:
+            if together:  # one read, split into its lines
+                f.seek(int(offsets[0]))
+                return f.read(int(offsets[-1] + lengths[-1] - offsets[0])).split(b"\n")
+            out = []
+            for offset, length in zip(offsets.tolist(), lengths.tolist(), strict=True):
+                if offset < 0:
+                    out.append(self.changed[-offset - 1])
+                else:
+                    f.seek(offset)
+                    out.append(f.read(length))
+            return out
+
+
 class ServiceDeskData:
     """The records of each resource, ordered by the time their export filters on."""
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.resources: dict[str, list[tuple[int, dict]]] = {}
-        self.mtimes: dict[str, float] = {}
+        self.resources = {name: ResourceIndex(folder / f"{name}.jsonl", stamp) for name, stamp in RESOURCES.items()}
+        self.lock = threading.Lock()
         self.refresh()
 
     def refresh(self) -> None:
-        """Read each resource file again when it changed (`c360 demo-advance` adds a day)."""
-        for name, stamp in (
-            ("tickets", "updated_at"),
-            ("users", "updated_at"),
-            ("organizations", "updated_at"),
-            ("ticket_events", "created_at"),
-            ("satisfaction_ratings", "updated_at"),
-        ):
-            path = self.folder / f"{name}.jsonl"
-            if not path.is_file():
-                raise FileNotFoundError(f"demo-api: {path} is missing; run `c360 demo` first")
-            mtime = path.stat().st_mtime
-            if self.mtimes.get(name) == mtime:
-                continue
-            records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-            self.resources[name] = sorted(((_unix(r[stamp]), r) for r in records), key=lambda x: (x[0], x[1]["id"]))
-            self.mtimes[name] = mtime
+        """Index each resource file again when it changed (`c360 demo-advance` adds a day)."""
+        with self.lock:
+            for index in self.resources.values():
+                index.refresh()
 
     def upsert(self, name: str, record: dict) -> None:
         """A record changes in the service desk (a late update, a new ticket)."""
-        stamp = "created_at" if name == "ticket_events" else "updated_at"
-        rows = [x for x in self.resources[name] if x[1]["id"] != record["id"]]
-        rows.append((_unix(record[stamp]), record))
-        self.resources[name] = sorted(rows, key=lambda x: (x[0], x[1]["id"]))
+        with self.lock:
+            self.resources[name].upsert(record)
 
-    def since(self, name: str, start_time: int) -> list[tuple[int, dict]]:
-        """Records at or after `start_time`, oldest first (binary search: exports page often)."""
+    def page(self, name: str, start_time: int, offset: int, size: int) -> tuple[list[bytes], int, int | None]:
+        """Up to `size` records from the `offset`-th at or after `start_time`: their JSON text,
+        how many records there are from `start_time` on, and the time of the page's last record."""
         self.refresh()
-        rows = self.resources[name]
-        return rows[bisect.bisect_left(rows, start_time, key=lambda x: x[0]) :]
+        with self.lock:
+            index = self.resources[name]
+            first = index.first_at(start_time)
+            total = len(index.stamps) - first
+            begin, end = first + offset, min(first + offset + size, len(index.stamps))
+            lines = index.lines(begin, end) if begin < end else []
+            last_stamp = int(index.stamps[end - 1]) if begin < end else None
+        return lines, total, last_stamp
+
+    def records(self, name: str) -> list[dict]:
+        """Every record of a resource, in export order (tests)."""
+        lines, _, _ = self.page(name, 0, 0, 2**62)
+        return [orjson.loads(line) for line in lines]
 
 
 @dataclass
@@ -133,6 +252,15 @@ def make_handler(data: ServiceDeskData, token: str, faults: Faults):
             self.end_headers()
             self.wfile.write(payload)
 
+        def _send_page(self, name: str, lines: list[bytes], fields: dict) -> None:
+            """A page: the records as their lines are written, then the pagination fields."""
+            payload = b'{"%s":[%s],%s' % (name.encode(), b",".join(lines), orjson.dumps(fields)[1:])
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
         def do_GET(self):
             if self.headers.get("Authorization") != f"Bearer {token}":
                 return self._send(401, {"error": "Couldn't authenticate you"})
@@ -163,18 +291,18 @@ def make_handler(data: ServiceDeskData, token: str, faults: Faults):
                 return self._send(404, {"error": "InvalidEndpoint"})
             name, page = routes[url.path]
             try:
-                return self._send(200, page(name, q, base + url.path))
+                lines, fields = page(name, q, base + url.path)
             except (ValueError, KeyError):
                 return self._send(400, {"error": "InvalidPaginationParameter"})
+            return self._send_page(name, lines, fields)
 
         def _cursor(self, name, q, endpoint):
             if "cursor" in q:
                 state = _decode(q["cursor"])
             else:
                 state = {"start": int(q["start_time"]), "offset": 0}
-            rows = data.since(name, state["start"])
-            chunk = rows[state["offset"] : state["offset"] + PAGE]
-            end = state["offset"] + len(chunk) >= len(rows)
+            chunk, total, _ = data.page(name, state["start"], state["offset"], PAGE)
+            end = state["offset"] + len(chunk) >= total
             next_offset = state["offset"] + len(chunk)
             if (
                 faults.repeat_page_every
@@ -187,8 +315,7 @@ def make_handler(data: ServiceDeskData, token: str, faults: Faults):
             after = _encode(
                 {"start": state["start"], "offset": next_offset, "repeated": next_offset == state["offset"]}
             )
-            return {
-                name: [r for _, r in chunk],
+            return chunk, {
                 "after_cursor": None if end else after,
                 "after_url": None if end else f"{endpoint}?{urlencode({'cursor': after})}",
                 "before_cursor": None,
@@ -198,17 +325,15 @@ def make_handler(data: ServiceDeskData, token: str, faults: Faults):
 
         def _time_based(self, name, q, endpoint):
             start = int(q["start_time"])
-            rows = data.since(name, start)
-            chunk = rows[:PAGE]
-            end_time = chunk[-1][0] if chunk else start
+            chunk, _, last_stamp = data.page(name, start, 0, PAGE)
+            end_time = last_stamp if chunk else start
             if len(chunk) == PAGE and end_time == start:
                 end_time += 1  # a full page within one second: move on rather than loop
             end = len(chunk) < PAGE
             params = {"start_time": end_time}
             if "include" in q:
                 params["include"] = q["include"]
-            return {
-                name: [r for _, r in chunk],
+            return chunk, {
                 "count": len(chunk),
                 "end_time": end_time,
                 "next_page": None if end else f"{endpoint}?{urlencode(params)}",
@@ -219,12 +344,10 @@ def make_handler(data: ServiceDeskData, token: str, faults: Faults):
             size = min(int(q.get("page[size]", RATINGS_PAGE_MAX)), RATINGS_PAGE_MAX)
             start = int(q.get("start_time", 0))
             offset = int(_decode(q["page[after]"])["offset"]) if "page[after]" in q else 0
-            rows = data.since(name, start)
-            chunk = rows[offset : offset + size]
-            more = offset + len(chunk) < len(rows)
+            chunk, total, _ = data.page(name, start, offset, size)
+            more = offset + len(chunk) < total
             after = _encode({"offset": offset + len(chunk)})
-            return {
-                name: [r for _, r in chunk],
+            return chunk, {
                 "meta": {"has_more": more, "after_cursor": after if more else None, "before_cursor": None},
                 "links": {
                     "next": f"{endpoint}?{urlencode({'start_time': start, 'page[size]': size, 'page[after]': after})}"

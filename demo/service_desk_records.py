@@ -38,208 +38,231 @@ def _child(
     )
 
 
-def build_service_desk(sim) -> dict[str, list[dict]]:
-    rng = sim.rng
-    users: dict[str, dict] = {}
-    orgs: dict[str, dict] = {}
-    agent_ids = []
-    first = datetime.combine(sim.start, datetime.min.time())
-    for i, agent in enumerate(AGENTS):
-        uid = USER_ID_BASE + i + 1
-        agent_ids.append(uid)
-        users[agent] = dict(
-            id=uid,
-            name=f"Support {agent.split('/')[1]}",
-            email=f"agent{i + 1}@quntex.com",
-            phone=None,
-            organization_id=None,
-            role="agent",
-            external_id=None,
-            time_zone="Beijing",
-            locale="zh-cn",
-            active=True,
-            created_at=zd_time(first),
-            updated_at=zd_time(first),
-        )
+class ServiceDeskShaper:
+    """The service desk's records of each batch of simulated tickets, numbered on from the
+    batch before: tickets in creation order, users, organizations, events and ratings."""
 
-    def org_of(c, when: datetime) -> int | None:
-        org = c.organization
-        if org is None:
-            return None
-        if org.organization_id not in orgs:
-            if rng.random() < 0.05:
-                return None  # the agent never linked this requester to an organization
-            name = rng.choice(
-                [
-                    org.name_en,
-                    org.name_zh or org.name_en,
-                    org.name_en.replace("Co., Ltd.", rng.choice(people.EN_SUFFIX_VARIANTS)),
-                ]
+    def __init__(self, sim):
+        first = datetime.combine(sim.start, datetime.min.time())
+        self.agent_ids = []
+        self.agents: list[dict] = []  # written with the first batch
+        for i, agent in enumerate(AGENTS):
+            uid = USER_ID_BASE + i + 1
+            self.agent_ids.append(uid)
+            self.agents.append(
+                dict(
+                    id=uid,
+                    name=f"Support {agent.split('/')[1]}",
+                    email=f"agent{i + 1}@quntex.com",
+                    phone=None,
+                    organization_id=None,
+                    role="agent",
+                    external_id=None,
+                    time_zone="Beijing",
+                    locale="zh-cn",
+                    active=True,
+                    created_at=zd_time(first),
+                    updated_at=zd_time(first),
+                )
             )
-            orgs[org.organization_id] = dict(
-                id=ORG_ID_BASE + len(orgs) + 1,
-                name=name,
-                domain_names=[org.domain],
-                external_id=sim.account_ids[c.customer_id] if rng.random() < 0.4 else None,
-                details=org.street,
-                created_at=zd_time(when),
-                updated_at=zd_time(when),
-            )
-            sim.truth("service", "organizations", str(orgs[org.organization_id]["id"]), c, None)
-        return orgs[org.organization_id]["id"]
+        self.users_made = len(self.agents)
+        self.orgs_made = 0
+        self.tickets_made = 0
+        self.events_made = 0
+        self.ratings_made = 0
 
-    def user_of(c, p, when: datetime) -> int:
-        if p.person_id not in users:
-            if p.family_zh:
+    def shape(self, sim) -> dict[str, list[dict]]:
+        rng = sim.rng
+        users: dict[str, dict] = {}
+        orgs: dict[str, dict] = {}
+        agent_ids = self.agent_ids
+
+        def org_of(c, when: datetime) -> int | None:
+            org = c.organization
+            if org is None:
+                return None
+            if org.organization_id not in orgs:
+                if rng.random() < 0.05:
+                    return None  # the agent never linked this requester to an organization
                 name = rng.choice(
                     [
-                        f"{p.family_latin} {p.given_latin}",
-                        f"{p.given_latin} {p.family_latin}",
-                        p.family_zh + p.given_zh,
-                        f"{p.given_latin} {p.family_latin}".upper(),
+                        org.name_en,
+                        org.name_zh or org.name_en,
+                        org.name_en.replace("Co., Ltd.", rng.choice(people.EN_SUFFIX_VARIANTS)),
                     ]
                 )
-            else:
-                name = p.name_latin
-            if rng.random() < 0.05:
-                name = people.typo(rng, name)
-            email = p.email
-            roll = rng.random()
-            if roll < 0.3:
-                local, domain = email.split("@")
-                email = f"{local.title()}@{domain.upper() if rng.random() < 0.5 else domain}"
-            elif roll < 0.33:
-                email = people.typo(rng, email)
-            elif roll < 0.38:
-                email = None
-            phone = people.phone_as_dialled(rng, p.mobile) if rng.random() < 0.6 else None
-            if rng.random() < 0.02:
-                phone = "0000"  # a placeholder agents type when the caller will not say
-            users[p.person_id] = dict(
-                id=USER_ID_BASE + 1000 + len(users),
-                name=name,
-                email=email,
-                phone=phone,
-                organization_id=org_of(c, when) if rng.random() < 0.85 else None,
-                role="end-user",
-                external_id=sim.contact_ids.get(p.person_id) if rng.random() < 0.2 else None,
-                time_zone="Beijing",
-                locale="zh-cn",
-                active=True,
-                created_at=zd_time(when),
-                updated_at=zd_time(when),
-            )
-            sim.truth("service", "users", str(users[p.person_id]["id"]), c, p)
-        return users[p.person_id]["id"]
-
-    tickets_out, events_out, ratings_out = [], [], []
-    ordered: list[Ticket] = sorted(sim.tickets, key=lambda t: (t.created, t.key))
-    key_to_id: dict[int, int] = {}
-    event_seq = 0
-    for number, t in enumerate(ordered, 1):
-        t.zendesk_id = number
-        key_to_id[t.key] = number
-        requester = user_of(t.customer, t.requester, t.created)
-        assignee = agent_ids[t.assignee] if t.assignee is not None else None
-        status = "new"
-        updated = t.created
-        previous = None
-        for when, kind, detail in sorted(t.events, key=lambda e: e[0]):
-            if when > sim.end_dt:
-                continue
-            event_seq += 1
-            children = []
-            child_base = EVENT_ID_BASE + event_seq * 10
-            if kind == "create":
-                children = [
-                    _child(child_base + 1, "Change", field_name="status", value="new"),
-                    _child(child_base + 2, "Comment", public=True, author_id=requester, body=t.description),
-                ]
-                previous = "new"
-            elif kind == "status":
-                children = [
-                    _child(
-                        child_base + 1, "Change", field_name="status", value=detail["value"], previous_value=previous
-                    )
-                ]
-                previous = status = detail["value"]
-            else:
-                agent = kind == "agent_comment"
-                body = "We are looking into it and will come back to you." if agent else "The problem is back."
-                children = [
-                    _child(
-                        child_base + 1, "Comment", public=True, author_id=assignee if agent else requester, body=body
-                    )
-                ]
-            events_out.append(
-                dict(
-                    id=EVENT_ID_BASE + event_seq,
-                    ticket_id=number,
-                    updater_id=requester if kind in ("create", "requester_comment") else assignee,
+                self.orgs_made += 1
+                orgs[org.organization_id] = dict(
+                    id=ORG_ID_BASE + self.orgs_made,
+                    name=name,
+                    domain_names=[org.domain],
+                    external_id=sim.account_ids[c.customer_id] if rng.random() < 0.4 else None,
+                    details=org.street,
                     created_at=zd_time(when),
-                    event_type="Create" if kind == "create" else "Audit",
-                    child_events=children,
+                    updated_at=zd_time(when),
                 )
-            )
-            updated = max(updated, when)
-        rating = None
-        if t.rating and t.rating[2] <= sim.end_dt:
-            score, comment, rated = t.rating
-            rating = dict(score=score, comment=comment)
-            ratings_out.append(
+                sim.truth("service", "organizations", str(orgs[org.organization_id]["id"]), c, None)
+            return orgs[org.organization_id]["id"]
+
+        def user_of(c, p, when: datetime) -> int:
+            if p.person_id not in users:
+                if p.family_zh:
+                    name = rng.choice(
+                        [
+                            f"{p.family_latin} {p.given_latin}",
+                            f"{p.given_latin} {p.family_latin}",
+                            p.family_zh + p.given_zh,
+                            f"{p.given_latin} {p.family_latin}".upper(),
+                        ]
+                    )
+                else:
+                    name = p.name_latin
+                if rng.random() < 0.05:
+                    name = people.typo(rng, name)
+                email = p.email
+                roll = rng.random()
+                if roll < 0.3:
+                    local, domain = email.split("@")
+                    email = f"{local.title()}@{domain.upper() if rng.random() < 0.5 else domain}"
+                elif roll < 0.33:
+                    email = people.typo(rng, email)
+                elif roll < 0.38:
+                    email = None
+                phone = people.phone_as_dialled(rng, p.mobile) if rng.random() < 0.6 else None
+                if rng.random() < 0.02:
+                    phone = "0000"  # a placeholder agents type when the caller will not say
+                user_id = USER_ID_BASE + 1000 + self.users_made
+                self.users_made += 1
+                users[p.person_id] = dict(
+                    id=user_id,
+                    name=name,
+                    email=email,
+                    phone=phone,
+                    organization_id=org_of(c, when) if rng.random() < 0.85 else None,
+                    role="end-user",
+                    external_id=sim.contact_ids.get(p.person_id) if rng.random() < 0.2 else None,
+                    time_zone="Beijing",
+                    locale="zh-cn",
+                    active=True,
+                    created_at=zd_time(when),
+                    updated_at=zd_time(when),
+                )
+                sim.truth("service", "users", str(users[p.person_id]["id"]), c, p)
+            return users[p.person_id]["id"]
+
+        tickets_out, events_out, ratings_out = [], [], []
+        ordered: list[Ticket] = sorted(sim.tickets, key=lambda t: (t.created, t.key))
+        key_to_id: dict[int, int] = {}
+        for t in ordered:
+            self.tickets_made += 1
+            number = self.tickets_made
+            t.zendesk_id = number
+            key_to_id[t.key] = number
+            requester = user_of(t.customer, t.requester, t.created)
+            assignee = agent_ids[t.assignee] if t.assignee is not None else None
+            status = "new"
+            updated = t.created
+            previous = None
+            for when, kind, detail in sorted(t.events, key=lambda e: e[0]):
+                if when > sim.end_dt:
+                    continue
+                self.events_made += 1
+                event_seq = self.events_made
+                children = []
+                child_base = EVENT_ID_BASE + event_seq * 10
+                if kind == "create":
+                    children = [
+                        _child(child_base + 1, "Change", field_name="status", value="new"),
+                        _child(child_base + 2, "Comment", public=True, author_id=requester, body=t.description),
+                    ]
+                    previous = "new"
+                elif kind == "status":
+                    children = [
+                        _child(
+                            child_base + 1,
+                            "Change",
+                            field_name="status",
+                            value=detail["value"],
+                            previous_value=previous,
+                        )
+                    ]
+                    previous = status = detail["value"]
+                else:
+                    agent = kind == "agent_comment"
+                    body = "We are looking into it and will come back to you." if agent else "The problem is back."
+                    author = assignee if agent else requester
+                    children = [_child(child_base + 1, "Comment", public=True, author_id=author, body=body)]
+                events_out.append(
+                    dict(
+                        id=EVENT_ID_BASE + event_seq,
+                        ticket_id=number,
+                        updater_id=requester if kind in ("create", "requester_comment") else assignee,
+                        created_at=zd_time(when),
+                        event_type="Create" if kind == "create" else "Audit",
+                        child_events=children,
+                    )
+                )
+                updated = max(updated, when)
+            rating = None
+            if t.rating and t.rating[2] <= sim.end_dt:
+                score, comment, rated = t.rating
+                rating = dict(score=score, comment=comment)
+                self.ratings_made += 1
+                ratings_out.append(
+                    dict(
+                        id=RATING_ID_BASE + self.ratings_made,
+                        ticket_id=number,
+                        requester_id=requester,
+                        assignee_id=assignee,
+                        score=score,
+                        comment=comment,
+                        reason=None if score == "good" else "Other",
+                        created_at=zd_time(rated),
+                        updated_at=zd_time(rated),
+                    )
+                )
+                key_to_id[-1 - t.key] = ratings_out[-1]["id"]
+                updated = max(updated, rated)
+            c = t.customer
+            tickets_out.append(
                 dict(
-                    id=RATING_ID_BASE + len(ratings_out) + 1,
-                    ticket_id=number,
+                    id=number,
+                    external_id=None,
+                    via=dict(channel=t.channel),
+                    created_at=zd_time(t.created),
+                    updated_at=zd_time(updated),
+                    type="incident" if "complaint" in t.tags else "question",
+                    subject=t.subject,
+                    description=t.description,
+                    priority=t.priority,
+                    status=status,
                     requester_id=requester,
+                    submitter_id=requester,
                     assignee_id=assignee,
-                    score=score,
-                    comment=comment,
-                    reason=None if score == "good" else "Other",
-                    created_at=zd_time(rated),
-                    updated_at=zd_time(rated),
+                    organization_id=org_of(c, t.created) if c.organization else None,
+                    group_id=GROUP_ID,
+                    tags=t.tags,
+                    custom_fields=[
+                        dict(id=ORDER_NUMBER_FIELD_ID, value=t.order_number),
+                        dict(id=CATEGORY_FIELD_ID, value=t.category),
+                    ],
+                    satisfaction_rating=rating,
+                    due_at=None,
                 )
             )
-            key_to_id[-1 - t.key] = ratings_out[-1]["id"]
-            updated = max(updated, rated)
-        c = t.customer
-        tickets_out.append(
-            dict(
-                id=number,
-                external_id=None,
-                via=dict(channel=t.channel),
-                created_at=zd_time(t.created),
-                updated_at=zd_time(updated),
-                type="incident" if "complaint" in t.tags else "question",
-                subject=t.subject,
-                description=t.description,
-                priority=t.priority,
-                status=status,
-                requester_id=requester,
-                submitter_id=requester,
-                assignee_id=assignee,
-                organization_id=org_of(c, t.created) if c.organization else None,
-                group_id=GROUP_ID,
-                tags=t.tags,
-                custom_fields=[
-                    dict(id=ORDER_NUMBER_FIELD_ID, value=t.order_number),
-                    dict(id=CATEGORY_FIELD_ID, value=t.category),
-                ],
-                satisfaction_rating=rating,
-                due_at=None,
-            )
+        # Planted incidents named tickets and ratings by their simulation key: now they have ids.
+        for incident in sim.incidents:
+            ref = incident["source_record_id"]
+            if ref.startswith("ticket:"):
+                incident["source_record_id"] = str(key_to_id[int(ref[7:])])
+            elif ref.startswith("rating:"):
+                incident["source_record_id"] = str(key_to_id.get(-1 - int(ref[7:]), ""))
+        sim.incidents[:] = [i for i in sim.incidents if i["source_record_id"]]
+        agents, self.agents = self.agents, []
+        return dict(
+            organizations=list(orgs.values()),
+            users=agents + list(users.values()),
+            tickets=tickets_out,
+            ticket_events=events_out,
+            satisfaction_ratings=ratings_out,
         )
-    # Planted incidents named tickets and ratings by their simulation key: now they have ids.
-    for incident in sim.incidents:
-        ref = incident["source_record_id"]
-        if ref.startswith("ticket:"):
-            incident["source_record_id"] = str(key_to_id[int(ref[7:])])
-        elif ref.startswith("rating:"):
-            incident["source_record_id"] = str(key_to_id.get(-1 - int(ref[7:]), ""))
-    sim.incidents[:] = [i for i in sim.incidents if i["source_record_id"]]
-    return dict(
-        organizations=list(orgs.values()),
-        users=list(users.values()),
-        tickets=tickets_out,
-        ticket_events=events_out,
-        satisfaction_ratings=ratings_out,
-    )

@@ -1,14 +1,19 @@
 """Write the simulated history in each source system's own format (SOURCES.md): the CRM as a
 SQLite database of Salesforce tables, the service desk's records as JSON for the demo API,
-logistics as daily CSV folders, the call center as Asterisk CDR, queue_log and IVR files."""
+logistics as daily CSV folders, the call center as Asterisk CDR, queue_log and IVR files.
+
+A big company is written a batch of customers at a time (`CompanyWriter`): every writer
+appends to what the batches before it wrote."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import shutil
 import sqlite3
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -65,14 +70,85 @@ LOGISTICS_COLUMNS = {
 }
 
 
-def write_crm(history: History, path: Path) -> None:
+TRUTH_COLUMNS = {
+    "identities": ["source_system", "source_table", "source_record_id", "entity_type", "true_entity_id"],
+    "incidents": [
+        "kind",
+        "true_customer_id",
+        "order_number",
+        "source_system",
+        "source_record_id",
+        "due_at",
+        "resolved_at",
+    ],
+    "customers": [
+        "true_customer_id",
+        "customer_type",
+        "display_name",
+        "is_prospect",
+        "is_loyal",
+        "orders",
+        "churned_at",
+    ],
+}
+# the folders of `out` the demo writes; a new company replaces them
+SYSTEM_FOLDERS = ("crm", "service_desk", "logistics", "call_center", "ground_truth", "held_back")
+
+
+class CompanyWriter:
+    """The four systems and the ground truth under `out`, written a History (a batch of
+    customers) at a time; `finish` puts each PBX day file in time order again when several
+    batches added to it, as a PBX writes it."""
+
+    def __init__(self, out: Path, encoding: str):
+        self.out = out
+        self.encoding = encoding
+        self.batches = 0
+        self.call_center = CallCenterState()
+        self.counts = {"accounts": 0, "orders": 0, "tickets": 0, "calls": 0}
+        for folder in SYSTEM_FOLDERS:
+            shutil.rmtree(out / folder, ignore_errors=True)
+
+    def write(self, history: History, log=print) -> None:
+        first = self.batches == 0
+        if first:
+            log("demo: writing the CRM (SQLite, Salesforce tables)")
+        write_crm(history, self.out / "crm" / "crm.sqlite", create=first)
+        if first:
+            log("demo: writing the service desk records (served by `c360 demo-api`)")
+        write_service_desk(history, self.out / "service_desk", append=not first)
+        if first:
+            log(f"demo: writing logistics day folders ({self.encoding})")
+        write_logistics(history, self.out / "logistics", self.encoding)
+        if first:
+            log("demo: writing Asterisk CDR, queue_log and IVR survey files")
+        write_call_center(history, self.out / "call_center", history.identities, self.call_center)
+        write_truth(history, self.out / "ground_truth", append=not first)
+        self.batches += 1
+        for name, records in (
+            ("accounts", history.crm["Account"]),
+            ("orders", history.crm["Order"]),
+            ("tickets", history.desk["tickets"]),
+            ("calls", history.calls),
+        ):
+            self.counts[name] += len(records)
+
+    def finish(self) -> None:
+        if self.batches > 1:
+            sort_call_center_files(self.out / "call_center")
+
+
+def write_crm(history: History, path: Path, create: bool = True) -> None:
+    """The batch's rows into the CRM database; `create` starts a new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
+    if create:
+        path.unlink(missing_ok=True)
     con = sqlite3.connect(path)
     for table, extra in CRM_COLUMNS.items():
         columns = COMMON_COLUMNS + extra.split()
         ddl = ", ".join(f'"{c}" {SQL_TYPES.get(c, "TEXT")}' + (" PRIMARY KEY" if c == "Id" else "") for c in columns)
-        con.execute(f'CREATE TABLE "{table}" ({ddl})')
+        if create:
+            con.execute(f'CREATE TABLE "{table}" ({ddl})')
         placeholders = ", ".join("?" for _ in columns)
         quoted = ", ".join(f'"{c}"' for c in columns)
         con.executemany(
@@ -83,25 +159,29 @@ def write_crm(history: History, path: Path) -> None:
     con.close()
 
 
-def write_service_desk(history: History, folder: Path) -> None:
+def write_service_desk(history: History, folder: Path, append: bool = False) -> None:
     """One JSON Lines file a resource; `c360 demo-api` serves them."""
     folder.mkdir(parents=True, exist_ok=True)
     for resource, records in history.desk.items():
-        with open(folder / f"{resource}.jsonl", "w", encoding="utf-8") as f:
+        with open(folder / f"{resource}.jsonl", "a" if append else "w", encoding="utf-8") as f:
             f.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
 
 
 def write_logistics(history: History, root: Path, encoding: str) -> None:
+    """The batch's rows of each day's files, after the rows an earlier batch wrote there."""
     for day in sorted(history.logistics):
         folder = root / day.isoformat()
         folder.mkdir(parents=True, exist_ok=True)
         for file, rows in sorted(history.logistics[day].items()):
             columns = LOGISTICS_COLUMNS[file].split()
+            path = folder / file
             buffer = io.StringIO()
             writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-            writer.writeheader()
+            if not path.exists():
+                writer.writeheader()
             writer.writerows(rows)
-            (folder / file).write_bytes(buffer.getvalue().encode(encoding))
+            with open(path, "ab") as f:
+                f.write(buffer.getvalue().encode(encoding))
 
 
 def _epoch(local: datetime) -> int:
@@ -112,13 +192,26 @@ def _fmt(local: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def write_call_center(history: History, root: Path, identities: list[dict]) -> None:
+@dataclass
+class CallCenterState:
+    """What the PBX files carry from one batch to the next: the call counter in the uniqueids,
+    and the days whose housekeeping lines are written."""
+
+    calls: int = 0
+    days: set = field(default_factory=set)
+
+
+def write_call_center(
+    history: History, root: Path, identities: list[dict], state: CallCenterState | None = None
+) -> None:
     """Asterisk `cdr_csv` (no header, quoted), `queue_log` (pipe-separated) and the IVR survey."""
+    state = state or CallCenterState()
     cdr: dict[str, list[list]] = defaultdict(list)
     queue_log: dict[str, list[tuple[int, str]]] = defaultdict(list)
     surveys: dict[str, list[list]] = defaultdict(list)
-    seq = 0
-    days = sorted({c.start.date() for c in history.calls})
+    seq = state.calls
+    days = sorted({c.start.date() for c in history.calls} - state.days)
+    state.days.update(days)
     for day in days:  # the PBX's own housekeeping lines: queue start, agents logging in and out
         key = day.strftime("%Y%m%d")
         midnight = datetime.combine(day, datetime.min.time())
@@ -206,24 +299,46 @@ def write_call_center(history: History, root: Path, identities: list[dict]) -> N
                     true_entity_id=entity_id,
                 )
             )
+    state.calls = seq
     for sub in ("cdr", "queue_log", "ivr_survey"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     for key, rows in cdr.items():
         buffer = io.StringIO()
         csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
-        (root / "cdr" / f"Master-{key}.csv").write_text(buffer.getvalue(), encoding="utf-8")
+        with open(root / "cdr" / f"Master-{key}.csv", "a", encoding="utf-8") as f:
+            f.write(buffer.getvalue())
     for key, lines in queue_log.items():
-        text = "".join(line + "\n" for _, line in sorted(lines, key=lambda x: x[0]))
-        (root / "queue_log" / f"queue_log-{key}").write_text(text, encoding="utf-8")
+        with open(root / "queue_log" / f"queue_log-{key}", "a", encoding="utf-8") as f:
+            f.write("".join(line + "\n" for _, line in sorted(lines, key=lambda x: x[0])))
     for key, rows in surveys.items():
+        path = root / "ivr_survey" / f"survey-{key}.csv"
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["uniqueid", "caller_number", "question", "score", "answered_at"])
+        if not path.exists():
+            writer.writerow(["uniqueid", "caller_number", "question", "score", "answered_at"])
         writer.writerows(rows)
-        (root / "ivr_survey" / f"survey-{key}.csv").write_text(buffer.getvalue(), encoding="utf-8")
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(buffer.getvalue())
 
 
-def write_truth(history: History, folder: Path) -> None:
+def sort_call_center_files(root: Path) -> None:
+    """Each PBX day file in time order (stable), as the PBX appends it: CDR by start, queue_log
+    by epoch, the survey by its call's uniqueid (the call's start) under its header."""
+    for path in (root / "cdr").glob("Master-*.csv"):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        lines.sort(key=lambda line: next(csv.reader([line]))[9])  # start
+        path.write_text("".join(lines), encoding="utf-8")
+    for path in (root / "queue_log").glob("queue_log-*"):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        lines.sort(key=lambda line: int(line.split("|", 1)[0]))
+        path.write_text("".join(lines), encoding="utf-8")
+    for path in (root / "ivr_survey").glob("survey-*.csv"):
+        header, *lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        lines.sort(key=lambda line: int(line.split(".", 1)[0]))  # the uniqueid's epoch
+        path.write_text(header + "".join(lines), encoding="utf-8")
+
+
+def write_truth(history: History, folder: Path, append: bool = False) -> None:
     """The answers, kept beside the company and never loaded by the pipeline."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in (
@@ -231,7 +346,8 @@ def write_truth(history: History, folder: Path) -> None:
         ("incidents", history.incidents),
         ("customers", history.customers),
     ):
-        with open(folder / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
-            writer.writeheader()
+        with open(folder / f"{name}.csv", "a" if append else "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=TRUTH_COLUMNS[name], lineterminator="\n")
+            if not append:
+                writer.writeheader()
             writer.writerows(rows)

@@ -109,9 +109,11 @@ def test_a_second_load_with_nothing_new_loads_nothing(desk, tmp_path):
 def test_a_late_update_is_merged_into_the_ticket_not_added(desk, company, tmp_path):
     server = desk()
     load(server, tmp_path)
-    newest = max(t for t, _ in server.data.resources["tickets"])
-    ticket = dict(server.data.resources["tickets"][0][1])
     from datetime import UTC, datetime
+
+    tickets = server.data.records("tickets")
+    newest = max(datetime.fromisoformat(t["updated_at"].replace("Z", "+00:00")).timestamp() for t in tickets)
+    ticket = dict(tickets[0])
 
     ticket["status"] = "closed"
     ticket["updated_at"] = datetime.fromtimestamp(newest + 60, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

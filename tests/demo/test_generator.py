@@ -228,3 +228,52 @@ def test_ground_truth_names_every_planted_incident_kind_and_is_kept_apart(compan
         c["is_loyal"] == "1" and not c["churned_at"] for c in customers
     )
     assert "ground_truth" not in (company / "c360.yml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def batched_company(tmp_path_factory) -> Path:
+    """A company written 50 customers at a time, as a big one is (demo.generate.BATCH_CUSTOMERS)."""
+    out = tmp_path_factory.mktemp("batched")
+    generate(out, customers=120, seed=3, end=END, log=lambda *_: None, batch_customers=50)
+    return out
+
+
+def test_a_company_written_in_batches_keeps_every_id_unique_across_them(batched_company):
+    con = sqlite3.connect(batched_company / "crm" / "crm.sqlite")
+    assert con.execute("select count(*) from Account").fetchone()[0] == 120
+    assert con.execute("select count(*) from User").fetchone()[0] == 14  # written once, not per batch
+    numbers = [n for (n,) in con.execute('select OrderNumber from "Order"')]
+    assert len(numbers) == len(set(numbers)) > 120
+    con.close()
+    desk = batched_company / "service_desk"
+    for resource in ("tickets", "users", "organizations", "ticket_events", "satisfaction_ratings"):
+        ids = [json.loads(line)["id"] for line in (desk / f"{resource}.jsonl").read_text().splitlines()]
+        assert len(ids) == len(set(ids)), resource
+    tickets = [json.loads(line)["id"] for line in (desk / "tickets.jsonl").read_text().splitlines()]
+    assert sorted(tickets) == list(range(1, len(tickets) + 1))  # numbered on from batch to batch
+    uniqueids = [
+        row[16] for path in (batched_company / "call_center" / "cdr").iterdir() for row in csv.reader(path.open())
+    ]
+    assert len(uniqueids) == len(set(uniqueids))
+    identities = [
+        (r["source_system"], r["source_table"], r["source_record_id"], r["entity_type"])
+        for r in csv.DictReader((batched_company / "ground_truth" / "identities.csv").open())
+    ]
+    assert len(identities) == len(set(identities))
+
+
+def test_a_company_written_in_batches_keeps_each_file_as_its_system_writes_it(batched_company):
+    for path in (batched_company / "call_center" / "queue_log").iterdir():
+        epochs = [int(line.split("|")[0]) for line in path.read_text().splitlines()]
+        assert epochs == sorted(epochs), f"{path.name} is not in time order"
+        assert sum("QUEUESTART" in line for line in path.read_text().splitlines()) == 1
+    for path in (batched_company / "call_center" / "cdr").iterdir():
+        starts = [row[9] for row in csv.reader(path.open())]
+        assert starts == sorted(starts), f"{path.name} is not in time order"
+    for path in (batched_company / "call_center" / "ivr_survey").iterdir():
+        assert path.read_text().count("uniqueid,caller_number") == 1
+    for folder in (batched_company / "logistics").iterdir():
+        for path in folder.iterdir():
+            assert path.read_bytes().decode("gb18030").count("\n") >= 2  # one header, then rows
+            header = path.read_bytes().decode("gb18030").splitlines()[0]
+            assert path.read_bytes().decode("gb18030").splitlines().count(header) == 1, path
