@@ -189,7 +189,7 @@ def _epoch(local: datetime) -> int:
 
 
 def _fmt(local: datetime) -> str:
-    return local.strftime("%Y-%m-%d %H:%M:%S")
+    return local.isoformat(sep=" ", timespec="seconds")
 
 
 @dataclass

@@ -40,9 +40,9 @@ CHUNK_ROWS = 250_000  # rows per batch read, checked and written; fewer, larger 
 def backend_for(url: sa.URL) -> str:
     """connectorx (Rust, straight to Arrow) where it can connect: a SQLite file, or a server
     reached by host name; else dlt's pyarrow backend through SQLAlchemy (connectorx cannot
-    parse a Unix-socket URL such as postgresql:///db?host=/run/postgresql). connectorx reads
-    a table in one piece (~1.4 kB per Order row), fine for nightly increments; the first load
-    of a very large table wants the chunked pyarrow path: set C360_CRM_BACKEND=pyarrow."""
+    parse a Unix-socket URL such as postgresql:///db?host=/run/postgresql). Both read in
+    batches of CHUNK_ROWS (connectorx as an Arrow stream), so a table of any size loads in the
+    memory of one batch. C360_CRM_BACKEND=pyarrow|connectorx forces one."""
     forced = os.environ.get("C360_CRM_BACKEND")
     if forced:
         return forced
@@ -87,7 +87,15 @@ def _checking(tally: SourceTally, table: str, source_table: str, region: str):
 def crm_source(engine: sa.Engine, tables: list[str], tally: SourceTally, region: str):
     """The dlt source: one resource per table, counted as read, then after dlt's incremental
     cursor has dropped what was loaded before, checked against the contract."""
-    source = sql_database(engine, table_names=tables, backend=backend_for(engine.url), chunk_size=CHUNK_ROWS)
+    backend = backend_for(engine.url)
+    source = sql_database(
+        engine,
+        table_names=tables,
+        backend=backend,
+        chunk_size=CHUNK_ROWS,
+        # connectorx otherwise reads a whole table at once (~1.4 kB an Order row)
+        backend_kwargs={"return_type": "arrow_stream"} if backend == "connectorx" else None,
+    )
     for name, resource in source.resources.items():
         table = snake_case(name)
         tally.table(table)
