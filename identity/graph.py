@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
+import duckdb
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
@@ -28,16 +29,21 @@ def new_id(prefix: str, founding_key: str) -> str:
 
 
 def stable_ids(
-    record_keys: pd.Series,
-    clusters: pd.Series,
-    previous: pd.Series,
+    con: duckdb.DuckDBPyConnection,
+    records: str,
+    cluster: str,
+    previous: str,
     prefix: str,
-    known_ids: set[str],
-) -> tuple[pd.Series, pd.DataFrame]:
+    known_ids: str,
+    out: str,
+) -> pd.DataFrame:
     """Give each cluster an id, keeping last night's ids where the records say so.
 
-    record_keys: one key per record; clusters: tonight's cluster label per record;
-    previous: last night's id per record (NaN for a new record).
+    records: a table or subquery with one row per record: `record_key`, tonight's cluster
+    label (column `cluster`) and last night's id (column `previous`, null for a new record);
+    known_ids: a table of every id ever given (column `id`). Writes temporary table `out`
+    (record_key, id). In SQL, because a company of a million customers has tens of millions
+    of records, which DuckDB counts without holding them in memory.
 
     - A cluster holding records of no earlier id gets a new id made from its smallest record key.
     - An earlier id stays with the cluster holding most of its records (ties: the smallest label).
@@ -46,56 +52,101 @@ def stable_ids(
     - Records of an earlier id that now sit in another cluster were split off: recorded from the
       earlier id to the id their cluster got.
 
-    Returns the id per record (aligned with record_keys) and the history rows
-    (previous_id, current_id, change, records)."""
-    frame = pd.DataFrame({"key": record_keys.values, "cluster": clusters.values, "previous": previous.values})
-    known = frame.dropna(subset=["previous"])
-    counts = known.groupby(["previous", "cluster"]).size().rename("n").reset_index()
-    # each earlier id goes to the cluster with most of its records
-    counts = counts.sort_values(["previous", "n", "cluster"], ascending=[True, False, True])
-    home = counts.drop_duplicates("previous")
-    # each cluster keeps the best earlier id it won
-    home = home.sort_values(["cluster", "n", "previous"], ascending=[True, False, True])
-    kept = home.drop_duplicates("cluster").set_index("cluster")["previous"]
-
-    founders = frame.groupby("cluster")["key"].min()
-    ids = pd.Series([new_id(prefix, k) for k in founders.values], index=founders.index, dtype=object)
-    ids.loc[kept.index] = kept
-    fresh = ~ids.index.isin(kept.index)
-    # a new id must never reuse a retired or living one: salt the rare collision
-    clash = fresh & (ids.isin(set(kept) | known_ids) | ids.duplicated(keep="first")).to_numpy()
-    taken = set(kept) | known_ids | set(ids[fresh & ~clash])
-    for cluster in ids.index[clash]:
-        candidate, salt = ids.at[cluster], 0
-        while candidate in taken:
-            salt += 1
-            candidate = new_id(prefix, f"{founders.at[cluster]}#{salt}")
-        ids.at[cluster] = candidate
-        taken.add(candidate)
-
-    merged = home[~home["previous"].isin(kept.values)]
-    history = [
-        pd.DataFrame(
-            {
-                "previous_id": merged["previous"].values,
-                "current_id": merged["cluster"].map(ids).values,
-                "change": "merge",
-                "records": merged["n"].values,
-            }
-        )
-    ]
-    split = counts.merge(home[["previous", "cluster"]], on="previous", suffixes=("", "_home"))
-    split = split[split["cluster"] != split["cluster_home"]]
-    history.append(
-        pd.DataFrame(
-            {
-                "previous_id": split["previous"].values,
-                "current_id": split["cluster"].map(ids).values,
-                "change": "split",
-                "records": split["n"].values,
-            }
-        )
+    Returns the history rows (previous_id, current_id, change, records)."""
+    con.execute(
+        f"""
+        create or replace temp table {out}_counts as
+        select {previous} as previous, {cluster} as cluster, count(*) as n
+        from {records} where {previous} is not null group by all
+        """
     )
-    history_frame = pd.concat(history, ignore_index=True)
-    history_frame = history_frame[history_frame["previous_id"] != history_frame["current_id"]]
-    return frame["cluster"].map(ids).rename("id"), history_frame.reset_index(drop=True)
+    con.execute(
+        f"""
+        create or replace temp table {out}_clusters as
+        with home as (  -- each earlier id goes to the cluster with most of its records
+            select previous, arg_min(cluster, (-n, cluster)) as cluster, max(n) as n
+            from {out}_counts group by previous
+        ),
+        kept as (  -- each cluster keeps the best earlier id it won
+            select cluster, arg_min(previous, (-n, previous)) as previous from home group by cluster
+        ),
+        founders as (select {cluster} as cluster, min(record_key) as founder from {records} group by all)
+        select founders.cluster, founders.founder, kept.previous as kept,
+               coalesce(kept.previous, '{prefix}' || left(sha256(founders.founder), 16)) as id
+        from founders left join kept using (cluster)
+        """
+    )
+    # a new id must never reuse a retired or living one: salt the rare collision
+    clashes = con.execute(
+        f"""
+        select cluster, founder from (
+            select *, row_number() over (partition by id order by cluster) > 1 as is_repeat
+            from {out}_clusters
+        )
+        where kept is null
+            and (is_repeat or id in (select kept from {out}_clusters where kept is not null)
+                 or id in (select id from {known_ids}))
+        order by cluster
+        """
+    ).fetchall()
+    if clashes:
+        taken = {
+            row[0]
+            for row in con.execute(
+                f"select id from {out}_clusters where kept is not null or cluster not in "
+                f"(select unnest(?)) union select id from {known_ids}",
+                [[c for c, _ in clashes]],
+            ).fetchall()
+        }
+        salted = []
+        for cluster_label, founder in clashes:
+            candidate, salt = new_id(prefix, founder), 0
+            while candidate in taken:
+                salt += 1
+                candidate = new_id(prefix, f"{founder}#{salt}")
+            taken.add(candidate)
+            salted.append((cluster_label, candidate))
+        con.execute(f"create or replace temp table {out}_salted (cluster {_type_of(con, out)}, id varchar)")
+        con.executemany(f"insert into {out}_salted values (?, ?)", salted)  # a handful of rows
+        con.execute(
+            f"update {out}_clusters set id = salted.id from {out}_salted as salted "
+            f"where {out}_clusters.cluster = salted.cluster"
+        )
+        con.execute(f"drop table {out}_salted")
+    con.execute(
+        f"""
+        create or replace temp table {out} as
+        select records.record_key, clusters.id
+        from {records} as records inner join {out}_clusters as clusters on clusters.cluster = records.{cluster}
+        """
+    )
+    history = con.sql(
+        f"""
+        with home as (
+            select previous, arg_min(cluster, (-n, cluster)) as cluster, max(n) as n
+            from {out}_counts group by previous
+        ),
+        changes as (
+            -- an earlier id another one won over
+            select home.previous as previous_id, clusters.id as current_id, 'merge' as change, home.n as records
+            from home inner join {out}_clusters as clusters using (cluster)
+            where home.previous not in (select kept from {out}_clusters where kept is not null)
+            union all
+            -- records of an earlier id now in another cluster than the one it went to
+            select counts.previous, clusters.id, 'split', counts.n
+            from {out}_counts as counts
+            inner join home on home.previous = counts.previous and home.cluster <> counts.cluster
+            inner join {out}_clusters as clusters on clusters.cluster = counts.cluster
+        )
+        select previous_id, current_id, change, records from changes
+        where previous_id <> current_id
+        order by change, previous_id, current_id
+        """
+    ).df()
+    con.execute(f"drop table {out}_counts")
+    con.execute(f"drop table {out}_clusters")
+    return history
+
+
+def _type_of(con: duckdb.DuckDBPyConnection, out: str) -> str:
+    return con.execute(f"select typeof(cluster) from {out}_clusters limit 1").fetchall()[0][0]

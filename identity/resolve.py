@@ -12,6 +12,13 @@ ids stable, and writes schema `identity`:
 - `match_runs`: per run and level the records, compared pairs, links and the splink model.
 
 The order of the rules (strongest first) is written in DECISIONLOG.md.
+
+Where the work is done: a company of a million customers has some twenty million records,
+most of them persons (each shipment, installation and call is one). Every step that touches
+each record is SQL in the warehouse's DuckDB (temporary tables, which spill to disk), and
+Python holds only what is small or must be Python: the keys of the distinct names (pypinyin),
+the organizations (a tenth of the records), splink's nodes (the distinct spellings of
+persons), and the links as integer arrays for the connected components (scipy).
 """
 
 from __future__ import annotations
@@ -24,10 +31,17 @@ from datetime import UTC, datetime
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from identity.graph import components, stable_ids
 from identity.matching import match
-from identity.names import address_key, company_name_key, is_placeholder_email, normalise_email, person_name_key
+from identity.names import (
+    PLACEHOLDER_MAILBOXES,
+    address_key,
+    company_name_key,
+    normalise_email,
+    person_name_key,
+)
 
 SOURCE_RECORDS = "intermediate.int_identity__source_records"
 # how strongly each way of joining a cluster binds, best first
@@ -41,6 +55,10 @@ METHOD_RANK = [
     "switchboard",
     "unmatched",
 ]
+RANK = {method: rank for rank, method in enumerate(METHOD_RANK)}
+# the temporary tables of one resolution, on the warehouse connection
+RECORDS = "identity_run_records"
+PERSONS = "identity_run_persons"
 
 
 @dataclass(frozen=True)
@@ -108,12 +126,17 @@ class _Edges:
         left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
         self.left.append(left)
         self.right.append(right)
-        self.method.append(np.full(len(left), METHOD_RANK.index(method), dtype=np.int8))
+        self.method.append(np.full(len(left), RANK[method], dtype=np.int8))
         p = np.ones(len(left)) if probability is None else np.asarray(probability, dtype=float)
         self.probability.append(p)
 
     def add_groups(self, groups: pd.Series, method: str) -> None:
         self.add(*_links(groups, groups.index), method)
+
+    def add_query(self, con: duckdb.DuckDBPyConnection, sql: str, method: str) -> None:
+        """The links a query returns as (l, r) pairs of positions."""
+        table = con.sql(sql).to_arrow_table()
+        self.add(table["l"].to_numpy(), table["r"].to_numpy(), method)
 
     def arrays(self):
         if not self.left:
@@ -127,58 +150,152 @@ class _Edges:
         )
 
 
-def load_records(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    # through Arrow and sorted there: DuckDB's ordered .df() took three times the memory
-    table = con.sql(f"select * from {SOURCE_RECORDS}").to_arrow_table()
-    table = table.sort_by(
-        [("source_system", "ascending"), ("source_table", "ascending"), ("source_record_id", "ascending")]
+def _group_links_sql(table: str, position: str, value: str, where: str = "true") -> str:
+    """SQL for _links: per value of `value`, its first `position` linked to every other."""
+    return f"""
+        select l, r from (
+            select min({position}) over (partition by {value}) as l, {position} as r
+            from {table} where {value} is not null and ({where})
+        ) where l <> r
+    """
+
+
+def _temp_table(con, name: str, columns: dict) -> None:
+    """A temporary table of these columns; NaN in a float column is null (a missing probability)."""
+    arrays = {k: v if isinstance(v, pa.Array) else pa.array(v, from_pandas=True) for k, v in columns.items()}
+    con.register(f"{name}_frame", pa.table(arrays))
+    con.execute(f"create or replace temp table {name} as select * from {name}_frame")
+    con.unregister(f"{name}_frame")
+
+
+def _register_keys(con, name: str, values: list, function) -> None:
+    """A table `name`(value, key) of `function` applied once to each distinct value (a name or
+    mailbox recurs on many of a person's records)."""
+    keys = [function(v) for v in values]
+    _temp_table(con, name, {"value": pa.array(values, pa.string()), "key": pa.array(keys, pa.string())})
+
+
+def _distinct(con, sql: str) -> list:
+    return con.sql(sql).to_arrow_table().column(0).to_pylist()
+
+
+def load_records(con: duckdb.DuckDBPyConnection) -> int:
+    """The night's records with their comparable keys as temporary table RECORDS, one row per
+    record numbered by `position` in (system, table, id) order: names as pinyin/Latin token
+    keys, e-mails normalised, company names, cities and addresses keyed. Returns the count."""
+    con.execute(
+        f"""
+        create or replace temp table {RECORDS}_raw as
+        select row_number() over (order by source_system, source_table, source_record_id) - 1 as position,
+               source_system || '|' || source_table || '|' || source_record_id as record_key,
+               * exclude (seen_at)
+        from {SOURCE_RECORDS}
+        """
     )
-    records = table.to_pandas()
-    del table
-    records["record_key"] = records["source_system"] + "|" + records["source_table"] + "|" + records["source_record_id"]
-    records["service_organization_id"] = records["service_organization_id"].astype("Int64")
-    return records
+    # accounts that may be a person buying for themself are named like a person too
+    maybe_person = (
+        "record_kind = 'person' or (source_table = 'Account' and domain is null and registration_number is null)"
+    )
+    _register_keys(
+        con,
+        "identity_run_person_names",
+        _distinct(
+            con, f"select distinct full_name from {RECORDS}_raw where full_name is not null and ({maybe_person})"
+        ),
+        person_name_key,
+    )
+    _register_keys(
+        con,
+        "identity_run_company_names",
+        _distinct(
+            con,
+            f"select distinct organization_name from {RECORDS}_raw "
+            "where organization_name is not null and record_kind = 'organization'",
+        ),
+        company_name_key,
+    )
+    _register_keys(
+        con,
+        "identity_run_emails",
+        _distinct(con, f"select distinct email from {RECORDS}_raw where email is not null"),
+        normalise_email,
+    )
+    orgs = "record_kind = 'organization'"
+    _register_keys(
+        con,
+        "identity_run_cities",
+        _distinct(con, f"select distinct city from {RECORDS}_raw where city is not null and {orgs}"),
+        company_name_key,
+    )
+    _register_keys(
+        con,
+        "identity_run_addresses",
+        _distinct(con, f"select distinct address from {RECORDS}_raw where address is not null and {orgs}"),
+        address_key,
+    )
+    placeholders = ", ".join(f"'{m}'" for m in sorted(PLACEHOLDER_MAILBOXES))
+    con.execute(
+        f"""
+        create or replace temp table {RECORDS} as
+        select
+            r.position, r.record_key, r.source_system, r.source_table, r.source_record_id, r.record_kind,
+            case when r.record_kind = 'person' then person_names.key else company_names.key end as name_key,
+            person_names.key as person_name_key,
+            company_names.key as company_key,
+            emails.key as email,
+            coalesce(split_part(emails.key, '@', 1) in ({placeholders}), false) as is_placeholder_email,
+            r.phone_e164, r.phone2_e164, r.crm_account_id, r.crm_contact_id, r.service_organization_id,
+            r.domain, r.registration_number, r.city,
+            cities.key as city_key,
+            addresses.key as address_key,
+            false as is_person_account
+        from {RECORDS}_raw as r
+        left join identity_run_person_names as person_names on person_names.value = r.full_name
+        left join identity_run_company_names as company_names
+            on company_names.value = r.organization_name and r.record_kind = 'organization'
+        left join identity_run_emails as emails on emails.value = r.email
+        left join identity_run_cities as cities on cities.value = r.city and r.record_kind = 'organization'
+        left join identity_run_addresses as addresses
+            on addresses.value = r.address and r.record_kind = 'organization'
+        """
+    )
+    con.execute(f"drop table {RECORDS}_raw")
+    for keys in ("person_names", "company_names", "emails", "cities", "addresses"):
+        con.execute(f"drop table identity_run_{keys}")
+    return con.execute(f"select count(*) from {RECORDS}").fetchall()[0][0]
 
 
-def add_features(records: pd.DataFrame) -> pd.DataFrame:
-    """Comparable keys: names in pinyin/Latin token order, normalised e-mail and company name."""
-    is_person = records["record_kind"] == "person"
-    names = records["full_name"]
-    records["name_key"] = None
-    records.loc[is_person, "name_key"] = names[is_person].map(person_name_key)
-    records["company_key"] = records["organization_name"].map(company_name_key)
-    records.loc[~is_person, "name_key"] = records.loc[~is_person, "company_key"]
-    records["email"] = records["email"].map(normalise_email)
-    records["is_placeholder_email"] = records["email"].map(is_placeholder_email)
-    return records
-
-
-def mark_person_accounts(records: pd.DataFrame) -> pd.DataFrame:
+def mark_person_accounts(con: duckdb.DuckDBPyConnection) -> None:
     """A CRM account of a person buying for themself: no web domain and no registration
-    number, named exactly like one of its own contacts. It is that person, not an organization."""
-    accounts = records[
-        (records["source_table"] == "Account") & records["domain"].isna() & records["registration_number"].isna()
-    ]
-    account_names = accounts["full_name"].map(person_name_key)
-    contacts = records[records["source_table"] == "Contact"][["crm_account_id", "crm_contact_id", "name_key"]]
-    candidates = pd.DataFrame(
-        {"crm_account_id": accounts["crm_account_id"], "name_key": account_names, "position": accounts.index}
+    number, named exactly like one of its own contacts. It is that person, not an organization
+    (its first such contact, in record order, is its contact)."""
+    con.execute(
+        f"""
+        create or replace temp table identity_run_person_accounts as
+        select accounts.position, arg_min(contacts.crm_contact_id, contacts.position) as crm_contact_id
+        from {RECORDS} as accounts
+        inner join {RECORDS} as contacts
+            on contacts.source_table = 'Contact'
+            and contacts.crm_account_id = accounts.crm_account_id
+            and contacts.name_key = accounts.person_name_key
+        where accounts.source_table = 'Account' and accounts.domain is null and accounts.registration_number is null
+        group by accounts.position
+        """
     )
-    matched = candidates.merge(contacts, on=["crm_account_id", "name_key"]).drop_duplicates("position")
-    records["is_person_account"] = False
-    records.loc[matched["position"], "is_person_account"] = True
-    records.loc[matched["position"], "record_kind"] = "person"
-    records.loc[matched["position"], "crm_contact_id"] = matched["crm_contact_id"].values
-    records.loc[matched["position"], "name_key"] = matched["name_key"].values
-    records["name_reversed"] = records["name_key"].map(
-        lambda k: " ".join(reversed(k.split())) if isinstance(k, str) else None
+    con.execute(
+        f"""
+        update {RECORDS} set
+            is_person_account = true, record_kind = 'person', name_key = {RECORDS}.person_name_key,
+            crm_contact_id = person_accounts.crm_contact_id
+        from identity_run_person_accounts as person_accounts
+        where {RECORDS}.position = person_accounts.position
+        """
     )
-    return records
+    con.execute("drop table identity_run_person_accounts")
 
 
-def resolve_organizations(records: pd.DataFrame, threshold: float) -> tuple[pd.Series, dict]:
+def resolve_organizations(orgs: pd.DataFrame, threshold: float) -> tuple[pd.Series, pd.DataFrame, dict]:
     """Org cluster label per organization record (index = record position)."""
-    orgs = records[records["record_kind"] == "organization"]
     edges = _Edges()
     accounts = orgs[orgs["source_table"] == "Account"]
     account_position = pd.Series(accounts.index, index=accounts["crm_account_id"].values)
@@ -191,11 +308,11 @@ def resolve_organizations(records: pd.DataFrame, threshold: float) -> tuple[pd.S
         {
             "node_id": orgs.index.values,
             "name_key": orgs["company_key"].values,
-            "city": orgs["city"].map(lambda c: company_name_key(c) if c else None).values,
+            "city": orgs["city_key"].values,
             "domain": orgs["domain"].values,
             "phone": orgs["phone_e164"].values,
             "registration_number": orgs["registration_number"].values,
-            "address": orgs["address"].map(address_key).values,
+            "address": orgs["address_key"].values,
         }
     )
     result = match(nodes, "organizations", threshold)
@@ -207,9 +324,9 @@ def resolve_organizations(records: pd.DataFrame, threshold: float) -> tuple[pd.S
     labels = components(len(orgs), position[left].values, position[right].values)
     rank, prob = _best_method(len(orgs), position[left].values, position[right].values, method, probability)
     # an account is its own CRM key even when nothing else joins it
-    is_lonely_account = (orgs["source_table"] == "Account").values & (rank == METHOD_RANK.index("unmatched"))
-    rank = np.where(is_lonely_account, METHOD_RANK.index("crm_key"), rank)
-    prob = np.where((orgs["source_table"] == "Account").values & np.isnan(prob), 1.0, prob)
+    is_account = (orgs["source_table"] == "Account").values
+    rank = np.where(is_account & (rank == RANK["unmatched"]), RANK["crm_key"], rank)
+    prob = np.where(is_account & np.isnan(prob), 1.0, prob)
     methods = pd.DataFrame({"method_rank": rank, "probability": prob}, index=orgs.index)
     info = {
         "records": len(orgs),
@@ -223,33 +340,35 @@ def resolve_organizations(records: pd.DataFrame, threshold: float) -> tuple[pd.S
     return pd.Series(labels, index=orgs.index), methods, info
 
 
-def shared_identifiers(
-    persons: pd.DataFrame, org_phones: set[str], max_people: int, con: duckdb.DuckDBPyConnection
-) -> pd.DataFrame:
+def _organizations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The organization records (after person accounts were taken out), indexed by position."""
+    frame = con.sql(
+        f"""
+        select position, source_table, crm_account_id, domain, registration_number, company_key, city_key,
+               phone_e164, address_key, service_organization_id
+        from {RECORDS} where record_kind = 'organization' order by position
+        """
+    ).df()
+    return frame.set_index("position")
+
+
+def shared_identifiers(con: duckdb.DuckDBPyConnection, max_people: int) -> pd.DataFrame:
     """Phones and e-mails that are no person's own: carried by more than `max_people` distinct
     people, placeholders, and organization numbers no person claims. Two spellings of a name
-    count as one person when they are close (Jaro-Winkler ≥ 0.9: a typo, not a colleague)."""
-    claims = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "identifier_type": kind,
-                    "identifier_value": persons[column],
-                    "name_key": persons["name_key"],
-                    "name_reversed": persons["name_reversed"],
-                }
-            )
-            for kind, column in (("email", "email"), ("phone", "phone_e164"), ("phone", "phone2_e164"))
-        ]
-    ).dropna(subset=["identifier_value"])
-    # a connection of its own, closed afterwards, so its memory goes back before splink runs
-    con = duckdb.connect()
-    con.register("identity_claims", claims)
+    count as one person when they are close (Jaro-Winkler ≥ 0.9: a typo, not a colleague).
+    Reads PERSONS and the organizations' phones (identity_run_org_phones)."""
     counted = con.sql(
-        """
-        with names as (
+        f"""
+        with claims as (
+            select 'email' as identifier_type, email as identifier_value, name_key, name_reversed from {PERSONS}
+            union all
+            select 'phone', phone_e164, name_key, name_reversed from {PERSONS}
+            union all
+            select 'phone', phone2_e164, name_key, name_reversed from {PERSONS}
+        ),
+        names as (
             select identifier_type, identifier_value, name_key, any_value(name_reversed) as name_reversed
-            from identity_claims where name_key is not null group by all
+            from claims where identifier_value is not null and name_key is not null group by all
         ),
         -- a name is a new person unless an earlier name of the same identifier is close to it
         -- (in either token order: a typo can move a token in the sorted key)
@@ -270,12 +389,14 @@ def shared_identifiers(
         from distinct_people group by all
         """
     ).df()
-    con.close()
     shared = counted[counted["people"] > max_people].assign(reason="used by several people")
-    placeholders = persons.loc[persons["is_placeholder_email"], "email"].dropna().unique()
+    placeholders = _distinct(
+        con, f"select distinct email from {PERSONS} where is_placeholder_email and email is not null"
+    )
     # an organization's number (its switchboard) is one person's line only when a named record
     # of exactly that one person gives it as theirs; otherwise nobody in particular is calling
     claimed = set(counted.loc[(counted["identifier_type"] == "phone") & (counted["people"] >= 1), "identifier_value"])
+    org_phones = set(_distinct(con, "select phone_e164 from identity_run_org_phones"))
     unclaimed = sorted(org_phones - claimed)
     extra = [
         pd.DataFrame(
@@ -301,117 +422,189 @@ def shared_identifiers(
     return result.drop_duplicates(["identifier_type", "identifier_value"]).reset_index(drop=True)
 
 
-def resolve_persons(
-    records: pd.DataFrame, org_labels: pd.Series, settings: IdentitySettings, con: duckdb.DuckDBPyConnection
-):
-    persons = records[records["record_kind"] == "person"].copy()
-    org_records = records.loc[org_labels.index]
-
-    # what ties a person record to an organization, strongest first
-    account_org = pd.Series(
-        org_labels.loc[org_records.index[org_records["source_table"] == "Account"]].values,
-        index=org_records.loc[org_records["source_table"] == "Account", "crm_account_id"].values,
+def _person_ties(con: duckdb.DuckDBPyConnection, org_labels: pd.Series) -> None:
+    """PERSONS: every person record numbered by `person_index` (record order), with what ties
+    it to an organization, strongest first: the CRM account it names, its service-desk
+    organization, a mailbox at an organization's own web domain (never a free-mail domain: no
+    account has one), a phone that is one organization's."""
+    _temp_table(con, "identity_run_org_labels", {"position": org_labels.index.values, "label": org_labels.values})
+    con.execute(
+        f"""
+        create or replace temp table identity_run_orgs as
+        select r.position, r.source_table, r.crm_account_id, r.service_organization_id, r.phone_e164, r.domain,
+               labels.label
+        from {RECORDS} as r inner join identity_run_org_labels as labels using (position)
+        """
     )
-    desk_org = pd.Series(
-        org_labels.loc[org_records.index[org_records["source_table"] == "organizations"]].values,
-        index=org_records.loc[org_records["source_table"] == "organizations", "service_organization_id"].values,
+    con.execute(
+        """
+        create or replace temp table identity_run_org_phones as
+        select phone_e164, case when count(distinct label) = 1 then any_value(label) end as label
+        from identity_run_orgs where phone_e164 is not null group by phone_e164
+        """
     )
-    org_phone_owner = org_records.dropna(subset=["phone_e164"]).assign(label=org_labels)
-    org_phone_owner = org_phone_owner.groupby("phone_e164")["label"].agg(
-        lambda s: s.iloc[0] if s.nunique() == 1 else None
+    con.execute(
+        f"""
+        create or replace temp table {PERSONS} as
+        with domain_owner as (
+            select domain, case when count(distinct label) = 1 then any_value(label) end as label
+            from identity_run_orgs where domain is not null group by domain
+        )
+        select
+            row_number() over (order by p.position) - 1 as person_index,
+            p.position, p.crm_account_id, p.crm_contact_id, p.email, p.is_placeholder_email,
+            p.phone_e164, p.phone2_e164, p.city, p.name_key,
+            array_to_string(list_reverse(string_split(p.name_key, ' ')), ' ') as name_reversed,
+            p.is_person_account,
+            accounts.label as org_by_key,
+            desks.label as org_by_desk,
+            domains.label as org_by_email_domain,
+            phones.label as org_by_phone
+        from {RECORDS} as p
+        left join identity_run_orgs as accounts
+            on accounts.source_table = 'Account' and accounts.crm_account_id = p.crm_account_id
+        left join identity_run_orgs as desks
+            on desks.source_table = 'organizations' and desks.service_organization_id = p.service_organization_id
+        -- everything after the first @, as Python's split("@", 1) takes it
+        left join domain_owner as domains on domains.domain = substr(p.email, instr(p.email, '@') + 1)
+        left join identity_run_org_phones as phones on phones.phone_e164 = p.phone_e164
+        where p.record_kind = 'person'
+        """
     )
-    # org cluster labels as float (NaN = no tie), one dtype for all three
-    persons["org_by_key"] = persons["crm_account_id"].map(account_org).astype(float)
-    persons["org_by_desk"] = persons["service_organization_id"].map(desk_org).astype(float)
-    persons["org_by_phone"] = persons["phone_e164"].map(org_phone_owner).astype(float)
-    # a mailbox at an organization's own web domain (never a free-mail domain: no account has one)
-    domain_owner = org_records.dropna(subset=["domain"]).assign(label=org_labels)
-    domain_owner = domain_owner.groupby("domain")["label"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else None)
-    email_domain = persons["email"].map(lambda e: e.split("@", 1)[1] if isinstance(e, str) else None)
-    persons["org_by_email_domain"] = email_domain.map(domain_owner).astype(float)
 
-    shared = shared_identifiers(persons, set(org_phone_owner.index), settings.max_people_per_identifier, con)
-    shared_emails = set(shared.loc[shared["identifier_type"] == "email", "identifier_value"])
-    shared_phones = set(shared.loc[shared["identifier_type"] == "phone", "identifier_value"])
-    email = persons["email"].where(~persons["email"].isin(shared_emails))
-    phone = persons["phone_e164"].where(~persons["phone_e164"].isin(shared_phones))
-    phone2 = persons["phone2_e164"].where(~persons["phone2_e164"].isin(shared_phones))
 
+def resolve_persons(con: duckdb.DuckDBPyConnection, org_labels: pd.Series, settings: IdentitySettings):
+    """Person cluster, link method and probability per person record (table
+    identity_run_person_labels), the shared identifiers, and splink's figures."""
+    _person_ties(con, org_labels)
+    shared = shared_identifiers(con, settings.max_people_per_identifier)
+    con.register("identity_run_shared_frame", shared[["identifier_type", "identifier_value"]])
+    con.execute(
+        f"""
+        create or replace temp table identity_run_person_keys as
+        with shared as (select * from identity_run_shared_frame)
+        select person_index, crm_contact_id, is_person_account, crm_account_id, name_key, name_reversed, city,
+            case when email in (select identifier_value from shared where identifier_type = 'email')
+                 then null else email end as email_clean,
+            case when phone_e164 in (select identifier_value from shared where identifier_type = 'phone')
+                 then null else phone_e164 end as phone_clean,
+            case when phone2_e164 in (select identifier_value from shared where identifier_type = 'phone')
+                 then null else phone2_e164 end as phone2_clean,
+            coalesce(org_by_key, org_by_desk, org_by_email_domain, org_by_phone) as organization
+        from {PERSONS}
+        """
+    )
+    con.unregister("identity_run_shared_frame")
+    keys = "identity_run_person_keys"
     edges = _Edges()
-    edges.add_groups(persons["crm_contact_id"], "crm_key")
+    edges.add_query(con, _group_links_sql(keys, "person_index", "crm_contact_id"), "crm_key")
     # a record naming a person's own CRM account (an order of a person customer) is that person
-    person_accounts = persons[persons["is_person_account"]]
-    by_account = pd.Series(person_accounts.index, index=person_accounts["crm_account_id"].values)
-    tied = persons[persons["crm_account_id"].isin(by_account.index) & ~persons["is_person_account"]]
-    edges.add(by_account[tied["crm_account_id"]].values, tied.index.values, "crm_key")
-    edges.add_groups(email, "email")
-    both_phones = pd.concat([phone, phone2.dropna()])
-    edges.add(*_links(both_phones, both_phones.index), "phone")
+    edges.add_query(
+        con,
+        f"""
+        select accounts.person_index as l, tied.person_index as r
+        from {keys} as tied
+        inner join {keys} as accounts on accounts.is_person_account and accounts.crm_account_id = tied.crm_account_id
+        where not tied.is_person_account
+        """,
+        "crm_key",
+    )
+    edges.add_query(con, _group_links_sql(keys, "person_index", "email_clean"), "email")
+    edges.add_query(
+        con,
+        _group_links_sql(
+            f"(select person_index, phone_clean as phone from {keys} "
+            f"union all select person_index, phone2_clean from {keys} where phone2_clean is not null)",
+            "person_index",
+            "phone",
+        ),
+        "phone",
+    )
 
-    # splink sees each distinct named spelling once; unnamed records (callers) join by phone only
-    organization = (
-        persons["org_by_key"]
-        .fillna(persons["org_by_desk"])
-        .fillna(persons["org_by_email_domain"])
-        .fillna(persons["org_by_phone"])
+    # splink sees each distinct named spelling once; unnamed records (callers) join by phone
+    # only. A spelling with no e-mail, phone or organization is only a name: namesakes must
+    # not fold into one node, so each such record stays its own.
+    con.execute(
+        f"""
+        create or replace temp table identity_run_named as
+        select person_index, name_key, name_reversed, city, email_clean, phone_clean,
+               cast(cast(organization as bigint) as varchar) as organization_key,
+               case when email_clean is not null or phone_clean is not null or organization is not null
+                    then -1 else person_index end as lonely
+        from {keys} where name_key is not null
+        """
     )
-    named = persons[persons["name_key"].notna()].copy()
-    # positional values: assigning an aligned Series to an empty frame would adopt its index
-    named["email_clean"] = email.loc[named.index].values
-    named["phone_clean"] = phone.loc[named.index].values
-    named["organization_key"] = organization.loc[named.index].map(lambda o: None if pd.isna(o) else str(int(o))).values
-    # a spelling with no e-mail, phone or organization is only a name: namesakes must not fold
-    # into one node, so each such record stays its own
-    has_anchor = named[["email_clean", "phone_clean"]].notna().any(axis=1) | organization.loc[named.index].notna()
-    named["lonely"] = np.where(has_anchor, -1, np.arange(len(named)))
-    tuple_columns = ["name_key", "email_clean", "phone_clean", "organization_key", "city", "lonely"]
-    node_of = named.groupby(tuple_columns, dropna=False, sort=False).ngroup()
-    nodes = named.assign(node_id=node_of).drop_duplicates("node_id")
-    node_frame = pd.DataFrame(
-        {
-            "node_id": nodes["node_id"].values,
-            "name_key": nodes["name_key"].values,
-            "name_reversed": nodes["name_reversed"].values,
-            "email": nodes["email_clean"].values,
-            "phone": nodes["phone_clean"].values,
-            "organization_key": nodes["organization_key"].values,
-            "family_key": nodes["name_key"].str[:2].values,
-            "city": nodes["city"].values,
-        }
+    con.execute(
+        """
+        create or replace temp table identity_run_nodes as
+        with grouped as (
+            select *, min(person_index) over (
+                partition by name_key, email_clean, phone_clean, organization_key, city, lonely
+            ) as representative
+            from identity_run_named
+        )
+        select person_index, representative,
+               dense_rank() over (order by representative) - 1 as node_id
+        from grouped
+        """
     )
+    # identical spellings are one node
+    edges.add_query(
+        con,
+        "select representative as l, person_index as r from identity_run_nodes where representative <> person_index",
+        "crm_key",
+    )
+    node_frame = con.sql(
+        """
+        select nodes.node_id, named.name_key, named.name_reversed, named.email_clean as email,
+               named.phone_clean as phone, named.organization_key, left(named.name_key, 2) as family_key, named.city
+        from identity_run_nodes as nodes inner join identity_run_named as named using (person_index)
+        where nodes.person_index = nodes.representative
+        order by nodes.node_id
+        """
+    ).df()
     result = match(node_frame, "persons", settings.person_match_threshold)
-    representative = pd.Series(nodes.index.values, index=nodes["node_id"].values)
-    edges.add(*_links(node_of, node_of.index), "crm_key")  # identical spellings of one node
+    del node_frame
+    representative = (
+        con.sql("select representative from identity_run_nodes where person_index = representative order by node_id")
+        .to_arrow_table()["representative"]
+        .to_numpy()
+    )
     edges.add(
-        representative[result.links["left"]].values,
-        representative[result.links["right"]].values,
+        representative[result.links["left"].to_numpy(np.int64)],
+        representative[result.links["right"].to_numpy(np.int64)],
         "probabilistic",
         result.links["probability"].values,
     )
 
+    n_persons = con.execute(f"select count(*) from {PERSONS}").fetchall()[0][0]
     left, right, method, probability = edges.arrays()
-    position = pd.Series(np.arange(len(persons)), index=persons.index)
-    labels = components(len(persons), position[left].values, position[right].values)
-    persons["person_cluster"] = labels
-    persons["method_rank"], persons["probability"] = _best_method(
-        len(persons), position[left].values, position[right].values, method, probability
+    labels = components(n_persons, left, right)
+    rank, prob = _best_method(n_persons, left, right, method, probability)
+    del left, right, method, probability
+    _temp_table(
+        con,
+        "identity_run_person_labels",
+        {"person_index": np.arange(n_persons), "person_cluster": labels, "method_rank": rank, "probability": prob},
     )
+    for table in ("identity_run_named", "identity_run_nodes", keys):
+        con.execute(f"drop table {table}")
     info = {
-        "records": len(persons),
-        "nodes": len(node_frame),
+        "records": n_persons,
+        "nodes": len(representative),
         "pairs_compared": result.pairs_compared,
         "links": len(result.links),
         "threshold": settings.person_match_threshold,
         "trained": result.trained,
         "model": result.model,
     }
-    return persons, shared, info
+    return shared, info
 
 
 def _best_method(n, left, right, method, probability):
     """Per record: the strongest rule among its links, and the highest probability among links
     of that rule (1.0 for a deterministic rule)."""
-    rank = np.full(n, METHOD_RANK.index("unmatched"), dtype=np.int8)
+    rank = np.full(n, RANK["unmatched"], dtype=np.int8)
     prob = np.full(n, np.nan)
     frame = pd.DataFrame(
         {
@@ -429,128 +622,168 @@ def _best_method(n, left, right, method, probability):
     return rank, prob
 
 
-def assign_customers(records: pd.DataFrame, org_labels: pd.Series, persons: pd.DataFrame) -> pd.DataFrame:
-    """The customer of every record: the organization its person works for, else the person."""
-    # a person's organization: the most frequent among its records' strong ties, else the switchboard
-    ties = pd.concat(
-        [
-            persons[["person_cluster", "org_by_key"]].rename(columns={"org_by_key": "org"}).assign(strength=0),
-            persons[["person_cluster", "org_by_desk"]].rename(columns={"org_by_desk": "org"}).assign(strength=0),
-            persons[["person_cluster", "org_by_email_domain"]]
-            .rename(columns={"org_by_email_domain": "org"})
-            .assign(strength=0),
-            persons[["person_cluster", "org_by_phone"]].rename(columns={"org_by_phone": "org"}).assign(strength=1),
-        ]
-    ).dropna(subset=["org"])
-    ties["org"] = ties["org"].astype(np.int64)
-    counted = ties.groupby(["person_cluster", "strength", "org"]).size().rename("n").reset_index()
-    counted = counted.sort_values(["person_cluster", "strength", "n", "org"], ascending=[True, True, False, True])
-    person_org = counted.drop_duplicates("person_cluster").set_index("person_cluster")
-    has_person_account = persons.groupby("person_cluster")["is_person_account"].any()
-    has_name = persons.groupby("person_cluster")["name_key"].agg(lambda s: s.notna().any())
+def assign_customers(con: duckdb.DuckDBPyConnection, org_methods: pd.DataFrame) -> None:
+    """identity_run_customers: per record its customer cluster (the organization its person
+    works for, else the person), customer type, person cluster, link method and probability.
 
-    out = records[["record_key", "record_kind"]].copy()
-    out["person_cluster"] = persons["person_cluster"]
-    org_of_person = out["person_cluster"].map(person_org["org"])
-    org_of_person[out["person_cluster"].map(has_person_account).eq(True)] = np.nan
-    out["org_cluster"] = org_labels.reindex(out.index).fillna(org_of_person)
-    out["customer_cluster"] = np.where(
-        out["org_cluster"].notna(),
-        "O" + out["org_cluster"].astype("Int64").astype(str),
-        "P" + out["person_cluster"].astype("Int64").astype(str),
+    A person's organization is the most frequent among its records' strong ties (CRM account,
+    service-desk organization, mailbox domain), else the switchboard its records called from;
+    a person who is a CRM account of their own buys for themself."""
+    _temp_table(
+        con,
+        "identity_run_org_methods",
+        {
+            "position": org_methods.index.values,
+            "method_rank": org_methods["method_rank"].values,
+            "probability": org_methods["probability"].values,
+        },
     )
-    is_person_customer = out["org_cluster"].isna()
-    named = out["person_cluster"].map(has_name).eq(True)
-    out["customer_type"] = np.where(~is_person_customer, "organization", np.where(named, "person", "unidentified"))
-    # how the record found its customer when its person had no link of its own
-    strength = out["person_cluster"].map(person_org["strength"])
-    out["org_method"] = np.where(strength == 1, "switchboard", None)
-    return out
+    no_tie = f"""case
+        when persons.org_by_key is not null then {RANK["crm_key"]}
+        when persons.org_by_desk is not null then {RANK["service_organization"]}
+        when persons.org_by_email_domain is not null then {RANK["email_domain"]}
+        when persons.org_by_phone is not null then {RANK["switchboard"]}
+        else {RANK["unmatched"]} end"""
+    con.execute(
+        f"""
+        create or replace temp table identity_run_customers as
+        with persons as (
+            select * from {PERSONS} inner join identity_run_person_labels using (person_index)
+        ),
+        ties as (
+            select person_cluster, org_by_key as org, 0 as strength from persons where org_by_key is not null
+            union all
+            select person_cluster, org_by_desk, 0 from persons where org_by_desk is not null
+            union all
+            select person_cluster, org_by_email_domain, 0 from persons where org_by_email_domain is not null
+            union all
+            select person_cluster, org_by_phone, 1 from persons where org_by_phone is not null
+        ),
+        person_org as (
+            select person_cluster, arg_min(org, (strength, -n, org)) as org
+            from (select person_cluster, strength, org, count(*) as n from ties group by all)
+            group by person_cluster
+        ),
+        clusters as (
+            select person_cluster, bool_or(is_person_account) as has_person_account,
+                   bool_or(name_key is not null) as has_name
+            from persons group by person_cluster
+        ),
+        person_records as (
+            select persons.position, persons.person_cluster,
+                   case when not clusters.has_person_account then person_org.org end as org_cluster,
+                   clusters.has_name,
+                   -- a person record with no person link still has its organization's tie
+                   case when persons.method_rank = {RANK["unmatched"]} then {no_tie} else persons.method_rank end
+                       as method_rank,
+                   case when persons.method_rank = {RANK["unmatched"]} and {no_tie} <> {RANK["unmatched"]} then 1.0
+                        else persons.probability end as probability
+            from persons
+            inner join clusters using (person_cluster)
+            left join person_org using (person_cluster)
+        ),
+        org_records as (
+            select orgs.position, cast(null as bigint) as person_cluster, orgs.label as org_cluster,
+                   false as has_name, methods.method_rank, methods.probability
+            from identity_run_orgs as orgs inner join identity_run_org_methods as methods using (position)
+        ),
+        every_record as (select * from person_records union all select * from org_records)
+        select
+            r.position, r.record_key, r.source_system, r.source_table, r.source_record_id, r.record_kind,
+            r.is_person_account, every_record.person_cluster,
+            case when every_record.org_cluster is not null then 'O' || cast(every_record.org_cluster as bigint)
+                 else 'P' || every_record.person_cluster end as customer_cluster,
+            case when every_record.org_cluster is not null then 'organization'
+                 when every_record.has_name then 'person' else 'unidentified' end as customer_type,
+            every_record.method_rank, every_record.probability
+        from {RECORDS} as r inner join every_record using (position)
+        """
+    )
 
 
-def _previous_ids(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, set[str]]:
+def _previous_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """identity_run_previous (record_key, customer_id, person_id) after the last run, and
+    identity_run_known_ids: every id ever given (a new id must never reuse one)."""
     exists = con.execute(
         "select count(*) from information_schema.tables where table_schema = 'identity' and table_name = 'assignments'"
     ).fetchall()[0][0]
     if not exists:
-        return pd.DataFrame(columns=["record_key", "customer_id", "person_id"]), set()
-    previous = con.sql("select record_key, customer_id, person_id from identity.assignments").df()
-    known = set(previous["customer_id"].dropna()) | set(previous["person_id"].dropna())
-    known |= {r[0] for r in con.execute("select previous_id from identity.customer_id_history").fetchall()}
-    return previous, known
+        con.execute(
+            "create or replace temp table identity_run_previous "
+            "(record_key varchar, customer_id varchar, person_id varchar)"
+        )
+        con.execute("create or replace temp table identity_run_known_ids (id varchar)")
+        return
+    con.execute(
+        "create or replace temp table identity_run_previous as "
+        "select record_key, customer_id, person_id from identity.assignments"
+    )
+    con.execute(
+        """
+        create or replace temp table identity_run_known_ids as
+        select customer_id as id from identity_run_previous where customer_id is not null
+        union select person_id from identity_run_previous where person_id is not null
+        union select previous_id from identity.customer_id_history
+        """
+    )
 
 
 def resolve(con: duckdb.DuckDBPyConnection, settings: IdentitySettings, run_id: str) -> ResolutionSummary:
     """Resolve every source record; write schema `identity` in one transaction."""
     started = time.perf_counter()
-    records = mark_person_accounts(add_features(load_records(con)))
-    # names and dates are keys now; the raw text is not needed again (memory at scale)
-    records = records.drop(columns=["full_name", "seen_at"])
-    org_labels, org_methods, org_info = resolve_organizations(records, settings.organization_match_threshold)
-    persons, shared, person_info = resolve_persons(records, org_labels, settings, con)
-    customers = assign_customers(records, org_labels, persons)
-
-    rank = pd.Series(METHOD_RANK.index("unmatched"), index=records.index, dtype=np.int64)
-    probability = pd.Series(np.nan, index=records.index)
-    rank.loc[org_methods.index] = org_methods["method_rank"]
-    probability.loc[org_methods.index] = org_methods["probability"]
-    rank.loc[persons.index] = persons["method_rank"]
-    probability.loc[persons.index] = persons["probability"]
-    # a person record with no person link still has its organization's tie
-    lonely = persons["method_rank"] == METHOD_RANK.index("unmatched")
-    by_org = np.select(
-        [
-            persons["org_by_key"].notna(),
-            persons["org_by_desk"].notna(),
-            persons["org_by_email_domain"].notna(),
-            persons["org_by_phone"].notna(),
-        ],
-        [
-            METHOD_RANK.index("crm_key"),
-            METHOD_RANK.index("service_organization"),
-            METHOD_RANK.index("email_domain"),
-            METHOD_RANK.index("switchboard"),
-        ],
-        METHOD_RANK.index("unmatched"),
+    load_records(con)
+    mark_person_accounts(con)
+    org_labels, org_methods, org_info = resolve_organizations(
+        _organizations(con), settings.organization_match_threshold
     )
-    rank.loc[persons.index[lonely]] = by_org[lonely.values]
-    probability.loc[persons.index[lonely & (by_org != METHOD_RANK.index("unmatched"))]] = 1.0
+    shared, person_info = resolve_persons(con, org_labels, settings)
+    assign_customers(con, org_methods)
 
-    previous, known = _previous_ids(con)
-    previous = previous.set_index("record_key")
-    customer_ids, customer_history = stable_ids(
-        customers["record_key"],
-        customers["customer_cluster"],
-        customers["record_key"].map(previous["customer_id"]),
+    _previous_ids(con)
+    con.execute(
+        """
+        create or replace temp table identity_run_ids as
+        select customers.record_key, customers.customer_cluster, customers.person_cluster,
+               previous.customer_id as previous_customer_id, previous.person_id as previous_person_id
+        from identity_run_customers as customers left join identity_run_previous as previous using (record_key)
+        """
+    )
+    customer_history = stable_ids(
+        con,
+        "identity_run_ids",
+        "customer_cluster",
+        "previous_customer_id",
         "cus_",
-        known,
+        "identity_run_known_ids",
+        "identity_run_customer_ids",
     )
-    person_rows = customers[customers["person_cluster"].notna()]
-    person_ids, person_history = stable_ids(
-        person_rows["record_key"],
-        person_rows["person_cluster"].astype(np.int64),
-        person_rows["record_key"].map(previous["person_id"]),
+    con.execute(
+        "create or replace temp table identity_run_known_ids as select id from identity_run_known_ids "
+        "union select distinct id from identity_run_customer_ids"
+    )
+    person_history = stable_ids(
+        con,
+        "(select * from identity_run_ids where person_cluster is not null)",
+        "person_cluster",
+        "previous_person_id",
         "per_",
-        known | set(customer_ids),
+        "identity_run_known_ids",
+        "identity_run_person_ids",
     )
-    resolved = records[
-        [
-            "source_system",
-            "source_table",
-            "source_record_id",
-            "record_key",
-            "record_kind",
-            "is_person_account",
-            "name_key",
-        ]
-    ].copy()
-    resolved["customer_id"] = customer_ids.values
-    resolved["person_id"] = None
-    resolved.loc[person_rows.index, "person_id"] = person_ids.values
-    resolved["customer_type"] = customers["customer_type"].values
-    resolved["match_method"] = [METHOD_RANK[i] for i in rank.values]
-    resolved["match_probability"] = probability.values
-    resolved = resolved.drop(columns=["name_key"])
+    match_method = "list_extract([" + ", ".join(f"'{m}'" for m in METHOD_RANK) + "], method_rank + 1)"
+    con.execute(
+        f"""
+        create or replace temp table identity_run_resolved as
+        select customers.source_system, customers.source_table, customers.source_record_id, customers.record_key,
+               customers.record_kind, customers.is_person_account,
+               customer_ids.id as customer_id, person_ids.id as person_id, customers.customer_type,
+               {match_method} as match_method, customers.probability as match_probability
+        from identity_run_customers as customers
+        inner join identity_run_customer_ids as customer_ids using (record_key)
+        left join identity_run_person_ids as person_ids using (record_key)
+        order by customers.position
+        """
+    )
 
     now = datetime.now(UTC).replace(tzinfo=None)
     history = pd.concat(
@@ -573,14 +806,25 @@ def resolve(con: duckdb.DuckDBPyConnection, settings: IdentitySettings, run_id: 
             for level, info in (("organizations", org_info), ("persons", person_info))
         ]
     )
-    _write(con, resolved, shared.assign(run_id=run_id), history, runs)
-
-    summary = ResolutionSummary(
-        records=len(resolved),
-        customers=resolved["customer_id"].nunique(),
-        persons=resolved["person_id"].nunique(),
-        organizations=resolved.loc[resolved["customer_type"] == "organization", "customer_id"].nunique(),
-        unidentified_customers=resolved.loc[resolved["customer_type"] == "unidentified", "customer_id"].nunique(),
+    _write(con, shared.assign(run_id=run_id), history, runs)
+    counts = con.execute(
+        """
+        select count(*), count(distinct customer_id), count(distinct person_id),
+               count(distinct customer_id) filter (where customer_type = 'organization'),
+               count(distinct customer_id) filter (where customer_type = 'unidentified')
+        from identity.resolved_records
+        """
+    ).fetchall()[0]
+    for table in con.execute(
+        "select table_name from duckdb_tables() where temporary and starts_with(table_name, 'identity_run_')"
+    ).fetchall():
+        con.execute(f"drop table {table[0]}")
+    return ResolutionSummary(
+        records=counts[0],
+        customers=counts[1],
+        persons=counts[2],
+        organizations=counts[3],
+        unidentified_customers=counts[4],
         shared_identifiers=len(shared),
         pairs_compared={"organizations": org_info["pairs_compared"], "persons": person_info["pairs_compared"]},
         probabilistic_links={"organizations": org_info["links"], "persons": person_info["links"]},
@@ -588,10 +832,9 @@ def resolve(con: duckdb.DuckDBPyConnection, settings: IdentitySettings, run_id: 
         splits=int((history["change"] == "split").sum()),
         seconds=time.perf_counter() - started,
     )
-    return summary
 
 
-def _write(con, resolved: pd.DataFrame, shared: pd.DataFrame, history: pd.DataFrame, runs: pd.DataFrame) -> None:
+def _write(con, shared: pd.DataFrame, history: pd.DataFrame, runs: pd.DataFrame) -> None:
     con.execute("create schema if not exists identity")
     con.execute(
         """
@@ -607,16 +850,15 @@ def _write(con, resolved: pd.DataFrame, shared: pd.DataFrame, history: pd.DataFr
             probabilistic_links bigint, threshold double, trained varchar, model_json varchar, finished_at timestamp)
         """
     )
-    con.register("resolved_frame", resolved)
     con.register("shared_frame", shared)
     con.register("history_frame", history)
     con.register("runs_frame", runs)
     try:
         con.execute("begin transaction")
-        con.execute("create or replace table identity.resolved_records as select * from resolved_frame")
+        con.execute("create or replace table identity.resolved_records as select * from identity_run_resolved")
         con.execute(
             "create or replace table identity.assignments as "
-            "select record_key, customer_id, person_id from resolved_frame"
+            "select record_key, customer_id, person_id from identity_run_resolved"
         )
         con.execute(
             "create or replace table identity.shared_identifiers as "
@@ -633,5 +875,5 @@ def _write(con, resolved: pd.DataFrame, shared: pd.DataFrame, history: pd.DataFr
         con.execute("rollback")
         raise
     finally:
-        for name in ("resolved_frame", "shared_frame", "history_frame", "runs_frame"):
+        for name in ("shared_frame", "history_frame", "runs_frame"):
             con.unregister(name)

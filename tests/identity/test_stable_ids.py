@@ -1,13 +1,22 @@
-import pandas as pd
+import duckdb
+import pyarrow as pa
 
 from identity.graph import components, new_id, stable_ids
 
 
 def ids_for(keys, clusters, previous, known=frozenset()):
-    ids, history = stable_ids(
-        pd.Series(keys), pd.Series(clusters), pd.Series(previous, dtype=object), "cus_", set(known)
+    con = duckdb.connect()
+    con.register(
+        "records_frame",
+        pa.table({"record_key": keys, "cluster": clusters, "previous": pa.array(previous, pa.string())}),
     )
-    return dict(zip(keys, ids, strict=True)), history
+    con.execute("create temp table records as select * from records_frame")
+    con.register("known_frame", pa.table({"id": pa.array(sorted(known), pa.string())}))
+    con.execute("create temp table known as select * from known_frame")
+    history = stable_ids(con, "records", "cluster", "previous", "cus_", "known", "ids")
+    ids = dict(con.execute("select record_key, id from ids").fetchall())
+    con.close()
+    return ids, history
 
 
 def test_links_make_connected_components():
