@@ -48,6 +48,9 @@ GENERATOR_BYTES_PER_CUSTOMER = 300
 SOURCES = ("sales", "service", "logistics", "call_center")
 # a cached company is reused only when the generator that wrote it made the same data
 GENERATOR_VERSION = "batched-1"
+# DuckDB's share of the machine in the nights (warehouse.memory_limit): past it DuckDB spills to
+# disk; the rest is for Python's own work beside it (issue 8: at most 12 GB in all)
+MEMORY_LIMIT = "8GB"
 
 
 class MemorySampler:
@@ -150,15 +153,17 @@ def service_desk(company: Path, port: int):
         server.join()
 
 
-def working_copy(company: Path, target: Path) -> Path:
+def working_copy(company: Path, target: Path, memory_limit: str) -> Path:
     """A copy of the cached company to run on (the nights change it: a day arrives, a
-    warehouse is built), its service desk on a free port; returns the config file."""
+    warehouse is built), its service desk on a free port, DuckDB held to `memory_limit`;
+    returns the config file."""
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(company, target, ignore=shutil.ignore_patterns("warehouse", ".complete"))
     config_file = target / "c360.yml"
     config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
     config["sources"]["service"]["base_url"] = f"http://127.0.0.1:{_free_port()}"
     config["sources"]["service"]["token_env"] = "C360_BENCH_SERVICE_DESK_TOKEN"
+    config.setdefault("warehouse", {})["memory_limit"] = memory_limit
     config_file.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return config_file
 
@@ -367,13 +372,15 @@ def markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def bench(scale: str, cache: Path, repeats: int, customers: int | None = None, log=print) -> dict:
+def bench(
+    scale: str, cache: Path, repeats: int, customers: int | None = None, memory_limit: str = MEMORY_LIMIT, log=print
+) -> dict:
     customers = customers or SCALES[scale]
     company, generate_s = cached_company(customers, cache, log)
     generated_now = generate_s is not None
     if not generated_now:  # what generating it took when it was cached
         generate_s = json.loads((company / ".complete").read_text())["generate_s"]
-    config_file = working_copy(company, cache / f"run-{customers}")
+    config_file = working_copy(company, cache / f"run-{customers}", memory_limit)
     os.environ["C360_BENCH_SERVICE_DESK_TOKEN"] = TOKEN
     os.environ["C360_AS_OF"] = AS_OF  # both nights count back from the same moment
     full = night(config_file, "full", log)
@@ -390,6 +397,7 @@ def bench(scale: str, cache: Path, repeats: int, customers: int | None = None, l
         "customers": customers,
         "machine": f"{os.cpu_count()} cores, {round(psutil.virtual_memory().total / 2**30)} GiB, {platform.machine()}",
         "measured_on": date.today().isoformat(),
+        "memory_limit": memory_limit,
         "generate_s": round(generate_s, 1),
         "generated_now": generated_now,
         "full_night": full,
@@ -419,10 +427,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache", default=str(Path.home() / ".cache" / "c360-bench"), help="companies are kept here")
     parser.add_argument("--repeats", type=int, default=20, help="runs of each dashboard query (0: skip)")
     parser.add_argument("--customers", type=int, help="another number of customers (the harness's own test)")
+    parser.add_argument(
+        "--memory-limit", default=MEMORY_LIMIT, help=f"the nights' warehouse.memory_limit (default {MEMORY_LIMIT})"
+    )
 
 
 def run_from_args(args: argparse.Namespace) -> int:
-    result = bench(args.scale, Path(args.cache), args.repeats, args.customers)
+    result = bench(args.scale, Path(args.cache), args.repeats, args.customers, args.memory_limit)
     table = markdown(result)
     print(table, flush=True)
     if args.json:

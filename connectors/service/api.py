@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from queue import Full, Queue
@@ -34,6 +35,7 @@ TIMEOUT_S = 30
 OVERLAP = timedelta(minutes=10)
 BATCH_ROWS = 20_000
 PREFETCH_PAGES = 4  # pages fetched ahead while the current one is processed
+RECENT_PAGES = 4  # pages whose records are recognised when sent again
 
 # resource -> (path, payload key, pagination style, columns kept; nested ones stored as JSON text)
 ENDPOINTS = {
@@ -293,16 +295,21 @@ def _export_resource(client: Client, con, resource: str, initial_start: int, tal
         known = _loaded_since(con, resource, stamp_field, start_time)
         counts = tally.table(resource)
         batch: list[dict] = []
-        seen: set[tuple] = set()
+        # what the last pages held: an export sends a record again only on the next page (a page
+        # served twice, or a time-based page starting at the previous page's last second), so a
+        # first load of tens of millions of records need not remember them all
+        recent: deque[set[tuple]] = deque(maxlen=RECENT_PAGES)
         for records in client.export_pages(path, key, style, start_time):
             counts.read += len(records)
             fresh = []
+            page: set[tuple] = set()
             for record in records:
                 identity = (int(record["id"]), str(record.get(stamp_field)))
-                if identity in known or identity in seen:  # overlap window or a page served twice
-                    continue
-                seen.add(identity)
+                if identity in known or identity in page or any(identity in seen for seen in recent):
+                    continue  # in the overlap window, or sent again
+                page.add(identity)
                 fresh.append(record)
+            recent.append(page)
             counts.already_loaded += len(records) - len(fresh)
             if fresh:
                 # one API writes one timestamp format, so the greatest text is the latest time
