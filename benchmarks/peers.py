@@ -107,9 +107,14 @@ touch_stats as (
         count(case when touchpoint_type in ('call_answered', 'call_abandoned')
                         and occurred_at >= $quarter_ago then 1 end) as calls_90d,
         count(case when touchpoint_type = 'call_abandoned' and occurred_at >= $quarter_ago then 1 end)
-            as abandoned_calls_90d,
-        count(distinct case when occurred_at >= $quarter_ago then department end) as departments_touched_90d
+            as abandoned_calls_90d
     from touchpoints group by customer_id
+),
+department_stats as (  -- distinct pairs first: four times faster than a distinct count per group
+    select customer_id, count(*) as departments_touched_90d
+    from (select distinct customer_id, department from touchpoints
+          where department is not null and occurred_at >= $quarter_ago)
+    group by customer_id
 )
 select customers.customer_id,
     coalesce(order_stats.revenue_12m, 0) as revenue_12m,
@@ -123,12 +128,13 @@ select customers.customer_id,
     coalesce(touch_stats.calls_90d, 0) as calls_90d,
     coalesce(touch_stats.abandoned_calls_90d, 0) as abandoned_calls_90d,
     touch_stats.last_touch_at,
-    coalesce(touch_stats.departments_touched_90d, 0) as departments_touched_90d
+    coalesce(department_stats.departments_touched_90d, 0) as departments_touched_90d
 from customers
 left join order_stats using (customer_id)
 left join ticket_stats using (customer_id)
 left join delivery_stats using (customer_id)
 left join touch_stats using (customer_id)
+left join department_stats using (customer_id)
 """
 
 
@@ -321,22 +327,25 @@ def compare_peers(work_db: Path, as_of: datetime, zone: str, repeats: int = 3, l
     import polars as pl
 
     inputs = read_inputs(work_db)
-    frames = {
-        "duckdb": inputs,
-        "pandas": {name: table.to_pandas() for name, table in inputs.items()},
-        "polars": {name: pl.from_arrow(table) for name, table in inputs.items()},
+    # each engine's own frames, made before its clock starts and dropped after it: at a million
+    # customers the inputs are some hundred million rows, and pandas' copy alone is ~10 GB
+    engines = {
+        "duckdb": (core_duckdb, lambda: inputs),
+        "pandas": (core_pandas, lambda: {name: table.to_pandas() for name, table in inputs.items()}),
+        "polars": (core_polars, lambda: {name: pl.from_arrow(table) for name, table in inputs.items()}),
     }
-    engines = {"duckdb": core_duckdb, "pandas": core_pandas, "polars": core_polars}
     con = duckdb.connect(str(work_db), read_only=True)
     mart = _normalised(con.sql(f"select {', '.join(COLUMNS)} from marts.customer_360").to_arrow_table())
     con.close()
     figures = {}
-    for name, compute in engines.items():
+    for name, (compute, make_frames) in engines.items():
+        frames = make_frames()
         samples = []
         for _ in range(repeats):
             started = time.perf_counter()
-            result = compute(frames[name], as_of, zone)
+            result = compute(frames, as_of, zone)
             samples.append(time.perf_counter() - started)
+        del frames
         rows = _normalised(_as_arrow(result))
         if rows != mart:
             wrong = (

