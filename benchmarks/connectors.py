@@ -4,18 +4,21 @@
     python -m benchmarks.connectors --case logistics --rows 10000000
     python -m benchmarks.connectors --case crm --rows 1000000
     python -m benchmarks.connectors --case api --rows 1000000
+    python -m benchmarks.connectors --case api-limited --rows 30000
     python -m benchmarks.connectors --all --json benchmarks/results/connectors.json
 
 Cases: `cdr` writes Asterisk Master-*.csv files and loads them with the call-center
 connector, side by side with DuckDB's own `read_csv` of the same files (the engine's limit);
 `crm` loads a SQLite CRM whose Order table holds N rows; `api` serves N tickets from the
 demo service desk on 127.0.0.1 and compares the connector with fetching the same pages
-alone (what the server allows)."""
+alone (what the server allows); `api-limited` does the same with the desk keeping Zendesk's
+rate limit for incremental exports (10 requests a minute), the pace a real service desk sets."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import shutil
@@ -24,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROWS_PER_FILE = 200_000
@@ -224,27 +228,17 @@ def case_crm(rows: int, work: Path) -> dict:
     }
 
 
-def _serve_service_desk(folder: Path, port: int) -> None:
+def _serve_service_desk(folder: Path, port: int, faults: str) -> None:
     """The demo service desk in a process of its own, as a real one runs on its own machine:
     in the loader's process it would compete with the loader for the GIL."""
-    from demo.service_desk_api import serve
+    from demo.service_desk_api import Faults, serve
 
-    serve(folder, "127.0.0.1", port, "bench")  # serves from a thread of this process
+    serve(folder, "127.0.0.1", port, "bench", Faults.parse(faults))  # serves from a thread of this process
     while True:
         time.sleep(3600)
 
 
-def case_api(rows: int, work: Path) -> dict:
-    import multiprocessing
-    import socket
-
-    import duckdb
-    import orjson
-    import requests
-
-    from connectors.service import api
-
-    folder = work / "service_desk"
+def _write_tickets(folder: Path, rows: int) -> None:
     folder.mkdir()
     with open(folder / "tickets.jsonl", "w") as f:
         for i in range(1, rows + 1):
@@ -271,55 +265,110 @@ def case_api(rows: int, work: Path) -> dict:
             )
     for empty in ("users", "organizations", "ticket_events", "satisfaction_ratings"):
         (folder / f"{empty}.jsonl").write_text("")
+
+
+@contextmanager
+def _service_desk(folder: Path, faults: str = ""):
+    """The demo desk serving `folder` on 127.0.0.1 in its own process, pinned to core 0 and this
+    process to core 1: a real service desk runs on machines of its own, and so neither's bursts
+    (Arrow and DuckDB use every core) slow the other down, and the comparison with the bare
+    fetch (same pinning) measures the loader, not the contention. Yields the base URL and a
+    function giving the desk's CPU seconds so far (how busy it was kept)."""
+    import multiprocessing
+    import socket
+
+    import psutil
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = multiprocessing.get_context("spawn").Process(target=_serve_service_desk, args=(folder, port), daemon=True)
+    server = multiprocessing.get_context("spawn").Process(
+        target=_serve_service_desk, args=(folder, port, faults), daemon=True
+    )
     server.start()
-    deadline = time.monotonic() + 120  # it reads the records first
-    while True:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        if time.monotonic() > deadline or not server.is_alive():
-            raise SystemExit("benchmark: the demo service desk did not start")
-        time.sleep(0.2)
-    import psutil
+    try:
+        deadline = time.monotonic() + 120  # it indexes the records first
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if time.monotonic() > deadline or not server.is_alive():
+                raise SystemExit("benchmark: the demo service desk did not start")
+            time.sleep(0.2)
+        os.sched_setaffinity(server.pid, {0})
+        os.sched_setaffinity(0, {1})
 
-    # A real service desk runs on machines of its own: here it gets one core and the loader the
-    # other, so that neither's bursts (Arrow and DuckDB use every core) slow the other down
-    # and the comparison with the bare fetch (same pinning) measures the loader, not the contention.
-    os.sched_setaffinity(server.pid, {0})
-    os.sched_setaffinity(0, {1})
+        def server_cpu() -> float:
+            times = psutil.Process(server.pid).cpu_times()
+            return times.user + times.system
 
-    def server_cpu() -> float:  # the service desk's own CPU seconds: how busy it was kept
-        times = psutil.Process(server.pid).cpu_times()
-        return times.user + times.system
+        yield f"http://127.0.0.1:{port}", server_cpu
+    finally:
+        server.terminate()
+        server.join()
 
-    base = f"http://127.0.0.1:{port}"
-    headers = {"Authorization": "Bearer bench"}
-    # the bare fetch: the least any client must do, take each page and parse it for the cursor
-    # (with orjson, the fastest parser there is here)
-    started, server_started = time.perf_counter(), server_cpu()
+
+def _bare_fetch(base: str) -> tuple[int, int, float]:
+    """The least any client must do: take each page of the tickets export and parse it for the
+    cursor (with orjson, the fastest parser there is here), then the other four exports, as the
+    connector does; a 429 is waited out as its Retry-After says. Returns the records, the
+    requests answered with a page and the seconds."""
+    import orjson
+    import requests
+
     session = requests.Session()
-    session.headers.update(headers)
-    url = f"{base}/api/v2/incremental/tickets/cursor.json"
-    page = orjson.loads(session.get(url, params={"start_time": 0}, timeout=60).content)
-    fetched = len(page["tickets"])
-    while not page["end_of_stream"]:
-        page = orjson.loads(session.get(url, params={"cursor": page["after_cursor"]}, timeout=60).content)
-        fetched += len(page["tickets"])
-    fetch_s, fetch_server_cpu_s = time.perf_counter() - started, server_cpu() - server_started
+    session.headers.update({"Authorization": "Bearer bench"})
+    answered = 0
+
+    def page(path: str, params: dict) -> dict:
+        nonlocal answered
+        while True:
+            response = session.get(base + path, params=params, timeout=60)
+            if response.status_code != 429:
+                answered += 1
+                return orjson.loads(response.content)
+            time.sleep(float(response.headers["Retry-After"]))
+
+    started = time.perf_counter()
+    tickets = "/api/v2/incremental/tickets/cursor.json"
+    answer = page(tickets, {"start_time": 0})
+    fetched = len(answer["tickets"])
+    while not answer["end_of_stream"]:
+        answer = page(tickets, {"cursor": answer["after_cursor"]})
+        fetched += len(answer["tickets"])
+    for path in (
+        "/api/v2/incremental/users/cursor.json",
+        "/api/v2/incremental/organizations.json",
+        "/api/v2/incremental/ticket_events.json",
+        "/api/v2/satisfaction_ratings.json",
+    ):
+        page(path, {"start_time": 0})
+    return fetched, answered, time.perf_counter() - started
+
+
+def _c360_load(base: str, work: Path) -> tuple[object, float, dict]:
+    import duckdb
+
+    from connectors.service import api
+
     work_db = work / "work.duckdb"
     con = duckdb.connect(str(work_db))
-    server_started = server_cpu()
-    report, seconds, steps = timed_load(
-        api, con, base, "bench", "BENCH_TOKEN", "2020-01-01", "CN", work_db, work / "dlt"
-    )
-    load_server_cpu_s = server_cpu() - server_started
-    con.close()
-    server.terminate()
-    server.join()
+    try:
+        return timed_load(api, con, base, "bench", "BENCH_TOKEN", "2020-01-01", "CN", work_db, work / "dlt")
+    finally:
+        con.close()
+
+
+def case_api(rows: int, work: Path) -> dict:
+    folder = work / "service_desk"
+    _write_tickets(folder, rows)
+    with _service_desk(folder) as (base, server_cpu):
+        server_started = server_cpu()
+        fetched, _, fetch_s = _bare_fetch(base)
+        fetch_server_cpu_s = server_cpu() - server_started
+        server_started = server_cpu()
+        report, seconds, steps = _c360_load(base, work)
+        load_server_cpu_s = server_cpu() - server_started
     return {
         "case": "api",
         "rows": rows,
@@ -337,8 +386,46 @@ def case_api(rows: int, work: Path) -> dict:
     }
 
 
-CASES = {"cdr": case_cdr, "logistics": case_logistics, "crm": case_crm, "api": case_api}
-DEFAULT_ROWS = {"cdr": 10_000_000, "logistics": 10_000_000, "crm": 1_000_000, "api": 1_000_000}
+ZENDESK_EXPORT_LIMIT = "limit=10/60"  # Zendesk's incremental exports: 10 requests a minute
+
+
+def case_api_limited(rows: int, work: Path) -> dict:
+    """The same desk keeping Zendesk's own rate limit for incremental exports: the pace a real
+    service desk allows, which the connector should keep (and never exceed into backoff)."""
+    folder = work / "service_desk"
+    _write_tickets(folder, rows)
+    requests_allowed, window_s = (float(n) for n in ZENDESK_EXPORT_LIMIT.partition("=")[2].split("/"))
+    with _service_desk(folder, ZENDESK_EXPORT_LIMIT) as (base, _):
+        fetched, pages, fetch_s = _bare_fetch(base)
+        # the fetch ends in a fresh window; let it end before the loader's first request
+        time.sleep(window_s)
+        report, seconds, steps = _c360_load(base, work)
+    return {
+        "case": "api-limited",
+        "rows": rows,
+        "rate_limit": f"{requests_allowed:.0f} requests per {window_s:.0f} s",
+        # the least time the limit allows: every full window but the last waited out
+        "limit_floor_s": (math.ceil(pages / requests_allowed) - 1) * window_s,
+        "server_only_fetch_s": round(fetch_s, 2),
+        "server_only_rows": fetched,
+        "pages": pages,
+        "c360_s": round(seconds, 2),
+        "c360_rows_loaded": report.rows["tickets"],
+        "c360_rows_per_s": round(report.rows["tickets"] / seconds),
+        "ratio_c360_to_fetch": round(seconds / fetch_s, 2),
+        **steps,
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+
+
+CASES = {
+    "cdr": case_cdr,
+    "logistics": case_logistics,
+    "crm": case_crm,
+    "api": case_api,
+    "api-limited": case_api_limited,
+}
+DEFAULT_ROWS = {"cdr": 10_000_000, "logistics": 10_000_000, "crm": 1_000_000, "api": 1_000_000, "api-limited": 30_000}
 
 
 def main() -> int:

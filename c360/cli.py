@@ -289,7 +289,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo_advance)
 
     p = with_config(sub.add_parser("demo-api", help="serve the demo's service-desk API until stopped"))
-    p.add_argument("--faults", help="inject trouble, e.g. 429=5,500=7,slow=9,repeat=3 (every n-th request)")
+    p.add_argument(
+        "--faults",
+        help="inject trouble, e.g. 429=5,500=7,slow=9,repeat=3 (every n-th request), limit=10/60 (a rate limit)",
+    )
     p.set_defaults(func=cmd_demo_api)
 
     p = with_config(sub.add_parser("run", help="one nightly integration: load, build, check, publish"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import threading
 import time
@@ -188,9 +189,15 @@ class ServiceDeskData:
 class Faults:
     """Trouble a real service desk makes now and then, injected on purpose (tests, `--faults`).
     Every n-th request (0 = never): answer 429 with Retry-After, answer 500, answer late, or
-    serve the same cursor page twice; `failing_path` answers 500 for ever."""
+    serve the same cursor page twice; `failing_path` answers 500 for ever. `limit_requests` per
+    `limit_window_s` is a rate limit as Zendesk keeps one (its incremental exports: 10 requests a
+    minute): past it, 429 with Retry-After in whole seconds until the window ends."""
 
     rate_limit_every: int = 0
+    limit_requests: int = 0
+    limit_window_s: float = 60.0
+    window_started: float = 0.0
+    window_requests: int = 0
     server_error_every: int = 0
     slow_every: int = 0
     slow_seconds: float = 2.0
@@ -205,13 +212,27 @@ class Faults:
             self.requests += 1
             return self.requests
 
+    def over_limit(self) -> int:
+        """0 when this request is within the rate limit, else the seconds to wait (Retry-After)."""
+        if not self.limit_requests:
+            return 0
+        with self.lock:
+            now = time.monotonic()
+            if now - self.window_started >= self.limit_window_s:
+                self.window_started, self.window_requests = now, 0
+            if self.window_requests < self.limit_requests:
+                self.window_requests += 1
+                return 0
+            return max(1, math.ceil(self.window_started + self.limit_window_s - now))
+
     def note(self, kind: str) -> None:
         with self.lock:
             self.served[kind] = self.served.get(kind, 0) + 1
 
     @classmethod
     def parse(cls, text: str) -> "Faults":
-        """`429=5,500=7,slow=9,repeat=3` -> every 5th request a 429, every 7th a 500, ..."""
+        """`429=5,500=7,slow=9,repeat=3` -> every 5th request a 429, every 7th a 500, ...;
+        `limit=10/60` -> at most 10 requests a minute."""
         names = {
             "429": "rate_limit_every",
             "500": "server_error_every",
@@ -221,8 +242,12 @@ class Faults:
         faults = cls()
         for part in filter(None, (p.strip() for p in text.split(","))):
             key, _, value = part.partition("=")
+            requests, _, window = value.partition("/")
+            if key == "limit" and requests.isdigit() and window.replace(".", "", 1).isdigit():
+                faults.limit_requests, faults.limit_window_s = int(requests), float(window)
+                continue
             if key not in names or not value.isdigit():
-                raise ValueError(f"--faults: cannot read {part!r} (use e.g. 429=5,500=7,slow=9,repeat=3)")
+                raise ValueError(f"--faults: cannot read {part!r} (use e.g. 429=5,500=7,slow=9,repeat=3,limit=10/60)")
             setattr(faults, names[key], int(value))
         return faults
 
@@ -267,6 +292,10 @@ def make_handler(data: ServiceDeskData, token: str, faults: Faults):
             url = urlsplit(self.path)
             q = {k: v[0] for k, v in parse_qs(url.query).items()}
             n = faults.next()
+            wait = faults.over_limit()
+            if wait:
+                faults.note("rate_limited")
+                return self._send(429, {"error": "TooManyRequests"}, {"Retry-After": str(wait)})
             if faults.failing_path and url.path == faults.failing_path:
                 faults.note("persistent_500")
                 return self._send(500, {"error": "InternalServerError"})

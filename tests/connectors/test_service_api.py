@@ -5,6 +5,8 @@ an endpoint that keeps failing."""
 from __future__ import annotations
 
 import json
+import math
+import time
 from datetime import date
 
 import duckdb
@@ -82,6 +84,25 @@ def test_every_record_loads_once_through_429s_500s_slow_answers_and_a_repeated_p
         got = query(tmp_path, f"select count(*), count(distinct id) from raw_service.{resource}")[0]
         assert got == (expected(company, resource), expected(company, resource)), resource
     assert query(tmp_path, "select bool_and(is_balanced) from ops.load_reconciliation") == [(True,)]
+
+
+def test_a_rate_limit_is_kept_as_its_retry_after_says_and_every_record_loads_once(
+    desk, company, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("demo.service_desk_api.PAGE", 50)  # enough requests to run into the limit
+    faults = Faults.parse("limit=6/1")  # Zendesk's is 10 a minute; a second keeps the test short
+    assert (faults.limit_requests, faults.limit_window_s) == (6, 1.0)
+    server = desk(faults)
+    started = time.monotonic()
+    report = load(server, tmp_path)
+    seconds = time.monotonic() - started
+    answered = faults.requests - faults.served["rate_limited"]
+    assert answered > 12, faults.served  # the export ran over several windows
+    # the load waited out every full window but the last, and only as long as Retry-After said
+    assert (math.ceil(answered / 6) - 1) * 1.0 <= seconds
+    assert faults.served["rate_limited"] <= 2 * math.ceil(answered / 6)  # one 429 a window, not a storm
+    for resource in RESOURCES:
+        assert report.rows[resource] == expected(company, resource), resource
 
 
 def test_a_page_served_twice_is_recognised_not_loaded_twice(desk, company, tmp_path, monkeypatch):
