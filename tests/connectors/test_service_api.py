@@ -86,9 +86,7 @@ def test_every_record_loads_once_through_429s_500s_slow_answers_and_a_repeated_p
     assert query(tmp_path, "select bool_and(is_balanced) from ops.load_reconciliation") == [(True,)]
 
 
-def test_a_rate_limit_is_kept_as_its_retry_after_says_and_every_record_loads_once(
-    desk, company, tmp_path, monkeypatch
-):
+def test_a_rate_limit_is_kept_as_its_retry_after_says_and_every_record_loads_once(desk, company, tmp_path, monkeypatch):
     monkeypatch.setattr("demo.service_desk_api.PAGE", 50)  # enough requests to run into the limit
     faults = Faults.parse("limit=6/1")  # Zendesk's is 10 a minute; a second keeps the test short
     assert (faults.limit_requests, faults.limit_window_s) == (6, 1.0)
@@ -103,6 +101,27 @@ def test_a_rate_limit_is_kept_as_its_retry_after_says_and_every_record_loads_onc
     assert faults.served["rate_limited"] <= 2 * math.ceil(answered / 6)  # one 429 a window, not a storm
     for resource in RESOURCES:
         assert report.rows[resource] == expected(company, resource), resource
+
+
+def test_nested_fields_land_as_json_that_sql_can_query(desk, company, tmp_path):
+    load(desk(), tmp_path)
+    tickets = {t["id"]: t for t in map(json.loads, (company / "tickets.jsonl").read_text().splitlines())}
+    rows = query(
+        tmp_path,
+        """select id, via ->> '$.channel', json_array_length(tags), tags ->> '$[0]',
+                  custom_fields -> '$[1]' ->> '$.value', satisfaction_rating ->> '$.score'
+           from raw_service.tickets""",
+    )
+    assert len(rows) == len(tickets)
+    for ticket_id, channel, tag_count, first_tag, second_field, score in rows:
+        source = tickets[ticket_id]
+        assert channel == source["via"]["channel"]
+        assert (tag_count, first_tag) == (len(source["tags"]), (source["tags"] or [None])[0])
+        assert second_field == source["custom_fields"][1]["value"]
+        assert score == (source["satisfaction_rating"] or {}).get("score")
+    events = [json.loads(line) for line in (company / "ticket_events.jsonl").read_text().splitlines()]
+    child_events = query(tmp_path, "select sum(json_array_length(child_events)) from raw_service.ticket_events")
+    assert child_events[0][0] == sum(len(e["child_events"]) for e in events) > 0
 
 
 def test_a_page_served_twice_is_recognised_not_loaded_twice(desk, company, tmp_path, monkeypatch):
