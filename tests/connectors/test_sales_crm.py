@@ -75,6 +75,10 @@ def test_the_first_load_takes_every_row_and_reconciles(crm_file, tmp_path):
         "and _dlt_load_id is not null and _c360_loaded_at is not null",
     )
     assert lineage[0][0] == source_count(crm_file, "Contact")
+    # the load's files, a copy of what is now in raw, are gone; its record (the package) stays
+    loaded = tmp_path / "dlt" / "c360_sales" / "load" / "loaded"
+    assert any(loaded.iterdir())
+    assert not [f for f in loaded.rglob("completed_jobs/*") if f.is_file()]
 
 
 def test_a_second_load_without_new_data_loads_nothing_and_changes_no_table(crm_file, tmp_path):
