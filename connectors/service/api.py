@@ -36,6 +36,7 @@ OVERLAP = timedelta(minutes=10)
 BATCH_ROWS = 20_000
 PREFETCH_PAGES = 4  # pages fetched ahead while the current one is processed
 RECENT_PAGES = 4  # pages whose records are recognised when sent again
+PROGRESS_EVERY = 1_000_000  # records read between two progress lines
 
 # resource -> (path, payload key, pagination style, columns kept; nested ones stored as JSON text)
 ENDPOINTS = {
@@ -283,7 +284,9 @@ def _loaded_since(con, resource: str, stamp_field: str, start_time: int) -> set[
     return {(int(i), str(t)) for i, t in rows}
 
 
-def _export_resource(client: Client, con, resource: str, initial_start: int, tally: SourceTally, region: str):
+def _export_resource(
+    client: Client, con, resource: str, initial_start: int, tally: SourceTally, region: str, log=print
+):
     path, key, style, columns = ENDPOINTS[resource]
     stamp_field = STAMP.get(resource, "updated_at")
 
@@ -301,6 +304,8 @@ def _export_resource(client: Client, con, resource: str, initial_start: int, tal
         recent: deque[set[tuple]] = deque(maxlen=RECENT_PAGES)
         for records in client.export_pages(path, key, style, start_time):
             counts.read += len(records)
+            if counts.read // PROGRESS_EVERY > (counts.read - len(records)) // PROGRESS_EVERY:
+                log(f"service: {resource}: {counts.read:,} read so far")  # a first load can take an hour
             fresh = []
             page: set[tuple] = set()
             for record in records:
@@ -353,7 +358,7 @@ def plan(
 
     @dlt.source(name="service_desk")
     def service_desk():
-        return [_export_resource(client, con, r, initial_start, tally, phone_region) for r in ENDPOINTS]
+        return [_export_resource(client, con, r, initial_start, tally, phone_region, log) for r in ENDPOINTS]
 
     return LoadPlan(
         service_desk(), pipeline_for("service", work_db, state_dir), finisher(con, tally, list(ENDPOINTS), log)

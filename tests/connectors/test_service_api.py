@@ -49,7 +49,7 @@ def expected(company, resource) -> int:
     return len({json.loads(line)["id"] for line in (company / f"{resource}.jsonl").read_text().splitlines()})
 
 
-def load(server, tmp_path, token=TOKEN, timeout_s=5.0):
+def load(server, tmp_path, token=TOKEN, timeout_s=5.0, log=lambda *_: None):
     base = f"http://127.0.0.1:{server.server_address[1]}"
     client = api.Client(base, token, "SVC_TOKEN", timeout_s=timeout_s, backoff_s=0.01)
     work_db = tmp_path / "work.duckdb"
@@ -64,7 +64,7 @@ def load(server, tmp_path, token=TOKEN, timeout_s=5.0):
             "CN",
             work_db,
             tmp_path / "dlt",
-            log=lambda *_: None,
+            log=log,
             client=client,
         )
     finally:
@@ -122,6 +122,16 @@ def test_nested_fields_land_as_json_that_sql_can_query(desk, company, tmp_path):
     events = [json.loads(line) for line in (company / "ticket_events.jsonl").read_text().splitlines()]
     child_events = query(tmp_path, "select sum(json_array_length(child_events)) from raw_service.ticket_events")
     assert child_events[0][0] == sum(len(e["child_events"]) for e in events) > 0
+
+
+def test_a_long_export_shows_its_progress(desk, company, tmp_path, monkeypatch):
+    monkeypatch.setattr("demo.service_desk_api.PAGE", 50)
+    monkeypatch.setattr(api, "PROGRESS_EVERY", 100)
+    lines: list[str] = []
+    load(desk(), tmp_path, log=lines.append)
+    events = expected(company, "ticket_events")
+    progress = [line for line in lines if line.startswith("service: ticket_events:") and "so far" in line]
+    assert progress == [f"service: ticket_events: {n:,} read so far" for n in range(100, events + 1, 100)]
 
 
 def test_a_page_served_twice_is_recognised_not_loaded_twice(desk, company, tmp_path, monkeypatch):
