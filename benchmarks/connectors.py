@@ -394,7 +394,10 @@ def case_api_limited(rows: int, work: Path) -> dict:
     service desk allows, which the connector should keep (and never exceed into backoff)."""
     folder = work / "service_desk"
     _write_tickets(folder, rows)
-    requests_allowed, window_s = (float(n) for n in ZENDESK_EXPORT_LIMIT.partition("=")[2].split("/"))
+    from demo.service_desk_api import Faults
+
+    limit = Faults.parse(ZENDESK_EXPORT_LIMIT)  # read as the desk reads it
+    requests_allowed, window_s = limit.limit_requests, limit.limit_window_s
     with _service_desk(folder, ZENDESK_EXPORT_LIMIT) as (base, _):
         fetched, pages, fetch_s = _bare_fetch(base)
         # the fetch ends in a fresh window; let it end before the loader's first request
