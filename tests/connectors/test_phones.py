@@ -36,9 +36,16 @@ def test_the_bulk_path_gives_exactly_what_libphonenumber_gives_one_by_one():
     rng = random.Random(7)
     prefixes = ["138", "139", "150", "186", "170", "174", "140", "145", "199", "162", "100", "110", "021"]
     raw = []
-    for _ in range(5000):
+    for _ in range(20000):
         n = rng.choice(prefixes) + "".join(str(rng.randrange(10)) for _ in range(8))
-        raw.append(rng.choice([n, "86" + n, "+86" + n, "0086" + n, "0" + n, f"{n[:3]}-{n[3:7]}-{n[7:]}", n[:6]]))
+        spaced, dashed = f"{n[:3]} {n[3:7]} {n[7:]}", f"{n[:3]}-{n[3:7]}-{n[7:]}"
+        raw.append(
+            rng.choice(
+                [n, "86" + n, "+86" + n, "0086" + n, "0" + n, dashed, spaced, "+86 " + spaced, "+86 " + n, n[:6]]
+                + [f"({n[:3]}) {n[3:]}", f"{n[:3]}.{n[3:7]}.{n[7:]}", f"+86-{dashed}", f"{n[:3]}/{n[3:]}"]
+                + [f"0{spaced}", f"{spaced} x12", f" {n} ", f"+ 86 {n}", f"86-{n}", f"{n[:5]} {n[5:]}"]
+            )
+        )
     raw += ["0000", None, "", "02155551234", "+6591234567", "0065 91234567", "+14085551234", "4085551234"]
     for region in ("CN", "US"):
         expected = [to_e164(v, region) for v in raw]
