@@ -11,7 +11,7 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
 from connectors.call_center import asterisk
-from connectors.dlt_runs import own_errors, pipeline_for
+from connectors.dlt_runs import cyclic_gc_paused, own_errors, pipeline_for
 from connectors.loader import snake_case
 from connectors.logistics import drops
 from connectors.run_all import plan_source
@@ -71,7 +71,7 @@ def _load_asset(source: str):
         con = c360.connect_work()
         try:
             plan = plan_source(source, config, con, log=context.log.info)
-            with own_errors():
+            with own_errors(), cyclic_gc_paused():
                 results = list(dlt_loader.run(context=context, dlt_source=plan.source, dlt_pipeline=plan.pipeline))
             report = plan.finish(*plan.written())
         finally:
