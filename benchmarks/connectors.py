@@ -30,6 +30,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from benchmarks.demo_desk import free_port, running_desk
+
 ROWS_PER_FILE = 200_000
 CALLERS = 300_000  # distinct caller numbers in the CDR case
 
@@ -228,16 +230,6 @@ def case_crm(rows: int, work: Path) -> dict:
     }
 
 
-def _serve_service_desk(folder: Path, port: int, faults: str) -> None:
-    """The demo service desk in a process of its own, as a real one runs on its own machine:
-    in the loader's process it would compete with the loader for the GIL."""
-    from demo.service_desk_api import Faults, serve
-
-    serve(folder, "127.0.0.1", port, "bench", Faults.parse(faults))  # serves from a thread of this process
-    while True:
-        time.sleep(3600)
-
-
 def _write_tickets(folder: Path, rows: int) -> None:
     folder.mkdir()
     with open(folder / "tickets.jsonl", "w") as f:
@@ -269,32 +261,14 @@ def _write_tickets(folder: Path, rows: int) -> None:
 
 @contextmanager
 def _service_desk(folder: Path, faults: str = ""):
-    """The demo desk serving `folder` on 127.0.0.1 in its own process, pinned to core 0 and this
-    process to core 1: a real service desk runs on machines of its own, and so neither's bursts
-    (Arrow and DuckDB use every core) slow the other down, and the comparison with the bare
-    fetch (same pinning) measures the loader, not the contention. Yields the base URL and a
+    """The demo desk serving `folder`, pinned to core 0 and this process to core 1: neither's
+    bursts (Arrow and DuckDB use every core) slow the other down, and the comparison with the
+    bare fetch (same pinning) measures the loader, not the contention. Yields the base URL and a
     function giving the desk's CPU seconds so far (how busy it was kept)."""
-    import multiprocessing
-    import socket
-
     import psutil
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = multiprocessing.get_context("spawn").Process(
-        target=_serve_service_desk, args=(folder, port, faults), daemon=True
-    )
-    server.start()
-    try:
-        deadline = time.monotonic() + 120  # it indexes the records first
-        while True:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if time.monotonic() > deadline or not server.is_alive():
-                raise SystemExit("benchmark: the demo service desk did not start")
-            time.sleep(0.2)
+    port = free_port()
+    with running_desk(folder, port, "bench", faults, start_timeout_s=120) as server:
         os.sched_setaffinity(server.pid, {0})
         os.sched_setaffinity(0, {1})
 
@@ -303,9 +277,6 @@ def _service_desk(folder: Path, faults: str = ""):
             return times.user + times.system
 
         yield f"http://127.0.0.1:{port}", server_cpu
-    finally:
-        server.terminate()
-        server.join()
 
 
 def _bare_fetch(base: str) -> tuple[int, int, float]:

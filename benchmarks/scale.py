@@ -28,11 +28,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import platform
 import shutil
-import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -41,6 +39,8 @@ from pathlib import Path
 
 import psutil
 import yaml
+
+from benchmarks.demo_desk import free_port, running_desk
 
 SCALES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
 SEED = 7
@@ -122,41 +122,11 @@ def cached_company(customers: int, cache: Path, log=print) -> tuple[Path, float 
     return folder, seconds
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _serve(folder: Path, port: int) -> None:
-    from demo.service_desk_api import serve
-
-    serve(folder, "127.0.0.1", port, TOKEN)
-    threading.Event().wait()  # serves from its own thread until terminated
-
-
 @contextmanager
 def service_desk(company: Path, port: int):
-    """The demo service desk in a process of its own (a real one runs on its own machine; in
-    this process it would compete with the loader for the GIL); yields its pid."""
-    server = multiprocessing.get_context("spawn").Process(
-        target=_serve, args=(company / "service_desk", port), daemon=True
-    )
-    server.start()
-    deadline = time.monotonic() + 600  # it reads every record before it listens
-    while True:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        if time.monotonic() > deadline or not server.is_alive():
-            server.kill()
-            raise SystemExit(f"bench: the demo service desk of {company} did not start on port {port}")
-        time.sleep(0.2)
-    try:
+    """The company's demo service desk, serving until the block ends; yields its pid."""
+    with running_desk(company / "service_desk", port, TOKEN) as server:
         yield server.pid
-    finally:
-        server.terminate()
-        server.join()
 
 
 def bench_config(company: Path, run_dir: Path, memory_limit: str) -> Path:
@@ -176,7 +146,7 @@ def bench_config(company: Path, run_dir: Path, memory_limit: str) -> Path:
     sources["sales"]["url"] = f"sqlite:///{company / 'crm' / 'crm.sqlite'}"
     sources["logistics"]["landing_dir"] = str(company / "logistics")
     sources["call_center"]["landing_dir"] = str(company / "call_center")
-    sources["service"]["base_url"] = f"http://127.0.0.1:{_free_port()}"
+    sources["service"]["base_url"] = f"http://127.0.0.1:{free_port()}"
     sources["service"]["token_env"] = "C360_BENCH_SERVICE_DESK_TOKEN"
     config["warehouse"] = {
         **config.get("warehouse", {}),
