@@ -316,7 +316,7 @@ def markdown(result: dict) -> str:
     full, incremental = result["full_night"], result["incremental_night"]
     lines = [
         f"### Scale {result['scale']}: {result['customers']:,} customers, {full['input_rows']:,} source rows "
-        f"({result['machine']}, {result['measured_on']})",
+        f"({result['machine']}, {', '.join([result['measured_on'], *result.get('resumed_on', [])])})",
         "",
         "| step | full night s | rows/s | peak MB | incremental night s | peak MB |",
         "|---|---:|---:|---:|---:|---:|",
@@ -365,6 +365,28 @@ def markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def resumable(previous: dict, scale: str, customers: int, run_dir: Path) -> None:
+    """Raise SystemExit unless the bench that wrote `previous` can be carried on: same scale,
+    not complete, and its warehouse in the state its last measurement left (a night stopped
+    part way has loaded part of a day, and the next night would measure something else)."""
+    if previous.get("complete"):
+        raise SystemExit("bench: --resume: that bench is complete; run it again without --resume")
+    if (previous.get("scale"), previous.get("customers")) != (scale, customers):
+        raise SystemExit(
+            f"bench: --resume: that bench is of scale {previous.get('scale')} "
+            f"({previous.get('customers')} customers), not {scale} ({customers})"
+        )
+    work_db = run_dir / "warehouse" / "work" / "c360.duckdb"
+    last_night = previous.get("incremental_night") or previous.get("full_night")
+    if last_night is None or not work_db.exists():
+        raise SystemExit(f"bench: --resume: no night of that bench is left in {run_dir}; run it without --resume")
+    if _raw_rows(work_db) != last_night["input_rows"]:
+        raise SystemExit(
+            f"bench: --resume: {work_db} holds other rows than the last night measured left "
+            f"({last_night['input_rows']:,}): a night was stopped part way; run the bench without --resume"
+        )
+
+
 def bench(
     scale: str,
     cache: Path,
@@ -373,15 +395,27 @@ def bench(
     memory_limit: str = MEMORY_LIMIT,
     log=print,
     checkpoint=None,
+    previous: dict | None = None,
 ) -> dict:
     """Every measurement of one scale; `checkpoint(result)` is called after each with the
-    figures so far."""
+    figures so far. With `previous` (the figures a stopped bench wrote), the measurements it
+    has are kept and the rest are taken on the warehouse it left: at L the full night alone
+    takes longer than some sessions last."""
     customers = customers or SCALES[scale]
     company, generate_s = cached_company(customers, cache, log)
     generated_now = generate_s is not None
     if not generated_now:  # what generating it took when it was cached
         generate_s = json.loads((company / ".complete").read_text())["generate_s"]
-    config_file = bench_config(company, cache / f"run-{customers}", memory_limit)
+    run_dir = cache / f"run-{customers}"
+    if previous is None:
+        config_file = bench_config(company, run_dir, memory_limit)
+    else:
+        resumable(previous, scale, customers, run_dir)
+        from demo.held_back import rewind
+
+        rewind(company, 1)  # the day the incremental night releases is held back
+        config_file = run_dir / "c360.yml"
+        memory_limit = previous.get("memory_limit", memory_limit)
     os.environ["C360_BENCH_SERVICE_DESK_TOKEN"] = TOKEN
     os.environ["C360_AS_OF"] = AS_OF  # both nights count back from the same moment
     result = {
@@ -394,44 +428,55 @@ def bench(
         "generated_now": generated_now,
         "complete": False,
     }
+    if previous is not None:
+        result = {**previous, "resumed_on": [*previous.get("resumed_on", []), date.today().isoformat()]}
 
-    def measured(key: str, figures: dict) -> dict:
-        result[key] = figures
-        if checkpoint:
-            checkpoint(result)
-        return figures
+    def measured(key: str, take) -> dict:
+        """`take()`'s figures under `key`, unless the bench being resumed has them."""
+        if key not in result:
+            result[key] = take()
+            if checkpoint:
+                checkpoint(result)
+        return result[key]
 
-    full = measured("full_night", night(config_file, company, "full", log))
+    full = measured("full_night", lambda: night(config_file, company, "full", log))
+    measured("engine", lambda: engine_versus_c360(company, full))
+    measured("peers", lambda: transformation_peers(config_file, log))
+    incremental = measured("incremental_night", lambda: incremental_night(config_file, company, log))
+    result["incremental_share_of_full"] = round(incremental["seconds"] / full["seconds"], 3)
+    if repeats:
+        measured("dashboard", lambda: dashboard(config_file, repeats))
+    # last: it rebuilds every model once more, the longest measurement after the nights
+    measured("framework", lambda: framework_cost(config_file, incremental, log))
+    result["complete"] = True
+    return result
+
+
+def engine_versus_c360(company: Path, full: dict) -> dict:
+    """DuckDB's own read of the call-center files beside the full night's load of them."""
     engine = engine_read_csv(company)
     call_center = next(s for s in full["steps"] if "call_center" in s["step"])
-    measured(
-        "engine",
-        {
-            "duckdb_read_csv": engine,
-            "c360_load": {
-                "rows": call_center["rows"],
-                "seconds": call_center["seconds"],
-                "rows_per_s": call_center["rows_per_s"],
-            },
-            "ratio_c360_to_duckdb": round(call_center["seconds"] / engine["seconds"], 1),
+    return {
+        "duckdb_read_csv": engine,
+        "c360_load": {
+            "rows": call_center["rows"],
+            "seconds": call_center["seconds"],
+            "rows_per_s": call_center["rows_per_s"],
         },
-    )
-    measured("peers", transformation_peers(config_file, log))
+        "ratio_c360_to_duckdb": round(call_center["seconds"] / engine["seconds"], 1),
+    }
+
+
+def incremental_night(config_file: Path, company: Path, log=print) -> dict:
+    """The held-back day arrives and the night runs again; the day is held back afterwards, so
+    the cached company stays as generated for the next bench."""
     from demo.held_back import advance, rewind
 
     advance(company, 1)
     try:
-        incremental = night(config_file, company, "incremental (one more day)", log)
+        return night(config_file, company, "incremental (one more day)", log)
     finally:
-        rewind(company, 1)  # the cached company as it was generated, for the next bench
-    result["incremental_share_of_full"] = round(incremental["seconds"] / full["seconds"], 3)
-    measured("incremental_night", incremental)
-    if repeats:
-        measured("dashboard", dashboard(config_file, repeats))
-    # last: it rebuilds every model once more, the longest measurement after the nights
-    measured("framework", framework_cost(config_file, incremental, log))
-    result["complete"] = True
-    return result
+        rewind(company, 1)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -442,6 +487,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeats", type=int, default=20, help="runs of each dashboard query (0: skip)")
     parser.add_argument("--customers", type=int, help="another number of customers (the harness's own test)")
     parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="carry on the stopped bench whose figures --json holds, on the warehouse it left",
+    )
+    parser.add_argument(
         "--memory-limit", default=MEMORY_LIMIT, help=f"the nights' warehouse.memory_limit (default {MEMORY_LIMIT})"
     )
 
@@ -451,6 +501,11 @@ def run_from_args(args: argparse.Namespace) -> int:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
 
+    previous = None
+    if args.resume:
+        if not args.json or not Path(args.json).exists():
+            raise SystemExit("bench: --resume carries on the bench whose figures --json names; give that file")
+        previous = json.loads(Path(args.json).read_text())
     result = bench(
         args.scale,
         Path(args.cache),
@@ -458,6 +513,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         args.customers,
         args.memory_limit,
         checkpoint=write_so_far if args.json else None,
+        previous=previous,
     )
     table = markdown(result)
     print(table, flush=True)

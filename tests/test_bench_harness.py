@@ -29,21 +29,25 @@ NIGHTLY_STEPS = {
 }
 
 
-@pytest.fixture(scope="module")
-def bench(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("bench")
-    out = folder / "scale.json"
+def run_bench(cache: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
     # its own process: the harness pins C360_AS_OF and C360_CONFIG for its nights
     env = {k: v for k, v in os.environ.items() if not k.startswith("C360_")}
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "c360.cli", "bench", "--scale", "S", "--customers", "300", "--repeats", "2"]
-        + ["--cache", str(folder / "cache"), "--json", str(out)],
+        + ["--cache", str(cache), "--json", str(out), *extra],
         capture_output=True,
         text=True,
         env=env,
         cwd=Path(__file__).resolve().parents[1],
         timeout=900,
     )
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("bench")
+    out = folder / "scale.json"
+    done = run_bench(folder / "cache", out)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(out.read_text()), out.with_suffix(".md").read_text(), folder / "cache", done.stdout
 
@@ -148,3 +152,31 @@ def test_a_company_too_big_for_this_machine_is_refused_before_anything_is_writte
     with pytest.raises(SystemExit, match=r"generating 1,000,000,000 customers needs about \d+ GiB of memory"):
         cached_company(1_000_000_000, tmp_path)
     assert not any(tmp_path.iterdir())
+
+
+def test_a_stopped_bench_is_carried_on_where_it_stopped_and_keeps_what_it_measured(bench, tmp_path):
+    result, _, cache, _ = bench
+    stopped = {k: v for k, v in result.items() if k not in ("dashboard", "framework")} | {"complete": False}
+    out = tmp_path / "stopped.json"
+    out.write_text(json.dumps(stopped))
+    done = run_bench(cache, out, "--resume")
+    assert done.returncode == 0, done.stderr[-3000:]
+    resumed = json.loads(out.read_text())
+    assert resumed["complete"] and resumed["resumed_on"]
+    for kept in ("full_night", "engine", "peers", "incremental_night"):
+        assert resumed[kept] == result[kept]  # not measured again
+    assert resumed["framework"]["dbt_steps_s"] == result["framework"]["dbt_steps_s"]  # the same night's dbt steps
+    assert resumed["framework"]["plain_sql"]["models"] == result["framework"]["plain_sql"]["models"]
+    assert resumed["dashboard"]["pages"].keys() == result["dashboard"]["pages"].keys()
+
+
+def test_a_bench_stopped_inside_a_night_is_not_carried_on(bench, tmp_path):
+    result, _, cache, _ = bench
+    # figures written before the incremental night, beside a warehouse that night has changed
+    stopped = {k: result[k] for k in ("scale", "customers", "measured_on", "full_night", "engine", "peers")}
+    out = tmp_path / "stopped.json"
+    out.write_text(json.dumps(stopped | {"complete": False}))
+    done = run_bench(cache, out, "--resume")
+    assert done.returncode != 0
+    assert "a night was stopped part way; run the bench without --resume" in done.stderr
+    assert json.loads(out.read_text())["complete"] is False  # the figures are left as they were
