@@ -24,7 +24,8 @@ PAGE = 1000
 RATINGS_PAGE_MAX = 100
 
 
-def _unix(stamp: str) -> int:
+def unix_time(stamp: str) -> int:
+    """An ISO 8601 stamp of the desk's records as Unix seconds (what `start_time` counts)."""
     return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp())
 
 
@@ -86,7 +87,7 @@ class ResourceIndex:
             body = line.rstrip(b"\r\n")
             if body.strip():
                 record = orjson.loads(body)
-                stamps.append(_unix(record[self.stamp_field]))
+                stamps.append(unix_time(record[self.stamp_field]))
                 ids.append(record["id"])
                 offsets.append(offset)
                 lengths.append(len(body))
@@ -116,7 +117,7 @@ class ResourceIndex:
         line = orjson.dumps(record)
         self.changed.append(line)
         self._add(
-            np.array([_unix(record[self.stamp_field])], np.int64),
+            np.array([unix_time(record[self.stamp_field])], np.int64),
             np.array([record["id"]], np.int64),
             np.array([-len(self.changed)], np.int64),
             np.array([len(line)], np.int32),

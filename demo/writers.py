@@ -136,6 +136,7 @@ class CompanyWriter:
     def finish(self) -> None:
         if self.batches > 1:
             sort_call_center_files(self.out / "call_center")
+            sort_service_desk_files(self.out / "service_desk")
 
 
 def write_crm(history: History, path: Path, create: bool = True) -> None:
@@ -336,6 +337,44 @@ def sort_call_center_files(root: Path) -> None:
         header, *lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         lines.sort(key=lambda line: int(line.split(".", 1)[0]))  # the uniqueid's epoch
         path.write_text(header + "".join(lines), encoding="utf-8")
+
+
+EXPORT_ORDERED = ".export-order"  # in a service_desk folder: its files are in export order
+
+
+def sort_service_desk_files(folder: Path) -> None:
+    """Each resource file in the order its export serves it (by the time the export filters
+    on, then id), as a service desk's own store keeps it. Written batch after batch, a page of
+    a thousand records lay in up to 50 places of a 5 GB file: at a million customers the demo
+    desk read each page line by line from disk (~0.3 s) and the service-desk load waited on it.
+    In order, a page is one read. A whole file is read at once (5.5 GB for the ticket events of
+    a million customers), its lines sliced out in order, and written to a new file that then
+    replaces it; `EXPORT_ORDERED` marks a folder done."""
+    import numpy as np
+    import orjson
+
+    from demo.service_desk_api import RESOURCES, unix_time
+
+    for resource, stamp_field in RESOURCES.items():
+        path = folder / f"{resource}.jsonl"
+        if not path.exists():
+            continue
+        data = path.read_bytes()
+        ends = np.flatnonzero(np.frombuffer(data, np.uint8) == ord("\n"))
+        starts = np.concatenate([[0], ends[:-1] + 1])
+        stamps, ids = np.empty(len(ends), np.int64), np.empty(len(ends), np.int64)
+        for i, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+            record = orjson.loads(data[start:end])
+            stamps[i], ids[i] = unix_time(record[stamp_field]), record["id"]
+        order = np.lexsort((ids, stamps))
+        if np.array_equal(order, np.arange(len(order))):
+            continue
+        ordered = path.with_name(path.name + ".ordered")
+        with open(ordered, "wb", buffering=16 * 2**20) as out:
+            for start, end in zip(starts[order].tolist(), ends[order].tolist(), strict=True):
+                out.write(data[start : end + 1])
+        ordered.replace(path)
+    (folder / EXPORT_ORDERED).touch()
 
 
 def write_truth(history: History, folder: Path, append: bool = False) -> None:

@@ -263,6 +263,13 @@ def test_a_company_written_in_batches_keeps_every_id_unique_across_them(batched_
 
 
 def test_a_company_written_in_batches_keeps_each_file_as_its_system_writes_it(batched_company):
+    from demo.service_desk_api import RESOURCES, unix_time
+
+    desk = batched_company / "service_desk"
+    for resource, stamp in RESOURCES.items():  # as the desk's export serves them: a page is one read
+        records = [json.loads(line) for line in (desk / f"{resource}.jsonl").read_text().splitlines()]
+        order = [(unix_time(r[stamp]), r["id"]) for r in records]
+        assert order == sorted(order) and len(records) > 10, f"{resource} is not in export order"
     for path in (batched_company / "call_center" / "queue_log").iterdir():
         epochs = [int(line.split("|")[0]) for line in path.read_text().splitlines()]
         assert epochs == sorted(epochs), f"{path.name} is not in time order"
