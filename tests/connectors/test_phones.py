@@ -46,6 +46,17 @@ def test_the_bulk_path_gives_exactly_what_libphonenumber_gives_one_by_one():
                 + [f"0{spaced}", f"{spaced} x12", f" {n} ", f"+ 86 {n}", f"86-{n}", f"{n[:5]} {n[5:]}"]
             )
         )
+    for _ in range(20000):  # landlines: area code (2 to 4 digits, some not in use) and subscriber number
+        area = rng.choice(["10", "21", "20", "755", "571", "28", "991", "3", "0", "11", "1179", "852", "99"])
+        subscriber = "".join(str(rng.randrange(10)) for _ in range(rng.choice([6, 7, 8, 8, 9])))
+        n = area + subscriber
+        raw.append(
+            rng.choice(
+                [n, "0" + n, f"0{area}-{subscriber}", f"(0{area}) {subscriber}", f"+86 {area} {subscriber}"]
+                + [f"+86{n}", f"0086{n}", f"86{n}", f"+86 0{area} {subscriber}", f"0{area} {subscriber[:4]} "]
+                + [f"1{n}", f"10193{n}", f"00{n}", f"+1 {n}", f"0{area}-{subscriber} ext. 5", f"{area}.{subscriber}"]
+            )
+        )
     raw += ["0000", None, "", "02155551234", "+6591234567", "0065 91234567", "+14085551234", "4085551234"]
     for region in ("CN", "US"):
         expected = [to_e164(v, region) for v in raw]
