@@ -33,7 +33,7 @@ SCHEMA = "raw_service"
 MAX_ATTEMPTS = 6
 TIMEOUT_S = 30
 OVERLAP = timedelta(minutes=10)
-BATCH_ROWS = 20_000
+BATCH_ROWS = 100_000  # records checked and handed to dlt at a time: the contract check costs ~0.13 s a batch
 PREFETCH_PAGES = 4  # pages fetched ahead while the current one is processed
 RECENT_PAGES = 4  # pages whose records are recognised when sent again
 PROGRESS_EVERY = 1_000_000  # records read between two progress lines
