@@ -51,10 +51,46 @@ def _epoch_seconds(times: pd.Series) -> pd.Series:
     return seconds.astype("float64")
 
 
-def _parse_time(values: pd.Series) -> pd.Series:
+def _parse_time_pandas(values: pd.Series) -> pd.Series:
     """ISO 8601 text with an offset or Z -> Unix seconds; unparseable or empty -> NaN."""
     text = values.mask(values == "")
     return _epoch_seconds(pd.to_datetime(text, errors="coerce", utc=True, format="ISO8601"))
+
+
+# the shape nearly every source writes (`2026-03-01T08:15:00Z`, `...00.000+0000`, `...+08:00`)
+_ISO_WITH_ZONE = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}(:?\d{2})?)$"
+
+
+def _parse_time(values: pd.Series) -> pd.Series:
+    """The same, Arrow casting the text in C++ (pandas parsed it for a fifth of a CRM load's
+    time at a million customers). Arrow either reads a stamp as pandas does or refuses the
+    batch; then the common shape is cast alone and the rest goes through pandas, so the result
+    is always pandas' own."""
+    text = pa.array(values.astype("string[pyarrow]"), type=pa.string())
+    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    try:
+        return _epoch_of(_utc_micros(text), values.index)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    common = pc.fill_null(pc.match_substring_regex(text, _ISO_WITH_ZONE), False)
+    try:
+        seconds = _epoch_of(_utc_micros(pc.if_else(common, text, None)), values.index)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return _parse_time_pandas(values)
+    rest = ~pd.Series(common.to_numpy(zero_copy_only=False), index=values.index)
+    if rest.any():
+        seconds[rest] = _parse_time_pandas(values[rest])
+    return seconds
+
+
+def _utc_micros(text: pa.Array) -> pa.Array:
+    # microseconds: as int64 they are exact in a float64 until the year 2255
+    return pc.cast(text, pa.timestamp("us", "UTC"))
+
+
+def _epoch_of(times: pa.Array, index: pd.Index) -> pd.Series:
+    micros = pc.cast(pc.cast(times, pa.int64()), pa.float64())
+    return pd.Series(pc.divide(micros, 1e6).to_numpy(zero_copy_only=False), index=index, dtype="float64")
 
 
 _NUMBER = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"

@@ -123,3 +123,28 @@ def test_a_load_that_does_not_reconcile_fails_naming_the_table_and_the_counts():
     ):
         record_tally(con, tally, "L1", {"shipments": 7})
     assert con.execute("select is_balanced from ops.load_reconciliation").fetchall() == [(False,)]
+
+
+def test_timestamps_are_read_exactly_as_pandas_reads_them_whatever_their_shape():
+    import random
+
+    import numpy as np
+    import pandas as pd
+
+    from data_quality.contracts import _parse_time, _parse_time_pandas
+
+    rng = random.Random(5)
+
+    def stamp() -> str:
+        day = f"{rng.choice([1999, 2024, 2030]):04d}-{rng.randint(1, 13):02d}-{rng.randint(1, 31):02d}"
+        base = f"{day}T{rng.randint(0, 24):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 60):02d}"
+        fraction = rng.choice(["", ".000", ".5", ".123456", ".123456789"])
+        zone = rng.choice(["Z", "+0000", "+08:00", "-05:00", "+08", "", "+0530", " ", "z"])
+        return rng.choice([base + fraction + zone, day, "", "n/a", base.replace("T", " ") + zone])
+
+    clean = [f"2024-07-{rng.randint(1, 28):02d}T07:50:{rng.randint(0, 59):02d}.000+0000" for _ in range(500)]
+    for values in ([stamp() for _ in range(5000)], clean, clean + [""], clean + ["2024-07-01T07:50:40"]):
+        for series in (pd.Series(values, dtype=object), pa.table({"x": values}).to_pandas()["x"]):
+            ours, theirs = _parse_time(series), _parse_time_pandas(series)
+            assert np.array_equal(ours.fillna(-1e18).to_numpy(), theirs.fillna(-1e18).to_numpy())
+            assert ours.index.equals(series.index)
