@@ -78,7 +78,6 @@ def _landline_rules(region: str) -> dict[str, str] | None:
     lengths = "|".join(rf"\d{{{n}}}" for n in sorted(fixed.possible_length, reverse=True))
     return {
         "cc": cc,
-        "prefix": prefix,
         "international": rf"^(?:\+|(?:{metadata.international_prefix})){cc}(?P<nsn>\d+)$",
         "national": rf"^{re.escape(prefix)}(?P<nsn>\d+)$",
         "plain": r"^(?P<nsn>\d+)$",

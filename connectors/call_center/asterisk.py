@@ -133,7 +133,10 @@ def parse_queue_log(text: str, part: NewPart, malformed: list[dict]) -> pa.Table
     lines = pc.split_pattern(whole, "\n").flatten()
     lines = pc.utf8_rtrim(lines, "\r")  # CRLF files
     lines = lines.filter(pc.not_equal(lines, ""))
-    counts = pc.list_value_length(pc.split_pattern(lines, "|"))
+    # each line and 9 more empty fields: a line of 5 to 10 fields has its columns first
+    pipes, nothing = pa.scalar("|" * (width - 1), pa.large_string()), pa.scalar("", pa.large_string())
+    padded = pc.split_pattern(pc.binary_join_element_wise(lines, pipes, nothing), "|")
+    counts = pc.subtract(pc.list_value_length(padded), width - 1)
     fits = pc.and_(pc.greater_equal(counts, 5), pc.less_equal(counts, width))
     for line, count in zip(
         lines.filter(pc.invert(fits)).to_pylist(), counts.filter(pc.invert(fits)).to_pylist(), strict=True
@@ -144,9 +147,7 @@ def parse_queue_log(text: str, part: NewPart, malformed: list[dict]) -> pa.Table
                 "reasons": [f"malformed queue_log line: {count} fields (5 to {width} expected)"],
             }
         )
-    # a line of 5 to 10 fields and 9 more empty ones: its first 10 fields are the columns
-    pipes, nothing = pa.scalar("|" * (width - 1), pa.large_string()), pa.scalar("", pa.large_string())
-    padded = pc.split_pattern(pc.binary_join_element_wise(lines.filter(fits), pipes, nothing), "|")
+    padded = padded.filter(fits)
     return pa.table({c: pc.list_element(padded, i).cast(pa.string()) for i, c in enumerate(QUEUE_LOG_COLUMNS)})
 
 
