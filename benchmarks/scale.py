@@ -409,33 +409,32 @@ def bench(
     takes longer than some sessions last."""
     customers = customers or SCALES[scale]
     company, generate_s = cached_company(customers, cache, log)
-    generated_now = generate_s is not None
-    if not generated_now:  # what generating it took when it was cached
-        generate_s = json.loads((company / ".complete").read_text())["generate_s"]
     run_dir = cache / f"run-{customers}"
     if previous is None:
+        generated_now = generate_s is not None
+        if not generated_now:  # what generating it took when it was cached
+            generate_s = json.loads((company / ".complete").read_text())["generate_s"]
         config_file = bench_config(company, run_dir, memory_limit)
+        result = {
+            "scale": scale,
+            "customers": customers,
+            "machine": f"{os.cpu_count()} cores, {round(psutil.virtual_memory().total / 2**30)} GiB, "
+            f"{platform.machine()}",
+            "measured_on": date.today().isoformat(),
+            "memory_limit": memory_limit,
+            "generate_s": round(generate_s, 1),
+            "generated_now": generated_now,
+            "complete": False,
+        }
     else:
         resumable(previous, scale, customers, run_dir)
         from demo.held_back import rewind
 
         rewind(company, 1)  # the day the incremental night releases is held back
-        config_file = run_dir / "c360.yml"
-        memory_limit = previous.get("memory_limit", memory_limit)
+        config_file = run_dir / "c360.yml"  # as the stopped bench wrote it (its memory_limit too)
+        result = {**previous, "resumed_on": [*previous.get("resumed_on", []), date.today().isoformat()]}
     os.environ["C360_BENCH_SERVICE_DESK_TOKEN"] = TOKEN
     os.environ["C360_AS_OF"] = AS_OF  # both nights count back from the same moment
-    result = {
-        "scale": scale,
-        "customers": customers,
-        "machine": f"{os.cpu_count()} cores, {round(psutil.virtual_memory().total / 2**30)} GiB, {platform.machine()}",
-        "measured_on": date.today().isoformat(),
-        "memory_limit": memory_limit,
-        "generate_s": round(generate_s, 1),
-        "generated_now": generated_now,
-        "complete": False,
-    }
-    if previous is not None:
-        result = {**previous, "resumed_on": [*previous.get("resumed_on", []), date.today().isoformat()]}
 
     def measured(key: str, take) -> dict:
         """`take()`'s figures under `key`, unless the bench being resumed has them."""
