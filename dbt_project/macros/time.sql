@@ -22,6 +22,17 @@
     cast(timezone('UTC', to_timestamp(try_cast({{ expr }} as bigint))) as timestamp)
 {%- endmacro %}
 
+{#- A naive UTC timestamp as microseconds since 1970: a number an ordering can negate. -#}
+{% macro epoch_microseconds(expr) -%}
+    {{ return(adapter.dispatch('epoch_microseconds', 'c360')(expr)) }}
+{%- endmacro %}
+{% macro default__epoch_microseconds(expr) -%}
+    unix_micros({{ expr }})
+{%- endmacro %}
+{% macro duckdb__epoch_microseconds(expr) -%}
+    epoch_us({{ expr }})
+{%- endmacro %}
+
 {% macro local_date(utc_expr) -%}
     {{ return(adapter.dispatch('local_date', 'c360')(utc_expr)) }}
 {%- endmacro %}

@@ -24,7 +24,9 @@ mapped_records as (
         identity_map.customer_type,
         identity_map.record_kind as resolved_record_kind,  -- a person account's Account row is a person here
         identity_map.is_person_account,
-        records.*,
+        -- only what the fields below read: this CTE is read once per field
+        records.source_system, records.source_table, records.source_record_id, records.seen_at,
+        records.full_name, records.email, records.phone_e164, records.phone2_e164, records.city,
         coalesce(contacts.has_opted_out_of_email, false) as has_opted_out_of_email,
         coalesce(contacts.is_do_not_call, false) as is_do_not_call,
         coalesce(accounts.billing_country, contacts.mailing_country) as country,
@@ -35,47 +37,36 @@ mapped_records as (
     left join accounts on records.source_table = 'Account' and records.source_record_id = accounts.account_id
 ),
 
--- every value a record offers for a field; an organization is named by its own records only
-candidates as (
-    select customer_id, 'display_name' as field, full_name as value, source_system, source_table, seen_at
-    from mapped_records
-    where full_name is not null
-        and (customer_type <> 'organization' or (resolved_record_kind = 'organization' and not is_person_account))
-    union all
-    select customer_id, 'primary_email', email, source_system, source_table, seen_at
-    from mapped_records where email is not null and not has_opted_out_of_email
-    union all
-    select customer_id, 'primary_phone', phone_e164, source_system, source_table, seen_at
-    from mapped_records where phone_e164 is not null and not is_do_not_call
-    union all
-    select customer_id, 'primary_phone', phone2_e164, source_system, source_table, seen_at
-    from mapped_records where phone2_e164 is not null and not is_do_not_call
-    union all
-    select customer_id, 'city', city, source_system, source_table, seen_at
-    from mapped_records where city is not null
-    union all
-    select customer_id, 'country', country, source_system, source_table, seen_at
-    from mapped_records where country is not null
-    union all
-    select customer_id, 'industry', industry, source_system, source_table, seen_at
-    from mapped_records where industry is not null
-),
+{#- every value a record offers for a field: (column, condition) per offer; an organization is
+    named by its own records only -#}
+{%- set offers = {
+    'display_name': [('full_name', "(customer_type <> 'organization' or (resolved_record_kind = 'organization' and not is_person_account))")],
+    'primary_email': [('email', 'not has_opted_out_of_email')],
+    'primary_phone': [('phone_e164', 'not is_do_not_call'), ('phone2_e164', 'not is_do_not_call')],
+    'city': [('city', 'true')],
+    'country': [('country', 'true')],
+    'industry': [('industry', 'true')],
+} %}
+{%- set fields = ['display_name', 'primary_email', 'primary_phone', 'city', 'country', 'industry'] %}
+{%- for field in fields %}
 
-counted_candidates as (
-    select *, count(*) over (partition by customer_id, field, value) as frequency
-    from candidates
-),
-
-{% set fields = ['display_name', 'primary_email', 'primary_phone', 'city', 'country', 'industry'] %}
-chosen as (
-    {%- for field in fields %}
-    select customer_id, field, value, source_system || '.' || source_table as value_source
-    from counted_candidates
-    where field = '{{ field }}'
-    qualify row_number() over (partition by customer_id order by {{ survivorship_order(field) }}) = 1
+{{ field }}_candidates as (
+    {%- for column, condition in offers[field] %}
+    select customer_id, {{ column }} as value, source_system || '.' || source_table as value_source, seen_at
+    from mapped_records where {{ column }} is not null and {{ condition }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
+
+chosen_{{ field }} as (
+    select
+        customer_id,
+        {{ arg_min('value', survivorship_keys(field)) }} as value,
+        {{ arg_min('value_source', survivorship_keys(field)) }} as value_source
+    from {{ survivorship_candidates(field, field ~ '_candidates') }}
+    group by customer_id
+),
+{%- endfor %}
 
 customer_records as (
     select
@@ -110,8 +101,7 @@ customers as (
         {%- endfor %}
     from customer_records
     {%- for field in fields %}
-    left join chosen as {{ field }}
-        on {{ field }}.customer_id = customer_records.customer_id and {{ field }}.field = '{{ field }}'
+    left join chosen_{{ field }} as {{ field }} on {{ field }}.customer_id = customer_records.customer_id
     {%- endfor %}
     left join accounts on customer_records.crm_account_id = accounts.account_id
 )
