@@ -144,7 +144,7 @@ def resolve_child(db: Path, result_file: Path) -> None:
 
     con = duckdb.connect(str(db))
     started = time.perf_counter()
-    summary = resolve(con, IdentitySettings(), "benchmark")
+    summary = resolve(con, IdentitySettings(), "benchmark", lambda line: print(line, flush=True))
     seconds = time.perf_counter() - started
     runs = con.execute("select level, records, nodes, pairs_compared from identity.match_runs").fetchall()
     con.close()

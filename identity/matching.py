@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
@@ -42,6 +42,8 @@ class MatchResult:
     pairs_compared: int
     model: dict
     trained: str  # "em" or "prior"
+    # per blocking column, how many of its values were too common to block on
+    not_blocked: dict[str, int] = field(default_factory=dict)
 
 
 def _person_name_comparison() -> cl.CustomComparison:
@@ -170,14 +172,9 @@ def match(nodes: pd.DataFrame, level: str, threshold: float) -> MatchResult:
     settings = person_settings() if level == "persons" else organization_settings()
     if len(nodes) < 2:
         return MatchResult(pd.DataFrame(columns=["left", "right", "probability"]), 0, {}, "prior")
+    not_blocked = {}
     if level == "organizations":
-        nodes, too_common = with_blocking_columns(nodes, ORGANIZATION_BLOCKING_COLUMNS, MAX_RECORDS_PER_BLOCKING_VALUE)
-        if any(too_common.values()):
-            logging.getLogger(__name__).info(
-                "identity: organizations: values carried by more than %d records, not blocked on: %s",
-                MAX_RECORDS_PER_BLOCKING_VALUE,
-                ", ".join(f"{column} {count:,}" for column, count in too_common.items() if count),
-            )
+        nodes, not_blocked = with_blocking_columns(nodes, ORGANIZATION_BLOCKING_COLUMNS, MAX_RECORDS_PER_BLOCKING_VALUE)
     logging.getLogger("splink").setLevel(logging.ERROR)  # "level not observed" notes are expected
     connection = duckdb.connect()
     connection.execute(f"set memory_limit = '{SPLINK_MEMORY_LIMIT}'")
@@ -199,4 +196,4 @@ def match(nodes: pd.DataFrame, level: str, threshold: float) -> MatchResult:
     )
     model = json.loads(json.dumps(linker.misc.save_model_to_json(), default=str))
     connection.close()  # give splink's tables back before the next step
-    return MatchResult(links, int(pairs), model, trained)
+    return MatchResult(links, int(pairs), model, trained, {k: v for k, v in not_blocked.items() if v})

@@ -27,6 +27,7 @@ import json
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -352,6 +353,7 @@ def resolve_organizations(orgs: pd.DataFrame, threshold: float) -> tuple[pd.Seri
         "threshold": threshold,
         "trained": result.trained,
         "model": result.model,
+        "not_blocked": result.not_blocked,
     }
     return pd.Series(labels, index=orgs.index), methods, info
 
@@ -744,15 +746,47 @@ def _previous_ids(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def resolve(con: duckdb.DuckDBPyConnection, settings: IdentitySettings, run_id: str) -> ResolutionSummary:
-    """Resolve every source record; write schema `identity` in one transaction."""
+class _Progress:
+    """One line per phase of a resolution, with the phase's seconds: at a million customers the
+    whole takes minutes, and a silent step looks hung."""
+
+    def __init__(self, log: Callable[[str], None]):
+        self.log = log
+        self.since = time.perf_counter()
+
+    def done(self, what: str) -> None:
+        now = time.perf_counter()
+        self.log(f"identity: {what} ({now - self.since:.1f} s)")
+        self.since = now
+
+
+def _matched(level: str, info: dict) -> str:
+    line = f"{level}: {info['records']:,} records, {info['pairs_compared']:,} pairs compared, {info['links']:,} links"
+    if info.get("not_blocked"):
+        values = ", ".join(f"{count:,} {column}s" for column, count in info["not_blocked"].items())
+        line += f" ({values} too common to block on)"
+    return line
+
+
+def resolve(
+    con: duckdb.DuckDBPyConnection,
+    settings: IdentitySettings,
+    run_id: str,
+    log: Callable[[str], None] = lambda line: None,
+) -> ResolutionSummary:
+    """Resolve every source record; write schema `identity` in one transaction. `log` gets a
+    line as each phase ends."""
     started = time.perf_counter()
-    load_records(con)
+    progress = _Progress(log)
+    records = load_records(con)
     mark_person_accounts(con)
+    progress.done(f"{records:,} records read and keyed")
     org_labels, org_methods, org_info = resolve_organizations(
         _organizations(con), settings.organization_match_threshold
     )
+    progress.done(_matched("organizations", org_info))
     shared, person_info = resolve_persons(con, org_labels, settings)
+    progress.done(_matched("persons", person_info))
     assign_customers(con, org_methods)
 
     _previous_ids(con)
@@ -822,7 +856,9 @@ def resolve(con: duckdb.DuckDBPyConnection, settings: IdentitySettings, run_id: 
             for level, info in (("organizations", org_info), ("persons", person_info))
         ]
     )
+    progress.done("customers assigned, their ids kept from the last run")
     _write(con, shared.assign(run_id=run_id), history, runs)
+    progress.done("written to schema identity")
     counts = con.execute(
         """
         select count(*), count(distinct customer_id), count(distinct person_id),

@@ -22,7 +22,7 @@ def resolved_records(context: dg.AssetExecutionContext, c360: C360Config):
     config = c360.load()
     con = c360.connect_work()
     try:
-        summary = resolve(con, IdentitySettings.from_config(config.identity), context.run_id)
+        summary = resolve(con, IdentitySettings.from_config(config.identity), context.run_id, context.log.info)
         con.execute("checkpoint")
     finally:
         con.close()

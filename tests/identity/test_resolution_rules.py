@@ -183,3 +183,22 @@ def test_ids_hold_from_night_to_night_and_a_merge_is_recorded():
         "select previous_id, current_id, change, run_id from identity.customer_id_history where level = 'customer'"
     ).fetchall()
     assert history == [(before["7001"]["customer_id"], before["001A"]["customer_id"], "merge", "run-3")]
+
+
+def test_a_resolution_reports_each_phase_as_it_ends():
+    lines = []
+    resolve(
+        warehouse([company(), contact("003A", "001A", "张伟"), call("call-1", SWITCHBOARD)]),
+        SETTINGS,
+        "run-1",
+        lines.append,
+    )
+    assert [line.split(":")[1].split()[0] for line in lines] == [
+        "3",
+        "organizations",
+        "persons",
+        "customers",
+        "written",
+    ], lines
+    assert lines[0].startswith("identity: 3 records read and keyed (")
+    assert "pairs compared" in lines[1] and lines[1].endswith(" s)")
