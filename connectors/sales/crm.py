@@ -13,7 +13,7 @@ import dlt
 import sqlalchemy as sa
 from dlt.sources.sql_database import sql_database
 
-from connectors.batches import SourceTally, finisher, prepare_batch
+from connectors.batches import SourceTally, finisher, prepare_batch, required
 from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
 from connectors.loader import SourceError, snake_case
 
@@ -79,9 +79,21 @@ def _checking(tally: SourceTally, table: str, source_table: str, region: str):
     def check(batch):
         counts = tally.table(table)
         counts.already_loaded -= batch.num_rows  # what passed the cursor; the rest was loaded before
-        return prepare_batch("sales", table, batch, f"table:{source_table}", tally, PHONE_COLUMNS, region)
+        return required(
+            prepare_batch("sales", table, batch, f"table:{source_table}", tally, PHONE_COLUMNS, region),
+            snake_case(PRIMARY_KEY),
+        )
 
     return check
+
+
+def _as_dlt_knows_it(sql_type):
+    """A float column as dlt 1.31 recognises one. SQLAlchemy 2.1's Float no longer derives from
+    Numeric, which dlt maps floats by, so dlt warned of an "unknown data type REAL" for every
+    float column of every table, every night; a Numeric returned as float is dlt's double."""
+    if isinstance(sql_type, sa.Float):
+        return sa.Numeric(asdecimal=False)
+    return sql_type
 
 
 def crm_source(engine: sa.Engine, tables: list[str], tally: SourceTally, region: str):
@@ -93,6 +105,7 @@ def crm_source(engine: sa.Engine, tables: list[str], tally: SourceTally, region:
         table_names=tables,
         backend=backend,
         chunk_size=CHUNK_ROWS,
+        type_adapter_callback=_as_dlt_knows_it,
         # connectorx otherwise reads a whole table at once (~1.4 kB an Order row)
         backend_kwargs={"return_type": "arrow_stream"} if backend == "connectorx" else None,
     )
@@ -101,6 +114,10 @@ def crm_source(engine: sa.Engine, tables: list[str], tally: SourceTally, region:
         tally.table(table)
         resource.apply_hints(
             table_name=table,
+            # the batches name the columns (snake_case, as the contract and the models read them);
+            # dlt's own hints from reflection name `Score__c` `score__c`, which it would add to
+            # the raw table beside `score_c` and leave empty
+            columns={},
             primary_key=PRIMARY_KEY,
             write_disposition="merge",
             incremental=dlt.sources.incremental(CURSOR),

@@ -23,9 +23,10 @@ from queue import Full, Queue
 
 import dlt
 import orjson
+import pyarrow as pa
 import requests
 
-from connectors.batches import SourceTally, finisher, prepare_batch
+from connectors.batches import SourceTally, finisher, prepare_batch, required
 from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
 from connectors.loader import SourceError, arrow_table_from_columns
 
@@ -290,6 +291,12 @@ def _export_resource(
     path, key, style, columns = ENDPOINTS[resource]
     stamp_field = STAMP.get(resource, "updated_at")
 
+    def prepared(batch: list[dict]) -> pa.Table:
+        table = prepare_batch(
+            "service", resource, records_table(batch, columns), f"endpoint:{path}", tally, ("phone",), region
+        )
+        return required(table, "id")
+
     @dlt.resource(name=resource, table_name=resource, primary_key="id", write_disposition="merge")
     def export():
         state = dlt.current.resource_state()
@@ -322,14 +329,10 @@ def _export_resource(
                 newest = max(newest or 0, _unix(max(str(r[stamp_field]) for r in fresh)))
                 batch.extend(fresh)
             if len(batch) >= BATCH_ROWS:
-                yield prepare_batch(
-                    "service", resource, records_table(batch, columns), f"endpoint:{path}", tally, ("phone",), region
-                )
+                yield prepared(batch)
                 batch = []
         if batch:
-            yield prepare_batch(
-                "service", resource, records_table(batch, columns), f"endpoint:{path}", tally, ("phone",), region
-            )
+            yield prepared(batch)
         if newest:
             state["newest"] = newest  # committed with the load, so a failed night does not move it
 

@@ -3,6 +3,7 @@ on a real PostgreSQL server."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import date
 
@@ -79,6 +80,21 @@ def test_the_first_load_takes_every_row_and_reconciles(crm_file, tmp_path):
     loaded = tmp_path / "dlt" / "c360_sales" / "load" / "loaded"
     assert any(loaded.iterdir())
     assert not [f for f in loaded.rglob("completed_jobs/*") if f.is_file()]
+
+
+def test_a_load_gives_dlt_no_cause_to_warn_and_floats_stay_doubles(crm_file, tmp_path, caplog):
+    # SQLAlchemy 2.1's Float is no Numeric to dlt: it warned of "unknown data type REAL" per column
+    with caplog.at_level(logging.WARNING, logger="dlt"):
+        load(f"sqlite:///{crm_file}", tmp_path)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("dlt")] == []
+    types = dict(
+        raw(
+            tmp_path,
+            "select table_name || '.' || column_name, data_type from information_schema.columns "
+            "where table_schema = 'raw_sales' and column_name in ('annual_revenue', 'score_c', 'score__c')",
+        )
+    )
+    assert types == {"account.annual_revenue": "DOUBLE", "survey_response_c.score_c": "DOUBLE"}
 
 
 def test_a_second_load_without_new_data_loads_nothing_and_changes_no_table(crm_file, tmp_path):
