@@ -17,24 +17,34 @@
     )
 {%- endmacro %}
 
-{#- Working seconds from the calendar's first day up to a UTC timestamp: the seconds of the
-    days before its (company-local) day, plus the part of that day's working hours before it. -#}
-{% macro working_seconds_until(timestamp_at) -%}
-    {%- set day = local_date(timestamp_at) -%}
+{#- The calendar row of a UTC timestamp's (company-local) day, joined as `alias`: for
+    business_minutes. A join per timestamp, not a lookup per use: three business-minute clocks
+    of a ticket were eighteen correlated lookups, and at 3 M tickets `service_tickets` took
+    about five minutes. -#}
+{% macro working_day_of(timestamp_at, alias) -%}
+    left join {{ source('calendar', 'working_days') }} as {{ alias }}
+        on {{ alias }}.calendar_date = {{ local_date(timestamp_at) }}
+{%- endmacro %}
+
+{#- Working seconds from the calendar's first day up to a UTC timestamp whose day's calendar
+    row is joined as `day` (working_day_of): the seconds of the days before it, plus the part of
+    that day's working hours before the timestamp. Null when the calendar does not hold the day. -#}
+{% macro working_seconds_until(timestamp_at, day) -%}
     (
-        {{ calendar_day_value('calendar_days.working_seconds_before', day) }}
+        {{ day }}.working_seconds_before
         + coalesce(least(
-            greatest({{ dbt.datediff(calendar_day_value('calendar_days.work_start_at', day), timestamp_at, 'second') }}, 0),
-            {{ calendar_day_value(dbt.datediff('calendar_days.work_start_at', 'calendar_days.work_end_at', 'second'), day) }}
+            greatest({{ dbt.datediff(day ~ '.work_start_at', timestamp_at, 'second') }}, 0),
+            {{ dbt.datediff(day ~ '.work_start_at', day ~ '.work_end_at', 'second') }}
         ), 0)
     )
 {%- endmacro %}
 
-{#- Working minutes between two UTC timestamps: the overlap of [start, end) with every working
-    day's hours. Null when either end is null. -#}
-{% macro business_minutes(start_at, end_at) -%}
+{#- Working minutes between two UTC timestamps, their days' calendar rows joined as
+    `start_day` and `end_day`: the overlap of [start, end) with every working day's hours. Null
+    when either end is null. -#}
+{% macro business_minutes(start_at, start_day, end_at, end_day) -%}
     case when {{ start_at }} is not null and {{ end_at }} is not null then
-        cast(greatest(0, {{ working_seconds_until(end_at) }} - {{ working_seconds_until(start_at) }}) as double) / 60
+        cast(greatest(0, {{ working_seconds_until(end_at, end_day) }} - {{ working_seconds_until(start_at, start_day) }}) as double) / 60
     end
 {%- endmacro %}
 

@@ -41,13 +41,15 @@ measured as (
 
 clocks as (
     select
-        *,
+        measured.*,
         {{ dbt.datediff('created_at', 'first_reply_at', 'minute') }} as first_reply_calendar_minutes,
-        {{ business_minutes('created_at', 'first_reply_at') }} as first_reply_business_minutes,
+        {{ business_minutes('created_at', 'created_day', 'first_reply_at', 'first_reply_day') }}
+            as first_reply_business_minutes,
         {{ dbt.datediff('created_at', 'solved_at', 'minute') }} as full_resolution_calendar_minutes,
-        {{ business_minutes('created_at', 'solved_at') }} as full_resolution_business_minutes,
+        {{ business_minutes('created_at', 'created_day', 'solved_at', 'solved_day') }}
+            as full_resolution_business_minutes,
         -- how long an unanswered or unsolved ticket has been waiting so far
-        {{ business_minutes('created_at', 'as_of_at') }} as open_business_minutes,
+        {{ business_minutes('created_at', 'created_day', 'as_of_at', 'as_of_day') }} as open_business_minutes,
         case priority
             {%- for p, minutes in first_reply.items() %}
             when '{{ p }}' then {{ minutes }}
@@ -59,6 +61,10 @@ clocks as (
             {%- endfor %}
         end as full_resolution_target_business_minutes
     from measured
+    {{ working_day_of('created_at', 'created_day') }}
+    {{ working_day_of('first_reply_at', 'first_reply_day') }}
+    {{ working_day_of('solved_at', 'solved_day') }}
+    {{ working_day_of('as_of_at', 'as_of_day') }}
 ),
 
 final as (
