@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -107,7 +108,7 @@ def run_nightly(config: Config) -> RunSummary:
                 summary.checks_failed += 1
         elif event.is_step_failure and summary.failure is None:
             error = event.step_failure_data.error
-            summary.failure = f"{event.step_key}: {_root_message(error)}"
+            summary.failure = with_remedy(f"{event.step_key}: {_root_message(error)}", config.warehouse_dir)
     _append_run_history(config.warehouse_dir, started_at, result.run_id, summary)
     if not summary.success:
         # in-process runs have no Dagster daemon to fire the run-failure sensor: notify here
@@ -140,6 +141,21 @@ def read_run_history(warehouse_dir: Path, limit: int = 20) -> list[dict]:
         except json.JSONDecodeError:
             continue
     return runs[::-1][:limit]
+
+
+def with_remedy(failure: str, warehouse_dir: Path) -> str:
+    """The failure, with what to do where the error alone does not say it. A full disk is the
+    one seen at scale: the L night's marts need room for their tables and DuckDB's spill files
+    beside a working database of 22 GB."""
+    if "No space left on device" in failure:
+        free = shutil.disk_usage(warehouse_dir).free / 2**30
+        work = sum(f.stat().st_size for f in (warehouse_dir / "work").glob("*.duckdb*") if f.is_file()) / 2**30
+        failure += (
+            f" (the disk under {warehouse_dir} has {free:.1f} GiB free now, the working database takes"
+            f" {work:.1f} GiB; a night needs room for the tables it builds and DuckDB's spill files beside"
+            " it: free space there, or move warehouse.dir to a larger disk, and run again)"
+        )
+    return failure
 
 
 def _root_message(error) -> str:
