@@ -7,6 +7,7 @@ compete with the loader for the GIL, so every benchmark serves it from a spawned
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import socket
 import time
 from contextlib import contextmanager
@@ -21,6 +22,11 @@ def free_port() -> int:
 
 def _serve(folder: Path, port: int, token: str, faults: str) -> None:
     from demo.service_desk_api import Faults, serve
+
+    # An ignored SIGTERM is inherited across exec (a bench started under nohup, or by a process
+    # that ignores it): the desk then outlived the bench's terminate(), and the bench hung in
+    # join() when a night was interrupted. The desk stops when it is told to.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
     serve(folder, "127.0.0.1", port, token, Faults.parse(faults))  # serves from a thread of this process
     while True:
@@ -51,4 +57,7 @@ def running_desk(folder: Path, port: int, token: str, faults: str = "", start_ti
         yield server
     finally:
         server.terminate()
-        server.join()
+        server.join(timeout=30)
+        if server.is_alive():
+            server.kill()
+            server.join()
