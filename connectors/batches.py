@@ -44,9 +44,11 @@ def prepare_batch(
     tally: SourceTally,
     phone_columns: tuple[str, ...] = (),
     phone_region: str = "CN",
+    primary_key: str | None = None,
 ) -> pa.Table:
     """Snake-case names, add `<phone>_e164`, check the contract, add lineage; returns the
-    rows that pass. Raises ContractError when the batch breaks the contract as a whole."""
+    rows that pass, with `primary_key` (snake-cased) declared non-null. Raises ContractError
+    when the batch breaks the contract as a whole."""
     from data_quality.validate import check_batch  # GX is slow to import; only loads need it
 
     data = data.rename_columns([snake_case(c) for c in data.column_names])
@@ -65,10 +67,11 @@ def prepare_batch(
     counts.outcomes += [(o, result.rows_checked) for o in result.outcomes]
     now = datetime.now(UTC).replace(tzinfo=None)
     stamps = np.full(result.passed.num_rows, np.datetime64(now, "us"))
-    return result.passed.append_column(LOADED_AT, pa.array(stamps, pa.timestamp("us")))
+    passed = result.passed.append_column(LOADED_AT, pa.array(stamps, pa.timestamp("us")))
+    return _required(passed, snake_case(primary_key)) if primary_key else passed
 
 
-def required(data: pa.Table, column: str) -> pa.Table:
+def _required(data: pa.Table, column: str) -> pa.Table:
     """`data` with `column` declared non-nullable, as dlt's primary-key hint declares it (the
     contract's not-null check let no null through). Left nullable, dlt warns on every batch
     that the Arrow schema and its own hints differ: 74 warnings in one L night's service load."""

@@ -13,7 +13,7 @@ import dlt
 import sqlalchemy as sa
 from dlt.sources.sql_database import sql_database
 
-from connectors.batches import SourceTally, finisher, prepare_batch, required
+from connectors.batches import SourceTally, finisher, prepare_batch
 from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
 from connectors.loader import SourceError, snake_case
 
@@ -79,9 +79,8 @@ def _checking(tally: SourceTally, table: str, source_table: str, region: str):
     def check(batch):
         counts = tally.table(table)
         counts.already_loaded -= batch.num_rows  # what passed the cursor; the rest was loaded before
-        return required(
-            prepare_batch("sales", table, batch, f"table:{source_table}", tally, PHONE_COLUMNS, region),
-            snake_case(PRIMARY_KEY),
+        return prepare_batch(
+            "sales", table, batch, f"table:{source_table}", tally, PHONE_COLUMNS, region, primary_key=PRIMARY_KEY
         )
 
     return check

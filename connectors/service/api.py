@@ -26,7 +26,7 @@ import orjson
 import pyarrow as pa
 import requests
 
-from connectors.batches import SourceTally, finisher, prepare_batch, required
+from connectors.batches import SourceTally, finisher, prepare_batch
 from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
 from connectors.loader import SourceError, arrow_table_from_columns
 
@@ -292,10 +292,8 @@ def _export_resource(
     stamp_field = STAMP.get(resource, "updated_at")
 
     def prepared(batch: list[dict]) -> pa.Table:
-        table = prepare_batch(
-            "service", resource, records_table(batch, columns), f"endpoint:{path}", tally, ("phone",), region
-        )
-        return required(table, "id")
+        data = records_table(batch, columns)
+        return prepare_batch("service", resource, data, f"endpoint:{path}", tally, ("phone",), region, primary_key="id")
 
     @dlt.resource(name=resource, table_name=resource, primary_key="id", write_disposition="merge")
     def export():
