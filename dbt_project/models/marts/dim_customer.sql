@@ -47,7 +47,7 @@ mapped_records as (
     'country': [('country', 'true')],
     'industry': [('industry', 'true')],
 } %}
-{%- set fields = ['display_name', 'primary_email', 'primary_phone', 'city', 'country', 'industry'] %}
+{%- set fields = offers.keys() | list %}
 {%- for field in fields %}
 
 {{ field }}_candidates as (
