@@ -40,7 +40,10 @@ order_lines as (
 ),
 
 now as (
-    select {{ as_of() }} as as_of_at
+    select
+        {{ as_of() }} as as_of_at,
+        -- a promise due up to this day (two working days on) is at risk
+        {{ add_working_days(local_date(as_of()), 2) }} as at_risk_until
 ),
 
 delivered as (
@@ -94,6 +97,8 @@ rating_follow_ups as (
     group by ratings.satisfaction_rating_id
 ),
 
+-- each promise carries its customer from the record it is read from: looked up afterwards by
+-- (source_table, source_record_id), it was three correlated subqueries over the whole identity map
 promises as (
     -- delivery promised by the end of the promised day (company time)
     select
@@ -102,8 +107,11 @@ promises as (
         cast(delivered.ship_date as timestamp) as promised_at,
         {{ local_to_utc("cast(delivered.promised_delivery_date as timestamp) + interval '1 day' - interval '1 second'") }}
             as due_at,
-        delivered.delivered_at as kept_at
+        delivered.delivered_at as kept_at,
+        consignee.customer_id
     from delivered
+    left join identity_map as consignee
+        on consignee.source_table = 'shipments' and consignee.source_record_id = delivered.shipment_id
     where delivered.promised_delivery_date is not null
 
     union all
@@ -112,10 +120,12 @@ promises as (
     select
         'wrong_item_shipped', 'logistics', 'logistics', 'shipments', wrong.shipment_id, wrong.order_number,
         cast(wrong.ship_date as timestamp), coalesce(wrong.delivered_at, now.as_of_at + interval '1 day'),
-        replacements.replaced_at
+        replacements.replaced_at, consignee.customer_id
     from delivered as wrong
     inner join packing_mismatch on packing_mismatch.shipment_id = wrong.shipment_id
     left join replacements on replacements.shipment_id = wrong.shipment_id
+    left join identity_map as consignee
+        on consignee.source_table = 'shipments' and consignee.source_record_id = wrong.shipment_id
     cross join now
 
     union all
@@ -125,9 +135,11 @@ promises as (
         'installation_overdue', 'logistics', 'logistics', 'installations', installations.work_order_id,
         installations.order_number, orders.delivered_at,
         {{ local_to_utc("cast(coalesce(installations.promised_by_date, orders.installation_promised_by) as timestamp) + interval '1 day' - interval '1 second'") }},
-        installations.completed_at
+        installations.completed_at, site_contact.customer_id
     from installations
     left join orders on orders.order_number = installations.order_number
+    left join identity_map as site_contact
+        on site_contact.source_table = 'installations' and site_contact.source_record_id = installations.work_order_id
     where coalesce(installations.promised_by_date, orders.installation_promised_by) is not null
 
     union all
@@ -137,7 +149,7 @@ promises as (
         'compensation_unanswered', 'service', 'service', 'tickets', cast(tickets.ticket_id as {{ dbt.type_string() }}),
         tickets.order_number, tickets.created_at,
         {{ working_days_deadline('tickets.created_at', var('compensation_answer_business_days')) }},
-        tickets.first_reply_at
+        tickets.first_reply_at, tickets.customer_id
     from tickets
     where tickets.is_compensation_claim
 
@@ -152,7 +164,7 @@ promises as (
         {%- set rated_on = local_date('ratings.created_at') %}
         {%- set follow_up_day = add_working_days(rated_on, var('bad_rating_follow_up_business_days')) %}
         {{ local_to_utc(dbt.dateadd('day', dbt.datediff(rated_on, follow_up_day, 'day'), utc_to_local('ratings.created_at'))) }},
-        rating_follow_ups.followed_up_at
+        rating_follow_ups.followed_up_at, rater.customer_id
     from ratings
     inner join identity_map as rater
         on rater.source_table = 'users' and rater.source_record_id = cast(ratings.requester_id as {{ dbt.type_string() }})
@@ -160,37 +172,18 @@ promises as (
     left join rating_follow_ups on rating_follow_ups.satisfaction_rating_id = ratings.satisfaction_rating_id
 ),
 
-customers as (
-    select
-        promises.*,
-        coalesce(
-            (select any_value(customer_id) from identity_map
-             where identity_map.source_table = promises.source_table
-                 and identity_map.source_record_id = promises.source_record_id),
-            (select any_value(tickets.customer_id) from tickets
-             where cast(tickets.ticket_id as {{ dbt.type_string() }}) = promises.source_record_id
-                 and promises.source_table = 'tickets'),
-            (select any_value(identity_map.customer_id) from ratings
-             inner join identity_map on identity_map.source_table = 'users'
-                 and identity_map.source_record_id = cast(ratings.requester_id as {{ dbt.type_string() }})
-             where cast(ratings.satisfaction_rating_id as {{ dbt.type_string() }}) = promises.source_record_id
-                 and promises.source_table = 'satisfaction_ratings')
-        ) as customer_id
-    from promises
-),
-
 statused as (
     select
-        customers.*,
+        promises.*,
         now.as_of_at,
         case
             when kept_at is not null and kept_at <= due_at then 'kept'
             when kept_at is not null then 'resolved'
             when due_at <= now.as_of_at then 'open'
-            when {{ local_date('due_at') }} <= {{ add_working_days(local_date('now.as_of_at'), 2) }} then 'at_risk'
+            when {{ local_date('due_at') }} <= now.at_risk_until then 'at_risk'
             else 'pending'
         end as status
-    from customers
+    from promises
     cross join now
 ),
 
