@@ -40,6 +40,25 @@ def test_a_switchboard_only_one_person_gives_as_theirs_is_that_persons_line():
     assert out["call-1"]["person_id"] == out["003A"]["person_id"]
 
 
+def test_a_named_call_from_an_office_line_two_colleagues_share_is_the_one_it_names():
+    office = "+862759186490"
+    _, out = resolve_rows(
+        [
+            company(),
+            contact("003A", "001A", "吴峰丽", phone_e164="+8618969305048", phone2_e164=office),
+            contact("003B", "001A", "孙桂", phone_e164="+8613039092975", phone2_e164=office),
+            record("cdr", "call-1", full_name="Fengli Wu", phone_e164=office),
+            record("cdr", "call-2", full_name="Sun Gui", phone_e164=office),
+            record("cdr", "call-3", full_name="Li Na", phone_e164=office),
+        ]
+    )
+    assert out["003A"]["person_id"] != out["003B"]["person_id"]
+    assert out["call-1"]["person_id"] == out["003A"]["person_id"]
+    assert out["call-2"]["person_id"] == out["003B"]["person_id"]
+    # a third name on the line is neither colleague
+    assert out["call-3"]["person_id"] not in (out["003A"]["person_id"], out["003B"]["person_id"])
+
+
 def test_two_companies_with_the_same_name_in_different_cities_are_not_merged():
     _, out = resolve_rows(
         [
