@@ -62,11 +62,6 @@ ANALYST_COLUMNS: dict[tuple[str, str], dict[str, str]] = {
 }
 
 
-# tables stored sorted by a column the rules above rewrite: sorted again by what is published,
-# so that an exact lookup still reads one block (DuckDB skips row groups by their min/max)
-RESORTED = {("marts", "customer_search"): "search_key"}
-
-
 def pseudonym_key(warehouse_dir: Path, create: bool = True) -> bytes | None:
     """The pseudonym secret: $C360_PSEUDONYM_KEY, else the warehouse's key file (the run creates
     it with a random key, mode 0600, on first use; a reader without it gets None). Every publish
@@ -127,8 +122,7 @@ def analyst_select(con, schema: str, table: str, catalog: str | None = None) -> 
     ]
     exprs = [f"{rules[c].format(v=quote(c))} as {quote(c)}" if c in rules else quote(c) for c in columns]
     source = f"{quote(catalog)}.{quote(schema)}.{quote(table)}" if catalog else f"{quote(schema)}.{quote(table)}"
-    order = f" order by {quote(RESORTED[(schema, table)])}" if (schema, table) in RESORTED else ""
-    return f"select {', '.join(exprs)} from {source}{order}"
+    return f"select {', '.join(exprs)} from {source}"
 
 
 # The contacts file: the real values behind every pseudonym and mask, for the roles allowed them.

@@ -130,3 +130,24 @@ def test_rollback_with_nothing_older_kept_says_so(tmp_path):
 
     with pytest.raises(NotPublishedError, match="keep_publishes"):
         rollback(paths)
+
+
+def test_the_marts_readers_look_up_by_key_are_published_stored_in_that_order(published_company):
+    import duckdb
+
+    from c360.warehouse import PUBLISHED_ORDER
+
+    config, _ = published_company
+    con = duckdb.connect(str(current_file(WarehousePaths(load_config(config).warehouse_dir))), read_only=True)
+    try:
+        for (schema, table), order in PUBLISHED_ORDER.items():
+            rows, out_of_place = con.execute(
+                f"""select count(*), count(*) filter (where rowid <> position) from (
+                        select rowid, row_number() over (order by {order}, rowid) - 1 as position
+                        from {schema}."{table}")"""
+            ).fetchall()[0]
+            assert rows > 0 and out_of_place == 0, (
+                f"{schema}.{table}: {out_of_place} of {rows} rows out of {order} order"
+            )
+    finally:
+        con.close()

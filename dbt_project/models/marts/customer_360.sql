@@ -1,5 +1,3 @@
-{{ config(post_hook="{{ store_sorted_by('customer_id') }}") }}
-
 {#- One row per customer: who they are and how the relationship stands today. -#}
 with customers as (
     select * from {{ ref('dim_customer') }}
@@ -294,5 +292,5 @@ final as (
     left join cross_sell on cross_sell.customer_id = profile.customer_id
 )
 
--- stored (post-hook above) by customer id: a lookup of one customer reads one row group (min/max pruning)
+-- published sorted (c360.warehouse.PUBLISHED_ORDER) by customer id: a lookup of one customer reads one row group (min/max pruning)
 select * from final

@@ -1,8 +1,7 @@
-{{ config(post_hook="{{ store_sorted_by('search_key') }}") }}
-
 {#- Every value a person may type to find a customer — ids, order numbers, e-mails, phones,
-    names — normalised and sorted, so that an exact lookup reads one block of the table and a
-    name search scans only names (the Customer 360 page and `c360 customer` read this). -#}
+    names — normalised, and published sorted by it (c360.warehouse.PUBLISHED_ORDER), so that an
+    exact lookup reads one block of the table and a name search scans only names (the Customer
+    360 page and `c360 customer` read this). -#}
 with customers as (
     select * from {{ ref('dim_customer') }}
 ),

@@ -1,5 +1,3 @@
-{{ config(post_hook="{{ store_sorted_by('customer_id') }}") }}
-
 {#- The golden record: per customer and field, the value the `survivorship` var chooses
     among all the customer's records, with the record kind it came from. -#}
 with identity_map as (
@@ -106,5 +104,5 @@ customers as (
     left join accounts on customer_records.crm_account_id = accounts.account_id
 )
 
--- stored (post-hook above) by customer id: a lookup of one customer reads one row group (min/max pruning)
+-- published sorted (c360.warehouse.PUBLISHED_ORDER) by customer id: a lookup of one customer reads one row group (min/max pruning)
 select * from customers

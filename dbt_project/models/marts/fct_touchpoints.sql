@@ -1,5 +1,3 @@
-{{ config(post_hook="{{ store_sorted_by('customer_id, occurred_at') }}") }}
-
 {#- Every interaction with a customer, from all four systems, on one timeline. -#}
 with identity_map as (
     select * from {{ ref('customer_identity_map') }}
@@ -241,6 +239,6 @@ final as (
     where occurred_at is not null
 )
 
--- stored (post-hook above) by customer: one customer's timeline then lies in a few row groups, which DuckDB
+-- published sorted (c360.warehouse.PUBLISHED_ORDER) by customer: one customer's timeline then lies in a few row groups, which DuckDB
 -- finds by their min/max without reading the rest (the Customer 360 page, `c360 customer`)
 select * from final

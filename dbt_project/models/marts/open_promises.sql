@@ -1,5 +1,3 @@
-{{ config(post_hook="{{ store_sorted_by('queue_position nulls last') }}") }}
-
 {#- Every promise to a customer that is broken (status open, or resolved once the source shows
     it kept late) or about to be (at_risk: not kept, due within the next two working days).
     Definitions per kind in _marts__models.yml. -#}
@@ -228,5 +226,5 @@ final as (
     left join customer_names on customer_names.customer_id = keyed.customer_id
 )
 
--- stored (post-hook above) in queue order: the first page of the work queue is the first row groups
+-- published sorted (c360.warehouse.PUBLISHED_ORDER) in queue order: the first page of the work queue is the first row groups
 select * from final

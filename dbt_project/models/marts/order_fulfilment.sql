@@ -1,5 +1,3 @@
-{{ config(post_hook="{{ store_sorted_by('ordered_at') }}") }}
-
 {#- One row per CRM order: its journey (ordered → shipped → delivered → installed → accepted),
     delivery on time and in full, the installation promise, and where a promise broke. -#}
 with orders as (
@@ -170,6 +168,6 @@ final as (
     from overdue
 )
 
--- stored (post-hook above) in order of ordering, so that a period's orders lie in a few row groups DuckDB finds
+-- published sorted (c360.warehouse.PUBLISHED_ORDER) in order of ordering, so that a period's orders lie in a few row groups DuckDB finds
 -- by their min/max (the dashboard's period figures)
 select * from final
