@@ -1,11 +1,11 @@
 """The engine's limit for the transformations: the dbt project's own SQL, compiled by
 `dbt compile`, run directly on one DuckDB connection without dbt or Dagster.
 
-Every model is created in dependency order as dbt would materialise it (view or table; a
-post-hook, which none has, would need its plain equivalent here), and every data test's query
-is run and its failing rows counted, so the statements match what `dbt build` runs. The difference between the nightly
-run's dbt steps and this is the price of the framework: dbt's start-up, its graph and
-logging, Dagster's step around each invocation.
+Every model is created in dependency order as dbt would materialise it (view or table; no
+model has a post-hook, and one would need its plain equivalent here), and every data test's
+query is run and its failing rows counted, so the statements match what `dbt build` runs. The
+difference between the nightly run's dbt steps and this is the price of the framework: dbt's
+start-up, its graph and logging, Dagster's step around each invocation.
 """
 
 from __future__ import annotations
@@ -54,8 +54,9 @@ def statements(manifest: dict) -> list[tuple[str, str, list[str]]]:
             f"create schema if not exists {relation.rsplit('.', 1)[0]}",
             f"create or replace {kind} {relation} as {sql}",
         ]
-        for hook in node["config"].get("post-hook", []):
-            raise ValueError(f"{key}: post-hook {hook['sql']!r} has no plain-SQL equivalent here")
+        hooks = node["config"].get("post-hook", [])
+        if hooks:
+            raise ValueError(f"{key}: post-hook {hooks[0]['sql']!r} has no plain-SQL equivalent here")
         ordered.append((key, kind, todo))
     return ordered
 
