@@ -3,6 +3,7 @@ the warehouse lives. Strict: an unknown key or a missing path is an error that n
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ import yaml
 
 DEFAULT_CONFIG = "c360.yml"
 CONFIG_ENV = "C360_CONFIG"
+DEFAULT_SERVICE_RETRY_SECONDS = 15
 
 # key -> (required, type or nested schema); every key is documented in README.md
 SCHEMA = {
@@ -37,6 +39,7 @@ SCHEMA = {
                     "token_env": (True, str),
                     "start_date": (False, str),
                     "custom_fields": (False, {"order_number": (False, int), "category": (False, int)}),
+                    "retry_seconds": (False, (int, float)),
                 },
             ),
             "logistics": (False, {"landing_dir": (True, str), "encoding": (False, str)}),
@@ -106,6 +109,10 @@ class ConfigError(ValueError):
     """A problem with the config file; the message names the file, the key and the fix."""
 
 
+def _type_name(kind: type | tuple) -> str:
+    return "number" if kind == (int, float) else getattr(kind, "__name__", str(kind))
+
+
 def _check(node: dict, schema: dict, where: str, file: Path) -> None:
     if not isinstance(node, dict):
         raise ConfigError(f"{file}: '{where or 'top level'}' must be a mapping of keys")
@@ -119,10 +126,26 @@ def _check(node: dict, schema: dict, where: str, file: Path) -> None:
             continue
         if isinstance(kind, dict):
             _check(node[key], kind, f"{where}{key}.", file)
-        elif not isinstance(node[key], kind):
+        elif not isinstance(node[key], kind) or (isinstance(node[key], bool) and kind is not bool):
+            # YAML's `yes`/`true` is a bool, which Python would also take for the int 1
             raise ConfigError(
-                f"{file}: '{where + key}' must be a {kind.__name__}, got {type(node[key]).__name__} {node[key]!r}"
+                f"{file}: '{where + key}' must be a {_type_name(kind)}, got {type(node[key]).__name__} {node[key]!r}"
             )
+
+
+def _encoding(name: str, key: str, file: Path) -> None:
+    """A text encoding of Python's codec registry, checked now rather than when the first file is read."""
+    try:
+        codecs.lookup(name)
+        try:  # base64, rot13, ... are in the registry, but bytes.decode refuses them: not text
+            b"\0\0\0\0".decode(name)
+        except ValueError:
+            pass  # a text encoding these bytes are not valid in
+    except LookupError:
+        raise ConfigError(
+            f"{file}: '{key}' is not a text encoding Python knows: {name!r} (e.g. utf-8 or gb18030; "
+            "the names are those of Python's codecs module)"
+        ) from None
 
 
 def _zone(name: str, key: str, file: Path) -> ZoneInfo:
@@ -191,6 +214,12 @@ class Config:
         return self.raw["warehouse"].get("keep_publishes", 3)
 
     @property
+    def service_retry_seconds(self) -> float:
+        """How long one request to the service desk is retried while the desk cannot be reached or
+        fails (connection errors, timeouts, 5xx) before the load fails (default 15 s)."""
+        return (self.source("service") or {}).get("retry_seconds", DEFAULT_SERVICE_RETRY_SECONDS)
+
+    @property
     def contacts_owner(self) -> str | None:
         """The account that alone may read the published contact details (default: the run's)."""
         return (self.raw.get("privacy") or {}).get("contacts_owner")
@@ -252,8 +281,21 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
             folder = config.resolve(sources[name]["landing_dir"])
             if not folder.is_dir():
                 raise ConfigError(f"{path}: 'sources.{name}.landing_dir' folder does not exist: {folder}")
+    for name, source in sources.items():
+        if isinstance(source, dict) and source.get("encoding") is not None:
+            _encoding(source["encoding"], f"sources.{name}.encoding", path)
+    if "service" in sources and not config.service_retry_seconds > 0:
+        raise ConfigError(
+            f"{path}: 'sources.service.retry_seconds' must be a number of seconds above 0, "
+            f"got {config.service_retry_seconds!r}"
+        )
     if config.build_threads < 1:
         raise ConfigError(f"{path}: 'warehouse.build_threads' must be 1 or more, got {config.build_threads}")
+    if config.keep_publishes < 1:
+        raise ConfigError(
+            f"{path}: 'warehouse.keep_publishes' must be at least 1 (the current publish; 2 or more keep "
+            f"one for `c360 rollback`), got {config.keep_publishes}"
+        )
     if config.dashboard["login"] not in ("none", "password", "oidc"):
         raise ConfigError(
             f"{path}: 'dashboard.login' must be none, password or oidc, got {config.dashboard['login']!r}"

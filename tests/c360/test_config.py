@@ -65,3 +65,51 @@ def test_no_config_file_says_how_to_get_one(tmp_path, monkeypatch):
     monkeypatch.delenv("C360_CONFIG", raising=False)
     with pytest.raises(ConfigError, match="c360 demo"):
         load_config()
+
+
+@pytest.mark.parametrize("source", ["logistics", "call_center"])
+@pytest.mark.parametrize("encoding", ["latin-9", "no-such-codec", "rot13", "base64"])
+def test_an_encoding_python_cannot_decode_text_with_fails_at_load_naming_the_key(tmp_path, source, encoding):
+    raw = base()
+    raw["sources"][source]["encoding"] = encoding
+    with pytest.raises(ConfigError, match=rf"'sources\.{source}\.encoding'.*{encoding!r}.*gb18030") as error:
+        load_config(write(tmp_path, raw))
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "UTF8", "gb18030", "GB18030", "latin-1", "iso8859-15"])
+def test_an_encoding_in_pythons_codec_registry_is_accepted(tmp_path, encoding):
+    raw = base()
+    raw["sources"]["logistics"]["encoding"] = encoding
+    assert load_config(write(tmp_path, raw)).source("logistics")["encoding"] == encoding
+
+
+@pytest.mark.parametrize("keep", [0, -1, True])
+def test_keep_publishes_below_one_is_refused_naming_the_key(tmp_path, keep):
+    raw = base()
+    raw["warehouse"]["keep_publishes"] = keep
+    with pytest.raises(ConfigError, match=r"'warehouse\.keep_publishes' must be"):
+        load_config(write(tmp_path, raw))
+
+
+def test_keep_publishes_of_one_is_accepted(tmp_path):
+    raw = base()
+    raw["warehouse"]["keep_publishes"] = 1
+    assert load_config(write(tmp_path, raw)).keep_publishes == 1
+
+
+def test_the_service_desk_is_retried_for_15_seconds_unless_the_config_says_otherwise(tmp_path):
+    raw = base()
+    assert load_config(write(tmp_path, raw)).service_retry_seconds == 15
+    raw["sources"]["service"]["retry_seconds"] = 2.5
+    assert load_config(write(tmp_path, raw)).service_retry_seconds == 2.5
+    raw["sources"]["service"]["retry_seconds"] = 120
+    assert load_config(write(tmp_path, raw)).service_retry_seconds == 120
+
+
+@pytest.mark.parametrize("seconds", [0, -5, "15", True])
+def test_a_retry_time_that_is_not_a_positive_number_is_refused_naming_the_key(tmp_path, seconds):
+    raw = base()
+    raw["sources"]["service"]["retry_seconds"] = seconds
+    with pytest.raises(ConfigError, match=r"'sources\.service\.retry_seconds' must be"):
+        load_config(write(tmp_path, raw))
