@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, datetime
+from datetime import time as time_of_day
 from pathlib import Path
 
 import yaml
 
+from c360.clock import run_now
 from demo import writers
-from demo.history import CATEGORY_FIELD_ID, HISTORY_DAYS, ORDER_NUMBER_FIELD_ID, simulate_in_batches
+from demo.history import (
+    CATEGORY_FIELD_ID,
+    HISTORY_DAYS,
+    LOCAL_UTC_OFFSET,
+    ORDER_NUMBER_FIELD_ID,
+    simulate_in_batches,
+)
 
 TOKEN_ENV = "C360_SERVICE_DESK_TOKEN"
 CRM_TABLES = list(writers.CRM_COLUMNS)
@@ -44,6 +52,15 @@ def demo_config(end: date, api_port: int) -> dict:
     }
 
 
+def local_end(end: date | None = None, as_of: datetime | None = None) -> datetime:
+    """The moment the company is written at, in its local time: `as_of` (naive UTC) when given,
+    else the last second of the local day `end`, else the run's clock (`$C360_AS_OF` or now).
+    The systems hold nothing stamped after it, as real ones at that moment would not."""
+    if as_of is None and end is not None:
+        return datetime.combine(end, time_of_day(23, 59, 59))
+    return (as_of or run_now()).replace(microsecond=0) + LOCAL_UTC_OFFSET
+
+
 def generate(
     out: Path,
     customers: int = 2000,
@@ -53,16 +70,18 @@ def generate(
     log=print,
     hold_back_days: int = 0,
     batch_customers: int = BATCH_CUSTOMERS,
+    as_of: datetime | None = None,
 ) -> Path:
     """Write everything under `out`, `batch_customers` customers at a time; returns the path
-    of the config file."""
-    end = end or date.today()
+    of the config file. The company is as its systems stand at `local_end(end, as_of)`."""
+    moment = local_end(end, as_of)
+    end = moment.date()
     started = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    log(f"demo: simulating {customers:,} customers over {HISTORY_DAYS} days up to {end} (seed {seed})")
+    log(f"demo: simulating {customers:,} customers over {HISTORY_DAYS} days up to {moment} local time (seed {seed})")
     writer = writers.CompanyWriter(out, LOGISTICS_ENCODING)
     batches = -(-customers // batch_customers)
-    for number, history in enumerate(simulate_in_batches(customers, seed, end, batch_customers), 1):
+    for number, history in enumerate(simulate_in_batches(customers, seed, moment, batch_customers), 1):
         if batches > 1:
             log(f"demo: batch {number} of {batches} ({time.perf_counter() - started:.0f} s)")
         writer.write(history, log)

@@ -165,14 +165,17 @@ class History:
     customers: list[dict]
     start: date
     end: date
+    end_at: datetime  # local: the moment the systems are written at; nothing is stamped after it
 
 
 class Simulation:
-    def __init__(self, n_customers: int, seed: int, end: date):
+    def __init__(self, n_customers: int, seed: int, end: datetime):
+        """`end` is the moment the company is written at, in its local time: nothing happens
+        after it (a record stamped later would be a record from the future)."""
         self.rng = random.Random(seed)
-        self.end = end
-        self.start = end - timedelta(days=HISTORY_DAYS)
-        self.end_dt = datetime.combine(end, time(23, 59, 59))
+        self.end = end.date()
+        self.start = self.end - timedelta(days=HISTORY_DAYS)
+        self.end_dt = end.replace(microsecond=0)
         self.cal = WorkingCalendar(range(self.start.year - 6, end.year + 2))
         self.n_customers = n_customers
         self.factory = CustomerFactory(self.rng)
@@ -241,10 +244,11 @@ class Simulation:
         minute = self.rng.randrange(start_hour * 60, end_hour * 60)
         return datetime.combine(d, time(minute // 60, minute % 60, self.rng.randrange(60)))
 
-    def drop(self, day: date, file: str, row: dict) -> None:
-        """A logistics record delivered in the folder of `day`."""
-        if day <= self.end:
-            self.logistics.setdefault(day, {}).setdefault(file, []).append(row)
+    def drop(self, at: datetime, file: str, row: dict) -> None:
+        """A logistics record written at `at` (local), delivered in the folder of its day; one
+        written after the end of the history does not exist yet."""
+        if at <= self.end_dt:
+            self.logistics.setdefault(at.date(), {}).setdefault(file, []).append(row)
 
     def sales_rep(self) -> str:
         return self.rep_ids[self.rng.randrange(10)]
@@ -289,6 +293,7 @@ class Simulation:
                 self.truth_customers,
                 self.start,
                 self.end,
+                self.end_dt,
             )
             self._new_batch()
 
@@ -400,6 +405,8 @@ class Simulation:
                 self._nps(c, next_survey, mood)
                 next_survey += timedelta(days=rng.uniform(150, 210))
             order_time = self.working_time(t.date())
+            if order_time > self.end_dt:  # the next working day is still to come
+                break
             trouble = self._order(c, account["Id"], owner, order_time)
             n_orders += 1
             for _kind in trouble:
@@ -795,15 +802,15 @@ class Simulation:
             ship_to_city=org.city if org else contact.city,
             ship_to_postal_code=org.postal_code if org else f"{rng.randint(100000, 799999)}",
         )
-        self.drop(ship_day, "shipments.csv", dict(base, status="in_transit", updated_at=offset_time(shipped_at)))
-        if ship_day <= self.end:  # a shipment after the history's end was never written
+        self.drop(shipped_at, "shipments.csv", dict(base, status="in_transit", updated_at=offset_time(shipped_at)))
+        if shipped_at <= self.end_dt:  # a shipment after the history's end was never written
             self.truth("logistics", "shipments", shipment_id, c, contact)
         for line_no, product in enumerate(goods, 1):
             sku = SIBLING_MODEL.get(product[0], product[0]) if wrong_item and line_no == 1 else product[0]
             desc = next(p[1] for p in PRODUCTS if p[0] == sku)
             serials = ";".join(f"{sku[:2]}{rng.randrange(10**9):09d}" for _ in range(min(qty[product[0]], 4)))
             self.drop(
-                ship_day,
+                shipped_at,
                 "packing_list.csv",
                 dict(
                     shipment_id=shipment_id,
@@ -824,12 +831,12 @@ class Simulation:
             events.append((delivered_at, "DL", "Delivered"))
             delivered = delivered_at
             self.drop(
-                delivered_day, "shipments.csv", dict(base, status="delivered", updated_at=offset_time(delivered_at))
+                delivered_at, "shipments.csv", dict(base, status="delivered", updated_at=offset_time(delivered_at))
             )
         for when, ev, remark in events:
             if when <= self.end_dt:
                 self.drop(
-                    when.date(),
+                    when,
                     "tracking_events.csv",
                     dict(
                         tracking_number=tracking,
@@ -873,8 +880,10 @@ class Simulation:
             technician=f"Tech-{rng.randint(1, 20):02d}",
             notes="",
         )
+        if created_at > self.end_dt:  # the work order is opened at the end of the delivery day
+            return False
         self.drop(
-            delivered,
+            created_at,
             "installations.csv",
             dict(
                 base, completed_at="", status="scheduled", acceptance_signed_by="", updated_at=offset_time(created_at)
@@ -885,7 +894,7 @@ class Simulation:
         completed = done_at <= self.end_dt
         if completed:
             self.drop(
-                done_day,
+                done_at,
                 "installations.csv",
                 dict(
                     base,
@@ -1103,11 +1112,11 @@ def rng_comment(rng: random.Random, promoter: bool, detractor: bool) -> str | No
     return None
 
 
-def simulate(n_customers: int, seed: int, end: date) -> History:
+def simulate(n_customers: int, seed: int, end: datetime) -> History:
     return Simulation(n_customers, seed, end).run()
 
 
-def simulate_in_batches(n_customers: int, seed: int, end: date, batch_size: int):
+def simulate_in_batches(n_customers: int, seed: int, end: datetime, batch_size: int):
     """The History of each batch of `batch_size` customers in turn (see Simulation.batches)."""
     return Simulation(n_customers, seed, end).batches(batch_size)
 

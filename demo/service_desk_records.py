@@ -154,6 +154,8 @@ class ServiceDeskShaper:
         ordered: list[Ticket] = sorted(sim.tickets, key=lambda t: (t.created, t.key))
         key_to_id: dict[int, int] = {}
         for t in ordered:
+            if t.created > sim.end_dt:  # a ticket the customer has not opened yet
+                continue
             self.tickets_made += 1
             number = self.tickets_made
             t.zendesk_id = number
@@ -254,7 +256,7 @@ class ServiceDeskShaper:
         for incident in sim.incidents:
             ref = incident["source_record_id"]
             if ref.startswith("ticket:"):
-                incident["source_record_id"] = str(key_to_id[int(ref[7:])])
+                incident["source_record_id"] = str(key_to_id.get(int(ref[7:]), ""))
             elif ref.startswith("rating:"):
                 incident["source_record_id"] = str(key_to_id.get(-1 - int(ref[7:]), ""))
         sim.incidents[:] = [i for i in sim.incidents if i["source_record_id"]]

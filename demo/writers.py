@@ -222,14 +222,20 @@ def write_call_center(
             logoff = _epoch(midnight + timedelta(hours=18, minutes=5))
             queue_log[key].append((login, f"{login}|NONE|NONE|Agent/{n}|AGENTLOGIN|SIP/{n}"))
             queue_log[key].append((logoff, f"{logoff}|NONE|NONE|Agent/{n}|AGENTLOGOFF|SIP/{n}|33000"))
+    # the PBX has written nothing after the moment the company is written at
+    written_until = _epoch(history.end_at)
+    for key in queue_log:
+        queue_log[key] = [line for line in queue_log[key] if line[0] <= written_until]
     for call in history.calls:
+        answer_at = call.start + timedelta(seconds=call.wait_s)
+        end_at = answer_at + timedelta(seconds=call.talk_s)
+        if end_at > history.end_at:  # still ringing or talking: its CDR line is written at hang-up
+            continue
         seq += 1
         key = call.start.strftime("%Y%m%d")
         start = _epoch(call.start)
         uid = f"{start}.{seq}"
         answered = call.agent is not None
-        answer_at = call.start + timedelta(seconds=call.wait_s)
-        end_at = answer_at + timedelta(seconds=call.talk_s)
         agent_no = call.agent.split("/")[1] if answered else ""
         cdr[key].append(
             [
@@ -279,7 +285,7 @@ def write_call_center(
             else:
                 event = "COMPLETEAGENT" if seq % 3 == 0 else "COMPLETECALLER"
                 lines.append((done, f"{done}|{uid}|{call.queue}|{call.agent}|{event}|{call.wait_s}|{call.talk_s}|1"))
-            if call.survey:
+            if call.survey and end_at + timedelta(seconds=40) <= history.end_at:
                 answered_at = _fmt(end_at + timedelta(seconds=40))
                 surveys[key].append([uid, call.caller_number, "csat", call.survey[0], answered_at])
                 surveys[key].append([uid, call.caller_number, "fcr", call.survey[1], answered_at])
