@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from c360.clock import AsOfError, parse_as_of, pin_as_of
 from c360.config import ConfigError, load_config
 from c360.eval_identity import TruthFileError
 from c360.warehouse import NotPublishedError, WarehousePaths, current_file, open_published
@@ -31,6 +32,7 @@ def cmd_demo(args) -> int:
         end=date.fromisoformat(args.end_date) if args.end_date else None,
         api_port=args.api_port,
         hold_back_days=args.hold_back_days,
+        as_of=parse_as_of(args.as_of, "--as-of") if args.as_of else None,
     )
     return 0
 
@@ -74,6 +76,8 @@ def cmd_run(args) -> int:
     from c360.run import run_nightly
 
     config = load_config(args.config)
+    as_of = pin_as_of(args.as_of)  # one "now" for every step of the night, and its children
+    print(f"c360 run: as of {as_of} UTC", flush=True)
     summary = run_nightly(config)
     print("\n".join(summary.lines()), flush=True)
     return 0 if summary.success else 1
@@ -274,7 +278,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--customers", type=int, default=2000, help="number of customers (default 2000)")
     p.add_argument("--seed", type=int, default=42, help="random seed; the same seed gives the same bytes")
     p.add_argument("--out", default="demo_company", help="output folder (default ./demo_company)")
-    p.add_argument("--end-date", help="last day of the two-year history, YYYY-MM-DD (default today)")
+    p.add_argument("--end-date", help="last day of the two-year history, YYYY-MM-DD (written as at its last second)")
+    p.add_argument(
+        "--as-of",
+        help="the UTC moment the systems are written at, 'YYYY-MM-DD HH:MM:SS'; nothing is stamped later "
+        "(default: $C360_AS_OF, else now)",
+    )
     p.add_argument("--api-port", type=int, default=8765, help="port the demo service-desk API will use")
     p.add_argument(
         "--hold-back-days",
@@ -296,6 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo_api)
 
     p = with_config(sub.add_parser("run", help="one nightly integration: load, build, check, publish"))
+    p.add_argument(
+        "--as-of",
+        help="the night's 'now', UTC 'YYYY-MM-DD HH:MM:SS': the same sources and as-of give the same marts "
+        "(default: $C360_AS_OF, else the night's start)",
+    )
     p.set_defaults(func=cmd_run)
 
     p = with_config(sub.add_parser("dashboard", help="start the Streamlit dashboard"))
@@ -352,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ConfigError, NotPublishedError, TruthFileError) as e:
+    except (ConfigError, NotPublishedError, TruthFileError, AsOfError) as e:
         print(f"c360: {e}", file=sys.stderr)
         return 2
     except Exception as e:

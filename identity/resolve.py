@@ -30,13 +30,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from c360.clock import run_now
 from identity.graph import components, stable_ids
 from identity.matching import match
 from identity.names import (
@@ -857,7 +857,7 @@ def resolve(
         """
     )
 
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = run_now()  # the night's pinned "now": a rebuild with the same as-of is the same
     history = pd.concat(
         [customer_history.assign(level="customer"), person_history.assign(level="person")], ignore_index=True
     ).assign(run_id=run_id, changed_at=now)

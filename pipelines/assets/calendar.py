@@ -5,6 +5,7 @@ from datetime import date
 import dagster as dg
 
 from c360.business_calendar import parse_hours, working_days
+from c360.clock import run_now
 from pipelines.resources import C360Config
 
 # far enough back for the oldest CRM record, far enough ahead for any promise
@@ -18,7 +19,7 @@ def business_calendar(context: dg.AssetExecutionContext, c360: C360Config) -> dg
     the `holidays` library for `company.calendar_country`, hours from `company.working_hours`."""
     config = c360.load()
     start, end = config.working_hours
-    last = date(date.today().year + YEARS_AHEAD, 12, 31)
+    last = date(run_now().year + YEARS_AHEAD, 12, 31)
     table = working_days(
         config.company["calendar_country"], config.time_zone, parse_hours(start), parse_hours(end), FIRST_DAY, last
     )

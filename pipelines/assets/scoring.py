@@ -1,10 +1,10 @@
 """Churn scoring as assets: after the marts it reads, before customer_360 which shows it."""
 
 import json
-from datetime import UTC, datetime
 
 import dagster as dg
 
+from c360.clock import run_now
 from pipelines.dbt import c360_dbt_marts
 from pipelines.resources import C360Config
 from scoring.churn import backtest, end_of_data, score_now
@@ -61,7 +61,7 @@ def churn_scores(context: dg.AssetExecutionContext, c360: C360Config):
                 quality["auc"],
                 quality["lift_top_decile"],
                 json.dumps(quality),
-                datetime.now(UTC).replace(tzinfo=None),
+                run_now(),
             ],
         )
         con.execute("checkpoint")
