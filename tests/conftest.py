@@ -16,6 +16,11 @@ import pytest
 TOKEN = "test-token-not-secret"
 TOKEN_ENV = "C360_SERVICE_DESK_TOKEN"
 SMALL_COMPANY = 150
+# The clock of the whole test session (UTC; 15:43 in Shanghai on a month's last day): the demo
+# company is written at this moment and every night runs at it, so the suite gives the same
+# company and the same figures whenever it runs. tests/test_clock_times.py runs other moments.
+SESSION_AS_OF = "2026-11-30 07:43:00"
+os.environ["C360_AS_OF"] = SESSION_AS_OF
 
 
 def free_port() -> int:

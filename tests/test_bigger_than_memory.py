@@ -4,18 +4,16 @@ several times bigger than the memory limit)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from tests.conftest import c360, config_variant, free_port, published_checksums, serving_demo_api
+from tests.conftest import SESSION_AS_OF, c360, config_variant, free_port, published_checksums, serving_demo_api
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 CUSTOMERS = 24_000  # about 630 MB of source data, 2 million touchpoints
 MEMORY_LIMIT_MB = 256
 # one "now" and one pseudonym key for both warehouses, so that equal data gives equal marts
-AS_OF = {"C360_AS_OF": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"), "C360_PSEUDONYM_KEY": "one key for both"}
+AS_OF = {"C360_AS_OF": SESSION_AS_OF, "C360_PSEUDONYM_KEY": "one key for both"}
 
 
 def source_bytes(folder) -> int:

@@ -10,19 +10,18 @@ import signal
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import pytest
 
 from c360.config import load_config
 from c360.warehouse import WarehousePaths, current_file, verify_publish
-from tests.conftest import TOKEN, TOKEN_ENV, c360, config_variant, published_checksums
+from tests.conftest import SESSION_AS_OF, TOKEN, TOKEN_ENV, c360, config_variant, published_checksums
 
 pytestmark = pytest.mark.integration
 
 # "now" pinned for every run here, and to the real now: later tests of the shared company
 # compare its publish with what its systems hold today
-AS_OF = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+AS_OF = SESSION_AS_OF
 ENV = {"C360_AS_OF": AS_OF}
 
 # where to kill: a line of the run's log that shows it is inside that step

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import c360
+from tests.conftest import SESSION_AS_OF, c360
 from tests.warehouse import text_columns
 
 pytestmark = pytest.mark.integration
@@ -98,18 +98,14 @@ def test_every_order_and_ticket_is_a_touchpoint(warehouse, crm, published_compan
 
 
 def test_revenue_12m_adds_up_to_the_crm_orders_of_the_last_year(warehouse, crm):
-    published_at = count(warehouse, "select max(published_at) from ops.publish_log")
-    boundary = published_at - timedelta(days=365)
+    boundary = datetime.fromisoformat(SESSION_AS_OF) - timedelta(days=365)  # the night's pinned "now"
     orders = [
         (datetime.strptime(created, "%Y-%m-%dT%H:%M:%S.%f%z").replace(tzinfo=None), amount)
         for created, amount in crm.execute('select CreatedDate, TotalAmount from "Order" where not IsDeleted')
     ]
     expected = sum(a for c, a in orders if c >= boundary)
-    # dbt's as-of is the build time, a little before the publish: orders that close to the
-    # boundary may fall either side.
-    ambiguous = sum(a for c, a in orders if abs((c - boundary).total_seconds()) < 900)
     got = count(warehouse, "select sum(revenue_12m) from marts.customer_360")
-    assert abs(got - expected) <= ambiguous
+    assert got == pytest.approx(expected, rel=1e-12)
 
 
 def test_customer_360_has_one_row_per_customer_with_the_contract_columns(warehouse):

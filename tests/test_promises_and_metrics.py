@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import timedelta
+from datetime import datetime
 
 import duckdb
 import pytest
 
+from tests.conftest import SESSION_AS_OF
 from tests.warehouse import query
 
 pytestmark = pytest.mark.integration
@@ -52,9 +53,8 @@ def test_promises_not_yet_due_are_at_risk_and_none_of_them_was_planted(warehouse
     at_risk = warehouse.execute(
         "select kind, source_record_id, due_at from marts.open_promises where status = 'at_risk'"
     ).fetchall()
-    published_at = warehouse.execute("select max(published_at) from ops.publish_log").fetchall()[0][0]
-    built_before = published_at.replace(tzinfo=None) - timedelta(hours=1)  # dbt's as-of precedes the publish
-    assert all(due > built_before for *_, due in at_risk)
+    as_of = datetime.fromisoformat(SESSION_AS_OF)  # the night's pinned "now"
+    assert all(due > as_of for *_, due in at_risk)
     assert not {(k, r) for k, r, _ in at_risk} & planted(published_company)
 
 

@@ -3,19 +3,17 @@ them: the same data built under two TZ settings gives the same marts, table for 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from c360.config import load_config
 from c360.warehouse import WarehousePaths, current_file, table_checksums
-from tests.conftest import c360
+from tests.conftest import SESSION_AS_OF, c360
 
 pytestmark = pytest.mark.integration
 
 # "now" pinned, so both builds mean the same moment; the real now, as later tests of the shared
 # company compare its publish with what its systems hold today
-AS_OF = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+AS_OF = SESSION_AS_OF
 
 
 def build_under(config, zone: str) -> dict:
