@@ -4,9 +4,10 @@ Pagination follows each endpoint's own rules (SOURCES.md): cursor-based for tick
 users, time-based for organizations and ticket events, `meta.has_more` for ratings. It is
 written here rather than with dlt's generic REST paginators because Zendesk's exports end
 with `end_of_stream: true` while still returning a next cursor or page, which those
-paginators would follow for ever. 429s are honoured with Retry-After; 5xx and timeouts are
-retried with bounded backoff; a persistent failure fails the load with the endpoint and the
-status, and the stored cursor does not move (dlt commits state only with a load).
+paginators would follow for ever. 429s are honoured with Retry-After; connection errors,
+timeouts and 5xx are retried with backoff for `retry_s` seconds (15 by default,
+`sources.service.retry_seconds`); a persistent failure then fails the load with the URL and
+the last error, and the stored cursor does not move (dlt commits state only with a load).
 
 Incremental: each endpoint keeps the newest timestamp it has loaded in dlt's state; the next
 night starts an overlap window earlier to catch late updates, and records already loaded
@@ -14,6 +15,7 @@ night starts an overlap window earlier to catch late updates, and records alread
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import deque
@@ -31,7 +33,8 @@ from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
 from connectors.loader import SourceError, arrow_table_from_columns
 
 SCHEMA = "raw_service"
-MAX_ATTEMPTS = 6
+RETRY_S = 15.0  # how long one request is retried while the desk cannot be reached or fails
+MAX_RATE_LIMITED = 6  # 429s in a row for one request: the desk's limit is not what it says
 TIMEOUT_S = 30
 OVERLAP = timedelta(minutes=10)
 BATCH_ROWS = 100_000  # records checked and handed to dlt at a time: the contract check costs ~0.13 s a batch
@@ -108,7 +111,9 @@ ENDPOINTS = {
 
 
 class Client:
-    """One service desk; `backoff_s` and `timeout_s` are the retry policy (tests shorten them)."""
+    """One service desk. The retry policy: `timeout_s` for an answer, `backoff_s` doubling
+    between attempts, and `retry_s` for the whole of one request's failed attempts (tests
+    shorten them; `sleep` and `clock` are for tests too)."""
 
     def __init__(
         self,
@@ -117,7 +122,9 @@ class Client:
         token_env: str,
         timeout_s: float = TIMEOUT_S,
         backoff_s: float = 1.0,
+        retry_s: float = RETRY_S,
         sleep=time.sleep,
+        clock=time.monotonic,
     ):
         self.base_url = base_url.rstrip("/")
         self.token_env = token_env
@@ -125,45 +132,69 @@ class Client:
         self.session.headers["Authorization"] = f"Bearer {token}"
         self.timeout_s = timeout_s
         self.backoff_s = backoff_s
+        self.retry_s = retry_s
         self.sleep = sleep
+        self.clock = clock
 
     def get(self, url: str, params: dict | None = None) -> dict:
-        """One page, with retries; the error names the endpoint and the status."""
+        """One page, with retries; the error names the endpoint and the status.
+
+        Failed attempts (no connection, no answer in time, 5xx) are retried with a doubling
+        backoff until `retry_s` seconds have passed since the request began: a connection may
+        take no longer than what is left of them, and no attempt starts without time left for
+        it, so an unreachable desk fails the load within `retry_s`. A 429 is the desk at work:
+        its Retry-After is waited out and the retry time starts again."""
         endpoint = url.replace(self.base_url, "").split("?")[0]
+        started = self.clock()
         delay = self.backoff_s
+        attempts = rate_limited = 0
         last = ""
-        for _attempt in range(MAX_ATTEMPTS):
+        while True:
+            attempts += 1
+            left = started + self.retry_s - self.clock()
             try:
-                response = self.session.get(url, params=params, timeout=self.timeout_s)
+                # connecting may take no longer than the retry time left; a slow answer from a
+                # desk that is there gets the whole timeout
+                timeout = (max(min(self.timeout_s, left), 0.05), self.timeout_s)
+                response = self.session.get(url, params=params, timeout=timeout)
             except requests.RequestException as e:
-                last = e.__class__.__name__
-                self.sleep(delay)
-                delay = min(delay * 2, 30 * self.backoff_s)
-                continue
-            if response.status_code in (401, 403):
-                raise SourceError(
-                    f"service: {endpoint} answered {response.status_code}: check the token in ${self.token_env}"
-                )
-            if response.status_code == 429:
-                wait = float(response.headers.get("Retry-After", delay))
-                last = "429 Too Many Requests"
-                self.sleep(min(wait, 120))
-                continue
-            if response.status_code >= 500:
+                last = _why(e)
+            else:
+                if response.status_code in (401, 403):
+                    raise SourceError(
+                        f"service: {endpoint} answered {response.status_code}: check the token in ${self.token_env}"
+                    )
+                if response.status_code == 429:
+                    rate_limited += 1
+                    if rate_limited >= MAX_RATE_LIMITED:
+                        raise SourceError(
+                            f"service: {self.base_url}{endpoint} answered 429 Too Many Requests {rate_limited} "
+                            "times in a row, each after the wait its Retry-After asked for"
+                        )
+                    self.sleep(min(float(response.headers.get("Retry-After", delay)), 120))
+                    started, delay = self.clock(), self.backoff_s
+                    continue
+                if response.status_code < 500:
+                    if response.status_code != 200:
+                        raise SourceError(f"service: {endpoint} answered {response.status_code}: {response.text[:200]}")
+                    try:
+                        return orjson.loads(response.content)  # several times the standard library's speed
+                    except orjson.JSONDecodeError:
+                        raise SourceError(f"service: {endpoint} returned a page that is not valid JSON") from None
                 last = f"{response.status_code}"
-                self.sleep(delay)
-                delay = min(delay * 2, 30 * self.backoff_s)
-                continue
-            if response.status_code != 200:
-                raise SourceError(f"service: {endpoint} answered {response.status_code}: {response.text[:200]}")
-            try:
-                return orjson.loads(response.content)  # several times the standard library's speed
-            except orjson.JSONDecodeError:
-                raise SourceError(f"service: {endpoint} returned a page that is not valid JSON") from None
-        raise SourceError(
-            f"service: {endpoint} failed after {MAX_ATTEMPTS} attempts (last: {last}); "
-            f"is the service desk at {self.base_url} up?"
-        )
+            left = started + self.retry_s - self.clock()
+            # wait at most half the time left, so that the next attempt has time too; give up
+            # when that is shorter than the backoff itself
+            wait = min(delay, left / 2)
+            if wait < min(self.backoff_s, self.retry_s / 4):
+                raise SourceError(
+                    f"service: {self.base_url}{endpoint} failed after {attempts} attempts in "
+                    f"{self.clock() - started:.1f} s (last: {last}): check that the service desk is up and that "
+                    f"sources.service.base_url is its address (retried for up to {self.retry_s:g} s, "
+                    "sources.service.retry_seconds)"
+                )
+            self.sleep(wait)
+            delay = min(delay * 2, 30 * self.backoff_s)
 
     def export(self, path: str, key: str, style: str, start_time: int):
         """Yield the records of one incremental export from `start_time` to the end of the stream.
@@ -201,6 +232,15 @@ class Client:
                 if not page.get("meta", {}).get("has_more"):
                     return
                 url, params = page["links"]["next"], None
+
+
+def _why(error: requests.RequestException) -> str:
+    """Why a request got no answer, in a few words: the system's reason where there is one
+    ("Connection refused", "Name or service not known"), else the kind of error."""
+    if isinstance(error, requests.Timeout):
+        return f"no answer in time ({error.__class__.__name__})"
+    reason = re.search(r"\[Errno -?\d+\] ([^\"')\]]+)", str(error))
+    return reason.group(1).strip() if reason else error.__class__.__name__
 
 
 _DONE = object()
@@ -348,12 +388,13 @@ def plan(
     state_dir: Path,
     log=print,
     client: Client | None = None,
+    retry_seconds: float = RETRY_S,
 ) -> LoadPlan:
     if not token:
         raise SourceError(
             f"service: no API token: set the environment variable ${token_env} (named by sources.service.token_env)"
         )
-    client = client or Client(base_url, token, token_env)
+    client = client or Client(base_url, token, token_env, retry_s=retry_seconds)
     initial_start = int(datetime.fromisoformat(start_date or "2000-01-01").replace(tzinfo=UTC).timestamp())
     tally = SourceTally("service")
 

@@ -50,9 +50,9 @@ def expected(company, resource) -> int:
     return len({json.loads(line)["id"] for line in (company / f"{resource}.jsonl").read_text().splitlines()})
 
 
-def load(server, tmp_path, token=TOKEN, timeout_s=5.0, log=lambda *_: None):
+def load(server, tmp_path, token=TOKEN, timeout_s=5.0, retry_s=5.0, log=lambda *_: None):
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    client = api.Client(base, token, "SVC_TOKEN", timeout_s=timeout_s, backoff_s=0.01)
+    client = api.Client(base, token, "SVC_TOKEN", timeout_s=timeout_s, backoff_s=0.01, retry_s=retry_s)
     work_db = tmp_path / "work.duckdb"
     con = duckdb.connect(str(work_db))
     try:
@@ -188,9 +188,9 @@ def test_a_late_update_is_merged_into_the_ticket_not_added(desk, company, tmp_pa
 def test_a_persistent_failure_names_endpoint_and_status_and_does_not_move_the_cursor(desk, company, tmp_path):
     broken = desk(Faults(failing_path="/api/v2/incremental/ticket_events.json"))
     with pytest.raises(
-        SourceError, match=r"/api/v2/incremental/ticket_events.json failed after 6 attempts \(last: 500\)"
+        SourceError, match=r"/api/v2/incremental/ticket_events.json failed after \d+ attempts in [\d.]+ s \(last: 500\)"
     ):
-        load(broken, tmp_path)
+        load(broken, tmp_path, retry_s=1.0)
     healthy = desk()
     report = load(healthy, tmp_path)
     assert report.rows["ticket_events"] == expected(company, "ticket_events")
@@ -236,3 +236,68 @@ def test_pages_fetched_ahead_arrive_in_order_and_errors_surface_in_the_loader():
     pages.close()  # the loader stops early: the fetching thread stops too
     assert not any(t.name == "service-desk-prefetch" for t in threading.enumerate())
     assert len(produced) <= 3 + 2 + 2, "it fetched no further than its queue allows"
+
+
+def closed_port_url() -> str:
+    """A URL on 127.0.0.1 where nothing listens: every connection is refused at once."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+def test_an_unreachable_desk_fails_within_15_seconds_naming_the_source_and_the_url():
+    base = closed_port_url()
+    client = api.Client(base, TOKEN, "SVC_TOKEN")  # the defaults a night uses
+    started = time.monotonic()
+    with pytest.raises(SourceError) as error:
+        client.get(f"{base}/api/v2/incremental/tickets/cursor.json", {"start_time": 0})
+    seconds = time.monotonic() - started
+    assert 5 < seconds < 15, f"gave up after {seconds:.1f} s"  # it did retry, and gave up in time
+    message = str(error.value)
+    assert message.startswith("service: ") and "\n" not in message
+    assert f"{base}/api/v2/incremental/tickets/cursor.json" in message
+    assert "Connection refused" in message and "sources.service.retry_seconds" in message
+
+
+@pytest.mark.parametrize("retry_s", [1.0, 3.0])
+def test_the_configured_retry_time_is_how_long_an_unreachable_desk_is_retried(tmp_path, retry_s):
+    base = closed_port_url()
+    work_db = tmp_path / "work.duckdb"
+    con = duckdb.connect(str(work_db))
+    started = time.monotonic()
+    try:
+        with pytest.raises(SourceError, match=rf"service: {base}/api/v2/.* failed after \d+ attempts"):
+            # the load builds its own client, as a night does
+            api.load(
+                con, base, TOKEN, "SVC_TOKEN", "2020-01-01", "CN", work_db, tmp_path / "dlt", retry_seconds=retry_s
+            )
+    finally:
+        con.close()
+    seconds = time.monotonic() - started
+    assert retry_s / 2 <= seconds < retry_s + 2, f"gave up after {seconds:.1f} s"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="connectors/run_all.py must pass retry_seconds=config.service_retry_seconds to api.plan",
+)
+def test_a_night_retries_the_desk_as_long_as_the_config_says(tmp_path, monkeypatch):
+    import yaml
+
+    from c360.config import load_config
+    from connectors.run_all import plan_source
+
+    config_file = tmp_path / "c360.yml"
+    raw = {
+        "company": {"name": "Test", "time_zone": "UTC", "calendar_country": "CN"},
+        "sources": {"service": {"base_url": closed_port_url(), "token_env": "SVC_TOKEN", "retry_seconds": 7.5}},
+        "warehouse": {"dir": str(tmp_path / "warehouse")},
+    }
+    config_file.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    monkeypatch.setenv("SVC_TOKEN", TOKEN)
+    built = []
+    monkeypatch.setattr(api, "Client", lambda *args, **kwargs: built.append(kwargs) or object())
+    con = duckdb.connect()
+    try:
+        plan_source("service", load_config(config_file), con)
+    finally:
+        con.close()
+    assert [kwargs.get("retry_s") for kwargs in built] == [7.5]
