@@ -86,6 +86,12 @@ def _load_asset(source: str):
                     "quarantined": dg.MetadataValue.int(report.quarantined.get(table, 0)),
                 },
             )
+        # A table this source does not deliver (a CRM object the config leaves out) is absent, not
+        # failed: dbt stands in an empty table for it (macro source_or_empty) and the night goes on.
+        loaded = {result.asset_key for result in results}
+        for key in sorted(context.selected_asset_keys - loaded, key=lambda k: k.path):
+            context.log.info(f"{source}: {key.path[-1]} is absent (not delivered by this source's config)")
+            yield dg.MaterializeResult(asset_key=key, metadata={"rows": 0, "quarantined": 0, "absent": True})
 
     return _load
 

@@ -1,6 +1,6 @@
 {#- One row per call detail record (Asterisk cdr_csv). -#}
 with source as (
-    select * from {{ source('call_center', 'cdr') }}
+    select * from {{ source_or_empty('call_center', 'cdr') }}
 ),
 
 deduplicated as (
@@ -33,3 +33,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('started_at') }}

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('call_center', 'ivr_survey') }}
+    select * from {{ source_or_empty('call_center', 'ivr_survey') }}
 ),
 
 deduplicated as (
@@ -22,3 +22,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('answered_at') }}

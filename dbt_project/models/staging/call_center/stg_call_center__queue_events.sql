@@ -1,6 +1,6 @@
 {#- One row per queue_log line; `data1..5` mean different things per event (SOURCES.md). -#}
 with source as (
-    select * from {{ source('call_center', 'queue_log') }}
+    select * from {{ source_or_empty('call_center', 'queue_log') }}
 ),
 
 deduplicated as (
@@ -29,3 +29,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('occurred_at') }}

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('logistics', 'installations') }}
+    select * from {{ source_or_empty('logistics', 'installations') }}
 ),
 
 latest as (

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('logistics', 'packing_list') }}
+    select * from {{ source_or_empty('logistics', 'packing_list') }}
 ),
 
 latest as (

@@ -1,6 +1,6 @@
 {#- A shipment may be delivered again in a later folder: the newest updated_at wins. -#}
 with source as (
-    select * from {{ source('logistics', 'shipments') }}
+    select * from {{ source_or_empty('logistics', 'shipments') }}
 ),
 
 latest as (

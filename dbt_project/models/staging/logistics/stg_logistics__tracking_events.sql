@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('logistics', 'tracking_events') }}
+    select * from {{ source_or_empty('logistics', 'tracking_events') }}
 ),
 
 deduplicated as (
@@ -24,3 +24,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('event_at') }}

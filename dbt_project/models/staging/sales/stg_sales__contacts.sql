@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('sales', 'contact') }}
+    select * from {{ source_or_empty('sales', 'contact') }}
 ),
 
 renamed as (
@@ -26,3 +26,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('created_at') }}

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('sales', 'opportunity') }}
+    select * from {{ source_or_empty('sales', 'opportunity') }}
 ),
 
 renamed as (
@@ -24,3 +24,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('created_at') }}

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('sales', 'opportunity_contact_role') }}
+    select * from {{ source_or_empty('sales', 'opportunity_contact_role') }}
 ),
 
 renamed as (
@@ -15,3 +15,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('created_at') }}

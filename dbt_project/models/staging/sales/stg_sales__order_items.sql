@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('sales', 'order_item') }}
+    select * from {{ source_or_empty('sales', 'order_item') }}
 ),
 
 renamed as (

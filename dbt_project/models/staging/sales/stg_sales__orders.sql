@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('sales', 'order') }}
+    select * from {{ source_or_empty('sales', 'order') }}
 ),
 
 renamed as (
@@ -22,3 +22,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('created_at') }}

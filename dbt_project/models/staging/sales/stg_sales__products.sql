@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('sales', 'product2') }}
+    select * from {{ source_or_empty('sales', 'product2') }}
 ),
 
 renamed as (

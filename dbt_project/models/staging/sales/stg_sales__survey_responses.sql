@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('sales', 'survey_response_c') }}
+    select * from {{ source_or_empty('sales', 'survey_response_c') }}
 ),
 
 renamed as (
@@ -16,3 +16,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('responded_at') }}

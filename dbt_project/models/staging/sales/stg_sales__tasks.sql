@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('sales', 'task') }}
+    select * from {{ source_or_empty('sales', 'task') }}
 ),
 
 renamed as (
@@ -20,3 +20,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('created_at') }}

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('sales', 'user') }}
+    select * from {{ source_or_empty('sales', 'user') }}
 ),
 
 renamed as (

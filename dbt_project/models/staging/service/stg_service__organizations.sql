@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('service', 'organizations') }}
+    select * from {{ source_or_empty('service', 'organizations') }}
 ),
 
 renamed as (
@@ -16,3 +16,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('created_at') }}

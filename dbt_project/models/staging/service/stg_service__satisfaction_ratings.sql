@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('service', 'satisfaction_ratings') }}
+    select * from {{ source_or_empty('service', 'satisfaction_ratings') }}
 ),
 
 renamed as (
@@ -17,3 +17,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('created_at') }}

@@ -1,6 +1,6 @@
 {#- One row per child event (a comment or a field change) of a ticket audit. -#}
 with source as (
-    select * from {{ source('service', 'ticket_events') }}
+    select * from {{ source_or_empty('service', 'ticket_events') }}
 ),
 
 child_events as (
@@ -34,3 +34,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('created_at') }}

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('service', 'tickets') }}
+    select * from {{ source_or_empty('service', 'tickets') }}
 ),
 
 renamed as (
@@ -30,3 +30,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('created_at') }}

@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('service', 'users') }}
+    select * from {{ source_or_empty('service', 'users') }}
 ),
 
 renamed as (
@@ -21,3 +21,4 @@ renamed as (
 )
 
 select * from renamed
+where {{ not_after_as_of('created_at') }}
