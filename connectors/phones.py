@@ -13,25 +13,53 @@ import pyarrow.compute as pc
 
 @lru_cache(maxsize=1_000_000)
 def to_e164(raw: str | None, region: str) -> str | None:
-    """E.164 for a valid number, else None (placeholders such as `0000` are not numbers)."""
+    """E.164 for a valid number; else for a "possible" one (a range allocated after the
+    library's metadata was made, a fictional range: still the same key wherever it is written);
+    else None (placeholders such as `0000` or `999-999-9999` are not numbers)."""
     if not raw or not raw.strip():
         return None
     text = raw.strip()
-    number = _parse(text, region)
-    if number is None and text.isdigit():
-        # Carriers deliver callers as country code + national number without the plus.
-        number = _parse("+" + text, region)
-    if number is None:
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    home = phonenumbers.country_code_for_region(region)
+    # Carriers deliver callers as country code + national number without the plus: digits are
+    # also read with a "+" in front, but a home number read as written comes before a foreign one
+    attempts = [(text, phonenumbers.is_valid_number)]
+    if text.isdigit():
+        attempts.append(("+" + text, lambda n: n.country_code == home and phonenumbers.is_valid_number(n)))
+    attempts.append((text, _is_possible_and_no_placeholder))
+    if text.isdigit():
+        attempts += [("+" + text, phonenumbers.is_valid_number), ("+" + text, _is_possible_and_no_placeholder)]
+    for candidate, accept in attempts:
+        number = _parse(candidate, region, accept)
+        if number is not None:
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
 
 
-def _parse(text: str, region: str) -> phonenumbers.PhoneNumber | None:
+def _parse(text: str, region: str, accept) -> phonenumbers.PhoneNumber | None:
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
-    return number if phonenumbers.is_valid_number(number) else None
+    return number if accept(number) else None
+
+
+_RUNS = "01234567890123456789 98765432109876543210"
+
+
+def _is_possible_and_no_placeholder(number: phonenumbers.PhoneNumber) -> bool:
+    """A whole number of its country's length and general shape (not a local-only number that
+    needs an area code to mean anything), and not what people type for "no number": one or
+    two digits repeated, or a run such as 12345678."""
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
+        return False
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(
+        phonenumbers.region_code_for_country_code(number.country_code)
+    )
+    national = phonenumbers.national_significant_number(number)
+    if metadata is None or not re.fullmatch(metadata.general_desc.national_number_pattern or "", national):
+        return False
+    return len(set(national)) >= 3 and national not in _RUNS
 
 
 @lru_cache(maxsize=64)
