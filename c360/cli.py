@@ -132,20 +132,24 @@ def cmd_dashboard_password(args) -> int:
 
 
 def cmd_sql(args) -> int:
+    from c360 import analyst_sql
+
     config = load_config(args.config)
-    con = open_published(WarehousePaths(config.warehouse_dir))
-    try:
-        relation = con.sql(args.query)
-        if relation is None:
-            return 0
+
+    def emit(relation) -> None:
         if args.csv:
             writer = csv.writer(sys.stdout, lineterminator="\n")
             writer.writerow(relation.columns)
             writer.writerows(relation.fetchall())
         else:
             relation.show(max_rows=args.max_rows, max_width=10_000)
-    finally:
-        con.close()
+
+    try:
+        limits = analyst_sql.limits(args.timeout, args.memory_limit, args.threads)
+        analyst_sql.run(WarehousePaths(config.warehouse_dir), args.query, limits, emit)
+    except analyst_sql.AnalystQueryError as e:
+        print(f"c360: {e}", file=sys.stderr)
+        return e.exit_code
     return 0
 
 
@@ -327,6 +331,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     p.add_argument("--max-rows", type=int, default=100)
+    p.add_argument(
+        "--timeout",
+        type=float,
+        help="stop the query after this many seconds, 0 for never (default $C360_SQL_TIMEOUT, else 300)",
+    )
+    p.add_argument(
+        "--memory-limit",
+        help="DuckDB's memory limit, e.g. 2GB (default $C360_SQL_MEMORY_LIMIT, else a quarter of RAM, at most 4 GiB)",
+    )
+    p.add_argument("--threads", type=int, help="DuckDB's threads (default $C360_SQL_THREADS, else half the cores, 1-4)")
     p.set_defaults(func=cmd_sql)
 
     p = with_config(sub.add_parser("rollback", help="make the previous publish current again, and verify it"))
