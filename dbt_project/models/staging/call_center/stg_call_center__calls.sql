@@ -4,7 +4,10 @@ with source as (
 ),
 
 deduplicated as (
-    select *
+    select
+        *,
+        -- caller id name the carrier delivered: clid is `"Name" <number>`
+        nullif(trim(regexp_extract(clid, '^"([^"]*)"', 1)), '') as clid_name
     from source
     qualify row_number() over (partition by uniqueid order by _c360_source desc) = 1
 ),
@@ -14,8 +17,14 @@ renamed as (
         uniqueid as call_id,
         src as caller_number_raw,
         src_e164 as caller_e164,
-        -- caller id name the carrier delivered: clid is `"Name" <number>`
-        nullif(trim(regexp_extract(clid, '^"([^"]*)"', 1)), '') as caller_name,
+        -- no name where the carrier sent none: Asterisk then writes the number itself, or the
+        -- network's placeholders for a withheld or missing name (any case)
+        case
+            when not regexp_matches(clid_name, '\pL') then null
+            when lower(clid_name) in ('unknown', 'anonymous', 'unavailable', 'private', 'restricted', 'withheld')
+                then null
+            else clid_name
+        end as caller_name,
         dst as dialled_number,
         dcontext as dial_context,
         case when lastapp = 'Queue' then split_part(lastdata, ',', 1) end as queue_name,
