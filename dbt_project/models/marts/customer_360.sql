@@ -161,7 +161,8 @@ profile as (
         customers.customer_type,
         {{ value_tier('order_stats.revenue_12m', 'ranked.revenue_rank') }} as value_tier,
         {{ lifecycle_stage('order_stats.first_order_at', 'order_stats.last_order_at', 'order_stats.previous_order_at',
-                           'order_stats.usual_order_interval_days', 'now.as_of_at') }} as lifecycle_stage,
+                           'order_stats.usual_order_interval_days', 'order_stats.orders_total', 'now.as_of_at') }}
+            as lifecycle_stage,
         ranked.rfm_recency,
         ranked.rfm_frequency,
         ranked.rfm_monetary,

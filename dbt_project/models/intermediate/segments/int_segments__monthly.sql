@@ -55,6 +55,6 @@ select
     customer_id,
     {{ value_tier('revenue_12m', 'revenue_rank') }} as value_tier,
     {{ lifecycle_stage('first_order_at', 'last_order_at', 'previous_order_at', 'usual_order_interval_days',
-                       'month_start') }} as lifecycle_stage,
+                       'orders_total', 'month_start') }} as lifecycle_stage,
     revenue_12m
 from ranked
