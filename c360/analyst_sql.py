@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -334,6 +335,8 @@ def _watch(worker: _Query, limits: Limits, stop: _Stop) -> None:
             worker.con.interrupt()  # again each time: one sent before execution has started is not kept
             worker.join(_POLL_S)
         if worker.ident is None or worker.is_alive() or worker.error is not None:
+            if worker.ident is not None and sys.stdout.isatty():
+                print(flush=True)  # end the line of DuckDB's progress bar, drawn on a terminal after 2 s
             raise _stopped(stop, limits)
     if worker.error is not None:
         raise worker.error

@@ -60,7 +60,11 @@ def test_the_timeout_can_come_from_the_environment(published_company):
 
 def files_open(pid: int) -> list[str]:
     found = []
-    for fd in os.listdir(f"/proc/{pid}/fd"):
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:  # the process has ended
+        return found
+    for fd in fds:
         try:
             found.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
         except OSError:  # closed meanwhile
