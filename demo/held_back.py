@@ -13,15 +13,23 @@ import sqlite3
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from demo.history import LOCAL_UTC_OFFSET
+import yaml
+
+from demo.localtime import LocalClock
 
 STAMP = {"ticket_events": "created_at"}
 HELD = "held_back"
 
 
-def _utc_cutoff(day: date) -> str:
+def _clock(out: Path) -> LocalClock:
+    """The company's clock, from the time zone of the config the demo wrote beside its systems."""
+    config = yaml.safe_load((out / "c360.yml").read_text(encoding="utf-8"))
+    return LocalClock(config["company"]["time_zone"])
+
+
+def _utc_cutoff(day: date, clock: LocalClock) -> str:
     """The end of the company's local `day`, as the sources' UTC text sorts it."""
-    end = datetime.combine(day + timedelta(days=1), time()) - LOCAL_UTC_OFFSET
+    end = clock.utc(datetime.combine(day + timedelta(days=1), time()))
     return end.strftime("%Y-%m-%dT%H:%M:%S")
 
 
@@ -36,8 +44,9 @@ def hold_back(out: Path, end: date, days: int) -> None:
     visible_until = end - timedelta(days=days)
     held = out / HELD
     held.mkdir(exist_ok=True)
-    _move_crm(out / "crm" / "crm.sqlite", held / "crm.sqlite", _utc_cutoff(visible_until), into_held=True)
-    _move_service_desk(out / "service_desk", held / "service_desk", _utc_cutoff(visible_until), into_held=True)
+    cutoff = _utc_cutoff(visible_until, _clock(out))
+    _move_crm(out / "crm" / "crm.sqlite", held / "crm.sqlite", cutoff, into_held=True)
+    _move_service_desk(out / "service_desk", held / "service_desk", cutoff, into_held=True)
     _move_days(out, held, visible_until, into_held=True)
     _state_file(out).write_text(json.dumps({"visible_until": visible_until.isoformat(), "end": end.isoformat()}))
 
@@ -60,8 +69,9 @@ def advance(out: Path, days: int = 1) -> date:
         date.fromisoformat(state["visible_until"]) + timedelta(days=days), date.fromisoformat(state["end"])
     )
     held = out / HELD
-    _move_crm(held / "crm.sqlite", out / "crm" / "crm.sqlite", _utc_cutoff(visible_until), into_held=False)
-    _move_service_desk(held / "service_desk", out / "service_desk", _utc_cutoff(visible_until), into_held=False)
+    cutoff = _utc_cutoff(visible_until, _clock(out))
+    _move_crm(held / "crm.sqlite", out / "crm" / "crm.sqlite", cutoff, into_held=False)
+    _move_service_desk(held / "service_desk", out / "service_desk", cutoff, into_held=False)
     _move_days(out, held, visible_until, into_held=False)
     state["visible_until"] = visible_until.isoformat()
     _state_file(out).write_text(json.dumps(state))

@@ -1,9 +1,11 @@
 """Two years in the life of the demo company: orders, shipments, installations, tickets,
 calls and surveys, with the trouble real companies have planted in them.
 
-Everything is simulated in the company's local time (Asia/Shanghai, which has no DST) and
-collected as rows in each source system's own shape; `demo.writers` serialises them.
-The truth (who is who, what went wrong) is collected beside and never loaded.
+Everything is simulated in the company's local wall-clock time (the profile's time zone;
+`demo.localtime` converts, daylight saving time included) and collected as rows in each
+source system's own shape; `demo.writers` serialises them. The profile (`demo.profiles`)
+says who the company and its customers are and how its systems write them. The truth (who
+is who, what went wrong) is collected beside and never loaded.
 """
 
 from __future__ import annotations
@@ -16,50 +18,30 @@ from functools import lru_cache
 
 import holidays
 
-from demo import people
 from demo.company import Customer, CustomerFactory, Organization, Person
+from demo.localtime import LocalClock
+from demo.profiles import Profile, load_profile, typo
 
-LOCAL_UTC_OFFSET = timedelta(hours=8)
 HISTORY_DAYS = 730
 INSTALLATION_PROMISE_WORKING_DAYS = 15
 COMPENSATION_ANSWER_WORKING_DAYS = 3
+RATING_FOLLOW_UP_WORKING_DAYS = 2
 ORDER_NUMBER_FIELD_ID = 360001
 CATEGORY_FIELD_ID = 360002
-HOTLINE = "4008208820"
-
-# (ProductCode, Name, Family, UnitPrice, needs installation)
-PRODUCTS = [
-    ("QS-5000", "QS-5000 Disk Array 48TB", "Storage", 182000, True),
-    ("QS-5100", "QS-5100 Disk Array 96TB", "Storage", 265000, True),
-    ("QS-7000", "QS-7000 Disk Array 192TB", "Storage", 418000, True),
-    ("QS-9000", "QS-9000 All-Flash Array", "Storage", 560000, True),
-    ("QX-R540", "QX-R540 Rack Server", "Servers", 68000, True),
-    ("QX-R740", "QX-R740 Rack Server", "Servers", 96000, True),
-    ("QX-T340", "QX-T340 Tower Server", "Servers", 32000, False),
-    ("QF-200", "QF-200 Firewall", "Security", 24000, False),
-    ("QF-800", "QF-800 Next-Gen Firewall", "Security", 88000, True),
-    ("QN-24", "QN-24 Access Switch", "Networking", 9800, False),
-    ("QN-48", "QN-48 Access Switch", "Networking", 16800, False),
-    ("QN-C9", "QN-C9 Core Switch", "Networking", 138000, True),
-    ("SV-3Y", "3-Year Support Contract", "Services", 36000, False),
-]
-SIBLING_MODEL = {
-    "QS-5000": "QS-5100",
-    "QS-5100": "QS-5000",
-    "QS-7000": "QS-5100",
-    "QS-9000": "QS-7000",
-    "QX-R540": "QX-R740",
-    "QX-R740": "QX-R540",
-    "QX-T340": "QX-R540",
-    "QF-200": "QF-800",
-    "QF-800": "QF-200",
-    "QN-24": "QN-48",
-    "QN-48": "QN-24",
-    "QN-C9": "QN-48",
-}
-CARRIERS = [("SF Express", "SF"), ("JD Logistics", "JDL"), ("ZTO Express", "ZTO")]
 QUEUES = ["support", "sales", "logistics"]
 AGENTS = [f"Agent/{8000 + i}" for i in range(1, 13)]
+# Salesforce's default open stages: (StageName, Probability, ForecastCategoryName)
+OPEN_STAGES = [
+    ("Prospecting", 10, "Pipeline"),
+    ("Qualification", 10, "Pipeline"),
+    ("Needs Analysis", 20, "Pipeline"),
+    ("Value Proposition", 50, "Pipeline"),
+    ("Id. Decision Makers", 60, "Pipeline"),
+    ("Perception Analysis", 70, "Pipeline"),
+    ("Proposal/Price Quote", 75, "Best Case"),
+    ("Negotiation/Review", 90, "Commit"),
+]
+CONTACT_ROLES = ["Decision Maker", "Economic Buyer", "Influencer", "Technical Buyer", "Evaluator", "User"]
 
 
 def sf_id(prefix: str, n: int) -> str:
@@ -79,26 +61,13 @@ def _checksum_char(chunk: str) -> str:
     return "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"[sum(1 << i for i, c in enumerate(chunk) if c.isupper())]
 
 
-# isoformat rather than strftime: the same text (seconds truncated), several times faster,
-# and a big company writes tens of millions of timestamps
-def sf_time(local: datetime) -> str:
-    return (local - LOCAL_UTC_OFFSET).isoformat(timespec="seconds") + ".000+0000"
-
-
-def zd_time(local: datetime) -> str:
-    return (local - LOCAL_UTC_OFFSET).isoformat(timespec="seconds") + "Z"
-
-
-def offset_time(local: datetime) -> str:
-    return local.isoformat(timespec="seconds") + "+08:00"
-
-
 class WorkingCalendar:
-    """The demo's own working calendar: weekends and Chinese public holidays off, and the
-    weekends China declares working days to bridge a holiday on (调休)."""
+    """The company's own working calendar: weekends and the public holidays of its country
+    (and state or province) off, and the weekends a country declares working days to bridge a
+    holiday on (China's 调休)."""
 
-    def __init__(self, years: range):
-        self.holidays = holidays.country_holidays("CN", years=list(years))
+    def __init__(self, years: range, country: str = "CN", subdivision: str | None = None):
+        self.holidays = holidays.country_holidays(country, subdiv=subdivision, years=list(years))
         self.working: dict[date, bool] = {}  # asked millions of times about a few thousand days
 
     def is_working_day(self, d: date) -> bool:
@@ -166,19 +135,27 @@ class History:
     start: date
     end: date
     end_at: datetime  # local: the moment the systems are written at; nothing is stamped after it
+    profile: Profile | None = None
+    clock: LocalClock | None = None
+    more_truth: dict[str, list[dict]] = field(default_factory=dict)  # the profile's further truth files
 
 
 class Simulation:
-    def __init__(self, n_customers: int, seed: int, end: datetime):
+    def __init__(self, n_customers: int, seed: int, end: datetime, profile: Profile | None = None):
         """`end` is the moment the company is written at, in its local time: nothing happens
         after it (a record stamped later would be a record from the future)."""
+        self.p = profile or load_profile("cn")
+        self.clock = LocalClock(self.p.time_zone)
         self.rng = random.Random(seed)
         self.end = end.date()
         self.start = self.end - timedelta(days=HISTORY_DAYS)
         self.end_dt = end.replace(microsecond=0)
-        self.cal = WorkingCalendar(range(self.start.year - 6, end.year + 2))
+        self.cal = WorkingCalendar(
+            range(self.start.year - 6, end.year + 2), self.p.calendar_country, self.p.calendar_subdivision
+        )
         self.n_customers = n_customers
-        self.factory = CustomerFactory(self.rng)
+        self.factory = CustomerFactory(self.rng, self.p)
+        self.open_opportunities = 0  # numbered across batches: the k-th open one is in stage k mod 8
         self.counters: dict[str, int] = {}
         self.rep_ids: list[str] = []  # CRM Users of the sales team
         self.product_ids: dict[str, str] = {}  # ProductCode -> CRM Product2 Id
@@ -200,6 +177,11 @@ class Simulation:
         # told within one): a follow-up about another of the customer's ratings counts too
         self.unanswered_ratings: list[tuple] = []
         self.follow_ups: dict[str, list[datetime]] = {}
+        # every contact of the company with each customer: a CRM activity, an agent's public
+        # reply on one of its tickets, an answered call (what answers a rating, for a profile
+        # whose follow-up is any contact)
+        self.contact_log: dict[str, list[datetime]] = {}
+        self.more_truth: dict[str, list[dict]] = defaultdict(list)
         self.contact_ids: dict[str, str] = {}  # person_id -> CRM Contact Id
         self.account_ids: dict[str, str] = {}  # customer_id -> CRM Account Id
 
@@ -239,7 +221,10 @@ class Simulation:
         if unknown_entity is not None:
             record("person", unknown_entity)
 
-    def working_time(self, d: date, start_hour: int = 9, end_hour: int = 18) -> datetime:
+    def working_time(self, d: date, start_hour: int | None = None, end_hour: int | None = None) -> datetime:
+        """A moment of the company's working hours on `d`, or on the next working day."""
+        start_hour = self.p.working_hours[0] if start_hour is None else start_hour
+        end_hour = self.p.working_hours[1] if end_hour is None else end_hour
         d = self.cal.next_working_day(d)
         minute = self.rng.randrange(start_hour * 60, end_hour * 60)
         return datetime.combine(d, time(minute // 60, minute % 60, self.rng.randrange(60)))
@@ -278,9 +263,7 @@ class Simulation:
             last = done >= self.n_customers
             if last:
                 self._unconverted_leads()
-            for customer_id, who, order_number, key, rated, due in self.unanswered_ratings:
-                if not any(rated < when <= due for when in self.follow_ups.get(customer_id, [])):
-                    self._incident("bad_rating_no_follow_up", who, order_number, "service", f"rating:{key}", due, None)
+            self._settle_ratings()
             if last:
                 self._unknown_callers()
             yield History(
@@ -294,26 +277,34 @@ class Simulation:
                 self.start,
                 self.end,
                 self.end_dt,
+                self.p,
+                self.clock,
+                dict(self.more_truth),
             )
             self._new_batch()
+
+    def _settle_ratings(self) -> None:
+        """The bad ratings of the batch that nothing answered within the window: planted
+        incidents. By the profile's rule, a follow-up logged as such answers them, or any
+        contact of the company with the customer (then the first one after the window is when
+        the promise was kept late)."""
+        any_contact = self.p.follow_up_by_any_contact
+        for customer_id, who, order_number, key, rated, due in self.unanswered_ratings:
+            answers = self.contact_log.get(customer_id, []) if any_contact else self.follow_ups.get(customer_id, [])
+            if not any(rated < when <= due for when in answers):
+                late = min((when for when in answers if when > due), default=None) if any_contact else None
+                self._incident("bad_rating_no_follow_up", who, order_number, "service", f"rating:{key}", due, late)
+
+    def _log_contact(self, c: Customer, when: datetime) -> None:
+        self.contact_log.setdefault(c.customer_id, []).append(when)
 
     def _users_and_products(self) -> None:
         created = datetime.combine(self.start - timedelta(days=900), time(9))
         for i in range(14):
-            family_zh, family = self.rng.choice(people.SURNAMES)
-            given_zh, given = self.rng.choice(people.GIVEN_CHARS)
+            name, email = self.p.staff_user(self.rng, i)
             dept = "Sales" if i < 10 else ("Service" if i < 12 else "Logistics")
-            self.crm["User"].append(
-                self._sf_row(
-                    "005",
-                    created,
-                    Name=f"{family_zh}{given_zh}",
-                    Email=f"{given}.{family}{i}@quntex.com".lower(),
-                    Department=dept,
-                    IsActive=1,
-                )
-            )
-        for code, name, family, _price, _install in PRODUCTS:
+            self.crm["User"].append(self._sf_row("005", created, Name=name, Email=email, Department=dept, IsActive=1))
+        for code, name, family, _price, _install in self.p.products:
             self.crm["Product2"].append(
                 self._sf_row("01t", created, Name=name, ProductCode=code, Family=family, IsActive=1)
             )
@@ -324,9 +315,9 @@ class Simulation:
         modified = modified or created
         return {
             "Id": self.sf(prefix),
-            "CreatedDate": sf_time(created),
-            "LastModifiedDate": sf_time(modified),
-            "SystemModstamp": sf_time(modified),
+            "CreatedDate": self.clock.sf(created),
+            "LastModifiedDate": self.clock.sf(modified),
+            "SystemModstamp": self.clock.sf(modified),
             "IsDeleted": 0,
             **cols,
         }
@@ -338,19 +329,20 @@ class Simulation:
         created = self.working_time(since)
         org = c.organization
         owner = self.sales_rep()
+        profile = self.p
         if org:
-            name = org.name_zh if org.name_zh and rng.random() < 0.9 else org.name_en
+            name = profile.account_name(rng, org)
             account = self._sf_row(
                 "001",
                 created,
                 Name=name,
                 Type="Prospect" if c.is_prospect else "Customer",
                 Industry=org.industry,
-                Phone=people.phone_as_dialled(rng, org.switchboard),
+                Phone=profile.phone_as_dialled(rng, org.switchboard),
                 Website=f"www.{org.domain}",
                 BillingStreet=org.street,
                 BillingCity=org.city,
-                BillingState=None,
+                BillingState=org.state,
                 BillingPostalCode=org.postal_code,
                 BillingCountry=org.country,
                 NumberOfEmployees=org.employees,
@@ -359,20 +351,20 @@ class Simulation:
                 Registration_Number__c=org.registration_number or "",
             )
         else:
-            p = c.person
+            person = c.person
             account = self._sf_row(
                 "001",
                 created,
-                Name=p.name_native,
+                Name=profile.person_account_name(rng, person),
                 Type="Prospect" if c.is_prospect else "Customer",
                 Industry=None,
-                Phone=people.phone_as_dialled(rng, p.mobile),
+                Phone=profile.phone_as_dialled(rng, person.mobile),
                 Website=None,
-                BillingStreet=f"{rng.choice(people.STREETS_CN)}{rng.randint(1, 999)}号",
-                BillingCity=p.city,
-                BillingState=None,
-                BillingPostalCode=f"{rng.randint(100000, 799999)}",
-                BillingCountry="China",
+                BillingStreet=profile.street(rng, person),
+                BillingCity=person.city,
+                BillingState=person.state,
+                BillingPostalCode=profile.postal_code(rng, person),
+                BillingCountry=person.country,
                 NumberOfEmployees=None,
                 AnnualRevenue=None,
                 OwnerId=owner,
@@ -385,9 +377,13 @@ class Simulation:
             if org and rng.random() < 0.1:
                 continue  # not every employee is in the CRM; they show up elsewhere
             self._contact(c, person, account["Id"], created)
+        if profile.person_truth:
+            self._truth_people(c)
         mood = 0.85 if c.is_loyal else 0.7
         churned_at: datetime | None = None
         if c.is_prospect:
+            if profile.open_pipeline:
+                self._open_opportunity(c, account["Id"], owner, prospect=True, gone=False)
             self.truth_customers.append(self._truth_customer(c, None, 0))
             return
         # Orders: a renewal process at the customer's own usual interval.
@@ -397,7 +393,15 @@ class Simulation:
         history_start = max(created, datetime.combine(self.start, time(9)))
         next_touch = history_start + timedelta(days=rng.uniform(10, 40))
         next_survey = history_start + timedelta(days=rng.uniform(30, 180))
+        # a planned win-back: (goes quiet from, comes back at); the orders placed so far
+        win_back = self._plan_win_back(c) if profile.win_back_share else None
+        returning = False
+        ordered: list[datetime] = []
         while t < self.end_dt:
+            if win_back and t >= win_back[0]:
+                returning = self._goes_quiet(ordered, win_back[1])
+                t = win_back[1] if returning else t
+                win_back = None
             while next_touch < t:
                 self._sales_touch(c, next_touch)
                 next_touch += timedelta(days=rng.uniform(25, 70))
@@ -409,10 +413,22 @@ class Simulation:
                 break
             trouble = self._order(c, account["Id"], owner, order_time)
             n_orders += 1
+            ordered.append(order_time)
             for _kind in trouble:
                 mood -= 0.15
             mood = min(0.95, mood + 0.03)
             self._random_contacts(c, order_time, min(order_time + timedelta(days=c.order_interval_days), self.end_dt))
+            if returning:  # back after the gap: its latest order, as the history ends
+                self.more_truth["win_backs"].append(
+                    dict(
+                        true_customer_id=c.truth_id,
+                        lapsed_after=ordered[-2].isoformat(),
+                        returned_at=order_time.isoformat(),
+                        usual_interval_days=round(_median_gap(ordered[:-1]), 1),
+                        orders_before=len(ordered) - 1,
+                    )
+                )
+                break
             hazard = 0.02 + 0.22 * len(trouble) + (0.1 if mood < 0.4 else 0)
             if c.is_loyal:
                 hazard *= 0.15
@@ -430,7 +446,133 @@ class Simulation:
             while next_survey < quiet_until:
                 self._nps(c, next_survey, mood)
                 next_survey += timedelta(days=rng.uniform(150, 210))
+        if profile.open_pipeline:
+            gone = churned_at is not None and churned_at <= self.end_dt
+            self._open_opportunity(c, account["Id"], owner, prospect=False, gone=gone)
         self.truth_customers.append(self._truth_customer(c, churned_at, n_orders))
+
+    def _plan_win_back(self, c: Customer) -> tuple[datetime, datetime] | None:
+        """For a share of the regular customers (ordering every 70 days or less, since before
+        the history), a win-back: they go quiet for 4.2-5 times their usual interval, then
+        order again shortly before the history ends (so that it is their latest order)."""
+        interval = c.order_interval_days
+        if interval > 70 or c.since_days_before_end <= HISTORY_DAYS or self.rng.random() >= self.p.win_back_share:
+            return None
+        comes_back = self.end_dt - timedelta(days=self.rng.uniform(0.15, 0.8) * interval)
+        return comes_back - timedelta(days=self.rng.uniform(4.2, 5.0) * interval), comes_back
+
+    @staticmethod
+    def _goes_quiet(ordered: list[datetime], comes_back: datetime) -> bool:
+        """Whether the customer now lapses until `comes_back`: only after four orders, and when
+        the gap is over 3.5 times its usual interval (the median of its gaps so far)."""
+        return len(ordered) >= 4 and (comes_back - ordered[-1]).days > 3.5 * _median_gap(ordered)
+
+    def _truth_people(self, c: Customer) -> None:
+        for person in c.contacts:
+            self.more_truth["people"].append(
+                dict(
+                    true_person_id=person.person_id,
+                    true_customer_id=c.truth_id,
+                    given_name=person.given_latin,
+                    family_name=person.family_latin,
+                    nickname=person.nickname or "",
+                    known_as=person.known_as or "",
+                    known_as_in=person.known_as_in or "",
+                    email=person.email or "",
+                    mobile=person.mobile,
+                    shares_mobile=int(person.shares_mobile),
+                    desk_phone=person.desk_phone or "",
+                    extension=person.extension or "",
+                )
+            )
+
+    def _open_opportunity(self, c: Customer, account_id: str, owner: str, prospect: bool, gone: bool) -> None:
+        """An open deal: most prospects and about half the active customers have one, a few
+        customers who left still have one nobody closed. The k-th is in stage k of the eight
+        (every stage occurs); some are stale (no activity for three weeks or more, and half of
+        those past their close date). Contact roles name who is involved."""
+        rng = self.rng
+        if rng.random() >= (0.7 if prospect else 0.1 if gone else 0.45):
+            return
+        stage, probability, forecast = OPEN_STAGES[self.open_opportunities % len(OPEN_STAGES)]
+        self.open_opportunities += 1
+        stale = gone or rng.random() < 0.3
+        age = rng.uniform(45, 240) if stale else rng.uniform(5, 120)
+        created = self.working_time((self.end_dt - timedelta(days=age)).date())
+        if stale:
+            last_activity = self.end_dt - timedelta(days=rng.uniform(21, max(22.0, age - 5)))
+            close = self.end - timedelta(days=rng.randint(1, 45)) if rng.random() < 0.5 else None
+        else:
+            last_activity = self.end_dt - timedelta(days=rng.uniform(0.2, min(age, 14.0)))
+            close = None
+        close = close or self.end + timedelta(days=rng.randint(7, 120))
+        created = min(created, last_activity - timedelta(hours=1))
+        products = self.p.products
+        lines = rng.sample(products[:-1], rng.choice([1, 2]))
+        amount = float(sum(line[3] * rng.choice([1, 2, 4]) for line in lines))
+        opp = self._sf_row(
+            "006",
+            created,
+            last_activity,
+            AccountId=account_id,
+            Name=f"{c.display_name} - {lines[0][2]} {created:%Y-%m}",
+            StageName=stage,
+            Amount=amount,
+            Probability=probability,
+            CloseDate=close.isoformat(),
+            IsClosed=0,
+            IsWon=0,
+            LeadSource=rng.choice(["Web", "Trade Show", "Customer Referral", "Partner Referral", None]),
+            Type="New Business" if prospect else "Existing Business",
+            ForecastCategoryName=forecast,
+            OwnerId=owner,
+        )
+        self.crm["Opportunity"].append(opp)
+        in_crm = [person for person in c.contacts if person.person_id in self.contact_ids]
+        involved = rng.sample(in_crm, min(len(in_crm), rng.choice([1, 2, 3])))
+        for n, person in enumerate(involved):
+            self.crm["OpportunityContactRole"].append(
+                self._sf_row(
+                    "00K",
+                    created,
+                    OpportunityId=opp["Id"],
+                    ContactId=self.contact_ids[person.person_id],
+                    Role="Decision Maker" if n == 0 else rng.choice(CONTACT_ROLES[1:]),
+                    IsPrimary=int(n == 0),
+                )
+            )
+        span = (last_activity - created).total_seconds()
+        moments = sorted(created + timedelta(seconds=rng.uniform(0, span)) for _ in range(rng.randint(0, 2)))
+        for when in [*moments, last_activity]:
+            who = self.contact_ids[rng.choice(involved).person_id] if involved else None
+            self.crm["Task"].append(
+                self._sf_row(
+                    "00T",
+                    when,
+                    WhoId=who,
+                    WhatId=opp["Id"],
+                    AccountId=account_id,
+                    Subject=self.p.open_opportunity_task(rng),
+                    Type=rng.choice(["Call", "Email", "Meeting"]),
+                    Status="Completed",
+                    ActivityDate=when.date().isoformat(),
+                    Description=None,
+                    OwnerId=owner,
+                )
+            )
+            self._log_contact(c, when)
+        self.more_truth["opportunities"].append(
+            dict(
+                opportunity_id=opp["Id"],
+                true_customer_id=c.truth_id,
+                stage=stage,
+                is_stale=int(stale),
+                is_past_close_date=int(close < self.end),
+                created_at=created.isoformat(),
+                last_activity_at=last_activity.isoformat(),
+                close_date=close.isoformat(),
+            )
+        )
 
     def _truth_customer(self, c: Customer, churned_at: datetime | None, n_orders: int) -> dict:
         return dict(
@@ -445,29 +587,14 @@ class Simulation:
 
     def _contact(self, c: Customer, p: Person, account_id: str, created: datetime) -> None:
         rng = self.rng
-        if p.family_zh and rng.random() < 0.8:
-            first, last = p.given_zh, p.family_zh
-        else:
-            first, last = p.given_latin, p.family_latin
+        first, last = self.p.contact_name(rng, p)
         row = self._sf_row(
             "003",
             created + timedelta(minutes=rng.randint(1, 600)),
             AccountId=account_id,
             FirstName=first,
             LastName=last,
-            Salutation=rng.choice(["Mr.", "Ms.", None]),
-            Title=p.title,
-            Email=p.email if rng.random() < 0.9 else None,
-            Phone=people.phone_as_dialled(rng, p.desk_phone) if p.desk_phone else None,
-            MobilePhone=people.phone_as_dialled(rng, p.mobile) if rng.random() < 0.85 else None,
-            MailingStreet=None,
-            MailingCity=p.city,
-            MailingState=None,
-            MailingPostalCode=None,
-            MailingCountry=p.country,
-            Birthdate=None,
-            HasOptedOutOfEmail=int(rng.random() < 0.05),
-            DoNotCall=int(rng.random() < 0.03),
+            **self.p.contact_details(rng, p),
         )
         self.crm["Contact"].append(row)
         self.contact_ids[p.person_id] = row["Id"]
@@ -476,24 +603,25 @@ class Simulation:
             dup = dict(
                 row,
                 Id=self.sf("003"),
-                LastName=people.typo(rng, p.family_latin),
+                LastName=typo(rng, p.family_latin),
                 FirstName=p.given_latin,
-                Email=people.typo(rng, p.email) if row["Email"] else None,
+                Email=typo(rng, p.email) if row["Email"] else None,
             )
             self.crm["Contact"].append(dup)
             self.truth("sales", "Contact", dup["Id"], c, p)
         if rng.random() < 0.4:  # came in as a lead and was converted
             lead_created = created - timedelta(days=rng.randint(5, 60))
             org = c.organization
+            first, last = self.p.lead_name(rng, p)
             lead = self._sf_row(
                 "00Q",
                 lead_created,
                 created,
-                FirstName=p.given_latin,
-                LastName=p.family_latin,
-                Company=(org.name_en if org else None),
+                FirstName=first,
+                LastName=last,
+                Company=(org.name_latin if org else None),
                 Email=p.email,
-                Phone=people.phone_as_dialled(rng, p.mobile),
+                Phone=self.p.phone_as_dialled(rng, p.mobile),
                 LeadSource=rng.choice(["Web", "Trade Show", "Partner Referral", "Phone Inquiry"]),
                 Status="Closed - Converted",
                 IsConverted=1,
@@ -508,30 +636,14 @@ class Simulation:
         """Prospects who never became customers: their own persons, and nothing else."""
         rng = self.rng
         for i in range(max(10, self.n_customers // 8)):
-            family_zh, family = rng.choice(people.SURNAMES)
-            given_zh, given = rng.choice(people.GIVEN_CHARS)
-            person = Person(
-                f"L{i + 1:06d}",
-                family_zh,
-                given_zh,
-                family,
-                given.capitalize(),
-                f"{given}{family}{rng.randint(100, 999)}@qq.com".lower(),
-                people.mobile_number(rng),
-                None,
-                "",
-                "",
-                "China",
-            )
+            person = self.p.unconverted_lead_person(rng, i + 1)
             created = self.working_time(self.start + timedelta(days=rng.randrange(HISTORY_DAYS)))
             lead = self._sf_row(
                 "00Q",
                 created,
-                FirstName=given_zh,
-                LastName=family_zh,
-                Company=f"{rng.choice(people.CITIES_CN)[0]}{rng.choice(people.BRAND_CHARS)[0]}科技",
+                **self.p.unconverted_lead_fields(rng, person),
                 Email=person.email,
-                Phone=people.phone_as_dialled(rng, person.mobile),
+                Phone=self.p.phone_as_dialled(rng, person.mobile),
                 LeadSource=rng.choice(["Web", "Trade Show", "Phone Inquiry"]),
                 Status=rng.choice(["Open - Not Contacted", "Working - Contacted", "Closed - Not Converted"]),
                 IsConverted=0,
@@ -560,13 +672,7 @@ class Simulation:
                 WhoId=who,
                 WhatId=self.account_ids[c.customer_id],
                 AccountId=self.account_ids[c.customer_id],
-                Subject=subject
-                or {
-                    "Call": "Account check-in call",
-                    "Email": "Quarterly update",
-                    "Meeting": "Capacity planning meeting",
-                    "Visit": "On-site visit",
-                }[kind],
+                Subject=subject or self.p.task_subjects[kind],
                 Type=kind,
                 Status="Completed",
                 ActivityDate=when.date().isoformat(),
@@ -574,9 +680,13 @@ class Simulation:
                 OwnerId=self.sales_rep(),
             )
         )
+        self._log_contact(c, when)
         return True
 
     def _nps(self, c: Customer, when: datetime, mood: float) -> None:
+        """An NPS answer in the CRM's survey object, where the company keeps one."""
+        if not self.p.crm_surveys:
+            return
         person = self.rng.choice(c.contacts)
         contact = self.contact_ids.get(person.person_id)
         if contact is None or when > self.end_dt or self.rng.random() > 0.4:
@@ -592,17 +702,19 @@ class Simulation:
                 Survey_Type__c="NPS",
                 Score__c=score,
                 Comment__c=rng_comment(self.rng, score >= 9, score <= 6),
-                Responded_At__c=sf_time(when),
+                Responded_At__c=self.clock.sf(when),
             )
         )
 
     # ---------- an order and everything that follows from it ----------
     def _order(self, c: Customer, account_id: str, owner: str, when: datetime) -> list[str]:
         rng = self.rng
-        lines = rng.sample(PRODUCTS[:-1], rng.choice([1, 1, 2, 2, 3]))
+        products = self.p.products
+        lines = rng.sample(products[:-1], rng.choice([1, 1, 2, 2, 3]))
         if rng.random() < 0.3:
-            lines.append(PRODUCTS[-1])
-        qty = {p[0]: (rng.choice([1, 1, 2, 4]) if p[2] != "Networking" else rng.choice([2, 4, 8, 12])) for p in lines}
+            lines.append(products[-1])
+        bulk = self.p.bulk_families
+        qty = {p[0]: (rng.choice([1, 1, 2, 4]) if p[2] not in bulk else rng.choice([2, 4, 8, 12])) for p in lines}
         total = float(sum(p[3] * qty[p[0]] for p in lines))
         if c.organization is None:
             total = total  # individuals buy the same catalogue, just less often
@@ -698,7 +810,7 @@ class Simulation:
         """Ship, deliver and install one order; returns the trouble that happened."""
         rng = self.rng
         trouble: list[str] = []
-        goods = [p for p in lines if p[2] != "Services"]
+        goods = [p for p in lines if p[2] != self.p.service_family]
         if not goods:
             return trouble
         ship_day = self.cal.add_working_days(ordered.date(), rng.randint(1, 4))
@@ -753,8 +865,8 @@ class Simulation:
                 contact,
                 order_number,
                 delivered or datetime.combine(delivered_day, time(15)),
-                "Wrong model delivered",
-                f"We ordered {goods[0][1]} but received a different model.",
+                self.p.words["wrong_item_subject"],
+                self.p.words["wrong_item_text"].format(product=goods[0][1]),
                 "wrong_item",
             )
         needs_install = c.organization is not None and any(p[4] for p in goods)
@@ -767,8 +879,8 @@ class Simulation:
                 contact,
                 order_number,
                 delivered + timedelta(hours=rng.randint(1, 30)),
-                "Delivery was late",
-                "The shipment arrived days after the promised date.",
+                self.p.words["late_subject"],
+                self.p.words["late_text"],
                 "delivery",
             )
         return trouble
@@ -778,17 +890,14 @@ class Simulation:
     ) -> tuple[str, datetime | None]:
         rng = self.rng
         shipment_id = f"SH{self.next_id('shipment'):08d}"
-        carrier, code = rng.choice(CARRIERS)
-        tracking = f"{code}{rng.randrange(10**11, 10**12)}"
+        profile = self.p
+        carrier, code = rng.choice(profile.carriers)
+        tracking = profile.tracking_number(rng, code)
         shipped_at = datetime.combine(ship_day, time(rng.randint(9, 16), rng.randrange(60)))
         delivered_at = datetime.combine(delivered_day, time(rng.randint(9, 17), rng.randrange(60)))
         org = c.organization
-        recipient = (
-            contact.name_native
-            if rng.random() < 0.8
-            else rng.choice([contact.name_latin, f"{contact.family_latin} {contact.given_latin}"])
-        )
-        address = org.street if org else f"{rng.choice(people.STREETS_CN)}{rng.randint(1, 999)}号"
+        recipient = profile.recipient_name(rng, contact)
+        address = org.street if org else profile.street(rng, contact)
         base = dict(
             shipment_id=shipment_id,
             order_number=order_number,
@@ -797,17 +906,18 @@ class Simulation:
             ship_date=ship_day.isoformat(),
             promised_delivery_date=promised.isoformat(),
             recipient_name=recipient,
-            recipient_phone=people.phone_as_dialled(rng, contact.mobile),
+            recipient_phone=profile.contact_phone(rng, contact),
             ship_to_address=address,
             ship_to_city=org.city if org else contact.city,
-            ship_to_postal_code=org.postal_code if org else f"{rng.randint(100000, 799999)}",
+            ship_to_postal_code=org.postal_code if org else profile.postal_code(rng, contact),
         )
-        self.drop(shipped_at, "shipments.csv", dict(base, status="in_transit", updated_at=offset_time(shipped_at)))
+        stamp = self.clock.with_offset
+        self.drop(shipped_at, "shipments.csv", dict(base, status="in_transit", updated_at=stamp(shipped_at)))
         if shipped_at <= self.end_dt:  # a shipment after the history's end was never written
             self.truth("logistics", "shipments", shipment_id, c, contact)
         for line_no, product in enumerate(goods, 1):
-            sku = SIBLING_MODEL.get(product[0], product[0]) if wrong_item and line_no == 1 else product[0]
-            desc = next(p[1] for p in PRODUCTS if p[0] == sku)
+            sku = profile.sibling_model.get(product[0], product[0]) if wrong_item and line_no == 1 else product[0]
+            desc = next(p[1] for p in profile.products if p[0] == sku)
             serials = ";".join(f"{sku[:2]}{rng.randrange(10**9):09d}" for _ in range(min(qty[product[0]], 4)))
             self.drop(
                 shipped_at,
@@ -822,17 +932,15 @@ class Simulation:
                 ),
             )
         events = [
-            (shipped_at, "PU", "Shipped from Suzhou warehouse"),
-            (shipped_at + timedelta(hours=rng.randint(4, 20)), "IT", "In transit"),
-            (delivered_at - timedelta(hours=rng.randint(3, 6)), "OD", "Out for delivery"),
+            (shipped_at, "PU", profile.words["picked_up"]),
+            (shipped_at + timedelta(hours=rng.randint(4, 20)), "IT", profile.words["in_transit"]),
+            (delivered_at - timedelta(hours=rng.randint(3, 6)), "OD", profile.words["out_for_delivery"]),
         ]
         delivered = None
         if delivered_at <= self.end_dt:
-            events.append((delivered_at, "DL", "Delivered"))
+            events.append((delivered_at, "DL", profile.words["delivered"]))
             delivered = delivered_at
-            self.drop(
-                delivered_at, "shipments.csv", dict(base, status="delivered", updated_at=offset_time(delivered_at))
-            )
+            self.drop(delivered_at, "shipments.csv", dict(base, status="delivered", updated_at=stamp(delivered_at)))
         for when, ev, remark in events:
             if when <= self.end_dt:
                 self.drop(
@@ -840,10 +948,12 @@ class Simulation:
                     "tracking_events.csv",
                     dict(
                         tracking_number=tracking,
-                        event_time=offset_time(when),
+                        event_time=stamp(when),
                         event_code=ev,
-                        location=(org.city if org else contact.city) if ev in ("OD", "DL") else "苏州",
-                        signed_by=contact.name_native if ev == "DL" else "",
+                        location=(org.city if org else contact.city)
+                        if ev in ("OD", "DL")
+                        else profile.warehouse_location,
+                        signed_by=profile.signed_by(rng, contact) if ev == "DL" else "",
                         remark=remark,
                     ),
                 )
@@ -862,22 +972,19 @@ class Simulation:
             done_day = self.cal.add_working_days(delivered, rng.randint(3, INSTALLATION_PROMISE_WORKING_DAYS))
         work_order_id = f"WO{self.next_id('work_order'):07d}"
         scheduled = self.cal.add_working_days(delivered, rng.randint(2, 10))
-        site_name = (
-            org.name_zh
-            if org.name_zh and rng.random() < 0.6
-            else org.name_en.replace("Co., Ltd.", rng.choice(people.EN_SUFFIX_VARIANTS))
-        )
+        profile = self.p
+        site_name = profile.site_name(rng, org)
         created_at = datetime.combine(delivered, time(17, rng.randrange(60)))
         base = dict(
             work_order_id=work_order_id,
             order_number=order_number,
             site_name=site_name,
-            site_address=f"{org.city}{org.street}" if org.name_zh else org.street,
-            contact_name=contact.name_native if rng.random() < 0.7 else contact.name_latin,
-            contact_phone=people.phone_as_dialled(rng, contact.mobile),
+            site_address=profile.site_address(org),
+            contact_name=profile.site_contact_name(rng, contact),
+            contact_phone=profile.contact_phone(rng, contact),
             scheduled_date=scheduled.isoformat(),
             promised_by_date=promised_by.isoformat(),
-            technician=f"Tech-{rng.randint(1, 20):02d}",
+            technician=profile.technician(rng),
             notes="",
         )
         if created_at > self.end_dt:  # the work order is opened at the end of the delivery day
@@ -886,7 +993,11 @@ class Simulation:
             created_at,
             "installations.csv",
             dict(
-                base, completed_at="", status="scheduled", acceptance_signed_by="", updated_at=offset_time(created_at)
+                base,
+                completed_at="",
+                status="scheduled",
+                acceptance_signed_by="",
+                updated_at=self.clock.with_offset(created_at),
             ),
         )
         self.truth("logistics", "installations", work_order_id, c, contact)
@@ -898,10 +1009,10 @@ class Simulation:
                 "installations.csv",
                 dict(
                     base,
-                    completed_at=offset_time(done_at),
+                    completed_at=self.clock.with_offset(done_at),
                     status="completed",
-                    acceptance_signed_by=contact.name_native,
-                    updated_at=offset_time(done_at),
+                    acceptance_signed_by=profile.acceptance_name(rng, contact),
+                    updated_at=self.clock.with_offset(done_at),
                 ),
             )
         if overdue:
@@ -920,8 +1031,8 @@ class Simulation:
                     contact,
                     order_number,
                     datetime.combine(self.cal.add_working_days(promised_by, 1), time(10)),
-                    "Installation overdue",
-                    "The installation promised within 15 working days has not happened.",
+                    profile.words["installation_subject"],
+                    profile.words["installation_text"],
                     "installation",
                 )
         return overdue and datetime.combine(promised_by, time(23, 59)) < self.end_dt
@@ -950,7 +1061,7 @@ class Simulation:
         claim = rng.random() < 0.45
         if claim:
             tags.append("compensation_claim")
-            text += " We claim compensation for the delay and the extra cost."
+            text += self.p.words["claim_text"]
         ticket = self._ticket(c, person, when, subject, text, category, "high", tags, order_number)
         unanswered = claim and rng.random() < 0.35
         self._work_ticket(ticket, answer=not unanswered, bad_rating_likely=True)
@@ -997,6 +1108,7 @@ class Simulation:
             return
         reply = now + timedelta(hours=rng.uniform(0.3, 30))
         t.events.append((reply, "agent_comment", {}))
+        self._agent_replied(t, reply)
         t.events.append((reply, "status", {"value": "pending"}))
         solve = reply + timedelta(hours=rng.uniform(2, 96))
         if rng.random() < 0.15:  # reopened by the customer, solved again
@@ -1006,35 +1118,58 @@ class Simulation:
             t.events.append((reopen, "status", {"value": "open"}))
             solve = reopen + timedelta(hours=rng.uniform(2, 48))
             t.events.append((solve, "agent_comment", {}))
+            self._agent_replied(t, solve)
         t.events.append((solve, "status", {"value": "solved"}))
         t.events.append((solve + timedelta(days=4), "status", {"value": "closed"}))
         if rng.random() < 0.6:
             bad = rng.random() < (0.55 if bad_rating_likely else 0.1)
             rated = solve + timedelta(hours=rng.uniform(1, 40))
-            t.rating = (
-                "bad" if bad else "good",
-                rng.choice(["Too slow.", "Nobody called me back.", "Problem not solved."])
-                if bad
-                else rng.choice(["Thanks!", "Quick and helpful.", ""]),
-                rated,
-            )
+            t.rating = ("bad" if bad else "good", self.p.rating_comment(rng, bad), rated)
             if bad:
                 c = t.customer
-                who = c.organization.organization_id if c.organization else c.person.person_id
-                due = datetime.combine(self.cal.add_working_days(rated.date(), 2), rated.time())
-                # a follow-up only counts when it was logged in the CRM
-                follow_at = rated + timedelta(hours=rng.uniform(2, 30))
-                followed = rng.random() < 0.55 and self._sales_touch(
-                    c,
-                    follow_at,
-                    subject="Follow-up on support rating",
-                    kind="Call",
-                    exact=True,  # after the rating, not some time that day
+                who = c.truth_id
+                due = datetime.combine(
+                    self.cal.add_working_days(rated.date(), RATING_FOLLOW_UP_WORKING_DAYS), rated.time()
                 )
+                follow_at = rated + timedelta(hours=rng.uniform(2, 30))
+                followed = rng.random() < self.p.follow_up_rate and self._follow_up(t, follow_at, due)
                 if followed:
                     self.follow_ups.setdefault(c.customer_id, []).append(follow_at)
                 else:
                     self.unanswered_ratings.append((c.customer_id, who, t.order_number, t.key, rated, due))
+
+    def _agent_replied(self, t: Ticket, when: datetime) -> None:
+        if when <= self.end_dt:
+            self._log_contact(t.customer, when)
+
+    def _follow_up(self, t: Ticket, when: datetime, due: datetime) -> bool:
+        """Follow a bad rating up, one of the profile's ways, at `when` (after the rating):
+        a CRM Task in the company's words (the cn company logs every follow-up so, as a call),
+        a public reply on the rated ticket, or an answered call from the customer (SOURCES.md's
+        PBX records no outbound calls: the customer rings back and is handled). False when it
+        could not happen in time (no contact in the CRM, the history ends first)."""
+        rng = self.rng
+        ways = self.p.follow_up_ways
+        way = ways[0] if len(ways) == 1 else rng.choice(ways)
+        if way == "task":  # exact: after the rating, not some time that day
+            subject = self.p.follow_up_subject(rng)
+            return self._sales_touch(t.customer, when, subject=subject, kind="Call", exact=True)
+        if way == "reply":
+            if when > self.end_dt:
+                return False
+            t.events.append((when, "agent_comment", {"body": self.p.follow_up_reply(rng, t.requester)}))
+            self._agent_replied(t, when)
+            return True
+        at = self._at_work(when)
+        return at <= due and self._call(t.customer, t.requester, at, "support", answered=True)
+
+    def _at_work(self, when: datetime) -> datetime:
+        """`when` if it falls in working hours on a working day, else early on the next working day."""
+        start, end = self.p.working_hours
+        if self.cal.is_working_day(when.date()) and start <= when.hour < end:
+            return when
+        day = when.date() if when.hour < start else when.date() + timedelta(days=1)
+        return self.working_time(day, start, start + 2)
 
     def _random_contacts(self, c: Customer, start: datetime, end: datetime) -> None:
         """Questions and calls between orders that have nothing to do with trouble."""
@@ -1046,12 +1181,13 @@ class Simulation:
             when = self.working_time((start + timedelta(seconds=rng.uniform(0, span))).date())
             person = rng.choice(c.contacts)
             if rng.random() < 0.5:
+                subject, text = self.p.question(rng)
                 t = self._ticket(
                     c,
                     person,
                     when,
-                    "How to configure RAID levels",
-                    "Please advise how to configure the array.",
+                    subject,
+                    text,
                     "how_to",
                     rng.choice(["low", "normal"]),
                     ["question"],
@@ -1063,43 +1199,57 @@ class Simulation:
                 self._call(c, person, when, rng.choice(QUEUES))
 
     def _call(
-        self, c: Customer | None, person: Person | None, when: datetime, queue: str, number: str | None = None
-    ) -> None:
+        self,
+        c: Customer | None,
+        person: Person | None,
+        when: datetime,
+        queue: str,
+        number: str | None = None,
+        answered: bool = False,
+    ) -> bool:
+        """A call to the hotline (`answered`: an agent takes it, however long it waited);
+        False when it happens after the history ends."""
         rng = self.rng
-        when = self.working_time(when.date()) if not (9 <= when.hour < 18) else when
+        start_hour, end_hour = self.p.working_hours
+        when = self.working_time(when.date()) if not (start_hour <= when.hour < end_hour) else when
         if when > self.end_dt:
-            return
+            return False
         if number is None:
             number = person.desk_phone if person.desk_phone and rng.random() < 0.3 else person.mobile
         wait = int(rng.expovariate(1 / 22)) + 2
         patience = rng.expovariate(1 / 160)
-        abandoned = patience < wait
+        abandoned = patience < wait and not answered
         talk = 0 if abandoned else int(rng.lognormvariate(5.4, 0.5))
         survey = None
         if not abandoned and rng.random() < 0.3:
             csat = max(1, min(5, round(rng.gauss(4.1, 1.0))))
             survey = (csat, 1 if csat >= 4 or rng.random() < 0.3 else 0)
         org = c.organization if c else None
+        caller_number = self.p.caller_id(rng, number)
+        agent = None if abandoned else rng.choice(AGENTS)
         self.calls.append(
             Call(
                 start=when,
-                caller_number=people.caller_id(rng, number),
+                caller_number=caller_number,
                 queue=queue,
                 wait_s=int(patience) if abandoned else wait,
                 talk_s=talk,
-                agent=None if abandoned else rng.choice(AGENTS),
+                agent=agent,
                 survey=survey,
-                caller_name=person.name_latin if person else "",
+                caller_name=self.p.clid_name(rng, person, org, number),
                 truth_person=person.person_id if person else None,
                 truth_org=org.organization_id if org else None,
             )
         )
+        if c is not None and agent is not None and when + timedelta(seconds=wait + talk) <= self.end_dt:
+            self._log_contact(c, when)  # an answered call is a contact (its CDR is written at hang-up)
+        return True
 
     def _unknown_callers(self) -> None:
         """Callers the company does not know: wrong numbers, new prospects."""
         for _ in range(max(5, self.n_customers // 10)):
             when = self.working_time(self.start + timedelta(days=self.rng.randrange(HISTORY_DAYS)))
-            self._call(None, None, when, self.rng.choice(QUEUES), number=people.mobile_number(self.rng))
+            self._call(None, None, when, self.rng.choice(QUEUES), number=self.p.unknown_caller_number(self.rng))
 
 
 def rng_comment(rng: random.Random, promoter: bool, detractor: bool) -> str | None:
@@ -1112,13 +1262,20 @@ def rng_comment(rng: random.Random, promoter: bool, detractor: bool) -> str | No
     return None
 
 
-def simulate(n_customers: int, seed: int, end: datetime) -> History:
-    return Simulation(n_customers, seed, end).run()
+def _median_gap(moments: list[datetime]) -> float:
+    """The median of the days between consecutive moments."""
+    gaps = sorted((b - a).total_seconds() / 86400 for a, b in zip(moments, moments[1:], strict=False))
+    middle = len(gaps) // 2
+    return gaps[middle] if len(gaps) % 2 else (gaps[middle - 1] + gaps[middle]) / 2
 
 
-def simulate_in_batches(n_customers: int, seed: int, end: datetime, batch_size: int):
+def simulate(n_customers: int, seed: int, end: datetime, profile: Profile | None = None) -> History:
+    return Simulation(n_customers, seed, end, profile).run()
+
+
+def simulate_in_batches(n_customers: int, seed: int, end: datetime, batch_size: int, profile: Profile | None = None):
     """The History of each batch of `batch_size` customers in turn (see Simulation.batches)."""
-    return Simulation(n_customers, seed, end).batches(batch_size)
+    return Simulation(n_customers, seed, end, profile).batches(batch_size)
 
 
 __all__ = ["Call", "Customer", "History", "Organization", "Person", "sf_id", "simulate"]

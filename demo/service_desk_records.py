@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from demo import people
-from demo.history import AGENTS, CATEGORY_FIELD_ID, ORDER_NUMBER_FIELD_ID, Ticket, zd_time
+from demo.history import AGENTS, CATEGORY_FIELD_ID, ORDER_NUMBER_FIELD_ID, Ticket
+from demo.profiles import typo
 
 USER_ID_BASE = 361_000_000_000
 ORG_ID_BASE = 362_000_000_000
@@ -44,6 +44,8 @@ class ServiceDeskShaper:
 
     def __init__(self, sim):
         first = datetime.combine(sim.start, datetime.min.time())
+        profile = sim.p
+        zd_time = sim.clock.zd
         self.agent_ids = []
         self.agents: list[dict] = []  # written with the first batch
         for i, agent in enumerate(AGENTS):
@@ -52,14 +54,14 @@ class ServiceDeskShaper:
             self.agents.append(
                 dict(
                     id=uid,
-                    name=f"Support {agent.split('/')[1]}",
-                    email=f"agent{i + 1}@quntex.com",
+                    name=profile.agent_name(i, agent),
+                    email=f"agent{i + 1}@{profile.company_domain}",
                     phone=None,
                     organization_id=None,
                     role="agent",
                     external_id=None,
-                    time_zone="Beijing",
-                    locale="zh-cn",
+                    time_zone=profile.desk_time_zone,
+                    locale=profile.desk_locale,
                     active=True,
                     created_at=zd_time(first),
                     updated_at=zd_time(first),
@@ -73,6 +75,8 @@ class ServiceDeskShaper:
 
     def shape(self, sim) -> dict[str, list[dict]]:
         rng = sim.rng
+        profile = sim.p
+        zd_time = sim.clock.zd
         users: dict[str, dict] = {}
         orgs: dict[str, dict] = {}
         agent_ids = self.agent_ids
@@ -84,13 +88,7 @@ class ServiceDeskShaper:
             if org.organization_id not in orgs:
                 if rng.random() < 0.05:
                     return None  # the agent never linked this requester to an organization
-                name = rng.choice(
-                    [
-                        org.name_en,
-                        org.name_zh or org.name_en,
-                        org.name_en.replace("Co., Ltd.", rng.choice(people.EN_SUFFIX_VARIANTS)),
-                    ]
-                )
+                name = profile.desk_org_name(rng, org)
                 self.orgs_made += 1
                 orgs[org.organization_id] = dict(
                     id=ORG_ID_BASE + self.orgs_made,
@@ -106,29 +104,21 @@ class ServiceDeskShaper:
 
         def user_of(c, p, when: datetime) -> int:
             if p.person_id not in users:
-                if p.family_zh:
-                    name = rng.choice(
-                        [
-                            f"{p.family_latin} {p.given_latin}",
-                            f"{p.given_latin} {p.family_latin}",
-                            p.family_zh + p.given_zh,
-                            f"{p.given_latin} {p.family_latin}".upper(),
-                        ]
-                    )
-                else:
-                    name = p.name_latin
+                name = profile.desk_user_name(rng, p)
                 if rng.random() < 0.05:
-                    name = people.typo(rng, name)
+                    name = typo(rng, name)
                 email = p.email
                 roll = rng.random()
-                if roll < 0.3:
+                if email is None:
+                    pass  # the person gave no address
+                elif roll < 0.3:
                     local, domain = email.split("@")
                     email = f"{local.title()}@{domain.upper() if rng.random() < 0.5 else domain}"
                 elif roll < 0.33:
-                    email = people.typo(rng, email)
+                    email = typo(rng, email)
                 elif roll < 0.38:
                     email = None
-                phone = people.phone_as_dialled(rng, p.mobile) if rng.random() < 0.6 else None
+                phone = profile.contact_phone(rng, p) if rng.random() < 0.6 else None
                 if rng.random() < 0.02:
                     phone = "0000"  # a placeholder agents type when the caller will not say
                 user_id = USER_ID_BASE + 1000 + self.users_made
@@ -141,8 +131,8 @@ class ServiceDeskShaper:
                     organization_id=org_of(c, when) if rng.random() < 0.85 else None,
                     role="end-user",
                     external_id=sim.contact_ids.get(p.person_id) if rng.random() < 0.2 else None,
-                    time_zone="Beijing",
-                    locale="zh-cn",
+                    time_zone=profile.desk_time_zone,
+                    locale=profile.desk_locale,
                     active=True,
                     created_at=zd_time(when),
                     updated_at=zd_time(when),
@@ -191,7 +181,7 @@ class ServiceDeskShaper:
                     previous = status = detail["value"]
                 else:
                     agent = kind == "agent_comment"
-                    body = "We are looking into it and will come back to you." if agent else "The problem is back."
+                    body = detail.get("body") or profile.words["agent_reply" if agent else "customer_reply"]
                     author = assignee if agent else requester
                     children = [_child(child_base + 1, "Comment", public=True, author_id=author, body=body)]
                 events_out.append(

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from demo.history import HOTLINE, LOCAL_UTC_OFFSET, History
+from demo.history import AGENTS, History
+from demo.localtime import LocalClock
+from demo.profiles import ALL_CRM_TABLES
 
 CRM_COLUMNS = {
     "Account": "Name Type Industry Phone Website BillingStreet BillingCity BillingState BillingPostalCode "
@@ -37,6 +39,7 @@ CRM_COLUMNS = {
     "User": "Name Email Department IsActive",
     "Survey_Response__c": "Contact__c Account__c Survey_Type__c Score__c Comment__c Responded_At__c",
 }
+assert tuple(CRM_COLUMNS) == ALL_CRM_TABLES
 COMMON_COLUMNS = ["Id", "CreatedDate", "LastModifiedDate", "SystemModstamp", "IsDeleted"]
 SQL_TYPES = {
     "NumberOfEmployees": "INTEGER",
@@ -91,6 +94,37 @@ TRUTH_COLUMNS = {
         "churned_at",
     ],
 }
+# the profile's further truth files (written by the profiles that plant them)
+MORE_TRUTH_COLUMNS = {
+    # a person's true names and numbers, whatever each system made of them
+    "people": [
+        "true_person_id",
+        "true_customer_id",
+        "given_name",
+        "family_name",
+        "nickname",
+        "known_as",
+        "known_as_in",
+        "email",
+        "mobile",
+        "shares_mobile",
+        "desk_phone",
+        "extension",
+    ],
+    # customers who lapsed (no order for over 3.5 times their usual interval) and came back
+    "win_backs": ["true_customer_id", "lapsed_after", "returned_at", "usual_interval_days", "orders_before"],
+    # every open opportunity, and whether it is stale (no activity for 21 days or more)
+    "opportunities": [
+        "opportunity_id",
+        "true_customer_id",
+        "stage",
+        "is_stale",
+        "is_past_close_date",
+        "created_at",
+        "last_activity_at",
+        "close_date",
+    ],
+}
 # the folders of `out` the demo writes; a new company replaces them
 SYSTEM_FOLDERS = ("crm", "service_desk", "logistics", "call_center", "ground_truth", "held_back")
 
@@ -113,7 +147,7 @@ class CompanyWriter:
         first = self.batches == 0
         if first:
             log("demo: writing the CRM (SQLite, Salesforce tables)")
-        write_crm(history, self.out / "crm" / "crm.sqlite", create=first)
+        write_crm(history, self.out / "crm" / "crm.sqlite", create=first, tables=history.profile.crm_tables)
         if first:
             log("demo: writing the service desk records (served by `c360 demo-api`)")
         write_service_desk(history, self.out / "service_desk", append=not first)
@@ -139,13 +173,15 @@ class CompanyWriter:
             sort_service_desk_files(self.out / "service_desk")
 
 
-def write_crm(history: History, path: Path, create: bool = True) -> None:
-    """The batch's rows into the CRM database; `create` starts a new one."""
+def write_crm(history: History, path: Path, create: bool = True, tables=ALL_CRM_TABLES) -> None:
+    """The batch's rows into the CRM database, the company's `tables` only; `create` starts a new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if create:
         path.unlink(missing_ok=True)
     con = sqlite3.connect(path)
     for table, extra in CRM_COLUMNS.items():
+        if table not in tables:
+            continue
         columns = COMMON_COLUMNS + extra.split()
         ddl = ", ".join(f'"{c}" {SQL_TYPES.get(c, "TEXT")}' + (" PRIMARY KEY" if c == "Id" else "") for c in columns)
         if create:
@@ -185,14 +221,6 @@ def write_logistics(history: History, root: Path, encoding: str) -> None:
                 f.write(buffer.getvalue().encode(encoding))
 
 
-def _epoch(local: datetime) -> int:
-    return int((local - LOCAL_UTC_OFFSET - datetime(1970, 1, 1)).total_seconds())
-
-
-def _fmt(local: datetime) -> str:
-    return local.isoformat(sep=" ", timespec="seconds")
-
-
 @dataclass
 class CallCenterState:
     """What the PBX files carry from one batch to the next: the call counter in the uniqueids,
@@ -207,6 +235,10 @@ def write_call_center(
 ) -> None:
     """Asterisk `cdr_csv` (no header, quoted), `queue_log` (pipe-separated) and the IVR survey."""
     state = state or CallCenterState()
+    clock = history.clock or LocalClock(history.profile.time_zone)
+    _epoch, _fmt = clock.epoch, clock.wall
+    hotline = history.profile.hotline
+    start_hour, end_hour = history.profile.working_hours
     cdr: dict[str, list[list]] = defaultdict(list)
     queue_log: dict[str, list[tuple[int, str]]] = defaultdict(list)
     surveys: dict[str, list[list]] = defaultdict(list)
@@ -217,11 +249,13 @@ def write_call_center(
         key = day.strftime("%Y%m%d")
         midnight = datetime.combine(day, datetime.min.time())
         queue_log[key].append((_epoch(midnight), f"{_epoch(midnight)}|NONE|NONE|NONE|QUEUESTART|"))
-        for n in range(8001, 8013):
-            login = _epoch(midnight + timedelta(hours=8, minutes=55))
-            logoff = _epoch(midnight + timedelta(hours=18, minutes=5))
-            queue_log[key].append((login, f"{login}|NONE|NONE|Agent/{n}|AGENTLOGIN|SIP/{n}"))
-            queue_log[key].append((logoff, f"{logoff}|NONE|NONE|Agent/{n}|AGENTLOGOFF|SIP/{n}|33000"))
+        # agents log in five minutes before the company's day and off five minutes after it
+        login = _epoch(midnight + timedelta(hours=start_hour, minutes=-5))
+        logoff = _epoch(midnight + timedelta(hours=end_hour, minutes=5))
+        for agent in AGENTS:
+            n = agent.split("/")[1]
+            queue_log[key].append((login, f"{login}|NONE|NONE|{agent}|AGENTLOGIN|SIP/{n}"))
+            queue_log[key].append((logoff, f"{logoff}|NONE|NONE|{agent}|AGENTLOGOFF|SIP/{n}|{logoff - login}"))
     # the PBX has written nothing after the moment the company is written at
     written_until = _epoch(history.end_at)
     for key in queue_log:
@@ -241,7 +275,7 @@ def write_call_center(
             [
                 "",
                 call.caller_number,
-                HOTLINE,
+                hotline,
                 "from-pstn",
                 f'"{call.caller_name}" <{call.caller_number}>',
                 f"SIP/trunk-{seq:08x}",
@@ -378,15 +412,33 @@ def sort_service_desk_files(folder: Path) -> None:
 
 
 def write_truth(history: History, folder: Path, append: bool = False) -> None:
-    """The answers, kept beside the company and never loaded by the pipeline."""
+    """The answers, kept beside the company and never loaded by the pipeline: the three files
+    of every profile, and the further ones of the profile (each with its header, also when a
+    batch has no rows for it)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name, rows in (
-        ("identities", history.identities),
-        ("incidents", history.incidents),
-        ("customers", history.customers),
-    ):
+    files = [
+        (name, rows, TRUTH_COLUMNS[name])
+        for name, rows in (
+            ("identities", history.identities),
+            ("incidents", history.incidents),
+            ("customers", history.customers),
+        )
+    ]
+    profile = history.profile
+    more = [name for name in MORE_TRUTH_COLUMNS if _plants(profile, name)] if profile else []
+    files += [(name, history.more_truth.get(name, []), MORE_TRUTH_COLUMNS[name]) for name in more]
+    for name, rows, columns in files:
         with open(folder / f"{name}.csv", "a" if append else "w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(f, fieldnames=TRUTH_COLUMNS[name], lineterminator="\n")
+            writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
             if not append:
                 writer.writeheader()
             writer.writerows(rows)
+
+
+def _plants(profile, truth_file: str) -> bool:
+    """Whether the profile plants what a further truth file records."""
+    return {
+        "people": profile.person_truth,
+        "win_backs": bool(profile.win_back_share),
+        "opportunities": profile.open_pipeline,
+    }[truth_file]
