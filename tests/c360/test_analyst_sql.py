@@ -342,3 +342,32 @@ def test_a_query_gives_its_rows_and_an_error_names_no_path(small_publish):
         analyst_sql.run(paths, "select * from read_csv('~/x.csv')", analyst_sql.Limits(None, "256MiB", 1), print)
     assert "disabled" in str(error.value) and os.path.expanduser("~") not in str(error.value)
     assert list(temp.iterdir()) == []
+
+
+def test_no_function_the_check_lets_through_shows_a_path(small_publish):
+    """Every table function, and every function taking no argument, that the check lets through
+    shows neither the warehouse's path nor the home folder, in its rows or its error: a function
+    a newer DuckDB adds that does fails here."""
+    paths, _ = small_publish
+    folder = analyst_sql.private_temp_dir(paths.root)
+    con = analyst_sql.connect(paths.current.resolve(), analyst_sql.Limits(None, "256MiB", 1), folder)
+    secrets = [str(paths.root), str(paths.root.resolve()), os.path.expanduser("~")]
+    try:
+        functions = con.execute(
+            "select distinct function_name, function_type from duckdb_functions() "
+            "where function_type in ('table', 'table_macro') "
+            "or (function_type in ('scalar', 'macro') and len(parameters) = 0)"
+        ).fetchall()
+        shown = {}
+        for name, kind in functions:
+            statement = f'select * from "{name}"()' if kind.startswith("table") else f'select "{name}"()'
+            if analyst_sql.refusal(statement):
+                continue
+            try:
+                shown[statement] = str(con.execute(statement).fetchall())
+            except duckdb.Error as e:
+                shown[statement] = analyst_sql.scrub(str(e), paths)
+    finally:
+        con.close()
+    assert len(shown) > 100
+    assert {statement: text for statement, text in shown.items() if any(s in text for s in secrets)} == {}
