@@ -1,6 +1,7 @@
-"""Churn risk: the probability that a customer with purchase history places no order in the
-next 180 days, from the 360° features (scoring/features.py), with the three strongest reasons
-in words.
+"""Churn risk: the probability that an active customer (one with purchase history who has not
+lapsed yet: the lifecycle rule) places no order in the next 180 days, from the 360° features
+(scoring/features.py), with the three strongest reasons in words. A lapsed customer has
+already gone: it gets no churn risk, it belongs to the win-back list.
 
 A logistic regression on standardised features (scikit-learn): each customer's reasons are the
 features pushing their score up most (coefficient × standardised value), which a reader can
@@ -97,6 +98,12 @@ def end_of_data(con: duckdb.DuckDBPyConnection) -> datetime:
     return min(latest, now) if latest else now
 
 
+def active_at(con: duckdb.DuckDBPyConnection, t: datetime, horizon: int) -> pd.DataFrame:
+    """The features of the customers still active at `t` (the ones a churn risk is about)."""
+    frame = features_as_of(con, t, horizon)
+    return frame[frame["is_active"].astype(bool)].reset_index(drop=True)
+
+
 def backtest(con: duckdb.DuckDBPyConnection, end: datetime | None = None, horizon: int = HORIZON_DAYS) -> dict:
     """Fit on the customers as they were two horizons before the end (labelled by the horizon
     after), test on them as they were one horizon before the end (labelled by what they did
@@ -104,8 +111,8 @@ def backtest(con: duckdb.DuckDBPyConnection, end: datetime | None = None, horizo
     end = end or end_of_data(con)
     test_cutoff = end - timedelta(days=horizon)
     train_cutoff = test_cutoff - timedelta(days=horizon)
-    train = features_as_of(con, train_cutoff, horizon)
-    test = features_as_of(con, test_cutoff, horizon)
+    train = active_at(con, train_cutoff, horizon)
+    test = active_at(con, test_cutoff, horizon)
     model = fit(train, train_cutoff)
     scores = predict(model, test)
     labels = test["churned"].astype(int).to_numpy()
@@ -122,11 +129,11 @@ def backtest(con: duckdb.DuckDBPyConnection, end: datetime | None = None, horizo
 
 
 def score_now(con: duckdb.DuckDBPyConnection, end: datetime | None = None, horizon: int = HORIZON_DAYS):
-    """Fit at one horizon ago, score every customer with purchase history as of `end`."""
+    """Fit on the customers active one horizon ago, score every customer active at `end`."""
     end = end or end_of_data(con)
     cutoff = end - timedelta(days=horizon)
-    model = fit(features_as_of(con, cutoff, horizon), cutoff)
-    now = features_as_of(con, end, horizon)
+    model = fit(active_at(con, cutoff, horizon), cutoff)
+    now = active_at(con, end, horizon)
     scored = pd.DataFrame(
         {"customer_id": now["customer_id"], "churn_risk": predict(model, now), "churn_reasons": reasons(model, now)}
     )

@@ -24,19 +24,35 @@ FEATURES = {
     "detractor_nps": "last NPS answer was a detractor ({:.0f})",
     "few_departments_90d": "only {:.0f} department(s) in touch in 90 days",
     "low_order_count": "only {:.0f} order(s) so far",
+    "last_order_trouble": "{:.0f} broken promise(s) on the latest order",
+    "next_order_beyond_horizon": "next order not expected for {:.0f} days",
 }
 
 
 def features_as_of(con: duckdb.DuckDBPyConnection, t: datetime, horizon_days: int = 180) -> pd.DataFrame:
-    """One row per customer with an order before `t`: the features, and `churned` (no order in
-    (t, t + horizon]) — meaningful only when t + horizon is in the past."""
+    """One row per customer with an order before `t`: the features, `is_active` (not lapsed at
+    `t`), and `churned` (no order in (t, t + horizon]) — meaningful only when t + horizon is in
+    the past."""
     return con.execute(
         """
         with orders as (
-            select customer_id, ordered_at, coalesce(total_amount, 0) as amount
+            select customer_id, ordered_at, order_fulfilment.order_number, coalesce(total_amount, 0) as amount
             from marts.order_fulfilment
             join staging.stg_sales__orders using (order_id)
             where customer_id is not null
+        ),
+        -- what went wrong with the latest order (a customer leaves after a bad experience)
+        latest_order as (
+            select customer_id, arg_max(order_number, ordered_at) as order_number
+            from orders where ordered_at <= $t group by customer_id
+        ),
+        latest_trouble as (
+            select latest_order.customer_id, count(*) as last_order_trouble
+            from latest_order
+            join marts.open_promises as promises
+                on promises.customer_id = latest_order.customer_id and promises.order_number = latest_order.order_number
+            where promises.due_at <= $t and (promises.resolved_at is null or promises.resolved_at > promises.due_at)
+            group by latest_order.customer_id
         ),
         history as (
             select
@@ -123,6 +139,17 @@ def features_as_of(con: duckdb.DuckDBPyConnection, t: datetime, horizon_days: in
             coalesce(touches.departments_90d, 0) as departments_90d,
             1.0 / history.orders_total as low_order_count,
             history.orders_total,
+            coalesce(latest_trouble.last_order_trouble, 0) as last_order_trouble,
+            -- days until the next order is due at the customer's own pace, when that is past the
+            -- horizon: such a customer is not expected to order within it, churned or not
+            greatest(0, coalesce(case when history.orders_total > 1 then
+                date_diff('day', history.first_order_at, history.last_order_at) / (history.orders_total - 1) end, 120)
+                - date_diff('day', history.last_order_at, $t) - $h) as next_order_beyond_horizon,
+            -- still a customer at t: not lapsed by the lifecycle rule (macros/segments.sql): the last
+            -- order is at most 3x the customer's own usual interval ago, 120 days when unknown
+            date_diff('day', history.last_order_at, $t) <= 3 * coalesce(case when history.orders_total > 1 then
+                date_diff('day', history.first_order_at, history.last_order_at) / (history.orders_total - 1) end, 120)
+                as is_active,
             coalesce(future.orders_after, 0) = 0 as churned
         from history
         cross join usual
@@ -132,6 +159,7 @@ def features_as_of(con: duckdb.DuckDBPyConnection, t: datetime, horizon_days: in
         left join promises using (customer_id)
         left join touches using (customer_id)
         left join nps using (customer_id)
+        left join latest_trouble using (customer_id)
         order by history.customer_id
         """,
         {"t": t, "h": horizon_days},

@@ -115,18 +115,21 @@ def test_order_fulfilment_has_one_row_per_order_and_otif_is_on_time_and_in_full(
     assert rows == orders and wrong == 0
 
 
-def test_churn_risk_scores_every_customer_with_orders_and_explains_itself(warehouse, published_company):
+def test_churn_risk_scores_every_active_customer_and_no_lapsed_one_and_explains_itself(warehouse, published_company):
     from tests.conftest import c360
 
-    unscored, scored, explained = warehouse.execute(
+    unscored, scored, explained, lapsed, lapsed_scored = warehouse.execute(
         """
-        select count(*) filter (where churn_risk is null and last_order_at is not null),
+        select count(*) filter (where churn_risk is null and lifecycle_stage not in ('prospect', 'lapsed')),
                count(*) filter (where churn_risk between 0 and 1),
-               count(*) filter (where churn_reasons <> '')
+               count(*) filter (where churn_reasons <> ''),
+               count(*) filter (where lifecycle_stage = 'lapsed'),
+               count(*) filter (where churn_risk is not null and lifecycle_stage = 'lapsed')
         from marts.customer_360
         """
     ).fetchall()[0]
     assert unscored == 0 and scored > 0 and explained > 0
+    assert lapsed > 0 and lapsed_scored == 0, "a lapsed customer has gone: the win-back list, not a churn risk"
     config, _ = published_company
     result = json.loads(c360("eval", "churn", "--config", str(config), "--json").stdout)
     assert 0.5 < result["auc"] <= 1 and result["lift_top_decile"] > 1

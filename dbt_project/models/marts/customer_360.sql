@@ -288,7 +288,8 @@ final as (
                      || cross_sell.because_of || ' also have ' || cross_sell.family
         end as next_best_action_reason
     from profile
-    left join churn on churn.customer_id = profile.customer_id
+    -- a churn risk is about a customer still active: a lapsed one has gone (the win-back list)
+    left join churn on churn.customer_id = profile.customer_id and profile.lifecycle_stage not in ('lapsed', 'prospect')
     left join promise_actions on promise_actions.customer_id = profile.customer_id
     left join cross_sell on cross_sell.customer_id = profile.customer_id
 )
