@@ -1,5 +1,6 @@
-"""The company's working calendar: which days are working days (weekends, public holidays and,
-for China, the weekends declared working days, all from the `holidays` library) and when each
+"""The company's working calendar: which days are working days (weekends, public holidays of the
+country and of its state or province when the config names one, and, where a country declares
+them, weekends made working days; all from the `holidays` library) and when each
 working day starts and ends in UTC.
 
 Each day's working hours are turned into UTC instants here, in Python, with the company's
@@ -17,10 +18,13 @@ import pyarrow as pa
 TABLE = "calendar.working_days"
 
 
-def working_days(country: str, time_zone: str, start: time, end: time, first: date, last: date) -> pa.Table:
-    """One row per calendar day from `first` to `last`."""
+def working_days(
+    country: str, time_zone: str, start: time, end: time, first: date, last: date, subdivision: str | None = None
+) -> pa.Table:
+    """One row per calendar day from `first` to `last`; `subdivision` (a state or province)
+    adds its own holidays to the country's."""
     zone = ZoneInfo(time_zone)
-    days = holidays.country_holidays(country, years=range(first.year, last.year + 1))
+    days = holidays.country_holidays(country, subdiv=subdivision, years=range(first.year, last.year + 1))
     rows: dict[str, list] = {
         "calendar_date": [],
         "is_working_day": [],

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 import yaml
 
 DEFAULT_CONFIG = "c360.yml"
@@ -24,6 +25,7 @@ SCHEMA = {
             "name": (True, str),
             "time_zone": (True, str),
             "calendar_country": (True, str),
+            "calendar_subdivision": (False, str),
             "working_hours": (False, {"start": (True, str), "end": (True, str)}),
             "phone_region": (False, str),
         },
@@ -146,6 +148,22 @@ def _encoding(name: str, key: str, file: Path) -> None:
             f"{file}: '{key}' is not a text encoding Python knows: {name!r} (e.g. utf-8 or gb18030; "
             "the names are those of Python's codecs module)"
         ) from None
+
+
+def _calendar(country: str, subdivision: str | None, file: Path) -> None:
+    """The country (and state or province) the `holidays` library knows, checked now rather than
+    when the night builds the calendar."""
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        raise ConfigError(
+            f"{file}: 'company.calendar_country' is not a country the holidays library knows: {country!r} "
+            "(an ISO 3166 code such as CN, US, DE)"
+        )
+    if subdivision is not None and subdivision not in supported[country]:
+        raise ConfigError(
+            f"{file}: 'company.calendar_subdivision' is not a subdivision of {country}: {subdivision!r} "
+            f"(one of {', '.join(supported[country]) or 'none: leave the key out'})"
+        )
 
 
 def _zone(name: str, key: str, file: Path) -> ZoneInfo:
@@ -273,6 +291,7 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
     _check(raw, SCHEMA, "", path)
     config = Config(path, raw)
     _zone(config.time_zone, "company.time_zone", path)
+    _calendar(config.company["calendar_country"], config.company.get("calendar_subdivision"), path)
     sources = raw["sources"]
     if "call_center" in sources:
         _zone(sources["call_center"]["pbx_time_zone"], "sources.call_center.pbx_time_zone", path)

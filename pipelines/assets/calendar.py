@@ -16,12 +16,19 @@ YEARS_AHEAD = 3
 @dg.asset(key=["calendar", "working_days"], group_name="calendar", kinds={"python", "duckdb"})
 def business_calendar(context: dg.AssetExecutionContext, c360: C360Config) -> dg.MaterializeResult:
     """Working days and hours (UTC) of the company: holidays and adjusted working weekends from
-    the `holidays` library for `company.calendar_country`, hours from `company.working_hours`."""
+    the `holidays` library for `company.calendar_country` (and `calendar_subdivision`), hours from
+    `company.working_hours`."""
     config = c360.load()
     start, end = config.working_hours
     last = date(run_now().year + YEARS_AHEAD, 12, 31)
     table = working_days(
-        config.company["calendar_country"], config.time_zone, parse_hours(start), parse_hours(end), FIRST_DAY, last
+        config.company["calendar_country"],
+        config.time_zone,
+        parse_hours(start),
+        parse_hours(end),
+        FIRST_DAY,
+        last,
+        config.company.get("calendar_subdivision"),
     )
     con = c360.connect_work()
     try:

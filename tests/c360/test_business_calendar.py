@@ -33,3 +33,16 @@ def test_running_totals_count_working_days_and_seconds_before_each_day():
     assert numbers == [1, 1, 1, 2, 3]  # a day off keeps the number of the working day before it
     before = [days[date(2026, 3, d)]["working_seconds_before"] for d in range(6, 11)]
     assert before == [0, 9 * 3600, 9 * 3600, 9 * 3600, 18 * 3600]  # 09:00-18:00 is 9 hours a day
+
+
+def test_a_state_or_province_adds_its_own_holidays_to_the_countrys():
+    # Reformation Day (31 Oct) is a holiday in Saxony, not in Germany as a whole; Melbourne Cup
+    # Day (first Tuesday of November) in Victoria, not in Australia as a whole
+    saxony = working_days("DE", "Europe/Berlin", time(9), time(18), date(2025, 10, 31), date(2025, 10, 31), "SN")
+    germany = working_days("DE", "Europe/Berlin", time(9), time(18), date(2025, 10, 31), date(2025, 10, 31))
+    assert not saxony.to_pylist()[0]["is_working_day"] and germany.to_pylist()[0]["is_working_day"]
+    victoria = working_days("AU", "Australia/Melbourne", time(9), time(18), date(2025, 11, 4), date(2025, 11, 4), "VIC")
+    assert not victoria.to_pylist()[0]["is_working_day"]
+    assert working_days(
+        "AU", "Australia/Melbourne", time(9), time(18), date(2025, 11, 4), date(2025, 11, 4)
+    ).to_pylist()[0]["is_working_day"]

@@ -113,3 +113,23 @@ def test_a_retry_time_that_is_not_a_positive_number_is_refused_naming_the_key(tm
     raw["sources"]["service"]["retry_seconds"] = seconds
     with pytest.raises(ConfigError, match=r"'sources\.service\.retry_seconds' must be"):
         load_config(write(tmp_path, raw))
+
+
+def test_a_state_or_province_of_the_calendar_country_is_accepted(tmp_path):
+    raw = base()
+    raw["company"].update(calendar_country="US", calendar_subdivision="TX")
+    assert load_config(write(tmp_path, raw)).company["calendar_subdivision"] == "TX"
+
+
+def test_a_subdivision_the_country_does_not_have_is_refused_listing_the_ones_it_has(tmp_path):
+    raw = base()
+    raw["company"].update(calendar_country="AU", calendar_subdivision="XX")
+    with pytest.raises(ConfigError, match=r"'company\.calendar_subdivision' is not a subdivision of AU.*NSW"):
+        load_config(write(tmp_path, raw))
+
+
+def test_a_calendar_country_the_holidays_library_does_not_know_is_refused(tmp_path):
+    raw = base()
+    raw["company"]["calendar_country"] = "ZZ"
+    with pytest.raises(ConfigError, match=r"'company\.calendar_country' is not a country"):
+        load_config(write(tmp_path, raw))
