@@ -1,26 +1,60 @@
 """The source contracts: one Great Expectations suite per incoming table (SOURCES.md).
 
 A contract has table-level expectations (required columns) that fail the whole batch, and
-row-level ones (keys present, values in their set, numbers in their range, timestamps
-parseable and not in the future) whose failing rows are quarantined with the reason.
-Raw values arrive as text from files; `derived` adds typed `_check_*` columns so that a
-value that does not parse fails its expectation instead of being silently dropped.
+row-level ones (keys present, values in their set, numbers in their range, times readable
+and not in the future) whose failing rows are quarantined with the reason. Raw values
+arrive as text from files; `derived` adds typed `_check_*` columns so that a value that does
+not parse fails its expectation instead of being silently dropped.
+
+Every date or timestamp column a staging model reads is a `Time` of its table's contract,
+read exactly as the model reads it (`{{ to_utc() }}`, `try_cast(... as date)`): a value the
+model would read as NULL quarantines its row, so that it never replaces the good value of
+the version loaded before. "Not in the future" is measured against the night's now
+(`c360.clock.run_now`: `$C360_AS_OF` when pinned), so a rebuild checks as the night did.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Callable
 
+import duckdb
 import great_expectations.expectations as gxe
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from great_expectations.expectations.row_conditions import Column
 
+from c360.clock import run_now
+
 # A timestamp up to a day ahead is clock skew, not the future.
 FUTURE_TOLERANCE = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Time:
+    """A date or timestamp column the staging models read. A value given must read as the model
+    reads it; a `required` one must be given too, and a `future` one may not be later than the
+    night's now plus FUTURE_TOLERANCE."""
+
+    column: str
+    kind: str = "timestamp"  # or "date"
+    required: bool = False
+    future: bool = False
+    check: str = ""  # the typed column the expectations read (default `_check_<column>`)
+    given_by: str = ""  # the raw column whose value says one is given (default `column`)
+    says: str = ""  # the reason in words, for a column the connector computes from others
+
+    @property
+    def checked(self) -> str:
+        return self.check or f"_check_{self.column}"
+
+    @property
+    def given(self) -> str:
+        return f"_given_{self.given_by or self.column}"
 
 
 @dataclass
@@ -31,66 +65,131 @@ class Contract:
     rows: list[Callable[[], gxe.Expectation]] = field(default_factory=list)
     # name -> (raw column, parser): typed columns the row expectations check
     derived: dict[str, tuple[str, Callable[[pd.Series], pd.Series]]] = field(default_factory=dict)
+    times: list[Time] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.rows, self.derived = list(self.rows), dict(self.derived)
+        for time in self.times:
+            self.derived[time.checked] = (time.column, read_date if time.kind == "date" else read_timestamp)
+            if not time.required:
+                self.derived[time.given] = (time.given_by or time.column, given)
+            self.rows.append(readable(time))
+            if time.future:
+                self.rows.append(not_future(time.checked))
 
     @property
     def name(self) -> str:
         return f"{self.source}.{self.table}"
 
 
-def _now_epoch() -> float:
-    return datetime.now(UTC).timestamp()
+# ---- reading times as the staging models read them ----------------------------------------
+
+# Arrow's cast (C++, several times DuckDB's speed) reads a text as DuckDB does when it reads it
+# at all, except a time of the hour alone ("2026-01-05T10Z", at most 19 characters), which DuckDB
+# refuses; a date Arrow reads has 10. A batch with any other value, or one Arrow refuses, is
+# read by DuckDB itself.
+_ARROW_SHAPE = {"timestamptz": (20, None), "date": (10, 10)}  # (fewest, most) characters
+_duckdb = threading.local()
 
 
-def _epoch_seconds(times: pd.Series) -> pd.Series:
-    """Datetimes -> Unix seconds (NaN where missing): GX compares numbers in bulk, but calls
-    Python once per row for datetimes."""
-    if isinstance(times.dtype, pd.DatetimeTZDtype):
-        times = times.dt.tz_convert(None)
-    times = pd.to_datetime(times, errors="coerce")
-    seconds = (times - pd.Timestamp(0)) / pd.Timedelta(seconds=1)
-    return seconds.astype("float64")
+def read_timestamp(values: pd.Series) -> pd.Series:
+    """Each value as Unix seconds, read as the staging models read a timestamp (`to_utc`:
+    DuckDB's try_cast to timestamptz of the trimmed text, naive times as UTC); NaN where empty
+    or unreadable. Database timestamps (a PostgreSQL CRM) are taken as they are."""
+    return _read(values, "timestamptz", pa.timestamp("us", "UTC"))
 
 
-def _parse_time_pandas(values: pd.Series) -> pd.Series:
-    """ISO 8601 text with an offset or Z -> Unix seconds; unparseable or empty -> NaN."""
-    text = values.mask(values == "")
-    return _epoch_seconds(pd.to_datetime(text, errors="coerce", utc=True, format="ISO8601"))
+def read_date(values: pd.Series) -> pd.Series:
+    """Each value as the Unix seconds of its midnight, read as the staging models read a date
+    (DuckDB's `try_cast(... as date)`); NaN where empty or unreadable."""
+    return _read(values, "date", pa.date32())
 
 
-# the shape nearly every source writes (`2026-03-01T08:15:00Z`, `...00.000+0000`, `...+08:00`)
-_ISO_WITH_ZONE = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}(:?\d{2})?)$"
+def given(values: pd.Series) -> pd.Series:
+    """1 where a value is given (not null, not blank), else 0."""
+    array = _arrow(values)
+    if _is_text(array.type):
+        present = pc.and_kleene(pc.is_valid(array), pc.not_equal(pc.utf8_trim_whitespace(array), ""))
+    else:
+        present = pc.is_valid(array)
+    flags = pc.fill_null(present, False).to_numpy(zero_copy_only=False)
+    return pd.Series(flags.astype("int8"), index=values.index)
 
 
-def _parse_time(values: pd.Series) -> pd.Series:
-    """The same, Arrow casting the text in C++ (pandas parsed it for a fifth of a CRM load's
-    time at a million customers). Arrow either reads a stamp as pandas does or refuses the
-    batch; then the common shape is cast alone and the rest goes through pandas, so the result
-    is always pandas' own."""
-    text = pa.array(values.astype("string[pyarrow]"), type=pa.string())
-    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+def _arrow(values: pd.Series) -> pa.Array:
+    array = pa.array(values, from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
+
+
+def _read(values: pd.Series, sql_type: str, arrow_type: pa.DataType) -> pd.Series:
+    array = _arrow(values)
+    if pa.types.is_null(array.type):  # a column the source left out, or all empty
+        return pd.Series(np.nan, index=values.index, dtype="float64")
+    fast = None
+    if _is_text(array.type):
+        lengths = pc.binary_length(array)
+        fewest, most = _ARROW_SHAPE[sql_type]
+        odd = pc.and_(pc.greater(lengths, 0), pc.less(lengths, fewest))
+        if most is not None:
+            odd = pc.or_(odd, pc.greater(lengths, most))
+        if not pc.any(odd).as_py():
+            fast = _empty_as_null(array, lengths)
+    elif pa.types.is_timestamp(array.type) or (pa.types.is_date(array.type) and sql_type == "date"):
+        fast = array
+    if fast is not None:
+        try:
+            return _arrow_seconds(pc.cast(fast, arrow_type), values.index)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass  # a value Arrow refuses: DuckDB decides
+    return _read_with_duckdb(array, sql_type, values.index)
+
+
+def _empty_as_null(text: pa.Array, lengths: pa.Array) -> pa.Array:
+    """`text` with its empty strings null, as the models' nullif() has them (Arrow's cast refuses
+    ""). Only the validity bitmap changes: if_else would copy every string."""
+    keep = pc.and_kleene(pc.is_valid(text), pc.not_equal(lengths, 0))  # never null itself
+    if not pc.any(pc.invert(keep)).as_py():
+        return text
+    if text.offset == 0 and keep.offset == 0:
+        return pa.Array.from_buffers(text.type, len(text), [keep.buffers()[1], *text.buffers()[1:]])
+    return pc.if_else(keep, text, pa.scalar(None, text.type))
+
+
+def _read_with_duckdb(array: pa.Array, sql_type: str, index: pd.Index) -> pd.Series:
+    if _is_text(array.type):
+        value = "nullif(trim(v), '')"
+    elif pa.types.is_temporal(array.type):
+        value = "v"
+    else:  # numbers or anything else: read as their text, as a cast of them would
+        value = "nullif(trim(cast(v as varchar)), '')"
+    con = getattr(_duckdb, "con", None)
+    if con is None:  # one per thread: a DuckDB connection is not for two threads at once
+        con = _duckdb.con = duckdb.connect()
+        con.execute("set TimeZone = 'UTC'")
+    con.register("_c360_values", pa.table({"v": array}))
     try:
-        return _epoch_of(_utc_micros(text), values.index)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    common = pc.fill_null(pc.match_substring_regex(text, _ISO_WITH_ZONE), False)
-    try:
-        seconds = _epoch_of(_utc_micros(pc.if_else(common, text, None)), values.index)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return _parse_time_pandas(values)
-    rest = ~pd.Series(common.to_numpy(zero_copy_only=False), index=values.index)
-    if rest.any():
-        seconds[rest] = _parse_time_pandas(values[rest])
-    return seconds
+        result = con.sql(
+            f"select epoch_us(cast(try_cast({value} as {sql_type}) as timestamp)) as us from _c360_values"
+        ).to_arrow_table()
+    finally:
+        con.unregister("_c360_values")
+    return _micros_to_seconds(result.column("us").combine_chunks(), index)
 
 
-def _utc_micros(text: pa.Array) -> pa.Array:
+def _arrow_seconds(times: pa.Array, index: pd.Index) -> pd.Series:
+    if pa.types.is_date(times.type):
+        times = pc.cast(times, pa.timestamp("us"))
     # microseconds: as int64 they are exact in a float64 until the year 2255
-    return pc.cast(text, pa.timestamp("us", "UTC"))
+    return _micros_to_seconds(pc.cast(pc.cast(times, pa.timestamp("us", times.type.tz)), pa.int64()), index)
 
 
-def _epoch_of(times: pa.Array, index: pd.Index) -> pd.Series:
-    micros = pc.cast(pc.cast(times, pa.int64()), pa.float64())
-    return pd.Series(pc.divide(micros, 1e6).to_numpy(zero_copy_only=False), index=index, dtype="float64")
+def _micros_to_seconds(micros: pa.Array, index: pd.Index) -> pd.Series:
+    seconds = pc.divide(pc.cast(micros, pa.float64()), 1e6)
+    return pd.Series(seconds.to_numpy(zero_copy_only=False), index=index, dtype="float64")
 
 
 _NUMBER = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
@@ -110,11 +209,6 @@ def _seconds(values: pd.Series) -> pd.Series:
     return _numbers(values).astype("float64")
 
 
-def _day(values: pd.Series) -> pd.Series:
-    """`YYYY-MM-DD` -> Unix seconds of its midnight (NaN when not a date)."""
-    return _epoch_seconds(pd.to_datetime(values.mask(values == ""), errors="coerce", format="%Y-%m-%d"))
-
-
 def not_null(column: str):
     return lambda: gxe.ExpectColumnValuesToNotBeNull(column=column)
 
@@ -128,9 +222,27 @@ def between(column: str, low=None, high=None, **kw):
 
 
 def not_future(column: str):
-    """A time (Unix seconds) not in the future, against the clock at validation."""
-    return lambda: gxe.ExpectColumnValuesToBeBetween(
-        column=column, max_value=_now_epoch() + FUTURE_TOLERANCE.total_seconds()
+    """A time (Unix seconds) not later than the night's now (`run_now`: `$C360_AS_OF` when
+    pinned, else the clock when the batch is checked) plus FUTURE_TOLERANCE."""
+
+    def expectation():
+        now = run_now()
+        return gxe.ExpectColumnValuesToBeBetween(
+            column=column,
+            max_value=now.replace(tzinfo=UTC).timestamp() + FUTURE_TOLERANCE.total_seconds(),
+            meta={"says": f"later than a day after the night's now ({now:%Y-%m-%d %H:%M:%S} UTC)"},
+        )
+
+    return expectation
+
+
+def readable(time: Time):
+    """The typed column of `time` holds a value wherever one is given (everywhere, if required)."""
+    meta = {"says": time.says} if time.says else {"column": time.column, "kind": time.kind}
+    if time.required:
+        return lambda: gxe.ExpectColumnValuesToNotBeNull(column=time.checked, meta=meta)
+    return lambda: gxe.ExpectColumnValuesToNotBeNull(
+        column=time.checked, row_condition=Column(time.given) == 1, meta=meta
     )
 
 
@@ -142,28 +254,44 @@ def _with(**derived: tuple[str, Callable[[pd.Series], pd.Series]]) -> dict:
 SF_COMMON = ["id", "created_date", "last_modified_date", "system_modstamp", "is_deleted"]
 
 
-def _sales(table: str, extra_required: list[str], rows=None) -> Contract:
+def _sales(table: str, extra_required: list[str], rows=None, times=()) -> Contract:
     return Contract(
         "sales",
         table,
         SF_COMMON + extra_required,
-        [not_null("id"), not_null("_check_modstamp"), not_future("_check_modstamp"), *(rows or [])],
-        _with(_check_modstamp=("system_modstamp", _parse_time)),
+        [not_null("id"), *(rows or [])],
+        times=[
+            Time("system_modstamp", required=True, future=True, check="_check_modstamp"),
+            Time("created_date"),
+            *times,
+        ],
     )
 
+
+PBX_TIME = "a PBX time (YYYY-MM-DD HH:MM:SS)"
 
 CONTRACTS: dict[str, Contract] = {
     c.name: c
     for c in [
         _sales("account", ["name"]),
         _sales("contact", ["account_id", "last_name"]),
-        _sales("lead", ["last_name", "is_converted"]),
-        _sales("opportunity", ["account_id", "stage_name"]),
+        _sales("lead", ["last_name", "is_converted"], times=[Time("converted_date", "date")]),
+        _sales("opportunity", ["account_id", "stage_name"], times=[Time("close_date", "date")]),
         _sales("opportunity_contact_role", ["opportunity_id", "contact_id"]),
         _sales("product2", ["product_code"]),
-        _sales("order", ["account_id", "order_number", "total_amount"], [between("total_amount", 0)]),
-        _sales("order_item", ["order_id", "product2_id", "quantity"], [between("quantity", 0)]),
-        _sales("task", ["subject"]),
+        _sales(
+            "order",
+            ["account_id", "order_number", "total_amount"],
+            [between("total_amount", 0)],
+            times=[Time("effective_date", "date")],
+        ),
+        _sales(
+            "order_item",
+            ["order_id", "product2_id", "quantity"],
+            [between("quantity", 0)],
+            times=[Time("service_date", "date")],
+        ),
+        _sales("task", ["subject"], times=[Time("activity_date", "date")]),
         _sales("user", ["name"]),
         _sales(
             "survey_response_c",
@@ -173,6 +301,7 @@ CONTRACTS: dict[str, Contract] = {
                 between("score_c", 0, 10, row_condition=Column("survey_type_c") == "NPS"),
                 between("score_c", 1, 7, row_condition=Column("survey_type_c") == "CES"),
             ],
+            times=[Time("responded_at_c")],  # a custom field: a CRM may not have it
         ),
         Contract(
             "service",
@@ -181,45 +310,51 @@ CONTRACTS: dict[str, Contract] = {
             [
                 not_null("id"),
                 in_set("status", ["new", "open", "pending", "hold", "solved", "closed", "deleted"]),
-                not_null("_check_created"),
-                not_future("_check_created"),
             ],
-            _with(_check_created=("created_at", _parse_time)),
+            times=[
+                Time("created_at", required=True, future=True, check="_check_created"),
+                Time("updated_at"),
+                Time("due_at"),
+            ],
         ),
         Contract(
             "service",
             "users",
             ["id", "name", "role"],
             [not_null("id"), in_set("role", ["end-user", "agent", "admin"])],
+            times=[Time("created_at"), Time("updated_at")],
         ),
-        Contract("service", "organizations", ["id", "name"], [not_null("id")]),
+        Contract(
+            "service",
+            "organizations",
+            ["id", "name"],
+            [not_null("id")],
+            times=[Time("created_at"), Time("updated_at")],
+        ),
         Contract(
             "service",
             "ticket_events",
             ["id", "ticket_id", "created_at", "child_events"],
-            [not_null("id"), not_null("ticket_id"), not_null("_check_created"), not_future("_check_created")],
-            _with(_check_created=("created_at", _parse_time)),
+            [not_null("id"), not_null("ticket_id")],
+            times=[Time("created_at", required=True, future=True, check="_check_created")],
         ),
         Contract(
             "service",
             "satisfaction_ratings",
             ["id", "ticket_id", "score", "created_at"],
             [not_null("id"), in_set("score", ["good", "bad", "offered", "unoffered"])],
+            times=[Time("created_at"), Time("updated_at")],
         ),
         Contract(
             "logistics",
             "shipments",
             ["shipment_id", "order_number", "promised_delivery_date", "status", "updated_at"],
-            [
-                not_null("shipment_id"),
-                not_null("_check_updated"),
-                not_future("_check_updated"),
-                not_null("_check_promised"),
+            [not_null("shipment_id")],
+            times=[
+                Time("updated_at", required=True, future=True, check="_check_updated"),
+                Time("promised_delivery_date", "date", required=True, check="_check_promised"),
+                Time("ship_date", "date"),
             ],
-            _with(
-                _check_updated=("updated_at", _parse_time),
-                _check_promised=("promised_delivery_date", _day),
-            ),
         ),
         Contract(
             "logistics",
@@ -235,10 +370,8 @@ CONTRACTS: dict[str, Contract] = {
             [
                 not_null("tracking_number"),
                 in_set("event_code", ["PU", "IT", "OD", "DL", "EX", "RT"]),
-                not_null("_check_time"),
-                not_future("_check_time"),
             ],
-            _with(_check_time=("event_time", _parse_time)),
+            times=[Time("event_time", required=True, future=True, check="_check_time")],
         ),
         Contract(
             "logistics",
@@ -247,10 +380,13 @@ CONTRACTS: dict[str, Contract] = {
             [
                 not_null("work_order_id"),
                 in_set("status", ["scheduled", "in_progress", "completed", "cancelled"]),
-                not_null("_check_updated"),
-                not_future("_check_updated"),
             ],
-            _with(_check_updated=("updated_at", _parse_time)),
+            times=[
+                Time("updated_at", required=True, future=True, check="_check_updated"),
+                Time("scheduled_date", "date"),
+                Time("promised_by_date", "date"),  # none: the configured working days after delivery
+                Time("completed_at"),
+            ],
         ),
         Contract(
             "call_center",
@@ -264,14 +400,22 @@ CONTRACTS: dict[str, Contract] = {
                 lambda: gxe.ExpectColumnPairValuesAToBeGreaterThanB(
                     column_A="_check_duration", column_B="_check_billsec", or_equal=True
                 ),
-                not_null("_check_start"),
-                not_future("_check_start"),
             ],
             _with(
                 _check_duration=("duration", _numbers),
-                _check_start=("start_utc", _epoch_seconds),
                 _check_billsec=("billsec", _numbers),
             ),
+            # the connector computes the UTC times: end = start + duration, answer = end - billsec
+            times=[
+                Time("start_utc", required=True, future=True, check="_check_start", says=f"start is not {PBX_TIME}"),
+                Time("end_utc", required=True, check="_check_end", says="no end time: start or duration unreadable"),
+                Time(
+                    "answer_utc",
+                    check="_check_answer",
+                    given_by="answer",
+                    says="answered, but no answer time: start, duration or billsec unreadable",
+                ),
+            ],
         ),
         Contract(
             "call_center",
@@ -289,13 +433,17 @@ CONTRACTS: dict[str, Contract] = {
                 in_set("question", ["csat", "fcr"]),
                 between("_check_score", 1, 5, row_condition=Column("question") == "csat"),
                 between("_check_score", 0, 1, row_condition=Column("question") == "fcr"),
-                not_null("_check_answered"),
-                not_future("_check_answered"),
             ],
-            _with(
-                _check_score=("score", _numbers),
-                _check_answered=("answered_at_utc", _epoch_seconds),
-            ),
+            _with(_check_score=("score", _numbers)),
+            times=[
+                Time(
+                    "answered_at_utc",
+                    required=True,
+                    future=True,
+                    check="_check_answered",
+                    says=f"answered_at is not {PBX_TIME}",
+                )
+            ],
         ),
     ]
 }

@@ -70,7 +70,7 @@ def _validator(contract: Contract):
 
 
 def _suite(contract: Contract) -> gx.ExpectationSuite:
-    # Built per batch: "not in the future" compares with the clock at validation time.
+    # Built per batch: "not in the future" compares with the night's now (c360.clock.run_now).
     return gx.ExpectationSuite(name=contract.name, expectations=[make() for make in contract.rows])
 
 
@@ -88,15 +88,44 @@ def _columns_checked(suite: gx.ExpectationSuite) -> set[str]:
     return names
 
 
+def _condition(condition) -> str:
+    """A GX row condition as it reads: `survey_type_c == 'NPS'`, `a is not null and b != ''`."""
+    if not isinstance(condition, dict):
+        return str(condition)
+    kind = condition.get("type")
+    if kind == "comparison":
+        return f"{condition['column']['name']} {condition['operator']} {condition['parameter']!r}"
+    if kind == "nullity":
+        return f"{condition['column']['name']} is {'' if condition['is_null'] else 'not '}null"
+    if kind in ("and", "or"):
+        return f" {kind} ".join(_condition(c) for c in condition["conditions"])
+    return json.dumps(condition, default=str)
+
+
 def _describe(result) -> tuple[str, str | None, str]:
     config = result.expectation_config
     kwargs = config.kwargs
     column = kwargs.get("column") or (
         f"{kwargs.get('column_A')} >= {kwargs.get('column_B')}" if "column_A" in kwargs else None
     )
-    detail = {k: v for k, v in kwargs.items() if k in ("value_set", "min_value", "max_value", "row_condition")}
+    detail = {k: v for k, v in kwargs.items() if k in ("value_set", "min_value", "max_value")}
+    if kwargs.get("row_condition"):
+        detail["row_condition"] = _condition(kwargs["row_condition"])
     text = f"{config.type}({column}{', ' + json.dumps(detail, default=str) if detail else ''})"
     return config.type, column, text
+
+
+def _in_words(meta: dict, frame: pd.DataFrame, index: int) -> str:
+    """What a contract says of a failing row beside the expectation (contracts.Time, not_future)."""
+    if meta.get("says"):
+        return f": {meta['says']}"
+    column = meta.get("column")
+    if not column:
+        return ""
+    value = frame.at[index, column] if column in frame.columns else None
+    if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip():
+        return f": {column} is empty"
+    return f": {column} '{value}' is not a {meta.get('kind', 'value')}"
 
 
 def check_batch(source: str, table: str, data: pa.Table, origin: str) -> CheckResult:
@@ -113,7 +142,9 @@ def check_batch(source: str, table: str, data: pa.Table, origin: str) -> CheckRe
     read = [c for c in data.column_names if c in derived_from or c in _columns_checked(suite)]
     frame = data.select(read).to_pandas()
     for name, (source, parse) in contract.derived.items():
-        frame[name] = parse(frame[source])
+        # an optional column the source does not deliver reads as empty everywhere
+        raw = frame[source] if source in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        frame[name] = parse(raw)
     for column in frame.columns:  # GX compares with naive datetimes
         if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
             frame[column] = frame[column].dt.tz_convert(None)
@@ -123,10 +154,11 @@ def check_batch(source: str, table: str, data: pa.Table, origin: str) -> CheckRe
     outcomes = []
     for result in validation.results:
         kind, column, text = _describe(result)
+        meta = result.expectation_config.meta or {}
         unexpected = result.result.get("unexpected_index_list") or []
         outcomes.append(ExpectationOutcome(kind, column, bool(result.success), len(unexpected)))
         for index in unexpected:
-            reasons.setdefault(int(index), []).append(text)
+            reasons.setdefault(int(index), []).append(text + _in_words(meta, frame, int(index)))
     if reasons and len(reasons) > MAX_BAD_SHARE * data.num_rows and data.num_rows >= 10:
         worst = max(outcomes, key=lambda o: o.unexpected_count)
         raise ContractError(

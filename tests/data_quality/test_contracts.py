@@ -3,7 +3,7 @@ the reason, the rest loads; a batch that breaks the contract as a whole fails, n
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
@@ -29,8 +29,9 @@ def landing(tmp_path):
     return tmp_path
 
 
-def test_a_cdr_row_with_billsec_above_duration_is_quarantined_and_the_rest_loads(landing):
-    future = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
+def test_a_cdr_row_with_billsec_above_duration_is_quarantined_and_the_rest_loads(landing, monkeypatch):
+    monkeypatch.setenv("C360_AS_OF", "2026-01-06 00:00:00")  # the night's now, not the wall clock's
+    future = "2026-02-05 10:00:00"
     lines = [cdr_line(f"100.{i}", "2026-01-05 10:00:00", 60, 50) for i in range(20)]
     lines.append(cdr_line("bad.1", "2026-01-05 11:00:00", 30, 45))  # billsec > duration
     lines.append(cdr_line("bad.2", future, 30, 10))  # in the future
@@ -123,28 +124,3 @@ def test_a_load_that_does_not_reconcile_fails_naming_the_table_and_the_counts():
     ):
         record_tally(con, tally, "L1", {"shipments": 7})
     assert con.execute("select is_balanced from ops.load_reconciliation").fetchall() == [(False,)]
-
-
-def test_timestamps_are_read_exactly_as_pandas_reads_them_whatever_their_shape():
-    import random
-
-    import numpy as np
-    import pandas as pd
-
-    from data_quality.contracts import _parse_time, _parse_time_pandas
-
-    rng = random.Random(5)
-
-    def stamp() -> str:
-        day = f"{rng.choice([1999, 2024, 2030]):04d}-{rng.randint(1, 13):02d}-{rng.randint(1, 31):02d}"
-        base = f"{day}T{rng.randint(0, 24):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 60):02d}"
-        fraction = rng.choice(["", ".000", ".5", ".123456", ".123456789"])
-        zone = rng.choice(["Z", "+0000", "+08:00", "-05:00", "+08", "", "+0530", " ", "z"])
-        return rng.choice([base + fraction + zone, day, "", "n/a", base.replace("T", " ") + zone])
-
-    clean = [f"2024-07-{rng.randint(1, 28):02d}T07:50:{rng.randint(0, 59):02d}.000+0000" for _ in range(500)]
-    for values in ([stamp() for _ in range(5000)], clean, clean + [""], clean + ["2024-07-01T07:50:40"]):
-        for series in (pd.Series(values, dtype=object), pa.table({"x": values}).to_pandas()["x"]):
-            ours, theirs = _parse_time(series), _parse_time_pandas(series)
-            assert np.array_equal(ours.fillna(-1e18).to_numpy(), theirs.fillna(-1e18).to_numpy())
-            assert ours.index.equals(series.index)
