@@ -33,6 +33,7 @@ def cmd_demo(args) -> int:
         api_port=args.api_port,
         hold_back_days=args.hold_back_days,
         as_of=parse_as_of(args.as_of, "--as-of") if args.as_of else None,
+        profile=args.profile,
     )
     return 0
 
@@ -289,6 +290,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: $C360_AS_OF, else now)",
     )
     p.add_argument("--api-port", type=int, default=8765, help="port the demo service-desk API will use")
+    p.add_argument(
+        "--profile",
+        choices=["cn", "us"],
+        default="cn",
+        help="which company: cn, a network-equipment supplier in Shanghai (default); us, an industrial "
+        "distributor in Chicago",
+    )
     p.add_argument(
         "--hold-back-days",
         type=int,

@@ -651,6 +651,8 @@ class Simulation:
                 ConvertedContactId=None,
                 ConvertedDate=None,
             )
+            if created > self.end_dt:
+                continue  # the working day after the last one is still to come (its Id stays unused)
             self.crm["Lead"].append(lead)
             self.truth("sales", "Lead", lead["Id"], None, person)
 
@@ -1236,7 +1238,7 @@ class Simulation:
                 talk_s=talk,
                 agent=agent,
                 survey=survey,
-                caller_name=self.p.clid_name(rng, person, org, number),
+                caller_name=self.p.clid_name(rng, person, org, number, caller_number),
                 truth_person=person.person_id if person else None,
                 truth_org=org.organization_id if org else None,
             )

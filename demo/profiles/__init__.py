@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from demo.company import CustomerFactory, Organization, Person
 
-PROFILE_NAMES = ("cn",)
+PROFILE_NAMES = ("cn", "us")
 DEFAULT_PROFILE = "cn"
 
 # The Salesforce objects of SOURCES.md the demo can write, in the CRM's table order
@@ -213,8 +213,10 @@ class Profile:
     def desk_user_name(self, rng: random.Random, person: Person) -> str:
         raise NotImplementedError
 
-    def clid_name(self, rng: random.Random, person: Person | None, org: Organization | None, number: str) -> str:
-        """The caller-ID name of the CDR's `clid` for a call from `number` (E.164)."""
+    def clid_name(
+        self, rng: random.Random, person: Person | None, org: Organization | None, number: str, delivered: str
+    ) -> str:
+        """The caller-ID name of the CDR's `clid` for a call from `number` (E.164), delivered as `delivered`."""
         return person.name_latin if person else ""
 
     # ---------- hooks: words ----------
