@@ -31,6 +31,7 @@ def plan_source(name: str, config: Config, con, log=print) -> LoadPlan:
             paths.work_db,
             paths.dlt_state_dir,
             log,
+            retry_seconds=config.service_retry_seconds,
         )
     if name == "logistics":
         return drops.plan(

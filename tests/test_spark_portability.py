@@ -14,11 +14,11 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import c360, config_variant
+from tests.conftest import SESSION_AS_OF, c360, config_variant
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
-AS_OF = "2026-06-30 06:00:00"  # both engines count rolling windows back from the same moment
+AS_OF = SESSION_AS_OF  # both engines count rolling windows back from the moment the company is written at
 SOURCE_SCHEMAS = ("raw_sales", "raw_service", "raw_logistics", "raw_call_center", "calendar", "identity", "scoring")
 
 

@@ -275,10 +275,6 @@ def test_the_configured_retry_time_is_how_long_an_unreachable_desk_is_retried(tm
     assert retry_s / 2 <= seconds < retry_s + 2, f"gave up after {seconds:.1f} s"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="connectors/run_all.py must pass retry_seconds=config.service_retry_seconds to api.plan",
-)
 def test_a_night_retries_the_desk_as_long_as_the_config_says(tmp_path, monkeypatch):
     import yaml
 
