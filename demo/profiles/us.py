@@ -189,6 +189,8 @@ CITIES = [
     ("Aurora", "IL", ("630", "331"), "605"),
     ("Joliet", "IL", ("815", "779"), "604"),
     ("Rockford", "IL", ("815", "779"), "611"),
+    ("Kankakee", "IL", ("815", "779"), "609"),
+    ("DeKalb", "IL", ("815", "779"), "601"),
     ("Elgin", "IL", ("847", "224"), "601"),
     ("Schaumburg", "IL", ("847", "224"), "601"),
     ("Waukegan", "IL", ("847", "224"), "600"),
@@ -489,7 +491,7 @@ class UsProfile(Profile):
         if shared_domain:  # a free mailbox: the name is seldom enough
             local += rng.choice(["", str(rng.randint(1, 99)), str(rng.randint(1950, 2004))])
         email = None if rng.random() < 0.04 else f"{local}@{domain}"
-        mobile = self._number(rng, codes, new_code_share=0.25)
+        mobile = self._number(rng, codes, new_code_share=0.3)
         title = rng.choice(TITLES) if rng.random() < 0.9 else None
         person = Person(person_id, None, None, family, given, email, mobile, desk_phone, title, name, "United States")
         person.state, person.nickname, person.known_as, person.known_as_in = city_state, nickname, known_as, known_as_in

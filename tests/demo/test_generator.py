@@ -1,4 +1,5 @@
-"""The demo company: deterministic, and every file follows its real format (SOURCES.md)."""
+"""The demo companies: deterministic, and every file follows its real format (SOURCES.md), on
+both profiles (cn, the default, and us)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from demo.generate import generate
 from demo.history import sf_id
 
 END = date(2026, 6, 30)
+PROFILES = ["cn", "us"]
 CDR_COLUMNS = 18
 QUEUE_EVENTS = {
     "ENTERQUEUE",
@@ -44,27 +47,56 @@ def digest(folder: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def company(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("demo")
-    generate(out, customers=120, seed=3, end=END, log=lambda *_: None)
+def config_of(company: Path) -> dict:
+    return yaml.safe_load((company / "c360.yml").read_text(encoding="utf-8"))
+
+
+def logistics_encoding(company: Path) -> str:
+    return config_of(company)["sources"]["logistics"]["encoding"]
+
+
+@pytest.fixture(scope="module", params=PROFILES)
+def company(tmp_path_factory, request) -> Path:
+    out = tmp_path_factory.mktemp(f"demo_{request.param}")
+    generate(out, customers=120, seed=3, end=END, log=lambda *_: None, profile=request.param)
     return out
 
 
+def profile_of(company: Path) -> str:
+    return "us" if config_of(company)["company"]["calendar_country"] == "US" else "cn"
+
+
 def test_same_seed_gives_the_same_bytes(company, tmp_path):
-    generate(tmp_path, customers=120, seed=3, end=END, log=lambda *_: None)
+    generate(tmp_path, customers=120, seed=3, end=END, log=lambda *_: None, profile=profile_of(company))
     assert digest(tmp_path) == digest(company)
 
 
 def test_another_seed_gives_another_company(company, tmp_path):
-    generate(tmp_path, customers=120, seed=4, end=END, log=lambda *_: None)
+    generate(tmp_path, customers=120, seed=4, end=END, log=lambda *_: None, profile=profile_of(company))
     assert digest(tmp_path)["crm/crm.sqlite"] != digest(company)["crm/crm.sqlite"]
 
 
-def test_crm_has_every_salesforce_table_with_the_common_columns(company):
+def test_the_two_profiles_are_two_companies(company):
+    config = config_of(company)["company"]
+    expected = {
+        "cn": ("Quntex Networks", "Asia/Shanghai", "CN", None, "CN"),
+        "us": ("Lakeshore Industrial Supply", "America/Chicago", "US", "IL", "US"),
+    }[profile_of(company)]
+    actual = (
+        config["name"],
+        config["time_zone"],
+        config["calendar_country"],
+        config.get("calendar_subdivision"),
+        config["phone_region"],
+    )
+    assert actual == expected
+    assert config_of(company)["sources"]["call_center"]["pbx_time_zone"] == config["time_zone"]
+
+
+def test_crm_has_the_salesforce_tables_its_config_names_with_the_common_columns(company):
     con = sqlite3.connect(company / "crm" / "crm.sqlite")
     tables = {r[0] for r in con.execute("select name from sqlite_master where type = 'table'")}
-    assert tables == {
+    standard = {
         "Account",
         "Contact",
         "Lead",
@@ -75,8 +107,10 @@ def test_crm_has_every_salesforce_table_with_the_common_columns(company):
         "OrderItem",
         "Task",
         "User",
-        "Survey_Response__c",
     }
+    # the custom survey object is the cn company's own: the us company's CRM has none
+    assert tables == standard | ({"Survey_Response__c"} if profile_of(company) == "cn" else set())
+    assert set(config_of(company)["sources"]["sales"]["tables"]) == tables
     for table in tables:
         columns = [r[1] for r in con.execute(f'pragma table_info("{table}")')]
         assert columns[:5] == ["Id", "CreatedDate", "LastModifiedDate", "SystemModstamp", "IsDeleted"], table
@@ -149,9 +183,9 @@ def test_ivr_survey_has_its_header_and_scales(company):
             assert int(r["score"]) in (range(1, 6) if r["question"] == "csat" else (0, 1))
 
 
-def test_logistics_folders_are_business_days_of_gb18030_csv(company):
-    config_text = (company / "c360.yml").read_text(encoding="utf-8")
-    assert "encoding: gb18030" in config_text
+def test_logistics_folders_are_days_of_csv_in_the_configured_encoding(company):
+    encoding = logistics_encoding(company)
+    assert encoding == {"cn": "gb18030", "us": "windows-1252"}[profile_of(company)]
     folders = sorted(p for p in (company / "logistics").iterdir())
     assert folders and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.name) for p in folders)
     headers = {
@@ -165,20 +199,19 @@ def test_logistics_folders_are_business_days_of_gb18030_csv(company):
     seen = set()
     for folder in folders:
         for path in folder.glob("*.csv"):
-            text = path.read_bytes().decode("gb18030")
+            text = path.read_bytes().decode(encoding)
             assert text.split("\n", 1)[0] == headers[path.name]
             seen.add(path.name)
             if path.name == "shipments.csv":
                 for r in csv.DictReader(io.StringIO(text)):
                     assert datetime.fromisoformat(r["updated_at"]).utcoffset() is not None
     assert seen == set(headers)
-    chinese = any(
-        "\u4e00" <= ch <= "\u9fff"
-        for f in folders
-        for p in f.glob("shipments.csv")
-        for ch in p.read_bytes().decode("gb18030")
-    )
-    assert chinese, "recipient names in characters need GB18030"
+    text = "".join(p.read_bytes().decode(encoding) for f in folders for p in f.glob("shipments.csv"))
+    if profile_of(company) == "cn":
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in text), "recipient names in characters need GB18030"
+    else:
+        assert any(ch in "éáñüÉÑ" for ch in text), "accented names need a codec beyond ASCII"
+        assert not text.isascii()
 
 
 def test_service_desk_records_have_the_zendesk_fields(company):
@@ -194,15 +227,22 @@ def test_service_desk_records_have_the_zendesk_fields(company):
     assert all(c["event_type"] in {"Comment", "Change"} for e in events for c in e["child_events"])
 
 
+def _line(phone: str) -> str:
+    """The number of a phone field without its extension, as digits (the last ten or eleven)."""
+    return re.sub(r"\D", "", re.split(r"\s*(?:x|ext\.?|Ext)\s*\d+$", phone)[0])[-10:]
+
+
 def test_identities_differ_across_systems_as_in_real_companies(company):
     con = sqlite3.connect(company / "crm" / "crm.sqlite")
-    switchboards = con.execute(
-        "select Phone from Contact where Phone is not null"
-        " group by Phone having count(distinct LastName || FirstName) > 1"
-    ).fetchall()
-    assert switchboards, "several people share a switchboard number"
+    holders = {}
+    for phone, last, first in con.execute("select Phone, LastName, FirstName from Contact where Phone is not null"):
+        holders.setdefault(_line(phone), set()).add((last, first))
+    assert any(len(names) > 1 for names in holders.values()), "several people share a switchboard number"
     names = [r[0] for r in con.execute("select LastName from Contact")]
-    assert any(re.search(r"[\u4e00-\u9fff]", n) for n in names) and any(n.isascii() for n in names)
+    if profile_of(company) == "cn":
+        assert any(re.search(r"[\u4e00-\u9fff]", n) for n in names) and any(n.isascii() for n in names)
+    else:
+        assert all(not re.search(r"[\u4e00-\u9fff]", n) for n in names)
     users = [
         json.loads(line) for line in (company / "service_desk" / "users.jsonl").read_text(encoding="utf-8").splitlines()
     ]
@@ -230,11 +270,11 @@ def test_ground_truth_names_every_planted_incident_kind_and_is_kept_apart(compan
     assert "ground_truth" not in (company / "c360.yml").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def batched_company(tmp_path_factory) -> Path:
+@pytest.fixture(scope="module", params=PROFILES)
+def batched_company(tmp_path_factory, request) -> Path:
     """A company written 50 customers at a time, as a big one is (demo.generate.BATCH_CUSTOMERS)."""
-    out = tmp_path_factory.mktemp("batched")
-    generate(out, customers=120, seed=3, end=END, log=lambda *_: None, batch_customers=50)
+    out = tmp_path_factory.mktemp(f"batched_{request.param}")
+    generate(out, customers=120, seed=3, end=END, log=lambda *_: None, batch_customers=50, profile=request.param)
     return out
 
 
@@ -279,8 +319,13 @@ def test_a_company_written_in_batches_keeps_each_file_as_its_system_writes_it(ba
         assert starts == sorted(starts), f"{path.name} is not in time order"
     for path in (batched_company / "call_center" / "ivr_survey").iterdir():
         assert path.read_text().count("uniqueid,caller_number") == 1
+    encoding = logistics_encoding(batched_company)
     for folder in (batched_company / "logistics").iterdir():
         for path in folder.iterdir():
-            assert path.read_bytes().decode("gb18030").count("\n") >= 2  # one header, then rows
-            header = path.read_bytes().decode("gb18030").splitlines()[0]
-            assert path.read_bytes().decode("gb18030").splitlines().count(header) == 1, path
+            assert path.read_bytes().decode(encoding).count("\n") >= 2  # one header, then rows
+            header = path.read_bytes().decode(encoding).splitlines()[0]
+            assert path.read_bytes().decode(encoding).splitlines().count(header) == 1, path
+    truth = batched_company / "ground_truth"
+    for path in truth.glob("*.csv"):  # each truth file has its header once, whatever the batches
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert lines.count(lines[0]) == 1, path.name
