@@ -40,6 +40,7 @@ CONTACT_KINDS = "('e-mail', 'phone')"
 
 # (schema, table) -> {column: SQL expression of the published value; {v} is the column}
 ANALYST_COLUMNS: dict[tuple[str, str], dict[str, str]] = {
+    ("marts", "customer_contacts"): {"display_name": NAME},
     ("marts", "dim_customer"): {
         "display_name": NAME,
         "primary_email": "c360_pseudonym('e-mail', lower({v}))",

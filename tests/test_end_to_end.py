@@ -9,7 +9,7 @@ import json
 import os
 import sqlite3
 import stat
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -237,3 +237,42 @@ def test_the_service_token_appears_in_no_output_file_or_table(published_company)
             assert hits == 0, f"{schema}.{table}.{column}"
     finally:
         con.close()
+
+
+def test_each_contact_lists_the_roles_the_crm_gives_them_on_open_and_recent_opportunities(warehouse, crm):
+    as_of = datetime.fromisoformat(SESSION_AS_OF)
+    person_of = dict(
+        warehouse.execute(
+            "select source_record_id, person_id from marts.customer_identity_map where source_table = 'Contact'"
+        ).fetchall()
+    )
+    expected: dict[str, set[str]] = {}
+    for contact_id, role, is_closed, close_date in crm.execute(
+        "select r.ContactId, r.Role, o.IsClosed, o.CloseDate from OpportunityContactRole r "
+        "join Opportunity o on o.Id = r.OpportunityId where not r.IsDeleted and not o.IsDeleted"
+    ):
+        if not is_closed or date.fromisoformat(close_date[:10]) >= (as_of - timedelta(days=365)).date():
+            expected.setdefault(person_of[contact_id], set()).add(role)
+    assert expected, "the demo's CRM has buying roles"
+    got = {
+        person_id: set(roles.split(", ")) if roles else set()
+        for person_id, roles in warehouse.execute(
+            "select person_id, buying_roles from marts.customer_contacts"
+        ).fetchall()
+    }
+    assert {person: got.get(person) for person in expected} == expected
+    assert all(not roles for person, roles in got.items() if person not in expected)
+
+
+def test_a_number_that_only_called_is_nobody_the_company_can_reach(warehouse):
+    unidentified, reachable = warehouse.execute(
+        """select count(*), count(*) filter (where is_contactable or unreachable_reason <> 'unidentified caller')
+           from marts.dim_customer where customer_type = 'unidentified'"""
+    ).fetchone()
+    assert unidentified > 0 and reachable == 0
+    assert (
+        count(
+            warehouse, "select count(*) from marts.dim_customer where is_contactable and unreachable_reason is not null"
+        )
+        == 0
+    )

@@ -16,6 +16,17 @@ accounts as (
     select * from {{ ref('stg_sales__accounts') }} where not is_deleted
 ),
 
+-- reachable through one of its people (an organization's switchboard alone reaches nobody)
+reachability as (
+    select
+        customer_id,
+        bool_or(is_reachable_by_phone) as is_reachable_by_phone,
+        bool_or(is_reachable_by_email) as is_reachable_by_email,
+        {{ sorted_distinct_list('unreachable_reason', '; ') }} as unreachable_reasons
+    from {{ ref('int_customers__person_reachability') }}
+    group by customer_id
+),
+
 mapped_records as (
     select
         identity_map.customer_id,
@@ -72,9 +83,7 @@ customer_records as (
         min(customer_type) as customer_type,
         min(seen_at) as first_seen_at,
         {{ sorted_distinct_list('source_system', ',') }} as source_systems,
-        min(case when source_table = 'Account' then source_record_id end) as crm_account_id,
-        bool_or(email is not null and not has_opted_out_of_email
-                or coalesce(phone_e164, phone2_e164) is not null and not is_do_not_call) as is_contactable
+        min(case when source_table = 'Account' then source_record_id end) as crm_account_id
     from mapped_records
     group by customer_id
 ),
@@ -93,7 +102,11 @@ customers as (
         customer_records.crm_account_id,
         customer_records.first_seen_at,
         customer_records.source_systems,
-        customer_records.is_contactable,
+        coalesce(reachability.is_reachable_by_phone or reachability.is_reachable_by_email, false) as is_contactable,
+        coalesce(reachability.is_reachable_by_phone, false) as is_reachable_by_phone,
+        coalesce(reachability.is_reachable_by_email, false) as is_reachable_by_email,
+        case when not coalesce(reachability.is_reachable_by_phone or reachability.is_reachable_by_email, false)
+             then coalesce(reachability.unreachable_reasons, 'no person known') end as unreachable_reason,
         {%- for field in fields %}
         {{ field }}.value_source as {{ field }}_source{% if not loop.last %},{% endif %}
         {%- endfor %}
@@ -102,6 +115,7 @@ customers as (
     left join chosen_{{ field }} as {{ field }} on {{ field }}.customer_id = customer_records.customer_id
     {%- endfor %}
     left join accounts on customer_records.crm_account_id = accounts.account_id
+    left join reachability on reachability.customer_id = customer_records.customer_id
 )
 
 -- published sorted (c360.warehouse.PUBLISHED_ORDER) by customer id: a lookup of one customer reads one row group (min/max pruning)

@@ -1,0 +1,121 @@
+{#- One row per person of a customer: who they are, what they decide (their roles on the
+    customer's CRM opportunities), when the company last touched them, and whether and how it
+    can reach them (int_customers__person_reachability). -#}
+with identity_map as (
+    select * from {{ ref('customer_identity_map') }} where person_id is not null
+),
+
+records as (
+    select * from {{ ref('int_identity__source_records') }}
+),
+
+contacts as (
+    select * from {{ ref('stg_sales__contacts') }} where not is_deleted
+),
+
+roles as (
+    select * from {{ ref('stg_sales__opportunity_contact_roles') }} where not is_deleted
+),
+
+opportunities as (
+    select * from {{ ref('stg_sales__opportunities') }} where not is_deleted
+),
+
+reachability as (
+    select * from {{ ref('int_customers__person_reachability') }}
+),
+
+touchpoints as (
+    select * from {{ ref('fct_touchpoints') }}
+),
+
+now as (
+    select {{ as_of() }} as as_of_at
+),
+
+-- the name a person goes by: their CRM contact's, else the service desk's, else the most
+-- recent of any other record
+person_records as (
+    select
+        identity_map.customer_id,
+        identity_map.person_id,
+        identity_map.source_system,
+        identity_map.source_table,
+        identity_map.source_record_id,
+        records.full_name,
+        records.seen_at,
+        case identity_map.source_table when 'Contact' then 1 when 'users' then 2 when 'Lead' then 3 else 4 end
+            as name_priority
+    from identity_map
+    inner join records using (source_system, source_table, source_record_id)
+),
+
+persons as (
+    select
+        customer_id,
+        person_id,
+        {{ arg_min('full_name', ['name_priority', '-' ~ epoch_microseconds('seen_at'), 'source_record_id']) }}
+            as display_name,
+        min(case when source_table = 'Contact' then source_record_id end) as crm_contact_id
+    from person_records
+    where full_name is not null
+    group by customer_id, person_id
+),
+
+-- roles on opportunities still open or closed within the last year are current; older ones history
+person_roles as (
+    select
+        person_records.person_id,
+        roles.contact_role,
+        roles.is_primary,
+        not opportunities.is_closed
+            or opportunities.close_date >= cast({{ dbt.dateadd('day', -365, 'now.as_of_at') }} as date) as is_current
+    from person_records
+    inner join roles on person_records.source_table = 'Contact' and roles.contact_id = person_records.source_record_id
+    inner join opportunities on opportunities.opportunity_id = roles.opportunity_id
+    cross join now
+),
+
+role_lists as (
+    select
+        person_id,
+        {{ sorted_distinct_list('case when is_current then contact_role end', ', ') }} as buying_roles,
+        {{ sorted_distinct_list('case when not is_current then contact_role end', ', ') }} as past_buying_roles,
+        coalesce(bool_or(is_current and is_primary), false) as is_primary_contact
+    from person_roles
+    group by person_id
+),
+
+last_touch as (
+    select person_records.person_id, max(touchpoints.occurred_at) as last_touch_at
+    from person_records
+    inner join touchpoints
+        on touchpoints.source_system = person_records.source_system
+        and touchpoints.source_table = person_records.source_table
+        and touchpoints.source_record_id = person_records.source_record_id
+    group by person_records.person_id
+),
+
+final as (
+    select
+        persons.customer_id,
+        persons.person_id,
+        persons.display_name,
+        contacts.title,
+        role_lists.buying_roles,
+        role_lists.past_buying_roles,
+        coalesce(role_lists.is_primary_contact, false) as is_primary_contact,
+        last_touch.last_touch_at,
+        reachability.is_reachable_by_phone,
+        reachability.is_reachable_by_email,
+        reachability.phone_unreachable_reason,
+        reachability.email_unreachable_reason,
+        reachability.unreachable_reason
+    from persons
+    inner join reachability on reachability.person_id = persons.person_id
+    left join contacts on contacts.contact_id = persons.crm_contact_id
+    left join role_lists on role_lists.person_id = persons.person_id
+    left join last_touch on last_touch.person_id = persons.person_id
+)
+
+select * from final
