@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from c360.config import Config
+from c360.warehouse import WarehousePaths, make_private, make_warehouse_dir, private_umask
 
 
 class RunInProgressError(RuntimeError):
@@ -76,16 +77,24 @@ def run_nightly(config: Config) -> RunSummary:
 
     from pipelines.nightly import NIGHTLY_ASSETS, nightly_resources
 
+    paths = WarehousePaths(config.warehouse_dir)
     started = time.perf_counter()
     started_at = datetime.now(UTC).replace(tzinfo=None)
-    with run_lock(config.warehouse_dir), dg.DagsterInstance.ephemeral() as instance:
-        result = dg.materialize(
-            NIGHTLY_ASSETS,
-            instance=instance,
-            resources=nightly_resources(str(config.path)),
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-            raise_on_error=False,
-        )
+    make_warehouse_dir(paths)
+    # the night's files are its account's alone from the moment they exist (umask 077); what an
+    # older version or a library that sets modes itself left readable is narrowed before and after
+    with private_umask(), run_lock(config.warehouse_dir), dg.DagsterInstance.ephemeral() as instance:
+        make_private(paths)
+        try:
+            result = dg.materialize(
+                NIGHTLY_ASSETS,
+                instance=instance,
+                resources=nightly_resources(str(config.path)),
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+                raise_on_error=False,
+            )
+        finally:
+            make_private(paths)  # dagster-dbt copies dbt's parse cache with its own mode
         steps = {
             stats.step_key: [stats.start_time, stats.end_time]
             for stats in instance.get_run_step_stats(result.run_id)
@@ -109,7 +118,8 @@ def run_nightly(config: Config) -> RunSummary:
         elif event.is_step_failure and summary.failure is None:
             error = event.step_failure_data.error
             summary.failure = with_remedy(f"{event.step_key}: {_root_message(error)}", config.warehouse_dir)
-    _append_run_history(config.warehouse_dir, started_at, result.run_id, summary)
+    with private_umask():
+        _append_run_history(config.warehouse_dir, started_at, result.run_id, summary)
     if not summary.success:
         # in-process runs have no Dagster daemon to fire the run-failure sensor: notify here
         from c360.notify import notify_failure

@@ -6,6 +6,12 @@ details pseudonymised: c360.privacy) and its contacts file beside it, makes both
 switches the symlink `<dir>/published/current.duckdb` to the analyst file with one atomic
 rename. Readers resolve the link when they connect, so they see one complete publish or the one
 before, never half of one; a failed or killed run leaves the last publish untouched.
+
+Who may read what: everything the night writes under `<dir>` holds personal data (the raw layer,
+dlt's state and staging files, quarantine, logs, the contacts file) and is its account's alone,
+0600 files in 0700 folders (umask 077 while the night runs, `private_umask`). Only the analyst file
+(0444) and its folder `published/` (0755) are for everyone; `<dir>` itself lets others pass
+through to `published/` (0711) but not list or read it. The contacts file is 0400.
 """
 
 from __future__ import annotations
@@ -13,7 +19,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +46,16 @@ PUBLISHED_ORDER = {
     ("marts", "open_promises"): "queue_position nulls last",
     ("marts", "order_fulfilment"): "ordered_at",
 }
+
+
+# File modes (README, "Personal data and who sees it")
+PRIVATE_UMASK = 0o077
+WAREHOUSE_DIR_MODE = 0o711  # others pass through to published/, nothing more
+PUBLISHED_DIR_MODE = 0o755
+ANALYST_FILE_MODE = 0o444
+CONTACTS_FILE_MODE = 0o400
+# what a publish writes before it renames it into place; a killed one leaves them behind
+TEMPORARY_SUFFIXES = (".partial", ".partial.wal", ".partial.tmp")
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,105 @@ class WarehousePaths:
     def published_file(self, run_id: str) -> Path:
         return self.published_dir / f"c360-{run_id}.duckdb"
 
+    @property
+    def logs_dir(self) -> Path:
+        """Each night's full output (Dagster's events, dbt's, stack traces): `run-<run id>.log`."""
+        return self.root / "logs"
+
+
+@contextmanager
+def private_umask() -> Iterator[None]:
+    """Files and folders created meanwhile, by this process and its children (dbt, DuckDB's WAL
+    and spill files, dlt), are readable by their own account only. The umask is the process's:
+    the night runs its steps one at a time, in this process or one process a step."""
+    previous = os.umask(PRIVATE_UMASK)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def make_warehouse_dir(paths: WarehousePaths) -> None:
+    """Create the warehouse folder (0711: others can reach `published/` through it and do no
+    more), its parents as any folder (they hold nothing of the warehouse)."""
+    if paths.root.exists():
+        return
+    previous = os.umask(0o022)
+    try:
+        paths.root.parent.mkdir(parents=True, exist_ok=True)
+    finally:
+        os.umask(previous)
+    paths.root.mkdir(exist_ok=True)
+    os.chmod(paths.root, WAREHOUSE_DIR_MODE)
+
+
+def make_published_dir(paths: WarehousePaths) -> None:
+    make_warehouse_dir(paths)
+    if not paths.published_dir.exists():
+        paths.published_dir.mkdir(exist_ok=True)
+        os.chmod(paths.published_dir, PUBLISHED_DIR_MODE)
+
+
+def _take_from_others(path: Path, bits: int) -> None:
+    """Clear the permission `bits` of `path` (never a link's target; gone or not ours: left)."""
+    try:
+        st = path.lstat()
+        if not stat.S_ISLNK(st.st_mode) and stat.S_IMODE(st.st_mode) & bits:
+            os.chmod(path, stat.S_IMODE(st.st_mode) & ~bits)
+    except (FileNotFoundError, PermissionError):
+        pass
+
+
+def make_private(paths: WarehousePaths) -> None:
+    """Take from other accounts whatever an older version, a umask or a library that sets modes
+    itself let them read or change under the warehouse, and remove what a killed publish left.
+    Only the analyst files and their folder stay readable; modes are only ever narrowed."""
+    if not paths.root.exists():
+        return
+    _take_from_others(paths.root, 0o066)
+    for folder, dirs, files in os.walk(paths.root):
+        here = Path(folder)
+        if here == paths.root and paths.published_dir.name in dirs:
+            dirs.remove(paths.published_dir.name)
+        for name in dirs + files:
+            _take_from_others(here / name, 0o077)
+    if paths.published_dir.exists():
+        remove_temporaries(paths)
+        for path in paths.published_dir.iterdir():
+            if not _is_analyst_file(path):
+                _take_from_others(path, 0o077)
+
+
+def _is_analyst_file(path: Path) -> bool:
+    return (
+        path.name.startswith("c360-") and path.name.endswith(".duckdb") and not path.name.endswith(".contacts.duckdb")
+    )
+
+
+def remove_temporaries(paths: WarehousePaths) -> None:
+    """Remove what a killed publish or switch left in `published/`: the files it was writing and
+    their WALs, and a link it was about to rename (one whose process is gone)."""
+    for path in paths.published_dir.iterdir():
+        if path.name.endswith(TEMPORARY_SUFFIXES):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        elif path.name.startswith(f".{CURRENT}.") and path.is_symlink():
+            pid = path.name.rsplit(".", 1)[-1]
+            if not pid.isdigit() or int(pid) == os.getpid() or not _alive(int(pid)):
+                path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
 
 class NotPublishedError(RuntimeError):
     pass
@@ -71,7 +189,8 @@ class NotPublishedError(RuntimeError):
 def connect_work(paths: WarehousePaths, memory_limit: str = "80%") -> duckdb.DuckDBPyConnection:
     """The run's read-write connection to its working database. Past `memory_limit` DuckDB
     spills to `<work db>.tmp` beside it rather than failing."""
-    paths.work_db.parent.mkdir(parents=True, exist_ok=True)
+    make_warehouse_dir(paths)
+    paths.work_db.parent.mkdir(mode=0o700, exist_ok=True)
     con = duckdb.connect(str(paths.work_db))
     con.execute("set TimeZone = 'UTC'")
     con.execute("set memory_limit = ?", [memory_limit])
@@ -132,55 +251,62 @@ def publish(
     key: bytes,
     keep: int = 3,
     contacts_owner: str | None = None,
+    log: Callable[[str], None] = lambda message: None,
 ) -> tuple[Path, dict[str, int]]:
     """Write the analyst file and the contacts file of this run from the working database
     (c360.privacy says what goes where), record the run in `ops.publish_log`, make both files
     read-only and switch `current.duckdb` to the new analyst file atomically. Returns the
-    published file and the row count of every mart."""
+    published file and the row count of every mart.
+
+    Both files are written private (the contacts file, its WAL and the analyst file while it is
+    incomplete: 0600), whatever the process's umask, and opened up only once complete. What a
+    killed publish left behind is removed first."""
     from c360.privacy import CONTACTS_TABLES, PUBLISHED_SCHEMAS, register_pseudonym_function
 
-    paths.published_dir.mkdir(parents=True, exist_ok=True)
-    target = paths.published_file(run_id)
-    contacts = contacts_of(target)
-    partial, contacts_partial = Path(f"{target}.partial"), Path(f"{contacts}.partial")
-    for leftover in (partial, contacts_partial):
-        leftover.unlink(missing_ok=True)
-    register_pseudonym_function(con, key)
-    tables = con.execute(
-        "select table_schema, table_name from information_schema.tables "
-        "where table_catalog = current_database() and table_type = 'BASE TABLE' "
-        f"and table_schema in ({', '.join(repr(s) for s in PUBLISHED_SCHEMAS)}) "
-        "order by table_schema, table_name"
-    ).fetchall()
-    con.execute(f"attach '{partial}' as published")
-    try:
-        for schema, table in tables:
-            _copy_for_analysts(con, schema, table)
-        sums = table_checksums(con, MARTS, catalog="published")
-        record_publish(con, run_id, watermarks, sums, catalog="published")
-    finally:
-        con.execute("detach published")
-    con.execute(f"attach '{contacts_partial}' as contacts")
-    try:
-        for name, sql in CONTACTS_TABLES.items():
-            if name == "quarantine" and ("ops", "quarantine") not in tables:
-                continue
-            con.execute(f"create table contacts.main.{name} as {sql}")
-    finally:
-        con.execute("detach contacts")
-    for file, mode in ((partial, 0o444), (contacts_partial, 0o400)):
-        with open(file, "rb") as f:
-            os.fsync(f.fileno())
-        os.chmod(file, mode)
-    if contacts_owner:
-        shutil.chown(contacts_partial, user=contacts_owner)
-    os.replace(contacts_partial, contacts)
-    os.replace(partial, target)
-    _make_current(paths, target)
-    # the working database learns of the publish only once it happened: the next one copies this log
-    record_publish(con, run_id, watermarks, sums)
-    _prune(paths, keep)
-    return target, {table: s["rows"] for table, s in sums.items()}
+    with private_umask():
+        make_published_dir(paths)
+        remove_temporaries(paths)
+        target = paths.published_file(run_id)
+        contacts = contacts_of(target)
+        partial, contacts_partial = Path(f"{target}.partial"), Path(f"{contacts}.partial")
+        register_pseudonym_function(con, key)
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_catalog = current_database() and table_type = 'BASE TABLE' "
+            f"and table_schema in ({', '.join(repr(s) for s in PUBLISHED_SCHEMAS)}) "
+            "order by table_schema, table_name"
+        ).fetchall()
+        log(f"publishing: writing the analyst file {partial.name}")
+        con.execute(f"attach '{partial}' as published")
+        try:
+            for schema, table in tables:
+                _copy_for_analysts(con, schema, table)
+            sums = table_checksums(con, MARTS, catalog="published")
+            record_publish(con, run_id, watermarks, sums, catalog="published")
+        finally:
+            con.execute("detach published")
+        log(f"publishing: writing the contacts file {contacts_partial.name}")
+        con.execute(f"attach '{contacts_partial}' as contacts")
+        try:
+            for name, sql in CONTACTS_TABLES.items():
+                if name == "quarantine" and ("ops", "quarantine") not in tables:
+                    continue
+                con.execute(f"create table contacts.main.{name} as {sql}")
+        finally:
+            con.execute("detach contacts")
+        for file, mode in ((partial, ANALYST_FILE_MODE), (contacts_partial, CONTACTS_FILE_MODE)):
+            with open(file, "rb") as f:
+                os.fsync(f.fileno())
+            os.chmod(file, mode)
+        if contacts_owner:
+            shutil.chown(contacts_partial, user=contacts_owner)
+        os.replace(contacts_partial, contacts)
+        os.replace(partial, target)
+        _make_current(paths, target)
+        # the working database learns of the publish only once it happened: the next one copies this log
+        record_publish(con, run_id, watermarks, sums)
+        _prune(paths, keep)
+        return target, {table: s["rows"] for table, s in sums.items()}
 
 
 def _copy_for_analysts(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
@@ -251,8 +377,6 @@ def _prune(paths: WarehousePaths, keep: int) -> None:
         if os.path.realpath(old) != current:
             old.unlink(missing_ok=True)
             contacts_of(old).unlink(missing_ok=True)
-    for leftover in paths.published_dir.glob("*.partial"):
-        leftover.unlink(missing_ok=True)
 
 
 def current_file(paths: WarehousePaths) -> Path:

@@ -36,6 +36,7 @@ def published_warehouse(context: dg.AssetExecutionContext, c360: C360Config) -> 
             pseudonym_key(config.warehouse_dir),
             config.keep_publishes,
             config.contacts_owner,
+            log=context.log.info,
         )
         con.execute("checkpoint")
     finally:
