@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors.loader import LOADED_AT, SOURCE, snake_case
+from connectors.loader import LINE, LOADED_AT, SOURCE, snake_case
 from connectors.phones import e164_column
 
 
@@ -23,7 +23,7 @@ class TableTally:
     read: int = 0  # rows the source handed over
     already_loaded: int = 0  # rows recognised as loaded before (incremental overlap, same file)
     passed: int = 0
-    quarantined: list[dict] = field(default_factory=list)
+    quarantined: list[dict] = field(default_factory=list)  # {row, reasons, line_number (files only)}
     outcomes: list = field(default_factory=list)
 
 
@@ -31,6 +31,7 @@ class TableTally:
 class SourceTally:
     source: str
     tables: dict[str, TableTally] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # what the source holds but was not read -> why
 
     def table(self, name: str) -> TableTally:
         return self.tables.setdefault(name, TableTally())
@@ -45,10 +46,12 @@ def prepare_batch(
     phone_columns: tuple[str, ...] = (),
     phone_region: str = "CN",
     primary_key: str | None = None,
+    lines: pa.Array | None = None,
 ) -> pa.Table:
     """Snake-case names, add `<phone>_e164`, check the contract, add lineage; returns the
-    rows that pass, with `primary_key` (snake-cased) declared non-null. Raises ContractError
-    when the batch breaks the contract as a whole."""
+    rows that pass, with `primary_key` (snake-cased) declared non-null. `lines` (files only)
+    is each row's line in its file, for the quarantine. Raises ContractError when the batch
+    breaks the contract as a whole."""
     from data_quality.validate import check_batch  # GX is slow to import; only loads need it
 
     data = data.rename_columns([snake_case(c) for c in data.column_names])
@@ -60,14 +63,19 @@ def prepare_batch(
     else:
         described = f"{pc.count_distinct(origin).as_py()} file(s) of {table}"
     data = data.append_column(SOURCE, origin)
+    if lines is not None:
+        data = data.append_column(LINE, lines)
     result = check_batch(source, table, data, described)
+    for bad in result.quarantined:
+        bad["line_number"] = bad["row"].pop(LINE, None)
     counts = tally.table(table)
     counts.passed += result.passed.num_rows
     counts.quarantined += result.quarantined
     counts.outcomes += [(o, result.rows_checked) for o in result.outcomes]
     now = datetime.now(UTC).replace(tzinfo=None)
     stamps = np.full(result.passed.num_rows, np.datetime64(now, "us"))
-    passed = result.passed.append_column(LOADED_AT, pa.array(stamps, pa.timestamp("us")))
+    passed = result.passed.drop_columns([LINE]) if lines is not None else result.passed
+    passed = passed.append_column(LOADED_AT, pa.array(stamps, pa.timestamp("us")))
     return _required(passed, snake_case(primary_key)) if primary_key else passed
 
 
@@ -89,14 +97,21 @@ OPS_DDL = [
     "create schema if not exists ops",
     """create table if not exists ops.quarantine (
         quarantined_at timestamp, load_id varchar, source varchar, table_name varchar, origin varchar,
-        reasons varchar, raw_record json)""",
+        reasons varchar, raw_record json, line_number bigint)""",
+    # warehouses made before quarantined lines had their number
+    "alter table ops.quarantine add column if not exists line_number bigint",
     """create table if not exists ops.quality_results (
         checked_at timestamp, load_id varchar, source varchar, table_name varchar, expectation varchar,
         column_name varchar, success boolean, unexpected_count bigint, rows_checked bigint)""",
     """create table if not exists ops.load_reconciliation (
         reconciled_at timestamp, load_id varchar, source varchar, table_name varchar, rows_read bigint,
         rows_loaded bigint, rows_quarantined bigint, rows_already_loaded bigint, is_balanced boolean)""",
+    # what a source holds but a load did not read (a folder that is no day, a file already
+    # loaded under another name), and why: reported, never skipped without a word
+    """create table if not exists ops.load_skipped (
+        reported_at timestamp, load_id varchar, source varchar, path varchar, reason varchar)""",
 ]
+QUARANTINE_COLUMNS = "quarantined_at, load_id, source, table_name, origin, reasons, raw_record, line_number"
 
 
 class ReconciliationError(RuntimeError):
@@ -130,11 +145,12 @@ def record_tally(con: duckdb.DuckDBPyConnection, tally: SourceTally, load_id: st
                         ],
                         pa.string(),
                     ),
+                    "line_number": pa.array([q.get("line_number") for q in counts.quarantined], pa.int64()),
                 }
             )
             con.register("_c360_quarantine", rows)
             try:
-                con.execute("insert into ops.quarantine select * from _c360_quarantine")
+                con.execute(f"insert into ops.quarantine ({QUARANTINE_COLUMNS}) select * from _c360_quarantine")
             finally:
                 con.unregister("_c360_quarantine")
         for outcome, rows_checked in counts.outcomes:
@@ -173,6 +189,11 @@ def record_tally(con: duckdb.DuckDBPyConnection, tally: SourceTally, load_id: st
                 f"{table}: read {counts.read:,} but loaded {rows_loaded:,} + quarantined "
                 f"{len(counts.quarantined):,} + already loaded {counts.already_loaded:,}"
             )
+    if tally.skipped:
+        con.executemany(
+            "insert into ops.load_skipped values (?, ?, ?, ?, ?)",
+            [[now, load_id, tally.source, path, reason] for path, reason in tally.skipped.items()],
+        )
     if unbalanced:
         raise ReconciliationError(f"{tally.source}: load does not reconcile: " + "; ".join(unbalanced))
 
@@ -183,7 +204,7 @@ def finisher(con: duckdb.DuckDBPyConnection, tally: SourceTally, tables: list[st
 
     def finish(loaded: dict[str, int], load_id: str) -> LoadReport:
         record_tally(con, tally, load_id, loaded)
-        report = LoadReport(tally.source)
+        report = LoadReport(tally.source, skipped=dict(tally.skipped))
         for table in tables:
             counts = tally.table(table)
             report.rows[table] = loaded.get(table, 0)

@@ -12,6 +12,7 @@ import pyarrow as pa
 
 LOADED_AT = "_c360_loaded_at"
 SOURCE = "_c360_source"
+LINE = "_c360_line"  # a row's line in its file: carried to the contract check for the quarantine, not loaded
 
 
 class SourceError(RuntimeError):
@@ -59,6 +60,7 @@ class LoadReport:
     source: str
     rows: dict[str, int] = field(default_factory=dict)  # loaded into raw, per table
     quarantined: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # what the source holds but was not read -> why
 
     @property
     def total(self) -> int:
