@@ -6,8 +6,11 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
+import sys
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -57,54 +60,131 @@ class RunSummary:
     failure: str | None = None
     # Dagster step -> [started, ended] (Unix seconds): where the night's time went
     steps: dict[str, list[float]] = field(default_factory=dict)
+    failed_step: str | None = None
+    log: str | None = None  # the night's full output: Dagster's events, dbt's, stack traces
 
     def lines(self) -> list[str]:
-        out = [f"run {'succeeded' if self.success else 'FAILED'} in {self.seconds:.1f} s"]
+        """What `c360 run` prints at the end. A failed night (or one that published nothing,
+        which is no success) begins with its clear line: the step, the cause, what to do."""
+        succeeded = self.success and self.published is not None
+        if succeeded:
+            out = [f"run succeeded in {self.seconds:.1f} s"]
+        else:
+            cause, where = self.failure or "nothing was published", ""
+            if self.failed_step and cause.startswith(f"{self.failed_step}: "):
+                cause, where = cause.removeprefix(f"{self.failed_step}: "), f" at step {self.failed_step}"
+            out = [f"run FAILED in {self.seconds:.1f} s{where}: {cause}"]
         for source, rows in self.rows_by_source.items():
             bad = self.quarantined_by_source.get(source, 0)
             out.append(f"  loaded {source:<12} {rows:>12,} rows, {bad:,} quarantined")
         out.append(f"  checks       {self.checks_passed} passed, {self.checks_failed} failed")
         out.append(f"  published    {self.published or 'nothing (the previous publish stays current)'}")
-        if self.failure:
-            out.append(f"  failure      {self.failure}")
-        for step, (began, ended) in sorted(self.steps.items(), key=lambda item: item[1][0]):
-            out.append(f"  step         {step:<40} {ended - began:8.1f} s")
+        if self.log:
+            out.append(f"  log          {self.log}" + ("" if succeeded else " (every step's output, the stack trace)"))
+        if succeeded:  # where the time went; a failed night's steps are in its log
+            for step, (began, ended) in sorted(self.steps.items(), key=lambda item: item[1][0]):
+                out.append(f"  step         {step:<40} {ended - began:8.1f} s")
         return out
 
 
+def night_outcome(
+    dagster_success: bool,
+    published: str | None,
+    failure: str | None,
+    skipped_steps: list[str],
+    not_materialized: list[str],
+) -> tuple[bool, str | None]:
+    """Whether the night succeeded, and why not: only a night that published succeeded. Dagster
+    calls a run whose steps were all skipped (an asset they need was not materialized) a success,
+    and such a night published nothing."""
+    if dagster_success and published is not None:
+        return True, None
+    if failure:
+        return False, failure
+    if not dagster_success:
+        return False, "the run failed outside its steps (the log says where)"
+    if not skipped_steps:
+        return False, "nothing was published, though no step failed (the log says why)"
+    steps = ", ".join(skipped_steps[:3]) + (f" and {len(skipped_steps) - 3} more" if len(skipped_steps) > 3 else "")
+    missing = ", ".join(not_materialized[:5]) + (" and more" if len(not_materialized) > 5 else "")
+    because = (
+        f" because {missing} {'was' if len(not_materialized) == 1 else 'were'} not materialized"
+        if not_materialized
+        else ""
+    )
+    return False, (
+        f"nothing was published: no step failed, but {steps} {'was' if len(skipped_steps) == 1 else 'were'}"
+        f" skipped{because}; the log says why, fix that and run again"
+    )
+
+
+NIGHT_JOB = "c360_nightly_run"
+KEEP_LOGS = 30
+
+
 def run_nightly(config: Config) -> RunSummary:
+    """One night, in this process. Its files are private (umask 077, and whatever an older
+    version or a library left readable is narrowed, before and after); its full output goes to
+    `<warehouse>/logs/run-<run id>.log`, and the console gets one line a step."""
     import dagster as dg
 
-    from pipelines.nightly import NIGHTLY_ASSETS, nightly_resources
+    from pipelines.nightly import NIGHTLY_ASSETS, night_loggers, nightly_resources
 
     paths = WarehousePaths(config.warehouse_dir)
     started = time.perf_counter()
     started_at = datetime.now(UTC).replace(tzinfo=None)
+    run_id = str(uuid.uuid4())
     make_warehouse_dir(paths)
-    # the night's files are its account's alone from the moment they exist (umask 077); what an
-    # older version or a library that sets modes itself left readable is narrowed before and after
-    with private_umask(), run_lock(config.warehouse_dir), dg.DagsterInstance.ephemeral() as instance:
+    with private_umask(), run_lock(config.warehouse_dir):
         make_private(paths)
+        paths.logs_dir.mkdir(mode=0o700, exist_ok=True)
+        log = paths.logs_dir / f"run-{run_id}.log"
         try:
-            result = dg.materialize(
-                NIGHTLY_ASSETS,
-                instance=instance,
-                resources=nightly_resources(str(config.path)),
-                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-                raise_on_error=False,
-            )
+            with _output_to(log) as (log_file, console):
+                console.write(f"c360 run: every step's output goes to {log}\n")
+                console.flush()
+                defs = dg.Definitions(
+                    assets=NIGHTLY_ASSETS,
+                    jobs=[dg.define_asset_job(NIGHT_JOB)],
+                    resources=nightly_resources(str(config.path)),
+                    loggers=night_loggers(log_file, console),
+                )
+                with dg.DagsterInstance.ephemeral() as instance:
+                    result = defs.resolve_job_def(NIGHT_JOB).execute_in_process(
+                        instance=instance,
+                        run_config={"loggers": {"log_file": {}, "progress": {}}},
+                        raise_on_error=False,
+                        run_id=run_id,
+                    )
+                    steps = {
+                        stats.step_key: [stats.start_time, stats.end_time]
+                        for stats in instance.get_run_step_stats(result.run_id)
+                        if stats.start_time and stats.end_time
+                    }
+                summary = _summarise(result, NIGHTLY_ASSETS, steps, time.perf_counter() - started, config)
+                summary.log = str(log)
+                if not summary.success:
+                    # in-process runs have no Dagster daemon to fire the run-failure sensor: notify here
+                    from c360.notify import notify_failure
+
+                    notify_failure(config, result.run_id, summary.failure)
         finally:
-            make_private(paths)  # dagster-dbt copies dbt's parse cache with its own mode
-        steps = {
-            stats.step_key: [stats.start_time, stats.end_time]
-            for stats in instance.get_run_step_stats(result.run_id)
-            if stats.start_time and stats.end_time
-        }
-    summary = RunSummary(success=result.success, seconds=time.perf_counter() - started, steps=steps)
+            # what a library set itself (dagster-dbt copies dbt's parse cache with its mode)
+            make_private(paths)
+            _prune_logs(paths)
+        _append_run_history(config.warehouse_dir, started_at, result.run_id, summary)
+    return summary
+
+
+def _summarise(result, assets, steps: dict, seconds: float, config: Config) -> RunSummary:
+    """The night's figures and outcome from its Dagster events."""
+    summary = RunSummary(success=result.success, seconds=seconds, steps=steps)
+    materialized, succeeded, skipped = set(), set(), []
     for event in result.all_events:
         if event.is_step_materialization:
             mat = event.step_materialization_data.materialization
             key = mat.asset_key.path
+            materialized.add(mat.asset_key)
             if key[0] in ("sales", "service", "logistics", "call_center") and len(key) == 2:
                 for name, tally in (("rows", summary.rows_by_source), ("quarantined", summary.quarantined_by_source)):
                     tally[key[0]] = tally.get(key[0], 0) + mat.metadata[name].value
@@ -115,17 +195,61 @@ def run_nightly(config: Config) -> RunSummary:
                 summary.checks_passed += 1
             else:
                 summary.checks_failed += 1
+        elif event.event_type_value == "STEP_SUCCESS":
+            succeeded.add(event.step_key)
+        elif event.event_type_value == "STEP_SKIPPED":
+            skipped.append(event.step_key)
         elif event.is_step_failure and summary.failure is None:
             error = event.step_failure_data.error
+            summary.failed_step = event.step_key
             summary.failure = with_remedy(f"{event.step_key}: {_root_message(error)}", config.warehouse_dir)
-    with private_umask():
-        _append_run_history(config.warehouse_dir, started_at, result.run_id, summary)
-    if not summary.success:
-        # in-process runs have no Dagster daemon to fire the run-failure sensor: notify here
-        from c360.notify import notify_failure
-
-        notify_failure(config, result.run_id, summary.failure)
+    # what a step that succeeded did not materialize: the reason the steps after it were skipped
+    not_materialized = [
+        "/".join(key.path)
+        for definition in assets
+        if definition.node_def.name in succeeded
+        for key in definition.keys
+        if key not in materialized
+    ]
+    summary.success, summary.failure = night_outcome(
+        result.success, summary.published, summary.failure, skipped, not_materialized
+    )
     return summary
+
+
+@contextmanager
+def _output_to(log: Path):
+    """Everything this process and its children write to stdout and stderr goes to `log`
+    (private) meanwhile; yields the log file for Dagster's logger and a stream to the console."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    saved = os.dup(1), os.dup(2)
+    console = os.fdopen(os.dup(saved[0]), "w", encoding="utf-8", errors="replace")
+    log_file = open(log, "a", encoding="utf-8", errors="replace")  # noqa: SIM115 - closed below
+    try:
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        yield log_file, console
+    finally:
+        for stream in (sys.stdout, sys.stderr, log_file, console):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for handle in (fd, *saved):
+            os.close(handle)
+        log_file.close()
+        console.close()
+
+
+def _prune_logs(paths: WarehousePaths) -> None:
+    """Keep the newest `KEEP_LOGS` nights' logs."""
+    logs = sorted(paths.logs_dir.glob("run-*.log"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in logs[KEEP_LOGS:]:
+        old.unlink(missing_ok=True)
 
 
 RUN_HISTORY = "run_history.jsonl"
@@ -168,6 +292,9 @@ def with_remedy(failure: str, warehouse_dir: Path) -> str:
     return failure
 
 
+OWN_ERRORS = ("SourceError", "ConfigError")
+
+
 def _root_message(error) -> str:
     """The innermost error message: the one that names the source and the fix."""
     while error.cause is not None:
@@ -177,4 +304,8 @@ def _root_message(error) -> str:
     lines = [line.strip() for line in error.message.strip().splitlines() if line.strip()]
     # a database error ends with the SQL and a caret; the line naming the error says more
     named = [line for line in lines if "Error" in line and not line.startswith("File ")]
-    return named[-1] if named else lines[-1]
+    message = named[-1] if named else lines[-1]
+    # c360's own errors are written for the reader: their class and module say nothing more
+    if error.cls_name in OWN_ERRORS:
+        message = re.sub(rf"^[\w.]*{error.cls_name}: ", "", message)
+    return message

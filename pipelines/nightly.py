@@ -1,6 +1,14 @@
 """What one nightly run materialises, and with which resources: shared by the Dagster
-definitions (daemon, `dagster dev`) and `c360 run` (in-process), so the two cannot drift."""
+definitions (daemon, `dagster dev`) and `c360 run` (in-process), so the two cannot drift. And how
+`c360 run` logs it: all of it to the night's log file, one line a step to the console."""
 
+from __future__ import annotations
+
+import logging
+import time
+from typing import TextIO
+
+import dagster as dg
 from dagster_dlt import DagsterDltResource
 
 from pipelines.assets.calendar import business_calendar
@@ -30,3 +38,67 @@ def nightly_resources(config_path: str | None = None) -> dict:
         "dbt": dbt_resource(),
         "dlt_loader": DagsterDltResource(),
     }
+
+
+class Progress:
+    """What the console shows of a night while it runs: one line a step, the first thing the step
+    says it does. The step's other messages, Dagster's own events, dbt's output and stack traces
+    go to the night's log file only, so that a failure's clear line is not lost among them."""
+
+    # dagster-dbt's notes about itself, not about the night
+    BOOKKEEPING = ("A dbt subsetted execution", "Copying `", "Logging an `AssetObservation`", "Finished dbt command")
+    WIDTH = 120
+
+    def __init__(self) -> None:
+        self._started: set[str] = set()
+        self._shown: set[str] = set()
+
+    def start(self, step: str) -> None:
+        """The step began (a step skipped or not executed never does, and shows nothing)."""
+        self._started.add(step)
+
+    def line(self, step: str | None, message: str) -> str | None:
+        if step not in self._started or step in self._shown or message.startswith(self.BOOKKEEPING):
+            return None
+        self._shown.add(step)
+        first = message.strip().splitlines()[0] if message.strip() else ""
+        line = f"  {step} - {first}"
+        return line if len(line) <= self.WIDTH else line[: self.WIDTH - 1] + "…"
+
+
+def night_loggers(log_file: TextIO, console: TextIO) -> dict[str, dg.LoggerDefinition]:
+    """Dagster loggers for `c360 run`: `log_file` gets every event and message (DEBUG and up, the
+    stack traces of failures in them), `console` the night's progress (`Progress`)."""
+
+    def to_file(_init_context) -> logging.Logger:
+        logger = logging.Logger("c360.night", level=logging.DEBUG)
+        handler = logging.StreamHandler(log_file)
+        formatter = logging.Formatter("%(asctime)s UTC - %(levelname)s - %(message)s", "%Y-%m-%d %H:%M:%S")
+        formatter.converter = time.gmtime
+        handler.setFormatter(formatter)
+        logger.addHandler(handler)
+        return logger
+
+    def to_console(_init_context) -> logging.Logger:
+        progress = Progress()
+
+        class ProgressHandler(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                meta = getattr(record, "dagster_meta", None) or {}
+                event = meta.get("dagster_event")
+                if event is not None:  # Dagster's own events: the log file has them
+                    if event.event_type_value == "STEP_START":
+                        progress.start(event.step_key)
+                    return
+                if record.levelno < logging.INFO:
+                    return
+                line = progress.line(meta.get("step_key"), str(meta.get("orig_message") or record.getMessage()))
+                if line:
+                    console.write(line + "\n")
+                    console.flush()
+
+        logger = logging.Logger("c360.progress", level=logging.DEBUG)  # Dagster's events are DEBUG
+        logger.addHandler(ProgressHandler())
+        return logger
+
+    return {"log_file": dg.LoggerDefinition(to_file), "progress": dg.LoggerDefinition(to_console)}
