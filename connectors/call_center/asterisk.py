@@ -2,23 +2,40 @@
 `queue_log/queue_log-YYYYMMDD` (pipe-separated events) and `ivr_survey/survey-YYYYMMDD.csv`.
 
 Files grow while the PBX writes them: each run loads only the complete lines added since
-the last one (files.FileLedger); a partial last line waits for the next run. PBX times are
-local wall-clock: they are converted to UTC with the configured zone and the raw value is
-kept beside. Caller numbers get an E.164 column beside the raw `src`."""
+the last one (files.FileLedger); a partial last line waits for the next run. Every line is
+one record: a malformed line (an unclosed quote too) is quarantined alone with its line
+number, and the lines after it load; a file whose text cannot be the company's (the wrong
+encoding configured) is quarantined whole. PBX times are local wall-clock: they are
+converted to UTC with the configured zone and the raw value is kept beside. Caller numbers
+get an E.164 column beside the raw `src`. Files in the three folders that are not the PBX's
+daily files are skipped and reported."""
 
 from __future__ import annotations
 
-import io
+import codecs
 from pathlib import Path
 
 import dlt
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from connectors.batches import SourceTally, finisher, prepare_batch, repeated
 from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
-from connectors.files import FileLedger, NewPart
+from connectors.files import (
+    SCRIPTS,
+    FileLedger,
+    Lines,
+    NewPart,
+    Parsed,
+    expected_script,
+    kept_aside,
+    read_csv_lines,
+    read_text,
+    to_utf8,
+    undecodable,
+    whole_part,
+)
 from connectors.loader import SourceError
 
 SCHEMA = "raw_call_center"
@@ -83,96 +100,113 @@ def cdr_times_utc(cdr: pa.Table, zone: str) -> dict[str, pa.Array]:
     return {"start_utc": start, "answer_utc": answer, "end_utc": end}
 
 
-def _decode(part: NewPart, encoding: str, sub: str) -> tuple[str | None, list[dict]]:
-    data = part.data
-    try:
-        return data.decode(encoding), []
-    except UnicodeDecodeError as e:
-        lines = [line for line in data.split(b"\n") if line]
-        reason = f"file does not decode as {encoding} (byte {e.start}); check sources.call_center.encoding"
-        return None, [
-            {"row": {"_c360_source": part.relative, "line": line.decode("latin-1")}, "reasons": [reason]}
-            for line in lines
-        ]
+ENCODING_KEY = "sources.call_center.encoding"
 
 
-def _csv(text: str, columns: list[str], header: bool, relative: str, malformed: list[dict]) -> pa.Table:
-    def keep_aside(row) -> str:
-        malformed.append(
-            {
-                "row": {"_c360_source": relative, "line": row.text},
-                "reasons": [f"malformed line: expected {row.expected_columns} fields, got {row.actual_columns}"],
-            }
-        )
-        return "skip"
-
-    return pacsv.read_csv(
-        io.BytesIO(text.encode("utf-8")),
-        read_options=pacsv.ReadOptions(column_names=None if header else columns),
-        parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside),
-        convert_options=pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in columns}, strings_can_be_null=False, quoted_strings_can_be_null=False
-        ),
-    )
+def parse_cdr(utf8: bytes, part: NewPart) -> Parsed:
+    return read_csv_lines(utf8, part.already_loaded_lines + 1, part.relative, CDR_COLUMNS)
 
 
-def parse_cdr(text: str, part: NewPart, malformed: list[dict]) -> pa.Table:
-    return _csv(text, CDR_COLUMNS, False, part.relative, malformed)
-
-
-def parse_queue_log(text: str, part: NewPart, malformed: list[dict]) -> pa.Table:
+def parse_queue_log(utf8: bytes, part: NewPart) -> Parsed:
     """Pipe-separated; trailing fields may be missing (kept empty); extra ones are an error.
 
     By hand because no CSV reader pads short lines and names the long ones (pyarrow's drops
     both kinds, DuckDB's `null_padding` pads but cannot quarantine), but with Arrow's string
     kernels, not a Python loop: at a million customers queue_log holds 15 M lines, and a loop
-    over them was two thirds of the call-center load."""
+    over them was two thirds of the call-center load. Raises pyarrow.ArrowInvalid for text
+    that is not UTF-8."""
     width = len(QUEUE_LOG_COLUMNS)
-    # (Arrow takes encoded bytes several times faster than a Python str)
-    whole = pa.array([text.encode("utf-8")], pa.large_binary()).cast(pa.large_string())
-    lines = pc.split_pattern(whole, "\n").flatten()
-    lines = pc.utf8_rtrim(lines, "\r")  # CRLF files
-    lines = lines.filter(pc.not_equal(lines, ""))
+    source = Lines(utf8, part.already_loaded_lines + 1)
+    at = np.flatnonzero(~source.blank)  # the lines that are records
+    lines = (source.text.take(at) if len(at) < source.count else source.text).cast(pa.large_string())
     # each line and 9 more empty fields: a line of 5 to 10 fields has its columns first
     pipes, nothing = pa.scalar("|" * (width - 1), pa.large_string()), pa.scalar("", pa.large_string())
     padded = pc.split_pattern(pc.binary_join_element_wise(lines, pipes, nothing), "|")
     counts = pc.subtract(pc.list_value_length(padded), width - 1)
-    fits = pc.and_(pc.greater_equal(counts, 5), pc.less_equal(counts, width))
-    for line, count in zip(
-        lines.filter(pc.invert(fits)).to_pylist(), counts.filter(pc.invert(fits)).to_pylist(), strict=True
-    ):
-        malformed.append(
-            {
-                "row": {"_c360_source": part.relative, "line": line},
-                "reasons": [f"malformed queue_log line: {count} fields (5 to {width} expected)"],
-            }
+    fits = np.asarray(pc.and_(pc.greater_equal(counts, 5), pc.less_equal(counts, width)))
+    bad = np.flatnonzero(~fits)
+    quarantined = [
+        kept_aside(
+            part.relative, line, f"malformed queue_log line: {count} fields (5 to {width} expected)", source.first + n
         )
-    padded = padded.filter(fits)
-    return pa.table({c: pc.list_element(padded, i).cast(pa.string()) for i, c in enumerate(QUEUE_LOG_COLUMNS)})
+        for line, count, n in zip(
+            lines.take(bad).to_pylist(), counts.take(bad).to_pylist(), at[bad].tolist(), strict=True
+        )
+    ]
+    padded = padded.filter(pa.array(fits))
+    table = pa.table({c: pc.list_element(padded, i).cast(pa.string()) for i, c in enumerate(QUEUE_LOG_COLUMNS)})
+    return Parsed(table, pa.array(at[fits] + source.first, pa.int64()), quarantined, source.records)
 
 
-def parse_ivr(text: str, part: NewPart, malformed: list[dict]) -> pa.Table:
-    if not part.starts_at_beginning:
-        text = part.header.decode("utf-8", errors="replace") + text
-    return _csv(text, IVR_COLUMNS, True, part.relative, malformed)
+def parse_ivr(utf8: bytes, part: NewPart, encoding: str = "utf-8") -> Parsed:
+    if part.starts_at_beginning:
+        newline = utf8.find(b"\n")
+        header = utf8 if newline < 0 else utf8[:newline]
+        body, first = (b"" if newline < 0 else utf8[newline + 1 :]), 2
+    else:
+        header, body, first = to_utf8(part.header, encoding), utf8, part.already_loaded_lines + 1
+    return read_csv_lines(body, first, part.relative, IVR_COLUMNS, header=header.rstrip(b"\r\n"))
 
 
-# stream -> (folder, file pattern, parser, columns, phone column, local-time columns)
+def read_part(name: str, part: NewPart, encoding: str, script: str) -> Parsed:
+    """One new part of a PBX file, read; never garbled: a part that does not decode, or whose
+    text cannot be the company's, is quarantined whole."""
+    first, records = part.already_loaded_lines + 1, part.data
+    if name == "ivr_survey" and part.starts_at_beginning:  # its header is no record
+        newline = part.data.find(b"\n")
+        first, records = 2, b"" if newline < 0 else part.data[newline + 1 :]
+    utf8, problem = read_text(part.data, encoding, script, ENCODING_KEY)
+    if utf8 is None:
+        return whole_part(records, first, part.relative, encoding, problem)
+    try:
+        if name == "cdr":
+            return parse_cdr(utf8, part)
+        if name == "queue_log":
+            return parse_queue_log(utf8, part)
+        return parse_ivr(utf8, part, encoding)
+    except pa.ArrowInvalid:  # Arrow says only "invalid UTF8"; the decoder says where
+        reason = undecodable(part.data, encoding, ENCODING_KEY)
+        if reason is None:
+            raise
+        return whole_part(records, first, part.relative, encoding, reason)
+
+
+# stream -> (folder, file pattern, columns, phone column, local-time columns)
 STREAMS = {
-    "cdr": ("cdr", "Master-*.csv", parse_cdr, CDR_COLUMNS, "src", ()),
-    "queue_log": ("queue_log", "queue_log-*", parse_queue_log, QUEUE_LOG_COLUMNS, None, ()),
-    "ivr_survey": ("ivr_survey", "survey-*.csv", parse_ivr, IVR_COLUMNS, "caller_number", ("answered_at",)),
+    "cdr": ("cdr", "Master-*.csv", CDR_COLUMNS, "src", ()),
+    "queue_log": ("queue_log", "queue_log-*", QUEUE_LOG_COLUMNS, None, ()),
+    "ivr_survey": ("ivr_survey", "survey-*.csv", IVR_COLUMNS, "caller_number", ("answered_at",)),
 }
 
 
-def _stream_resource(name: str, root: Path, pbx_zone: str, encoding: str, tally: SourceTally, region: str):
-    sub, pattern, parse, columns, phone, local_times = STREAMS[name]
+def stream_files(root: Path, name: str, log=print) -> tuple[list[Path], dict[str, str]]:
+    """The files of one stream, oldest first, and what else is in its folder with why it is
+    skipped (relative path -> reason), each reported in the log."""
+    sub, pattern = STREAMS[name][:2]
+    folder = root / sub
+    if not folder.is_dir():
+        return [], {}
+    files = sorted(p for p in folder.glob(pattern) if p.is_file())
+    skipped = {
+        f"{sub}/{p.name}": f"not a file of the PBX's {name} (named {pattern})"
+        for p in sorted(folder.iterdir())
+        if p not in files
+    }
+    for path, reason in skipped.items():
+        log(f"call_center: skipped {path}: {reason}")
+    return files, skipped
+
+
+def _stream_resource(
+    name: str, files: list[Path], pbx_zone: str, encoding: str, tally: SourceTally, region: str, script: str, log
+):
+    sub, _, _, phone, local_times = STREAMS[name]
 
     @dlt.resource(name=name, table_name=name, write_disposition="append")
     def stream():
         ledger = FileLedger(dlt.current.resource_state())
         counts = tally.table(name)
-        tables, origins, parts = [], [], []
+        tables, origins, lines, parts = [], [], [], []
 
         def batch_of_pending():
             batch = pa.concat_tables(tables)
@@ -181,28 +215,32 @@ def _stream_resource(name: str, root: Path, pbx_zone: str, encoding: str, tally:
             if name == "cdr":
                 for column, values in cdr_times_utc(batch, pbx_zone).items():
                     batch = batch.append_column(column, values)
+            phones = (phone,) if phone else ()
+            origin = pa.concat_arrays(origins)
             return prepare_batch(
-                "call_center", name, batch, pa.concat_arrays(origins), tally, (phone,) if phone else (), region
+                "call_center", name, batch, origin, tally, phones, region, lines=pa.concat_arrays(lines)
             )
 
-        folder = root / sub
-        for path in sorted(folder.glob(pattern)) if folder.is_dir() else []:
+        for path in files:
             part = ledger.new_part(path, f"{sub}/{path.name}", growing=True)
             if part is None or not part.data:
                 continue
             parts.append(part)
-            text, bad = _decode(part, encoding, sub)
-            malformed: list[dict] = []
-            table = parse(text, part, malformed) if text is not None else None
-            bad += malformed
-            counts.quarantined += bad
-            counts.read += len(bad) + (table.num_rows if table is not None else 0)
+            parsed = read_part(name, part, encoding, script)
+            counts.quarantined += parsed.quarantined
+            counts.read += parsed.records
+            if parsed.whole_file_reason:
+                whole = f"{parsed.records:,} lines"
+                log(f"call_center: {part.relative} quarantined whole ({whole}): {parsed.whole_file_reason}")
+            table = parsed.table
             if table is not None and table.num_rows:
                 tables.append(table)
                 origins.append(repeated(part.relative, table.num_rows))
+                numbers = parsed.line_numbers
+                lines.append(numbers if numbers is not None else pa.nulls(table.num_rows, pa.int64()))
             if sum(t.num_rows for t in tables) >= BATCH_ROWS:  # bounded memory on big backlogs
                 yield batch_of_pending()
-                tables, origins = [], []
+                tables, origins, lines = [], [], []
         if tables:
             yield batch_of_pending()
         for part in parts:
@@ -212,17 +250,39 @@ def _stream_resource(name: str, root: Path, pbx_zone: str, encoding: str, tally:
 
 
 def plan(
-    con, landing_dir: Path, pbx_zone: str, encoding: str, phone_region: str, work_db: Path, state_dir: Path, log=print
+    con,
+    landing_dir: Path,
+    pbx_zone: str,
+    encoding: str,
+    phone_region: str,
+    work_db: Path,
+    state_dir: Path,
+    log=print,
+    script: str | None = None,
 ) -> LoadPlan:
+    """The call-center load. The text of its files is expected in `script` (see files.SCRIPTS;
+    where unset, the script of the company's country `phone_region`)."""
     if not landing_dir.is_dir():
         raise SourceError(
             f"call_center: landing folder {landing_dir} does not exist (check sources.call_center.landing_dir)"
         )
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise SourceError(f"call_center: unknown encoding {encoding!r} (check {ENCODING_KEY})") from None
+    script = expected_script(phone_region, script)
+    if script not in SCRIPTS:
+        known = ", ".join(SCRIPTS)
+        raise SourceError(f"call_center: unknown script {script!r} (known: {known}); check sources.call_center.script")
     tally = SourceTally("call_center")
+    files = {}
+    for name in STREAMS:
+        files[name], skipped = stream_files(landing_dir, name, log)
+        tally.skipped.update(skipped)
 
     @dlt.source(name="asterisk")
     def asterisk():
-        return [_stream_resource(n, landing_dir, pbx_zone, encoding, tally, phone_region) for n in STREAMS]
+        return [_stream_resource(n, files[n], pbx_zone, encoding, tally, phone_region, script, log) for n in STREAMS]
 
     return LoadPlan(
         asterisk(), pipeline_for("call_center", work_db, state_dir), finisher(con, tally, list(STREAMS), log)

@@ -2,24 +2,37 @@
 loaded with dlt (append: every delivered version of a record is kept, with the folder and
 file it came in; staging keeps the newest by `updated_at`).
 
-Only new files load: a folder or file delivered twice loads nothing twice (files.FileLedger).
-A file that does not decode, or lacks a required column, is quarantined whole, line by line
-with the reason; a malformed row is quarantined alone; unknown extra columns are kept."""
+Only new files load: a folder or file delivered twice, or copied under a second date, loads
+nothing twice (files.FileLedger, by content hash). A folder whose name is not a date, or a
+file that is not one of the four, is skipped and reported with the reason. A file that does
+not decode, decodes to text that cannot be the company's, or lacks a required column is
+quarantined whole, line by line with the reason; a malformed line is quarantined alone, with
+its line number, and every line after it loads; unknown extra columns are kept."""
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
+from datetime import date
 from pathlib import Path
 
 import dlt
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from connectors.batches import SourceTally, finisher, prepare_batch, repeated
 from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
-from connectors.files import FileLedger, NewPart
+from connectors.files import (
+    SCRIPTS,
+    FileLedger,
+    NewPart,
+    Parsed,
+    expected_script,
+    read_csv_lines,
+    read_text,
+    undecodable,
+    whole_part,
+)
 from connectors.loader import SourceError
 
 SCHEMA = "raw_logistics"
@@ -60,109 +73,87 @@ FILES = {
     ],
 }
 PHONE_COLUMNS = {"shipments": ("recipient_phone",), "installations": ("contact_phone",)}
+KNOWN_FILES = [f"{name}.csv" for name in FILES]
 DAY_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BATCH_ROWS = 1_000_000  # rows checked and written at a time
+ENCODING_KEY = "sources.logistics.encoding"
 
 
-def _quarantine_lines(data: bytes, relative: str, encoding: str, reason: str, skip_header: bool) -> list[dict]:
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    if skip_header and lines:
-        lines = lines[1:]
-    return [
-        {
-            "row": {"_c360_source": relative, "line": line.decode(encoding, errors="backslashreplace")},
-            "reasons": [reason],
-        }
-        for line in lines
-    ]
-
-
-def _utf8_of(data: bytes, encoding: str) -> bytes:
-    """The file as UTF-8 without a byte-order mark. UTF-8 as delivered is not decoded here:
-    Arrow's CSV reader checks it as it parses (a second check costs ~0.2 s a million rows).
-    Raises UnicodeDecodeError for text that is not in `encoding`."""
-    if encoding.lower().replace("-", "").replace("_", "") == "utf8":
-        return data.removeprefix(b"\xef\xbb\xbf")
-    return data.decode(encoding).lstrip("\ufeff").encode("utf-8")
-
-
-def _undecodable(data: bytes, relative: str, encoding: str, error: UnicodeDecodeError) -> list[dict]:
-    return _quarantine_lines(
-        data,
-        relative,
-        "latin-1",
-        f"file does not decode as {encoding} (byte {error.start}); check sources.logistics.encoding",
-        skip_header=True,
-    )
-
-
-def parse_drop(part: NewPart, encoding: str, required: list[str]) -> tuple[pa.Table | None, list[dict], int]:
-    """One delivered file -> (text columns, quarantined rows, rows read). Never loads
-    garbled text: a file that does not decode is quarantined whole with its name."""
+def parse_drop(part: NewPart, encoding: str, required: list[str], script: str = "none") -> Parsed:
+    """One delivered file -> its rows as text columns, each with its line number, and the lines
+    kept aside with the reason. Never loads garbled text: a file that does not decode, or whose
+    text cannot be of a company writing `script`, is quarantined whole with its name."""
     data = part.data if part.starts_at_beginning else part.header + part.data
-    try:
-        utf8 = _utf8_of(data, encoding)
-    except UnicodeDecodeError as e:
-        bad = _undecodable(data, part.relative, encoding, e)
-        return None, bad, len(bad)
+    # the first line of the body (after the header) is this line of the file
+    first = (1 if part.starts_at_beginning else part.already_loaded_lines) + 1
+    newline = data.find(b"\n")
+    raw_body = b"" if newline < 0 else data[newline + 1 :]
+    utf8, problem = read_text(data, encoding, script, ENCODING_KEY)
+    if utf8 is None:
+        return whole_part(raw_body, first, part.relative, encoding, problem)
     newline = utf8.find(b"\n")
-    first_line = utf8 if newline < 0 else utf8[:newline]  # not split(): that copies the whole file
-    header = next(csv.reader([first_line.decode("utf-8", errors="replace")]), [])
+    header_line = (utf8 if newline < 0 else utf8[:newline]).rstrip(b"\r")  # not split(): that copies the file
+    body = b"" if newline < 0 else utf8[newline + 1 :]
+    header = next(csv.reader([header_line.decode("utf-8", errors="replace")]), [])
     missing = [c for c in required if c not in header]
     if missing:
-        bad = _quarantine_lines(
-            data, part.relative, encoding, f"file lacks required column(s) {', '.join(missing)}", skip_header=True
+        return whole_part(
+            raw_body, first, part.relative, encoding, f"file lacks required column(s) {', '.join(missing)}"
         )
-        return None, bad, len(bad)
-    malformed: list[dict] = []
-
-    def keep_aside(row) -> str:
-        malformed.append(
-            {
-                "row": {"_c360_source": part.relative, "line": row.text},
-                "reasons": [f"malformed CSV row: expected {row.expected_columns} fields, got {row.actual_columns}"],
-            }
-        )
-        return "skip"
-
-    # a file without a quote cannot hold a newline inside a value, so Arrow may split it and
-    # parse in parallel
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(utf8),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=keep_aside, newlines_in_values=b'"' in utf8),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in header},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except pa.ArrowInvalid:
-        try:  # Arrow says only "invalid UTF8"; the decoder says where, for the quarantine reason
-            data.decode(encoding)
-        except UnicodeDecodeError as e:
-            bad = _undecodable(data, part.relative, encoding, e)
-            return None, bad, len(bad)
-        raise
-    return table, malformed, table.num_rows + len(malformed)
+        return read_csv_lines(body, first, part.relative, header, header=header_line)
+    except pa.ArrowInvalid:  # Arrow says only "invalid UTF8"; the decoder says where, for the quarantine reason
+        reason = undecodable(data, encoding, ENCODING_KEY)
+        if reason is None:
+            raise
+        return whole_part(raw_body, first, part.relative, encoding, reason)
+
+
+def day_folders(root: Path, log=print) -> tuple[list[Path], dict[str, str]]:
+    """The day folders under `root`, oldest first, and what else is there with why it is
+    skipped (relative path -> reason), each reported in the log."""
+    days, skipped = [], {}
+    for entry in sorted(root.iterdir()):
+        if not entry.is_dir():
+            skipped[entry.name] = "not a folder: day folders are named YYYY-MM-DD"
+        elif not DAY_FOLDER.match(entry.name):
+            skipped[entry.name] = "not a day folder: the name is not a date (YYYY-MM-DD)"
+        else:
+            try:
+                date.fromisoformat(entry.name)
+            except ValueError:
+                skipped[entry.name] = f"not a day folder: {entry.name} is not a calendar date"
+                continue
+            days.append(entry)
+            for file in sorted(entry.iterdir()):
+                if file.name not in KNOWN_FILES:
+                    skipped[f"{entry.name}/{file.name}"] = f"not one of the drop's files ({', '.join(KNOWN_FILES)})"
+    for name, reason in skipped.items():
+        log(f"logistics: skipped {name}: {reason}")
+    return days, skipped
 
 
 def _drops_resource(
-    name: str, columns: list[str], days: list[Path], root: Path, encoding: str, tally: SourceTally, region: str
+    name: str, columns: list[str], days: list[Path], encoding: str, tally: SourceTally, region: str, script: str, log
 ):
-    def batch_of(tables, origins):
+    def batch_of(tables, origins, lines):
         batch = pa.concat_tables(tables, promote_options="permissive")
         return prepare_batch(
-            "logistics", name, batch, pa.concat_arrays(origins), tally, PHONE_COLUMNS.get(name, ()), region
+            "logistics",
+            name,
+            batch,
+            pa.concat_arrays(origins),
+            tally,
+            PHONE_COLUMNS.get(name, ()),
+            region,
+            lines=pa.concat_arrays(lines),
         )
 
     @dlt.resource(name=name, table_name=name, write_disposition="append")
     def drops():
         ledger = FileLedger(dlt.current.resource_state())
         counts = tally.table(name)
-        tables, origins, parts = [], [], []
+        tables, origins, lines, parts = [], [], [], []
         for day in days:
             path = day / f"{name}.csv"
             if not path.is_file():
@@ -171,21 +162,31 @@ def _drops_resource(
             if part is None:
                 continue
             parts.append(part)
-            if not part.data:  # this content was loaded before under another name
-                counts.read += max(part.already_loaded_lines - 1, 0)
-                counts.already_loaded += max(part.already_loaded_lines - 1, 0)
+            if not part.data:  # this content was loaded before, or is in this load, under another name
+                records = max(part.already_loaded_records - 1, 0)  # not the header
+                counts.read += records
+                counts.already_loaded += records
+                tally.skipped[part.relative] = f"the same content as {part.same_as}: loaded once, not again"
+                log(f"logistics: {part.relative} has the same content as {part.same_as}: loaded once, not again")
                 continue
-            table, quarantined, rows = parse_drop(part, encoding, columns)
-            counts.read += rows
-            counts.quarantined += quarantined
+            parsed = parse_drop(part, encoding, columns, script)
+            counts.read += parsed.records
+            counts.quarantined += parsed.quarantined
+            if parsed.whole_file_reason:
+                whole = f"{parsed.records:,} lines"
+                log(f"logistics: {part.relative} quarantined whole ({whole}): {parsed.whole_file_reason}")
+            table = parsed.table
             if table is not None and table.num_rows:
                 tables.append(table)
                 origins.append(repeated(part.relative, table.num_rows))
+                lines.append(
+                    parsed.line_numbers if parsed.line_numbers is not None else pa.nulls(table.num_rows, pa.int64())
+                )
             if sum(t.num_rows for t in tables) >= BATCH_ROWS:  # bounded memory on big backlogs
-                yield batch_of(tables, origins)
-                tables, origins = [], []
+                yield batch_of(tables, origins, lines)
+                tables, origins, lines = [], [], []
         if tables:
-            yield batch_of(tables, origins)
+            yield batch_of(tables, origins, lines)
         for part in parts:
             ledger.remember(part)
 
@@ -193,19 +194,38 @@ def _drops_resource(
 
 
 def plan(
-    con, landing_dir: Path, encoding: str, phone_region: str, work_db: Path, state_dir: Path, log=print
+    con,
+    landing_dir: Path,
+    encoding: str,
+    phone_region: str,
+    work_db: Path,
+    state_dir: Path,
+    log=print,
+    script: str | None = None,
 ) -> LoadPlan:
+    """The logistics load. The text of its files is expected in `script` (see files.SCRIPTS;
+    where unset, the script of the company's country `phone_region`)."""
     if not landing_dir.is_dir():
         raise SourceError(
             f"logistics: landing folder {landing_dir} does not exist (check sources.logistics.landing_dir)"
         )
-    days = sorted(p for p in landing_dir.iterdir() if p.is_dir() and DAY_FOLDER.match(p.name))
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise SourceError(f"logistics: unknown encoding {encoding!r} (check {ENCODING_KEY})") from None
+    script = expected_script(phone_region, script)
+    if script not in SCRIPTS:
+        raise SourceError(
+            f"logistics: unknown script {script!r} (known: {', '.join(SCRIPTS)}); check sources.logistics.script"
+        )
+    days, skipped = day_folders(landing_dir, log)
     log(f"logistics: {len(days)} day folders under {landing_dir}")
     tally = SourceTally("logistics")
+    tally.skipped.update(skipped)
 
     @dlt.source(name="logistics_drops")
     def logistics_drops():
-        return [_drops_resource(n, c, days, landing_dir, encoding, tally, phone_region) for n, c in FILES.items()]
+        return [_drops_resource(n, c, days, encoding, tally, phone_region, script, log) for n, c in FILES.items()]
 
     return LoadPlan(
         logistics_drops(), pipeline_for("logistics", work_db, state_dir), finisher(con, tally, list(FILES), log)

@@ -137,3 +137,62 @@ def test_caller_numbers_get_e164_beside_the_raw_value(tmp_path):
         ("02155551234", "+862155551234"),
         ("8613812345678", "+8613812345678"),
     ]
+
+
+def test_an_unclosed_quote_in_a_cdr_line_loses_none_of_the_calls_after_it(tmp_path):
+    root = tmp_path / "pbx"
+    (root / "cdr").mkdir(parents=True)
+    calls = [cdr(f"1767578400.{i}", f"2026-01-05 10:0{i}:00") for i in range(7)]
+    calls[2] = calls[2].removesuffix('""\n') + '"\n'  # the userfield's quote opened and never closed
+    (root / "cdr" / "Master-20260105.csv").write_text("".join(calls), encoding="utf-8")
+    report = load(root, tmp_path)
+    assert report.rows["cdr"] == 6 and report.quarantined["cdr"] == 1
+    ids = [r[0] for r in query(tmp_path, "select uniqueid from raw_call_center.cdr order by 1")]
+    assert ids == [f"1767578400.{i}" for i in range(7) if i != 2]
+    [(origin, line_number, reasons)] = query(tmp_path, "select origin, line_number, reasons from ops.quarantine")
+    assert (origin, line_number) == ("cdr/Master-20260105.csv", 3)
+    assert "quote" in reasons and "not closed" in reasons, reasons
+    assert query(
+        tmp_path,
+        "select rows_read, rows_loaded, rows_quarantined, is_balanced from ops.load_reconciliation "
+        "where table_name = 'cdr'",
+    ) == [(7, 6, 1, True)]
+
+
+def test_a_growing_file_numbers_its_lines_from_the_start_of_the_file(tmp_path):
+    root = tmp_path / "pbx"
+    (root / "queue_log").mkdir(parents=True)
+    path = root / "queue_log" / "queue_log-20260105"
+    path.write_text("1767578400|NONE|NONE|NONE|QUEUESTART|\n1767578401|1767578401.1|support|NONE|ENTERQUEUE||1|1\n")
+    load(root, tmp_path)
+    with open(path, "a", encoding="utf-8") as f:
+        f.write("1767578402|1767578401.1|support|NONE|ABANDON|1|1|1\nthis line is broken\n")
+    report = load(root, tmp_path)
+    assert report.rows["queue_log"] == 1 and report.quarantined["queue_log"] == 1
+    assert query(tmp_path, "select origin, line_number from ops.quarantine") == [("queue_log/queue_log-20260105", 4)]
+
+
+def test_a_carriage_return_inside_a_line_quarantines_that_line_alone(tmp_path):
+    root = tmp_path / "pbx"
+    (root / "cdr").mkdir(parents=True)
+    calls = [cdr(f"1767578400.{i}", f"2026-01-05 10:0{i}:00").replace("\n", "\r\n") for i in range(5)]
+    calls[1] = calls[1].replace(",60,50,", ",6\r0,50,")  # a CR outside quotes: a CSV reader ends the row there
+    (root / "cdr" / "Master-20260105.csv").write_text("".join(calls), encoding="utf-8", newline="")
+    report = load(root, tmp_path)
+    assert report.rows["cdr"] == 4 and report.quarantined["cdr"] == 1
+    [(line_number, reasons)] = query(tmp_path, "select line_number, reasons from ops.quarantine")
+    assert line_number == 2 and "carriage return" in reasons
+
+
+def test_an_ivr_file_that_does_not_decode_is_quarantined_without_its_header(tmp_path):
+    root = tmp_path / "pbx"
+    (root / "ivr_survey").mkdir(parents=True)
+    (root / "ivr_survey" / "survey-20260105.csv").write_bytes(
+        b"uniqueid,caller_number,question,score,answered_at\n"
+        b"1767578400.1,13812345678,csat,5,2026-01-05 10:05:00\n"
+        b"1767578400.2,13812345679,csat,\xff,2026-01-05 10:06:00\n"
+    )
+    report = load(root, tmp_path)
+    assert report.rows.get("ivr_survey", 0) == 0 and report.quarantined["ivr_survey"] == 2
+    rows = query(tmp_path, "select line_number, reasons from ops.quarantine order by 1")
+    assert [n for n, _ in rows] == [2, 3] and all("does not decode as utf-8 (byte 132)" in r for _, r in rows)

@@ -164,3 +164,133 @@ def test_a_missing_landing_folder_names_the_config_key(tmp_path):
 
     with pytest.raises(SourceError, match=r"landing folder .*nowhere does not exist.*sources\.logistics\.landing_dir"):
         load(tmp_path / "nowhere", tmp_path)
+
+
+TRACKING_HEADER = "tracking_number,event_time,event_code,location,signed_by,remark"
+
+
+def tracking(n: int, remark: str = "") -> str:
+    return f"TN{n:04d},2026-01-05T{8 + n % 10:02d}:15:00+08:00,IT,测试站,,{remark}"
+
+
+def reconciliation(tmp_path, table: str) -> list[tuple]:
+    return query(
+        tmp_path,
+        "select rows_read, rows_loaded, rows_quarantined, rows_already_loaded, is_balanced "
+        f"from ops.load_reconciliation where table_name = '{table}' order by reconciled_at",
+    )
+
+
+@pytest.mark.parametrize(
+    "remark",
+    [
+        '"fragile, handle with care',  # a quote opened and never closed
+        'box 12" wide,"handle with care',  # two quotes, but the second opens a field it never closes
+    ],
+)
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_an_unclosed_quote_quarantines_its_line_alone_and_every_line_after_it_loads(tmp_path, remark, newline):
+    root = tmp_path / "landing"
+    lines = [TRACKING_HEADER, tracking(1), tracking(2, remark), *[tracking(n) for n in range(3, 9)]]
+    (root / "2026-01-05").mkdir(parents=True)
+    (root / "2026-01-05" / "tracking_events.csv").write_bytes((newline.join(lines) + newline).encode("gb18030"))
+    report = load(root, tmp_path)
+    assert report.rows["tracking_events"] == 7 and report.quarantined["tracking_events"] == 1
+    loaded = [r[0] for r in query(tmp_path, "select tracking_number from raw_logistics.tracking_events order by 1")]
+    assert loaded == ["TN0001"] + [f"TN{n:04d}" for n in range(3, 9)]
+    assert query(tmp_path, "select remark from raw_logistics.tracking_events where tracking_number = 'TN0008'") == [
+        ("",)
+    ]
+    [(origin, line_number, reasons)] = query(tmp_path, "select origin, line_number, reasons from ops.quarantine")
+    assert (origin, line_number) == ("2026-01-05/tracking_events.csv", 3)
+    assert "quote" in reasons and "not closed" in reasons, reasons
+    assert reconciliation(tmp_path, "tracking_events") == [(8, 7, 1, 0, True)]
+
+
+def test_quarantine_names_the_line_of_every_rejected_row(landing, tmp_path):
+    drop(
+        landing,
+        "2026-01-06",
+        "shipments.csv",
+        [
+            SHIPMENT_HEADER,
+            shipment("S4", "in_transit", "2026-01-06T10:00:00+08:00"),
+            "",
+            "S5,only,three",
+            shipment("S6", "in_transit", "2099-01-01T10:00:00+08:00"),
+            shipment("S7", "in_transit", "2026-01-06T11:00:00+08:00"),
+        ],
+    )
+    report = load(landing, tmp_path)
+    assert report.rows["shipments"] == 4 and report.quarantined["shipments"] == 2
+    rows = query(tmp_path, "select origin, line_number, reasons from ops.quarantine order by line_number")
+    assert [(o, n) for o, n, _ in rows] == [("2026-01-06/shipments.csv", 4), ("2026-01-06/shipments.csv", 5)]
+    assert "expected 13 fields, got 3" in rows[0][2] and "_check_updated" in rows[1][2]
+    # the blank line is no record: 2 + 4 records read, 4 loaded, 2 quarantined
+    assert reconciliation(tmp_path, "shipments")[-1] == (6, 4, 2, 0, True)
+    raw = query(tmp_path, "select raw_record from ops.quarantine where line_number = 5")[0][0]
+    assert "S6" in raw and "_c360_line" not in raw
+
+
+def test_reconciliation_counts_the_files_lines_not_the_parsers_rows(landing, tmp_path, monkeypatch):
+    """A parser that loses a row without a word must fail the load, not balance it."""
+    import pyarrow.csv as pacsv
+
+    from connectors.batches import ReconciliationError
+
+    drop(landing, "2026-01-06", "tracking_events.csv", [TRACKING_HEADER, *[tracking(n) for n in range(1, 9)]])
+    real_read_csv = pacsv.read_csv
+
+    def losing_one_row(*args, **kwargs):
+        table = real_read_csv(*args, **kwargs)
+        return table.slice(0, table.num_rows - 1) if "tracking_number" in table.column_names else table
+
+    monkeypatch.setattr(pacsv, "read_csv", losing_one_row)
+    with pytest.raises(
+        ReconciliationError, match=r"tracking_events: read 8 but loaded 7 \+ quarantined 0 \+ already loaded 0"
+    ):
+        load(landing, tmp_path)
+    assert reconciliation(tmp_path, "tracking_events") == [(8, 7, 0, 0, False)]
+
+
+def test_folders_that_are_not_day_folders_are_reported_as_skipped_with_the_reason(landing, tmp_path):
+    other = [SHIPMENT_HEADER, shipment("S8", "in_transit", "2026-01-06T10:00:00+08:00")]
+    drop(landing, "backup", "shipments.csv", other)
+    drop(landing, "2026-02-30", "shipments.csv", other)
+    drop(landing, "2026-01-05", "returns.csv", ["rma_id", "R1"])
+    (landing / "notes.txt").write_text("not a folder\n", encoding="utf-8")
+    logged: list[str] = []
+    work_db = tmp_path / "work.duckdb"
+    con = duckdb.connect(str(work_db))
+    try:
+        report = drops.load(con, landing, "gb18030", "CN", work_db, tmp_path / "dlt", log=logged.append)
+    finally:
+        con.close()
+    assert report.rows["shipments"] == 2
+    assert set(report.skipped) == {"backup", "2026-02-30", "notes.txt", "2026-01-05/returns.csv"}
+    assert "not a date" in report.skipped["backup"]
+    assert "not a calendar date" in report.skipped["2026-02-30"]
+    assert "not a folder" in report.skipped["notes.txt"]
+    assert "not one of" in report.skipped["2026-01-05/returns.csv"]
+    for name, reason in report.skipped.items():
+        assert any(name in line and reason in line for line in logged), (name, logged)
+    recorded = query(tmp_path, "select path, reason from ops.load_skipped where source = 'logistics' order by 1")
+    assert dict(recorded) == report.skipped
+
+
+def test_the_same_folder_under_two_dates_in_one_delivery_loads_once(landing, tmp_path):
+    shutil.copytree(landing / "2026-01-05", landing / "2026-01-09")  # the same drop, copied under a second date
+    logged: list[str] = []
+    work_db = tmp_path / "work.duckdb"
+    con = duckdb.connect(str(work_db))
+    try:
+        report = drops.load(con, landing, "gb18030", "CN", work_db, tmp_path / "dlt", log=logged.append)
+    finally:
+        con.close()
+    assert report.rows["shipments"] == 2
+    assert query(tmp_path, "select distinct _c360_source from raw_logistics.shipments") == [
+        ("2026-01-05/shipments.csv",)
+    ]
+    assert reconciliation(tmp_path, "shipments") == [(4, 2, 0, 2, True)]
+    assert any("2026-01-09/shipments.csv" in line and "2026-01-05/shipments.csv" in line for line in logged), logged
+    assert load(landing, tmp_path).total == 0  # and the next night loads neither again

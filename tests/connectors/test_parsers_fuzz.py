@@ -1,11 +1,11 @@
-"""Every file parser, fed whatever hypothesis can think of: it never raises, and every record of
-the input is either loaded with its text exactly as written or quarantined with a reason —
-never dropped, never garbled."""
+"""Every file parser, fed whatever hypothesis can think of: it never raises, and every record
+(non-blank line) of the input is either loaded with its text exactly as written or
+quarantined with a reason, under its own line number: never dropped, never garbled, never
+merged with the lines after it."""
 
 from __future__ import annotations
 
 import csv
-import io
 
 import orjson
 import pytest
@@ -41,12 +41,31 @@ def csv_line(fields: list[str]) -> str:
 @given(st.lists(st.lists(line_text, min_size=1, max_size=len(CDR_COLUMNS) + 3), min_size=1, max_size=25))
 def test_every_cdr_record_is_loaded_exactly_or_quarantined(records):
     text = "".join(csv_line(r) for r in records)
-    malformed: list[dict] = []
-    table = parse_cdr(text, whole_file(text.encode()), malformed)
+    parsed = parse_cdr(text.encode(), whole_file(text.encode()))
     good = [r for r in records if len(r) == len(CDR_COLUMNS)]
-    assert table.to_pylist() == [dict(zip(CDR_COLUMNS, r, strict=True)) for r in good]
-    assert len(malformed) == len(records) - len(good)
-    assert all(m["reasons"] and m["row"]["_c360_source"] == "fuzz/file" for m in malformed)
+    table = parsed.table
+    assert (table.to_pylist() if table is not None else []) == [dict(zip(CDR_COLUMNS, r, strict=True)) for r in good]
+    assert len(parsed.quarantined) == len(records) - len(good) and parsed.records == len(records)
+    assert all(m["reasons"] and m["row"]["_c360_source"] == "fuzz/file" for m in parsed.quarantined)
+    lines = [n + 1 for n, r in enumerate(records) if len(r) != len(CDR_COLUMNS)]
+    assert sorted(m["line_number"] for m in parsed.quarantined) == lines
+
+
+@FUZZ
+@given(st.lists(st.lists(line_text, min_size=1, max_size=8), min_size=1, max_size=25), st.sampled_from(["\n", "\r\n"]))
+def test_a_line_with_any_quotes_never_takes_the_lines_after_it(records, newline):
+    """Fields written raw, quotes and all, as a careless exporter writes them: whatever a line
+    holds, it is one record, loaded or quarantined alone under its own line number."""
+    lines = [",".join(r) for r in records]
+    text = "".join(line + newline for line in lines)
+    parsed = parse_cdr(text.encode(), whole_file(text.encode()))
+    nonblank = [n + 1 for n, line in enumerate(lines) if line.rstrip("\r")]
+    loaded = parsed.table.num_rows if parsed.table is not None else 0
+    assert parsed.records == len(nonblank) == loaded + len(parsed.quarantined)
+    numbers = (parsed.line_numbers.to_pylist() if loaded else []) + [m["line_number"] for m in parsed.quarantined]
+    assert sorted(numbers) == nonblank
+    for number, row in zip(numbers, parsed.table.to_pylist() if loaded else [], strict=False):
+        assert list(csv.reader([lines[number - 1]]))[0] == [row[c] for c in CDR_COLUMNS]
 
 
 @FUZZ
@@ -54,12 +73,12 @@ def test_every_cdr_record_is_loaded_exactly_or_quarantined(records):
 def test_every_queue_log_line_is_loaded_exactly_or_quarantined(lines):
     lines = [line for line in lines if line.strip("\u2028\u2029")]
     text = "".join(line + "\n" for line in lines)
-    malformed: list[dict] = []
-    table = parse_queue_log(text, whole_file(text.encode()), malformed)
-    assert table.num_rows + len(malformed) == len([line for line in text.split("\n") if line])
-    for row in table.to_pylist():
+    parsed = parse_queue_log(text.encode(), whole_file(text.encode()))
+    table, malformed = parsed.table, parsed.quarantined
+    assert table.num_rows + len(malformed) == parsed.records == len([line for line in text.split("\n") if line])
+    for row, number in zip(table.to_pylist(), parsed.line_numbers.to_pylist(), strict=True):
         fields = [row[c] for c in QUEUE_LOG_COLUMNS]
-        assert "|".join(fields).rstrip("|") in {line.rstrip("|") for line in lines}
+        assert "|".join(fields).rstrip("|") == lines[number - 1].rstrip("|")
     assert all("malformed queue_log line" in m["reasons"][0] for m in malformed)
 
 
@@ -77,28 +96,35 @@ def test_every_logistics_row_is_loaded_exactly_or_quarantined(rows, encoding):
         data = text.encode(encoding)
     except UnicodeEncodeError:
         return  # not a file this encoding can hold
-    table, bad, read = parse_drop(whole_file(data), encoding, SHIPMENT_COLUMNS)
+    parsed = parse_drop(whole_file(data), encoding, SHIPMENT_COLUMNS)
     good = [r for r in rows if len(r) == len(SHIPMENT_COLUMNS)]
-    assert table is not None
-    assert table.to_pylist() == [dict(zip(SHIPMENT_COLUMNS, r, strict=True)) for r in good]
-    assert len(bad) == len(rows) - len(good) and read == len(rows)
+    table = parsed.table
+    assert (table.to_pylist() if table is not None else []) == [
+        dict(zip(SHIPMENT_COLUMNS, r, strict=True)) for r in good
+    ]
+    assert len(parsed.quarantined) == len(rows) - len(good) and parsed.records == len(rows)
+    if table is not None:
+        assert parsed.line_numbers.to_pylist() == [n + 2 for n, r in enumerate(rows) if len(r) == len(SHIPMENT_COLUMNS)]
 
 
 @FUZZ
 @given(st.binary(max_size=400))
 def test_any_bytes_in_a_logistics_file_are_loaded_as_text_or_quarantined_whole(noise):
     data = (",".join(SHIPMENT_COLUMNS) + "\n").encode() + noise
-    table, bad, read = parse_drop(whole_file(data), "utf-8", SHIPMENT_COLUMNS)
-    assert read == (table.num_rows if table is not None else 0) + len(bad)
+    parsed = parse_drop(whole_file(data), "utf-8", SHIPMENT_COLUMNS)
+    table, bad = parsed.table, parsed.quarantined
+    # the records are the file's non-blank lines after the header, counted here from its bytes
+    assert parsed.records == len([line for line in noise.split(b"\n") if line.rstrip(b"\r")])
+    assert parsed.records == (table.num_rows if table is not None else 0) + len(bad)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         assert table is None and all("does not decode as utf-8" in b["reasons"][0] for b in bad)
         return
-    if table is not None:  # what loaded is what the file says, character for character
-        expected = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))[1:]
-        for row in table.to_pylist():
-            assert [row[c] for c in SHIPMENT_COLUMNS] in expected
+    if table is not None:  # what loaded is what the file says, character for character, line by line
+        lines = text.lstrip("\ufeff").split("\n")
+        for row, number in zip(table.to_pylist(), parsed.line_numbers.to_pylist(), strict=True):
+            assert list(csv.reader([lines[number - 1].rstrip("\r")]))[0] == [row[c] for c in SHIPMENT_COLUMNS]
 
 
 json_scalar = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | line_text
