@@ -176,14 +176,14 @@ class Lines:
             if self.lone_cr:
                 self._blank = np.asarray(pc.equal(pc.binary_length(self.text), 0))
             else:  # from where the LFs are: an empty line, or a lone CR before its LF
-                starts = np.concatenate(([0], self.ends[:-1] + 1)) if len(self.ends) else self.ends
-                length = self.ends - starts
-                blank = length == 0
-                if self.has_cr:
-                    one = np.flatnonzero(length == 1)
-                    blank[one] = self._bytes[starts[one]] == 13
-                self._blank = np.zeros(self.count, dtype=bool)
-                self._blank[: len(blank)] = blank  # a last line without LF is not blank
+                self._blank = np.zeros(self.count, dtype=bool)  # a last line without LF is not blank
+                if len(self.ends):
+                    length = np.diff(self.ends, prepend=-1) - 1
+                    blank = self._blank[: len(self.ends)]
+                    np.equal(length, 0, out=blank)
+                    if self.has_cr:
+                        one = np.flatnonzero(length == 1)
+                        blank[one] = self._bytes[self.ends[one] - 1] == 13
         return self._blank
 
     @property
