@@ -20,7 +20,7 @@ import holidays
 
 from demo.company import Customer, CustomerFactory, Organization, Person
 from demo.localtime import LocalClock
-from demo.profiles import Profile, load_profile, typo
+from demo.profiles import DEFAULT_PROFILE, Profile, load_profile, typo
 
 HISTORY_DAYS = 730
 INSTALLATION_PROMISE_WORKING_DAYS = 15
@@ -144,7 +144,7 @@ class Simulation:
     def __init__(self, n_customers: int, seed: int, end: datetime, profile: Profile | None = None):
         """`end` is the moment the company is written at, in its local time: nothing happens
         after it (a record stamped later would be a record from the future)."""
-        self.p = profile or load_profile("cn")
+        self.p = profile or load_profile(DEFAULT_PROFILE)
         self.clock = LocalClock(self.p.time_zone)
         self.rng = random.Random(seed)
         self.end = end.date()
@@ -1229,6 +1229,13 @@ class Simulation:
         org = c.organization if c else None
         caller_number = self.p.caller_id(rng, number)
         agent = None if abandoned else rng.choice(AGENTS)
+        name, names_caller = self.p.clid_name(rng, person, org, number, caller_number)
+        # on a line several people share (the switchboard, a team mobile) a call whose caller-ID
+        # names nobody is the organization's: no record says which of its people it was
+        shared_line = org is not None and (
+            number == org.switchboard or (person.shares_mobile and number == person.mobile)
+        )
+        known = person is not None and (names_caller or not shared_line)
         self.calls.append(
             Call(
                 start=when,
@@ -1238,8 +1245,8 @@ class Simulation:
                 talk_s=talk,
                 agent=agent,
                 survey=survey,
-                caller_name=self.p.clid_name(rng, person, org, number, caller_number),
-                truth_person=person.person_id if person else None,
+                caller_name=name,
+                truth_person=person.person_id if known else None,
                 truth_org=org.organization_id if org else None,
             )
         )

@@ -326,9 +326,12 @@ def write_call_center(
         else:
             lines.append((wait_end, f"{wait_end}|{uid}|{call.queue}|NONE|ABANDON|1|1|{call.wait_s}"))
         queue_log[key].extend(lines)
-        # the truth of each call: the person (an unknown caller is one entity per number) and organization
-        truths = [("person", call.truth_person or "U" + call.caller_number.lstrip("+0"))]
-        if call.truth_person and call.truth_org:
+        # the truth of each call: the person (an unknown caller is one entity per number) and organization;
+        # a nameless call on a line an organization's people share is the organization's alone
+        truths = []
+        if call.truth_person or not call.truth_org:
+            truths.append(("person", call.truth_person or "U" + call.caller_number.lstrip("+0")))
+        if call.truth_org:
             truths.append(("organization", call.truth_org))
         for entity_type, entity_id in truths:
             identities.append(

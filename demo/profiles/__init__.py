@@ -215,9 +215,10 @@ class Profile:
 
     def clid_name(
         self, rng: random.Random, person: Person | None, org: Organization | None, number: str, delivered: str
-    ) -> str:
-        """The caller-ID name of the CDR's `clid` for a call from `number` (E.164), delivered as `delivered`."""
-        return person.name_latin if person else ""
+    ) -> tuple[str, bool]:
+        """The caller-ID name of the CDR's `clid` for a call from `number` (E.164), delivered as
+        `delivered`, and whether it names the caller."""
+        return (person.name_latin, True) if person else ("", False)
 
     # ---------- hooks: words ----------
     def question(self, rng: random.Random) -> tuple[str, str]:

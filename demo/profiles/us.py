@@ -752,23 +752,23 @@ class UsProfile(Profile):
 
     def clid_name(
         self, rng: random.Random, person: Person | None, org: Organization | None, number: str, delivered: str
-    ) -> str:
+    ) -> tuple[str, bool]:
         """The caller-ID name: the carrier's CNAM, at most 15 characters, or none at all (the
         number itself, UNKNOWN, Anonymous, unavailable, in any case). A business line's CNAM
         is the business."""
         roll = rng.random()
         if roll < 0.25:
-            return delivered
+            return delivered, False
         if roll < 0.40:
-            return rng.choice(NO_NAME)
+            return rng.choice(NO_NAME), False
         if roll < 0.43:
-            return ""
+            return "", False
         if person is None:  # someone the company does not know
             given, _ = rng.choice(GIVEN)
-            return ascii_fold(f"{rng.choice(FAMILY)} {given}").upper()[:15]
+            return ascii_fold(f"{rng.choice(FAMILY)} {given}").upper()[:15], True
         shared_line = person.shares_mobile and number == person.mobile or number == person.desk_phone
         if org is not None and shared_line and rng.random() < 0.5:
-            return ascii_fold(base_name(org.name_latin)).upper()[:15]
+            return ascii_fold(base_name(org.name_latin)).upper()[:15], False
         given, family = self._given(person, "call_center"), person.family_latin
         name = rng.choice(
             [
@@ -779,7 +779,7 @@ class UsProfile(Profile):
                 f"{given[0]} {family}".upper(),
             ]
         )
-        return ascii_fold(name)[:15]
+        return ascii_fold(name)[:15], True
 
     # ---------- words ----------
     def question(self, rng: random.Random) -> tuple[str, str]:

@@ -234,6 +234,24 @@ def test_caller_id_names_are_names_numbers_or_no_name_in_any_case(us):
     assert len(real) >= 100 and all(len(name) <= 15 for name in real), "CNAM: 15 characters at most"
 
 
+def test_a_nameless_call_on_a_shared_line_is_its_organizations_alone_in_the_truth(us):
+    entities = who(us)
+    shared = {p["mobile"][2:] for p in people(us).values() if p["shares_mobile"] == "1"}
+    shared |= {digits(phone) for (phone,) in crm(us, "select Phone from Account")}
+    org_only = named = 0
+    for row in cdr(us):
+        entity = entities["call_center", "cdr", row[16]]
+        name = re.match(r'"(.*)" <', row[4]).group(1)
+        if "organization" in entity and row[1][-10:] in shared:
+            nameless = name.lower() in NO_NAME | {""} or name == row[1]
+            assert not (nameless and "person" in entity), (row[4], entity)  # nothing says who it was
+            org_only += "person" not in entity
+            named += "person" in entity
+        else:
+            assert "person" in entity, row
+    assert org_only >= 5 and named >= 5
+
+
 def test_team_mobiles_are_shared_inside_one_organization_and_called_from(us):
     persons = people(us)
     teams = defaultdict(list)
@@ -308,7 +326,7 @@ def company_contacts(us: Path) -> dict[str, list[tuple[datetime, str]]]:
     for row in cdr(us):
         if row[14] == "ANSWERED" and ("call_center", "cdr", row[16]) in entities:
             entity = entities["call_center", "cdr", row[16]]
-            if entity.get("person", "").startswith("P"):
+            if "organization" in entity or entity["person"].startswith("P"):  # not an unknown caller
                 contacts[customer_of(entity)].append((utc(row[9]), "call"))
     return contacts
 
