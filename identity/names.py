@@ -12,6 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from nicknames import NickNamer
 from pypinyin import Style, lazy_pinyin
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -125,3 +126,91 @@ def address_key(address: str | None) -> str | None:
         return None
     text = unicodedata.normalize("NFKC", address).lower()
     return "".join(c for c in text if c.isalnum()) or None
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One typo between two words: a letter changed, added, dropped, or two swapped. Written by
+    hand: a bounded check on short words needs no distance library."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((i for i, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    return short[i:] == long[i + 1 :]
+
+
+@lru_cache(maxsize=1)
+def _nick_namer() -> NickNamer:
+    return NickNamer()
+
+
+@lru_cache(maxsize=200_000)
+def _forms_of(word: str) -> frozenset[str]:
+    """The word's nicknames and the names it is a nickname of (English given names, from the
+    `nicknames` dataset; a word it does not know, in any language, has none)."""
+    namer = _nick_namer()
+    return frozenset(namer.nicknames_of(word)) | frozenset(namer.canonicals_of(word))
+
+
+def _tokens_may_match(a: str, b: str) -> bool:
+    """Two name words one person may have written: the same; an initial; one typo in a word of
+    five letters or more; a word cut short (a field too narrow for it) by up to two letters; or
+    a nickname of the other (Liz, Beth and Betsy for Elizabeth)."""
+    if a == b:
+        return True
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 2:
+        return True
+    if len(short) >= 5 and _one_edit_apart(a, b):
+        return True
+    return b in _forms_of(a) or a in _forms_of(b)
+
+
+@lru_cache(maxsize=1_000_000)
+def names_may_be_one_person(a: str, b: str) -> bool:
+    """Whether two name keys (person_name_key) may be one person's: every word of the name with
+    fewer words finds a word of its own in the other (the same, its initial, one typo, cut
+    short), and at least one of those is more than an initial. Word order does not matter and
+    extra words on the longer side (a middle name, a note written before the name) do not count
+    against it; a different given name does. So "J. Smith", "SMITH, John", "John Smit" and
+    "Attn John Smith" may be John Smith; Jane Smith may not."""
+    if a == b:
+        return True
+    left, right = a.split(), b.split()
+    fewer, more = (left, right) if len(left) <= len(right) else (right, left)
+    free = list(more)
+    full = False
+    # the fullest words first, so an initial does not take the word a full word needs
+    for word in sorted(fewer, key=len, reverse=True):
+        match = next((w for w in free if w == word), None) or next(
+            (w for w in free if _tokens_may_match(word, w)), None
+        )
+        if match is None:
+            return False
+        free.remove(match)
+        full = full or (len(word) > 1 and len(match) > 1)
+    return full
+
+
+def people_among(names: list[str]) -> list[int]:
+    """The names (keys) carried by one phone number or e-mail address, grouped into the people
+    they may be: each name, fullest first, joins the first group whose first name it may be,
+    else starts a group. Returns the group of each name (in the order given), -1 for a name that
+    may be more than one group's person (an initial two people share)."""
+    order = sorted(range(len(names)), key=lambda i: (-len(names[i].replace(" ", "")), -len(names[i]), names[i]))
+    heads: list[str] = []
+    groups = [-1] * len(names)
+    for i in order:
+        fits = [g for g, head in enumerate(heads) if names_may_be_one_person(names[i], head)]
+        if not fits:
+            heads.append(names[i])
+            groups[i] = len(heads) - 1
+        elif len(fits) == 1:
+            groups[i] = fits[0]
+    return groups

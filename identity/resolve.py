@@ -44,6 +44,7 @@ from identity.names import (
     address_key,
     company_name_key,
     normalise_email,
+    people_among,
     person_name_key,
 )
 
@@ -53,6 +54,7 @@ METHOD_RANK = [
     "crm_key",
     "email",
     "phone",
+    "name_in_organization",
     "probabilistic",
     "service_organization",
     "email_domain",
@@ -372,39 +374,48 @@ def _organizations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def shared_identifiers(con: duckdb.DuckDBPyConnection, max_people: int) -> pd.DataFrame:
     """Phones and e-mails that are no person's own: carried by more than `max_people` distinct
-    people, placeholders, and organization numbers no person claims. Two spellings of a name
-    count as one person when they are close (Jaro-Winkler ≥ 0.9: a typo, not a colleague).
-    Reads PERSONS and the organizations' phones (identity_run_org_phones)."""
-    counted = con.sql(
+    people, placeholders, and organization numbers no person claims. People are counted, not
+    spellings: the names on one identifier are grouped into the people they may be
+    (identity.names.people_among: initials, typos, word order, a name cut short or with a note
+    before it are one person's). Reads PERSONS and the organizations' phones
+    (identity_run_org_phones); writes identity_run_shared_names, the group of each name on each
+    identifier (for the links between records on a shared line that carry one person's name)."""
+    names = con.sql(
         f"""
         with claims as (
-            select 'email' as identifier_type, email as identifier_value, name_key, name_reversed from {PERSONS}
+            select 'email' as identifier_type, email as identifier_value, name_key from {PERSONS}
             union all
-            select 'phone', phone_e164, name_key, name_reversed from {PERSONS}
+            select 'phone', phone_e164, name_key from {PERSONS}
             union all
-            select 'phone', phone2_e164, name_key, name_reversed from {PERSONS}
-        ),
-        names as (
-            select identifier_type, identifier_value, name_key, any_value(name_reversed) as name_reversed
-            from claims where identifier_value is not null and name_key is not null group by all
-        ),
-        -- a name is a new person unless an earlier name of the same identifier is close to it
-        -- (in either token order: a typo can move a token in the sorted key)
-        distinct_people as (
-            select a.identifier_type, a.identifier_value, a.name_key,
-                   bool_or(b.name_key is not null) as is_variant
-            from names a
-            left join names b
-                on a.identifier_type = b.identifier_type and a.identifier_value = b.identifier_value
-                and b.name_key < a.name_key
-                and greatest(jaro_winkler_similarity(a.name_key, b.name_key),
-                             jaro_winkler_similarity(a.name_reversed, b.name_key)) >= 0.9
-            group by all
+            select 'phone', phone2_e164, name_key from {PERSONS}
         )
+        select distinct identifier_type, identifier_value, name_key
+        from claims where identifier_value is not null and name_key is not null
+        order by identifier_type, identifier_value, name_key
+        """
+    ).df()
+    names["person_group"] = 0
+    several = names.duplicated(["identifier_type", "identifier_value"], keep=False)
+    if several.any():  # most identifiers carry one spelling: only the others need the grouping
+        grouped = names[several].groupby(["identifier_type", "identifier_value"], sort=False)["name_key"]
+        names.loc[several, "person_group"] = np.concatenate([people_among(list(keys)) for _, keys in grouped])
+    _temp_table(
+        con,
+        "identity_run_shared_names",
+        {
+            "identifier_type": pa.array(names["identifier_type"].tolist(), pa.string()),
+            "identifier_value": pa.array(names["identifier_value"].tolist(), pa.string()),
+            "name_key": pa.array(names["name_key"].tolist(), pa.string()),
+            "person_group": names["person_group"].to_numpy(np.int64),
+        },
+    )
+    del names
+    counted = con.sql(
+        """
         select identifier_type, identifier_value,
-               count(*) filter (where not is_variant) as people,
+               count(distinct person_group) filter (where person_group >= 0) as people,
                string_agg(name_key, '; ' order by name_key) as names
-        from distinct_people group by all
+        from identity_run_shared_names group by all
         """
     ).df()
     shared = counted[counted["people"] > max_people].assign(reason="used by several people")
@@ -489,6 +500,35 @@ def _person_ties(con: duckdb.DuckDBPyConnection, org_labels: pd.Series) -> None:
         where p.record_kind = 'person'
         """
     )
+    # A number or address only one organization's people give (a team mobile, a desk line two
+    # colleagues share, a team mailbox) still identifies that organization, however many people
+    # share it: a record with no other tie (an unnamed call from it) belongs to it, tied as by a
+    # switchboard.
+    con.execute(
+        f"""
+        create or replace temp table identity_run_people_identifiers as
+        with tied as (
+            select phone_e164 as value, coalesce(org_by_key, org_by_desk, org_by_email_domain) as org from {PERSONS}
+            union all
+            select phone2_e164, coalesce(org_by_key, org_by_desk, org_by_email_domain) from {PERSONS}
+            union all
+            select email, coalesce(org_by_key, org_by_desk, org_by_email_domain) from {PERSONS}
+            where not coalesce(is_placeholder_email, false)
+        )
+        select value, any_value(org) as label from tied
+        where value is not null and org is not null group by value having count(distinct org) = 1
+        """
+    )
+    for column in ("phone_e164", "phone2_e164", "email"):
+        con.execute(
+            f"""
+            update {PERSONS} set org_by_phone = ids.label
+            from identity_run_people_identifiers as ids
+            where {PERSONS}.{column} = ids.value and {PERSONS}.org_by_phone is null
+              and coalesce({PERSONS}.org_by_key, {PERSONS}.org_by_desk, {PERSONS}.org_by_email_domain) is null
+            """
+        )
+    con.execute("drop table identity_run_people_identifiers")
 
 
 def resolve_persons(con: duckdb.DuckDBPyConnection, org_labels: pd.Series, settings: IdentitySettings):
@@ -541,24 +581,70 @@ def resolve_persons(con: duckdb.DuckDBPyConnection, org_labels: pd.Series, setti
         ),
         "phone",
     )
-    # A line several people share (an office's landline on two contacts) names nobody by
-    # itself, but the same name on it does: a caller "Fengli Wu" from the office line is the
-    # contact Fengli Wu who gives that line as her second number, not her colleague Gui Sun who
-    # gives it too. Without this, each such call stayed a person of its own (the demo of
-    # 2026-12-02: 17 of 366 people split, person recall 0.968).
+    # A line or mailbox several people share (an office's landline on two contacts) names
+    # nobody by itself, but one person's name on it does: a caller "Fengli Wu" from the office
+    # line is the contact Fengli Wu who gives that line as her second number, not her colleague
+    # Gui Sun who gives it too; "J. Smith" on a team mobile is John Smith when no other J. Smith
+    # carries it (the name's person group on that identifier, shared_identifiers). Without this,
+    # each such call stayed a person of its own (the demo of 2026-12-02: 17 of 366 people split,
+    # person recall 0.968).
     edges.add_query(
         con,
         _group_links_sql(
-            f"""(select person_index, phone || '|' || name_key as line_and_name from (
-                    select person_index, phone_e164 as phone, name_key from {PERSONS}
-                    union all select person_index, phone2_e164, name_key from {PERSONS}
-                ) where name_key is not null
-                  and phone in (select identifier_value from identity_run_shared
-                                where identifier_type = 'phone'))""",
+            f"""(select claims.person_index,
+                        claims.identifier_type || '|' || claims.identifier_value || '|'
+                        || cast(named.person_group as varchar) as identifier_and_person
+                 from (
+                    select person_index, 'phone' as identifier_type, phone_e164 as identifier_value, name_key
+                    from {PERSONS}
+                    union all select person_index, 'phone', phone2_e164, name_key from {PERSONS}
+                    union all select person_index, 'email', email, name_key from {PERSONS}
+                 ) as claims
+                 inner join identity_run_shared as shared using (identifier_type, identifier_value)
+                 inner join identity_run_shared_names as named using (identifier_type, identifier_value, name_key)
+                 where named.person_group >= 0)""",
             "person_index",
-            "line_and_name",
+            "identifier_and_person",
         ),
         "phone",
+    )
+
+    # Within one organization, the spellings of one person's name are that person: "M. Wilson"
+    # on the CRM contact and "Megan Wilson" on the deliveries to the same account, or a delivery
+    # with no phone at all. The names are grouped as on a shared line (people_among); a name
+    # that may be either of two people (J. Smith where John and Jane work) links nobody.
+    organization_names = con.sql(
+        f"""select distinct cast(organization as bigint) as organization, name_key from {keys}
+            where organization is not null and name_key is not null order by organization, name_key"""
+    ).df()
+    organization_names["person_group"] = np.concatenate(
+        [people_among(list(group)) for _, group in organization_names.groupby("organization", sort=False)["name_key"]]
+        or [np.zeros(0, np.int64)]
+    )
+    _temp_table(
+        con,
+        "identity_run_organization_names",
+        {
+            "organization": organization_names["organization"].to_numpy(np.int64),
+            "name_key": pa.array(organization_names["name_key"].tolist(), pa.string()),
+            "person_group": organization_names["person_group"].to_numpy(np.int64),
+        },
+    )
+    del organization_names
+    edges.add_query(
+        con,
+        _group_links_sql(
+            f"""(select keys.person_index,
+                        cast(named.organization as varchar) || '|' || cast(named.person_group as varchar)
+                            as named_person
+                 from {keys} as keys
+                 inner join identity_run_organization_names as named
+                    on named.organization = cast(keys.organization as bigint) and named.name_key = keys.name_key
+                 where named.person_group >= 0)""",
+            "person_index",
+            "named_person",
+        ),
+        "name_in_organization",
     )
 
     # splink sees each distinct named spelling once; unnamed records (callers) join by phone
@@ -627,7 +713,14 @@ def resolve_persons(con: duckdb.DuckDBPyConnection, org_labels: pd.Series, setti
         "identity_run_person_labels",
         {"person_index": np.arange(n_persons), "person_cluster": labels, "method_rank": rank, "probability": prob},
     )
-    for table in ("identity_run_named", "identity_run_nodes", "identity_run_shared", keys):
+    for table in (
+        "identity_run_named",
+        "identity_run_nodes",
+        "identity_run_shared",
+        "identity_run_shared_names",
+        "identity_run_organization_names",
+        keys,
+    ):
         con.execute(f"drop table {table}")
     info = {
         "records": n_persons,
@@ -938,6 +1031,16 @@ def _write(con, shared: pd.DataFrame, history: pd.DataFrame, runs: pd.DataFrame)
             "create or replace table identity.shared_identifiers as "
             "select identifier_type, identifier_value, cast(people as bigint) as people, names, reason, run_id "
             "from shared_frame"
+        )
+        # an id merged away tonight may be where an older merge pointed: it points on to tonight's
+        # id, so that a saved id always leads to a customer that exists
+        con.execute(
+            """
+            update identity.customer_id_history as older set current_id = tonight.current_id
+            from history_frame as tonight
+            where tonight.change = 'merge' and older.change = 'merge' and older.level = tonight.level
+              and older.current_id = tonight.previous_id
+            """
         )
         con.execute(
             "insert into identity.customer_id_history "

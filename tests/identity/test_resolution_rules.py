@@ -126,7 +126,7 @@ def test_a_name_in_characters_matches_its_pinyin_spelling_with_the_same_mobile()
     assert out["call-1"]["customer_id"] == out["001A"]["customer_id"]
 
 
-def test_a_duplicate_contact_with_a_typo_is_one_person_by_probability():
+def test_a_duplicate_contact_with_a_typo_is_one_person_of_its_organization():
     _, out = resolve_rows(
         [
             company(),
@@ -135,8 +135,39 @@ def test_a_duplicate_contact_with_a_typo_is_one_person_by_probability():
         ]
     )
     assert out["003A"]["person_id"] == out["003B"]["person_id"]
-    assert out["003B"]["match_method"] == "probabilistic"
-    assert 0.95 <= out["003B"]["match_probability"] <= 1
+    # the one spelling of a person's name among the organization's people, before splink's model
+    assert out["003B"]["match_method"] == "name_in_organization"
+    assert out["003B"]["match_probability"] == 1
+
+
+def test_name_variants_on_one_mobile_are_one_person_and_the_calls_from_it_theirs():
+    mobile = "+13125550142"
+    _, out = resolve_rows(
+        [
+            company(),
+            contact("003A", "001A", "Daniel Lindqvist", phone_e164=mobile),
+            record("shipments", "SH1", full_name="D LINDQVIST", phone_e164=mobile, crm_account_id="001A"),
+            record("shipments", "SH2", full_name="ATTN: Daniel Lindqvist", phone_e164=mobile, crm_account_id="001A"),
+            record("cdr", "call-1", full_name="DANIEL LINDQVIS", phone_e164=mobile),
+            call("call-2", mobile),
+        ]
+    )
+    assert len({out[r]["person_id"] for r in ("003A", "SH1", "SH2", "call-1", "call-2")}) == 1
+
+
+def test_a_number_two_colleagues_share_still_identifies_their_organization():
+    team = "+13125550100"
+    _, out = resolve_rows(
+        [
+            company(),
+            contact("003A", "001A", "Aisha Taylor", phone_e164=team),
+            contact("003B", "001A", "Elizabeth Taylor", phone_e164=team),
+            call("call-1", team),
+        ]
+    )
+    assert out["003A"]["person_id"] != out["003B"]["person_id"]
+    assert out["call-1"]["person_id"] not in (out["003A"]["person_id"], out["003B"]["person_id"])
+    assert out["call-1"]["customer_id"] == out["001A"]["customer_id"]
 
 
 def test_namesakes_in_different_companies_stay_two_people():

@@ -33,7 +33,10 @@ keys as (
     from customers
 
     union all
-    select previous_id, 2, 'retired id', current_id, previous_id from history
+    -- only to a customer that exists tonight (a successor may have been split since)
+    select history.previous_id, 2, 'retired id', history.current_id, history.previous_id
+    from history
+    inner join customers on customers.customer_id = history.current_id
 
     union all
     select source_record_id, 3, 'source record', customer_id, source_system || ' ' || source_table || ' ' || source_record_id
