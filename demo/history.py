@@ -176,7 +176,6 @@ class Simulation:
         # bad ratings not followed up, settled at the end of the batch (a customer's story is
         # told within one): a follow-up about another of the customer's ratings counts too
         self.unanswered_ratings: list[tuple] = []
-        self.follow_ups: dict[str, list[datetime]] = {}
         # every contact of the company with each customer: a CRM activity, an agent's public
         # reply on one of its tickets, an answered call (what answers a rating, for a profile
         # whose follow-up is any contact)
@@ -285,14 +284,13 @@ class Simulation:
 
     def _settle_ratings(self) -> None:
         """The bad ratings of the batch that nothing answered within the window: planted
-        incidents. By the profile's rule, a follow-up logged as such answers them, or any
-        contact of the company with the customer (then the first one after the window is when
-        the promise was kept late)."""
-        any_contact = self.p.follow_up_by_any_contact
+        incidents. Any contact of the company with the customer answers them (a follow-up task,
+        a public reply on a ticket, an answered call, a sales activity), whatever its words; the
+        first one after the window is when the promise was kept late."""
         for customer_id, who, order_number, key, rated, due in self.unanswered_ratings:
-            answers = self.contact_log.get(customer_id, []) if any_contact else self.follow_ups.get(customer_id, [])
+            answers = self.contact_log.get(customer_id, [])
             if not any(rated < when <= due for when in answers):
-                late = min((when for when in answers if when > due), default=None) if any_contact else None
+                late = min((when for when in answers if when > due), default=None)
                 self._incident("bad_rating_no_follow_up", who, order_number, "service", f"rating:{key}", due, late)
 
     def _log_contact(self, c: Customer, when: datetime) -> None:
@@ -1134,10 +1132,10 @@ class Simulation:
                     self.cal.add_working_days(rated.date(), RATING_FOLLOW_UP_WORKING_DAYS), rated.time()
                 )
                 follow_at = rated + timedelta(hours=rng.uniform(2, 30))
+                # a follow-up is logged as a contact (_follow_up); one not followed up may still be
+                # answered by another contact in its window (_settle_ratings decides)
                 followed = rng.random() < self.p.follow_up_rate and self._follow_up(t, follow_at, due)
-                if followed:
-                    self.follow_ups.setdefault(c.customer_id, []).append(follow_at)
-                else:
+                if not followed:
                     self.unanswered_ratings.append((c.customer_id, who, t.order_number, t.key, rated, due))
 
     def _agent_replied(self, t: Ticket, when: datetime) -> None:

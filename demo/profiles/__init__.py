@@ -98,9 +98,6 @@ class Profile:
     win_back_share = 0.0  # share of the regular customers that lapse and come back
     follow_up_rate = 0.55  # share of bad ratings followed up
     follow_up_ways: tuple[str, ...] = ("task",)  # task (CRM activity), reply (on the ticket), call
-    # True: any contact of the company with the customer within the window answers a bad
-    # rating (a reply, an answered call, a CRM activity); False: only a follow-up logged as such
-    follow_up_by_any_contact = False
     person_truth = False  # ground_truth/people.csv: every person's true names and numbers
 
     @property

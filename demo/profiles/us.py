@@ -427,7 +427,6 @@ class UsProfile(Profile):
     win_back_share = 0.25
     follow_up_rate = 0.6
     follow_up_ways = ("task", "reply", "call")
-    follow_up_by_any_contact = True
     person_truth = True
 
     def __init__(self):

@@ -29,10 +29,6 @@ ratings as (
     select * from {{ ref('stg_service__satisfaction_ratings') }} where score = 'bad'
 ),
 
-tasks as (
-    select * from {{ ref('stg_sales__tasks') }} where not is_deleted
-),
-
 order_lines as (
     select * from {{ ref('int_sales__order_goods_lines') }}
 ),
@@ -79,20 +75,47 @@ replacements as (
     group by wrong.shipment_id
 ),
 
--- the first follow-up (a CRM activity whose subject mentions "follow") logged with the rater's
--- customer after each bad rating
-rating_follow_ups as (
-    select ratings.satisfaction_rating_id, min(tasks.created_at) as followed_up_at
+-- each bad rating with its customer and the end of its follow-up window: N working days after
+-- it, at the rating's local time of day (no TIME type: Spark has none)
+rating_windows as (
+    {%- set rated_on = local_date('ratings.created_at') %}
+    {%- set follow_up_day = add_working_days(rated_on, var('bad_rating_follow_up_business_days')) %}
+    select
+        ratings.satisfaction_rating_id,
+        ratings.ticket_id,
+        ratings.created_at as rated_at,
+        {{ local_to_utc(dbt.dateadd('day', dbt.datediff(rated_on, follow_up_day, 'day'), utc_to_local('ratings.created_at'))) }}
+            as due_at,
+        rater.customer_id
     from ratings
     inner join identity_map as rater
         on rater.source_table = 'users' and rater.source_record_id = cast(ratings.requester_id as {{ dbt.type_string() }})
-    inner join identity_map as task_customer
-        on task_customer.source_table = 'Account' and task_customer.customer_id = rater.customer_id
-    inner join tasks
-        on tasks.account_id = task_customer.source_record_id
-        and tasks.created_at > ratings.created_at
-        and lower(tasks.subject) like '%follow%'
-    group by ratings.satisfaction_rating_id
+),
+
+-- the company in touch with a customer, whatever the channel and words: an agent's public
+-- reply on any of its tickets, an answered call, a CRM activity
+company_contacts as (
+    select customer_id, occurred_at
+    from {{ ref('fct_touchpoints') }}
+    where touchpoint_type in ('ticket_reply', 'call_answered', 'crm_activity')
+),
+
+-- a contact follows up the bad ratings given before it: every rating whose window it falls in,
+-- and after a window closed, the rating only if no newer bad rating of the customer was
+-- waiting for that contact (the contact answers the newer one, not this one)
+rating_follow_ups as (
+    select windows.satisfaction_rating_id, min(contacts.occurred_at) as followed_up_at
+    from rating_windows as windows
+    inner join company_contacts as contacts
+        on contacts.customer_id = windows.customer_id and contacts.occurred_at > windows.rated_at
+    left join rating_windows as newer
+        on newer.customer_id = windows.customer_id
+        and newer.rated_at > windows.rated_at
+        and contacts.occurred_at > windows.due_at
+        and contacts.occurred_at > newer.rated_at
+        and contacts.occurred_at <= newer.due_at
+    where newer.satisfaction_rating_id is null
+    group by windows.satisfaction_rating_id
 ),
 
 -- each promise carries its customer from the record it is read from: looked up afterwards by
@@ -153,21 +176,15 @@ promises as (
 
     union all
 
-    -- a bad rating gets a follow-up within N business days: a CRM activity logged as a follow-up
-    -- (subject mentions "follow") with the customer, after the rating
+    -- a bad rating gets a follow-up within N business days: the company in touch with the
+    -- customer after it (rating_follow_ups)
     select
         'bad_rating_no_follow_up', 'service', 'service', 'satisfaction_ratings',
-        cast(ratings.satisfaction_rating_id as {{ dbt.type_string() }}), tickets.order_number, ratings.created_at,
-        -- the rating's local time of day, N working days later (no TIME type: Spark has none)
-        {%- set rated_on = local_date('ratings.created_at') %}
-        {%- set follow_up_day = add_working_days(rated_on, var('bad_rating_follow_up_business_days')) %}
-        {{ local_to_utc(dbt.dateadd('day', dbt.datediff(rated_on, follow_up_day, 'day'), utc_to_local('ratings.created_at'))) }},
-        rating_follow_ups.followed_up_at, rater.customer_id
-    from ratings
-    inner join identity_map as rater
-        on rater.source_table = 'users' and rater.source_record_id = cast(ratings.requester_id as {{ dbt.type_string() }})
-    left join tickets on tickets.ticket_id = ratings.ticket_id
-    left join rating_follow_ups on rating_follow_ups.satisfaction_rating_id = ratings.satisfaction_rating_id
+        cast(windows.satisfaction_rating_id as {{ dbt.type_string() }}), tickets.order_number, windows.rated_at,
+        windows.due_at, rating_follow_ups.followed_up_at, windows.customer_id
+    from rating_windows as windows
+    left join tickets on tickets.ticket_id = windows.ticket_id
+    left join rating_follow_ups on rating_follow_ups.satisfaction_rating_id = windows.satisfaction_rating_id
 ),
 
 statused as (
