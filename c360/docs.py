@@ -31,7 +31,7 @@ def generate(config: Config) -> Path:
 
     published = current_file(WarehousePaths(config.warehouse_dir))
     out = docs_dir(config)
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)  # like everything a night writes: private
     with tempfile.TemporaryDirectory(dir=config.warehouse_dir, prefix=".docs-") as tmp:
         copy = Path(tmp) / "catalog.duckdb"
         shutil.copyfile(published, copy)

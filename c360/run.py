@@ -62,6 +62,8 @@ class RunSummary:
     steps: dict[str, list[float]] = field(default_factory=dict)
     failed_step: str | None = None
     log: str | None = None  # the night's full output: Dagster's events, dbt's, stack traces
+    # source.table a source did not deliver (not in its config): stood in for by empty tables
+    absent_tables: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """What `c360 run` prints at the end. A failed night (or one that published nothing,
@@ -77,6 +79,9 @@ class RunSummary:
         for source, rows in self.rows_by_source.items():
             bad = self.quarantined_by_source.get(source, 0)
             out.append(f"  loaded {source:<12} {rows:>12,} rows, {bad:,} quarantined")
+        if self.absent_tables:
+            absent = ", ".join(sorted(self.absent_tables))
+            out.append(f"  absent       {absent} (not delivered: the models that need them are empty)")
         out.append(f"  checks       {self.checks_passed} passed, {self.checks_failed} failed")
         out.append(f"  published    {self.published or 'nothing (the previous publish stays current)'}")
         if self.log:
@@ -188,6 +193,8 @@ def _summarise(result, assets, steps: dict, seconds: float, config: Config) -> R
             if key[0] in ("sales", "service", "logistics", "call_center") and len(key) == 2:
                 for name, tally in (("rows", summary.rows_by_source), ("quarantined", summary.quarantined_by_source)):
                     tally[key[0]] = tally.get(key[0], 0) + mat.metadata[name].value
+                if "absent" in mat.metadata and mat.metadata["absent"].value:
+                    summary.absent_tables.append(".".join(key))
             if key == ["published_warehouse"]:
                 summary.published = mat.metadata["path"].value
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":

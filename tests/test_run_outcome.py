@@ -164,3 +164,15 @@ def test_a_failed_night_fits_on_one_screen_and_its_log_holds_the_stack_trace(tmp
     text = log.read_text(encoding="utf-8")
     assert "Traceback" in text or "Stack Trace" in text
     assert "sources.sales.tables" in text
+
+
+def test_the_summary_lists_the_tables_a_source_did_not_deliver():
+    from c360.run import RunSummary
+
+    summary = RunSummary(success=True, seconds=1.0, published="/w/published/c360-1.duckdb")
+    summary.absent_tables = ["sales.survey_response_c", "sales.opportunity_contact_role"]
+    lines = summary.lines()
+    assert lines[0].startswith("run succeeded")
+    assert any(
+        line.startswith("  absent       sales.opportunity_contact_role, sales.survey_response_c") for line in lines
+    )

@@ -84,6 +84,8 @@ def _load_asset(source: str):
                     **(result.metadata or {}),
                     "rows": dg.MetadataValue.int(report.rows.get(table, 0)),
                     "quarantined": dg.MetadataValue.int(report.quarantined.get(table, 0)),
+                    # what the source holds but was not read, and why (a folder that is no date, ...)
+                    "skipped": dg.MetadataValue.json(report.skipped),
                 },
             )
         # A table this source does not deliver (a CRM object the config leaves out) is absent, not

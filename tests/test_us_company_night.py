@@ -1,0 +1,145 @@
+"""The second demo company, as unlike the first as real companies are (`c360 demo --profile
+us`: Chicago, DST, Illinois holidays, Latin names with nicknames, initials, swaps, typos and
+replaced given names, NANP numbers in every format, caller-id names that are no name, follow-ups
+in the company's own words, no survey object, open opportunities): one night of it held to its
+ground truth, as the first company's tests hold the first (make test-slow)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pytest
+import yaml
+
+from tests.conftest import SESSION_AS_OF, c360, free_port, serving_demo_api
+
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
+
+IDENTITY_TARGETS = {"precision": 0.99, "recall": 0.98}
+
+
+@pytest.fixture(scope="module")
+def us_night(tmp_path_factory) -> tuple[Path, str]:
+    """The us company's config and what its night printed."""
+    out = tmp_path_factory.mktemp("us_company")
+    demo = ["demo", "--profile", "us", "--customers", "150", "--seed", "7", "--out", str(out)]
+    c360(*demo, "--api-port", str(free_port()))
+    config = out / "c360.yml"
+    with serving_demo_api(config):
+        night = c360("run", "--config", str(config), env={"C360_AS_OF": SESSION_AS_OF})
+    return config, night.stdout
+
+
+@pytest.fixture(scope="module")
+def us_company(us_night) -> Path:
+    return us_night[0]
+
+
+@pytest.fixture(scope="module")
+def warehouse(us_company):
+    con = duckdb.connect(
+        str((us_company.parent / "warehouse" / "published" / "current.duckdb").resolve()), read_only=True
+    )
+    yield con
+    con.close()
+
+
+def truth(us_company, name: str) -> list[dict]:
+    with open(us_company.parent / "ground_truth" / name, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def identity_scores(us_company) -> dict:
+    return json.loads(c360("eval", "identity", "--config", str(us_company), "--json").stdout)
+
+
+def test_organizations_are_resolved_to_the_targets(us_company):
+    scores = identity_scores(us_company)["organizations"]
+    assert scores["precision"] >= IDENTITY_TARGETS["precision"] and scores["recall"] >= IDENTITY_TARGETS["recall"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 18: person recall ~0.90 on the us company; name variants with no shared key (a nickname the "
+    "nicknames dataset lacks, a replaced given name, a desk user named after their mailbox) stay apart",
+)
+def test_persons_are_resolved_to_the_targets(us_company):
+    scores = identity_scores(us_company)["persons"]
+    assert scores["precision"] >= IDENTITY_TARGETS["precision"] and scores["recall"] >= IDENTITY_TARGETS["recall"]
+
+
+def test_persons_are_never_merged_wrongly(us_company):
+    assert identity_scores(us_company)["persons"]["precision"] >= IDENTITY_TARGETS["precision"]
+
+
+def test_every_planted_promise_of_every_kind_is_found_and_nothing_else(us_company, warehouse):
+    planted = {(row["kind"], row["source_record_id"]) for row in truth(us_company, "incidents.csv")}
+    assert {kind for kind, _ in planted} == {
+        "delivery_late",
+        "wrong_item_shipped",
+        "installation_overdue",
+        "compensation_unanswered",
+        "bad_rating_no_follow_up",
+    }
+    broken = set(
+        warehouse.execute(
+            "select kind, source_record_id from marts.open_promises where status in ('open', 'resolved')"
+        ).fetchall()
+    )
+    assert planted - broken == set(), "planted but not found"
+    assert broken - planted == set(), "found but never planted"
+
+
+def test_won_back_is_exactly_the_planted_win_backs(us_company, warehouse):
+    account_of = {
+        row["true_entity_id"]: row["source_record_id"]
+        for row in truth(us_company, "identities.csv")
+        if row["source_table"] == "Account" and row["entity_type"] == "organization"
+    }
+    planted = {account_of[row["true_customer_id"]] for row in truth(us_company, "win_backs.csv")}
+    assert planted, "the us company plants win-backs"
+    won_back = {
+        account
+        for (account,) in warehouse.execute(
+            """select map.source_record_id from marts.customer_360 as c
+               join marts.customer_identity_map as map using (customer_id)
+               where c.lifecycle_stage = 'won_back' and map.source_table = 'Account'"""
+        ).fetchall()
+    }
+    assert won_back == planted
+
+
+def test_call_center_days_are_exactly_what_the_pbx_logged(us_company, warehouse):
+    config = yaml.safe_load(us_company.read_text(encoding="utf-8"))
+    zone = ZoneInfo(config["company"]["time_zone"])
+    entered, answered = {}, set()
+    for path in (us_company.parent / "call_center" / "queue_log").iterdir():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            epoch, call, queue, _agent, event, *_ = line.split("|")
+            if event == "ENTERQUEUE":
+                day = datetime.fromtimestamp(int(epoch), UTC).astimezone(zone).date()
+                entered[call] = (day, queue)
+            elif event == "CONNECT":
+                answered.add(call)
+    expected = Counter(entered[call] for call in answered if call in entered)
+    got = {
+        (day, queue): n
+        for day, queue, n in warehouse.execute(
+            "select call_date, queue_name, answered from marts.callcenter_daily where answered > 0"
+        ).fetchall()
+    }
+    assert got == dict(expected)
+
+
+def test_a_crm_without_the_survey_object_publishes_and_says_the_table_is_absent(us_night, warehouse):
+    config, output = us_night
+    tables = yaml.safe_load(config.read_text(encoding="utf-8"))["sources"]["sales"]["tables"]
+    assert "Survey_Response__c" not in tables
+    assert "run succeeded" in output and "absent       sales.survey_response_c" in output
+    assert warehouse.execute("select count(*) from marts.customer_360").fetchone()[0] > 0
