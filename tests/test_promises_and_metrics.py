@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from tests.conftest import SESSION_AS_OF
-from tests.warehouse import query
+from tests.warehouse import assert_broken_promises_are_the_planted_ones, query
 
 pytestmark = pytest.mark.integration
 
@@ -32,21 +32,8 @@ def planted(published_company) -> set[tuple[str, str]]:
 
 
 def test_every_planted_incident_is_a_broken_promise_and_nothing_else_is(warehouse, published_company):
-    truth = planted(published_company)
-    assert {kind for kind, _ in truth} == {
-        "delivery_late",
-        "wrong_item_shipped",
-        "installation_overdue",
-        "compensation_unanswered",
-        "bad_rating_no_follow_up",
-    }
-    broken = set(
-        warehouse.execute(
-            "select kind, source_record_id from marts.open_promises where status in ('open', 'resolved')"
-        ).fetchall()
-    )
-    assert truth - broken == set(), "planted but not found"
-    assert broken - truth == set(), "found but never planted"
+    config, _ = published_company
+    assert_broken_promises_are_the_planted_ones(warehouse, config.parent / "ground_truth" / "incidents.csv")
 
 
 def test_promises_not_yet_due_are_at_risk_and_none_of_them_was_planted(warehouse, published_company):

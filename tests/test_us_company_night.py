@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from tests.conftest import SESSION_AS_OF, c360, free_port, serving_demo_api
+from tests.warehouse import assert_broken_promises_are_the_planted_ones
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
@@ -79,21 +80,7 @@ def test_persons_are_never_merged_wrongly(us_company):
 
 
 def test_every_planted_promise_of_every_kind_is_found_and_nothing_else(us_company, warehouse):
-    planted = {(row["kind"], row["source_record_id"]) for row in truth(us_company, "incidents.csv")}
-    assert {kind for kind, _ in planted} == {
-        "delivery_late",
-        "wrong_item_shipped",
-        "installation_overdue",
-        "compensation_unanswered",
-        "bad_rating_no_follow_up",
-    }
-    broken = set(
-        warehouse.execute(
-            "select kind, source_record_id from marts.open_promises where status in ('open', 'resolved')"
-        ).fetchall()
-    )
-    assert planted - broken == set(), "planted but not found"
-    assert broken - planted == set(), "found but never planted"
+    assert_broken_promises_are_the_planted_ones(warehouse, us_company.parent / "ground_truth" / "incidents.csv")
 
 
 def test_won_back_is_exactly_the_planted_win_backs(us_company, warehouse):
