@@ -276,3 +276,12 @@ def test_a_number_that_only_called_is_nobody_the_company_can_reach(warehouse):
         )
         == 0
     )
+
+
+def test_time_to_first_order_is_measured_only_within_the_order_history(warehouse):
+    history_days = count(
+        warehouse,
+        "select date_diff('day', min(ordered_at), max(ordered_at)) from marts.order_fulfilment",
+    )
+    longest = count(warehouse, "select max(days_to_first_order_avg) from marts.acquisition_funnel")
+    assert longest is not None and longest <= history_days

@@ -10,6 +10,13 @@ first_orders as (
     group by account_id
 ),
 
+-- where the CRM's order history begins: a lead older than it may have ordered before it, so its
+-- first order is unknown (a CRM that keeps two years of orders made leads of five years ago look
+-- like 1,500 days from lead to order)
+order_history as (
+    select min(first_order_at) as begins_at from first_orders
+),
+
 funnel as (
     select
         date_trunc('month', {{ local_date('leads.created_at') }}) as lead_month,
@@ -19,11 +26,12 @@ funnel as (
         avg(case when leads.is_converted
                  then {{ dbt.datediff('cast(' ~ local_date('leads.created_at') ~ ' as date)', 'leads.converted_date', 'day') }}
             end) as days_to_convert_avg,
-        avg(case when first_orders.first_order_at >= leads.created_at
+        avg(case when first_orders.first_order_at >= leads.created_at and leads.created_at >= order_history.begins_at
                  then {{ dbt.datediff('leads.created_at', 'first_orders.first_order_at', 'day') }} end)
             as days_to_first_order_avg
     from leads
     left join first_orders on first_orders.account_id = leads.converted_account_id
+    cross join order_history
     group by 1
 )
 
