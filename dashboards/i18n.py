@@ -52,6 +52,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "尚未发布任何数据。请运行 `c360 run` 后刷新本页。",
     },
     "empty.no_rows": {"en": "Nothing to show for these filters.", "zh": "当前筛选条件下没有数据。"},
+    "empty.not_asked": {
+        "en": "Not measured: the company's surveys do not ask it.",
+        "zh": "未测量：公司的调查没有询问此项。",
+    },
     "empty.no_promises": {"en": "No open promises. Well done.", "zh": "没有未兑现的承诺。"},
     "empty.no_answers": {"en": "This customer has not answered a survey yet.", "zh": "该客户尚未参与任何调查。"},
     "empty.no_touchpoints": {"en": "No touchpoints for these filters.", "zh": "当前筛选条件下没有接触记录。"},

@@ -20,7 +20,10 @@ if not monthly.empty:
         format_func=lambda m: t(f"measure.{m}"),
     )
     shown = monthly.dropna(subset=[measure])
-    ui.chart(px.line(shown, x="month", y=measure, color="channel", markers=True))
+    if shown.empty:  # a measure no survey of the company asks (CES, NPS without a survey object)
+        st.info(t("empty.not_asked"))
+    else:
+        ui.chart(px.line(shown, x="month", y=measure, color="channel", markers=True))
 ui.table(monthly, "satisfaction_by_month")
 
 left, right = st.columns(2)

@@ -220,3 +220,13 @@ def test_nothing_published_yet_is_said_on_every_page(monkeypatch, tmp_path):
         at = open_app(monkeypatch, config, page)
         assert not at.exception
         assert any("Nothing has been published yet" in i.value for i in at.info), page
+
+
+def test_a_measure_no_survey_asks_says_so_instead_of_drawing_empty_axes(monkeypatch, published_company):
+    config, _ = published_company
+    at = open_app(monkeypatch, config, "pages/satisfaction.py")
+    charts_before = len(at.get("plotly_chart"))
+    at.radio[0].set_value("ces_avg").run()  # the demo's surveys ask no CES question
+    rendered_ok(at)
+    assert any("Not measured" in info.value for info in at.info)
+    assert len(at.get("plotly_chart")) == charts_before - 1
