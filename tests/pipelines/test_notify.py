@@ -142,13 +142,14 @@ def test_the_run_failure_sensor_sends_the_failure_of_a_dagster_run(tmp_path, web
     instance = dg.DagsterInstance.ephemeral()
     result = nightly.execute_in_process(instance=instance, raise_on_error=False)
     assert not result.success
-    context = dg.build_run_status_sensor_context(
+    # the resource sets up the run's private umask, so its context is entered as the daemon does
+    with dg.build_run_status_sensor_context(
         sensor_name="notify_on_failure",
         dagster_instance=instance,
         dagster_run=result.dagster_run,
         dagster_event=result.get_run_failure_event(),
         resources={"c360": C360Config(config_path=str(config))},
-    ).for_run_failure()
-    notify_on_failure(context)
+    ) as context:
+        notify_on_failure(context.for_run_failure())
     assert len(posted) == 1 and posted[0]["run_id"] == result.run_id
     assert TOKEN not in json.dumps(posted[0])
