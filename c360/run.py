@@ -248,8 +248,11 @@ def _output_to(log: Path):
         os.dup2(saved[1], 2)
         for handle in (fd, *saved):
             os.close(handle)
-        log_file.close()
-        console.close()
+        for stream in (log_file, console):
+            try:
+                stream.close()
+            except OSError:  # a full disk: what the log could not take is lost, the summary is not
+                pass
 
 
 def _prune_logs(paths: WarehousePaths) -> None:
@@ -266,8 +269,11 @@ def _append_run_history(warehouse_dir: Path, started_at: datetime, run_id: str, 
     """Every run, failed ones too, in a log beside the warehouse: a failed run publishes nothing,
     so the published file cannot tell the Data health page that it happened."""
     line = {"started_at": started_at.isoformat(timespec="seconds"), "run_id": run_id, **asdict(summary)}
-    with open(warehouse_dir / RUN_HISTORY, "a", encoding="utf-8") as f:
-        f.write(json.dumps(line) + "\n")
+    try:
+        with open(warehouse_dir / RUN_HISTORY, "a", encoding="utf-8") as f:
+            f.write(json.dumps(line) + "\n")
+    except OSError as e:  # a full disk must not hide the night's own summary, which names the cause
+        print(f"c360 run: could not record the run in {warehouse_dir / RUN_HISTORY}: {e}", file=sys.stderr)
 
 
 def read_run_history(warehouse_dir: Path, limit: int = 20) -> list[dict]:
