@@ -322,7 +322,12 @@ def read_csv_lines(body: bytes, first: int, relative: str, columns: list[str], h
         except pa.ArrowInvalid:  # not UTF-8, or a quote left open across a block: see which
             if lines.lone_cr:
                 raise
-        if not lines.lone_cr and (table is None or table.num_rows + reader.invalid_rows < records):
+        # rows went missing, or a row the reader rejected is no line of the file (an open quote
+        # made it of several lines, or of a line and the blank after it): set the lines aside
+        unpaired = bool(reader.invalid) and not pc.all(
+            pc.is_in(pa.array([t.encode("utf-8") for t in reader.invalid], pa.large_binary()), value_set=lines.text)
+        ).as_py()
+        if not lines.lone_cr and (table is None or table.num_rows + reader.invalid_rows < records or unpaired):
             body = set_aside_lines_not_closed()
             table = reader.read(body) if len(quarantined) < records else None
     if table is None:

@@ -177,3 +177,12 @@ def test_a_page_that_is_not_json_is_an_error_naming_the_endpoint(page, tmp_path)
             client.get(f"{base}/api/v2/incremental/tickets/cursor.json")
     finally:
         server.shutdown()
+
+
+def test_a_lone_quote_before_a_blank_line_is_quarantined_not_lost():
+    """Found by the fuzz test above: the reader rejected a row made of the quote and the blank
+    line after it, which is no line of the file, and the line was neither loaded nor kept."""
+    data = b'"\n\n'
+    parsed = parse_cdr(data, whole_file(data))
+    loaded = parsed.table.num_rows if parsed.table is not None else 0
+    assert parsed.records == 1 and loaded + len(parsed.quarantined) == 1
