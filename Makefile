@@ -8,7 +8,7 @@ PUBLISHED := $(DEMO_DIR)/warehouse/published/current.duckdb
 # The demo service desk accepts this token; a real company sets its own variable (README).
 export C360_SERVICE_DESK_TOKEN ?= demo-token
 
-.PHONY: demo test test-slow install run-demo lint clean-demo
+.PHONY: demo test test-slow test-soak install run-demo lint clean-demo
 
 install: $(BIN)/.installed
 
@@ -50,6 +50,10 @@ $(BIN)/.installed-spark: $(BIN)/.installed
 # the tests that need a bigger company or a whole engine (disk full, bigger than memory, Spark); CI runs them too
 test-slow: install $(BIN)/.installed-spark
 	$(BIN)/python -m pytest -m slow
+
+# thirty nights with faults injected at random (tests/test_soak.py; about half an hour here)
+test-soak: install
+	$(BIN)/python -m pytest -m soak
 
 lint: install
 	$(BIN)/ruff check .
