@@ -79,8 +79,10 @@ person_roles as (
 role_lists as (
     select
         person_id,
-        {{ sorted_distinct_list('case when is_current then contact_role end', ', ') }} as buying_roles,
-        {{ sorted_distinct_list('case when not is_current then contact_role end', ', ') }} as past_buying_roles,
+        -- none is null on every engine (an empty list joins to '' on Spark)
+        nullif({{ sorted_distinct_list('case when is_current then contact_role end', ', ') }}, '') as buying_roles,
+        nullif({{ sorted_distinct_list('case when not is_current then contact_role end', ', ') }}, '')
+            as past_buying_roles,
         coalesce(bool_or(is_current and is_primary), false) as is_primary_contact
     from person_roles
     group by person_id

@@ -22,7 +22,7 @@ reachability as (
         customer_id,
         bool_or(is_reachable_by_phone) as is_reachable_by_phone,
         bool_or(is_reachable_by_email) as is_reachable_by_email,
-        {{ sorted_distinct_list('unreachable_reason', '; ') }} as unreachable_reasons
+        nullif({{ sorted_distinct_list('unreachable_reason', '; ') }}, '') as unreachable_reasons
     from {{ ref('int_customers__person_reachability') }}
     group by customer_id
 ),

@@ -62,7 +62,7 @@ email_kinds as (
         count(distinct person_records.email) filter (where shared.identifier_value is not null) as shared_emails
     from person_records
     left join shared on shared.identifier_type = 'email' and shared.identifier_value = person_records.email
-    where regexp_matches(person_records.email, '^[^@\s]+@[^@\s]+\.[^@\s]+$')
+    where {{ regexp_contains('person_records.email', "'^[^@ ]+@[^@ ]+[.][^@ ]+$'") }}
     group by person_records.person_id
 ),
 

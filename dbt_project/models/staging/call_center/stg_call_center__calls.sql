@@ -20,7 +20,7 @@ renamed as (
         -- no name where the carrier sent none: Asterisk then writes the number itself, or the
         -- network's placeholders for a withheld or missing name (any case)
         case
-            when not regexp_matches(clid_name, '\pL') then null
+            when {{ regexp_contains('clid_name', "'^[0-9 +().,/-]*$'") }} then null  -- digits and dialling signs only
             when lower(clid_name) in ('unknown', 'anonymous', 'unavailable', 'private', 'restricted', 'withheld')
                 then null
             else clid_name
