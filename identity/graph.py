@@ -40,12 +40,16 @@ def stable_ids(
     """Give each cluster an id, keeping last night's ids where the records say so.
 
     records: a table or subquery with one row per record: `record_key`, tonight's cluster
-    label (column `cluster`) and last night's id (column `previous`, null for a new record);
+    label (column `cluster`), last night's id (column `previous`, null for a new record) and
+    `first_seen_at`, the earliest time the record is known to have existed (null: unknown);
     known_ids: a table of every id ever given (column `id`). Writes temporary table `out`
     (record_key, id). In SQL, because a company of a million customers has tens of millions
     of records, which DuckDB counts without holding them in memory.
 
-    - A cluster holding records of no earlier id gets a new id made from its smallest record key.
+    - A cluster holding records of no earlier id gets a new id made from its first-seen record
+      (ties and unknown times: the smallest key). Not the smallest key alone: a record that joins
+      a customer later may have a smaller key, and a rebuild of the same sources would then mint
+      another id than the nights did.
     - An earlier id stays with the cluster holding most of its records (ties: the smallest label).
     - A cluster that gets several earlier ids keeps the one with most records here (ties: the
       smallest id); the others are retired as merged into it.
@@ -70,7 +74,11 @@ def stable_ids(
         kept as (  -- each cluster keeps the best earlier id it won
             select cluster, arg_min(previous, (-n, previous)) as previous from home group by cluster
         ),
-        founders as (select {cluster} as cluster, min(record_key) as founder from {records} group by all)
+        founders as (  -- the first-seen record; a record of unknown time comes last
+            select {cluster} as cluster,
+                   arg_min(record_key, (coalesce(first_seen_at, timestamp '9999-12-31'), record_key)) as founder
+            from {records} group by all
+        )
         select founders.cluster, founders.founder, kept.previous as kept,
                coalesce(kept.previous, '{prefix}' || left(sha256(founders.founder), 16)) as id
         from founders left join kept using (cluster)

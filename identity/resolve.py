@@ -207,7 +207,7 @@ def load_records(con: duckdb.DuckDBPyConnection) -> int:
         create or replace temp table {RECORDS}_raw as
         select row_number() over (order by source_system, source_table, source_record_id) - 1 as position,
                source_system || '|' || source_table || '|' || source_record_id as record_key,
-               * exclude (seen_at)
+               * exclude (seen_at, first_seen_at)
         from {SOURCE_RECORDS}
         """
     )
@@ -906,11 +906,17 @@ def resolve(
 
     _previous_ids(con)
     con.execute(
-        """
+        f"""
         create or replace temp table identity_run_ids as
         select customers.record_key, customers.customer_cluster, customers.person_cluster,
-               previous.customer_id as previous_customer_id, previous.person_id as previous_person_id
-        from identity_run_customers as customers left join identity_run_previous as previous using (record_key)
+               previous.customer_id as previous_customer_id, previous.person_id as previous_person_id,
+               first_seen.first_seen_at
+        from identity_run_customers as customers
+        left join identity_run_previous as previous using (record_key)
+        left join (
+            select source_system || '|' || source_table || '|' || source_record_id as record_key, first_seen_at
+            from {SOURCE_RECORDS}
+        ) as first_seen using (record_key)
         """
     )
     customer_history = stable_ids(

@@ -25,6 +25,7 @@ COLUMNS = {
     "registration_number": "varchar",
     "address": "varchar",
     "seen_at": "timestamp",
+    "first_seen_at": "timestamp",
 }
 TABLE_SYSTEM = {
     "Account": ("sales", "organization"),
@@ -47,6 +48,7 @@ def record(table: str, record_id: str, **values) -> dict:
         source_record_id=record_id,
         record_kind=kind,
         seen_at=datetime(2026, 1, 1),
+        first_seen_at=datetime(2026, 1, 1),
     )
     row.update(values)
     return row

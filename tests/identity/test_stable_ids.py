@@ -1,14 +1,23 @@
+from datetime import datetime
+
 import duckdb
 import pyarrow as pa
 
 from identity.graph import components, new_id, stable_ids
 
 
-def ids_for(keys, clusters, previous, known=frozenset()):
+def ids_for(keys, clusters, previous, known=frozenset(), first_seen=None):
     con = duckdb.connect()
     con.register(
         "records_frame",
-        pa.table({"record_key": keys, "cluster": clusters, "previous": pa.array(previous, pa.string())}),
+        pa.table(
+            {
+                "record_key": keys,
+                "cluster": clusters,
+                "previous": pa.array(previous, pa.string()),
+                "first_seen_at": pa.array(first_seen or [None] * len(keys), pa.timestamp("us")),
+            }
+        ),
     )
     con.execute("create temp table records as select * from records_frame")
     con.register("known_frame", pa.table({"id": pa.array(sorted(known), pa.string())}))
@@ -29,6 +38,24 @@ def test_a_new_cluster_gets_an_id_from_its_smallest_record_key_every_time():
     again, _ = ids_for(["b", "a", "c"], [7, 7, 3], [None, None, None])
     assert first == again
     assert first["a"] == first["b"] == new_id("cus_", "a") and first["c"] == new_id("cus_", "c")
+
+
+def test_a_new_cluster_gets_its_id_from_its_first_seen_record_as_the_night_it_appeared_did():
+    # the night a shipment arrived alone, its customer got an id from it; a call from the same
+    # number came a week later with a smaller key: a rebuild of both mints the nights' id
+    first_night, _ = ids_for(["logistics|shipments|S1"], [1], [None], first_seen=[datetime(2026, 3, 1)])
+    rebuilt, _ = ids_for(
+        ["logistics|shipments|S1", "call_center|cdr|C9"],
+        [4, 4],
+        [None, None],
+        first_seen=[datetime(2026, 3, 1), datetime(2026, 3, 8)],
+    )
+    assert rebuilt["call_center|cdr|C9"] == rebuilt["logistics|shipments|S1"] == first_night["logistics|shipments|S1"]
+    # an unknown time comes last; equal times fall back to the smallest key
+    unknown, _ = ids_for(["a", "b"], [1, 1], [None, None], first_seen=[None, datetime(2026, 3, 8)])
+    assert unknown["a"] == new_id("cus_", "b")
+    tied, _ = ids_for(["b", "a"], [1, 1], [None, None], first_seen=[datetime(2026, 3, 8)] * 2)
+    assert tied["b"] == new_id("cus_", "a")
 
 
 def test_an_id_stays_when_new_records_join_its_customer():

@@ -34,7 +34,7 @@ mapped_records as (
         identity_map.record_kind as resolved_record_kind,  -- a person account's Account row is a person here
         identity_map.is_person_account,
         -- only what the fields below read: this CTE is read once per field
-        records.source_system, records.source_table, records.source_record_id, records.seen_at,
+        records.source_system, records.source_table, records.source_record_id, records.seen_at, records.first_seen_at,
         records.full_name, records.email, records.phone_e164, records.phone2_e164, records.city,
         coalesce(contacts.has_opted_out_of_email, false) as has_opted_out_of_email,
         coalesce(contacts.is_do_not_call, false) as is_do_not_call,
@@ -81,7 +81,7 @@ customer_records as (
     select
         customer_id,
         min(customer_type) as customer_type,
-        min(seen_at) as first_seen_at,
+        min(first_seen_at) as first_seen_at,
         {{ sorted_distinct_list('source_system', ',') }} as source_systems,
         min(case when source_table = 'Account' then source_record_id end) as crm_account_id
     from mapped_records

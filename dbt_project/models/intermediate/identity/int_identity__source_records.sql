@@ -62,7 +62,10 @@ records as (
         cast(null as {{ dbt.type_string() }}) as crm_contact_id, cast(null as bigint) as service_organization_id,
         lower(regexp_replace(website, '^(https?://)?(www\.)?', '')) as domain,
         account_name as organization_name, billing_city as city, registration_number,
-        billing_street as address, created_at as seen_at
+        billing_street as address, created_at as seen_at,
+        -- the earliest time the record is known to have existed: ids are minted from the first
+        -- record of a customer, so that a rebuild of the same sources mints the ids the nights did
+        created_at as first_seen_at
     from accounts
 
     union all
@@ -70,7 +73,7 @@ records as (
     select
         'sales', 'Contact', contact_id, 'person',
         {{ person_full_name('first_name', 'last_name') }}, email, mobile_phone_e164, phone_e164,
-        account_id, contact_id, null, null, null, mailing_city, null, null, created_at
+        account_id, contact_id, null, null, null, mailing_city, null, null, created_at, created_at
     from contacts
 
     union all
@@ -78,7 +81,7 @@ records as (
     select
         'sales', 'Lead', lead_id, 'person',
         {{ person_full_name('first_name', 'last_name') }}, email, phone_e164, null,
-        converted_account_id, converted_contact_id, null, null, company, null, null, null, created_at
+        converted_account_id, converted_contact_id, null, null, company, null, null, null, created_at, created_at
     from leads
 
     union all
@@ -86,7 +89,7 @@ records as (
     select
         'service', 'organizations', cast(organization_id as {{ dbt.type_string() }}), 'organization',
         organization_name, null, null, null,
-        external_id, null, organization_id, primary_domain, organization_name, null, null, details, created_at
+        external_id, null, organization_id, primary_domain, organization_name, null, null, details, created_at, created_at
     from service_organizations
 
     union all
@@ -95,7 +98,7 @@ records as (
         'service', 'users', cast(service_users.user_id as {{ dbt.type_string() }}), 'person',
         user_name, email, phone_e164, null,
         user_ticket_accounts.account_id, external_id, organization_id, null, null, null, null, null,
-        service_users.created_at
+        service_users.created_at, service_users.created_at
     from service_users
     left join user_ticket_accounts on service_users.user_id = user_ticket_accounts.user_id
 
@@ -104,7 +107,9 @@ records as (
     select
         'logistics', 'shipments', shipment_id, 'person',
         recipient_name, null, recipient_phone_e164, null,
-        orders.account_id, null, null, null, null, ship_to_city, null, ship_to_address, shipments.updated_at
+        orders.account_id, null, null, null, null, ship_to_city, null, ship_to_address, shipments.updated_at,
+        -- a shipment is first written when it ships; updated_at moves on with its status
+        least(cast(shipments.ship_date as timestamp), shipments.updated_at)
     from shipments
     left join orders on shipments.order_number = orders.order_number
 
@@ -113,7 +118,8 @@ records as (
     select
         'logistics', 'installations', work_order_id, 'person',
         contact_name, null, contact_phone_e164, null,
-        orders.account_id, null, null, null, site_name, null, null, site_address, installations.updated_at
+        orders.account_id, null, null, null, site_name, null, null, site_address, installations.updated_at,
+        least(cast(installations.scheduled_date as timestamp), installations.updated_at)
     from installations
     left join orders on installations.order_number = orders.order_number
 
@@ -122,7 +128,7 @@ records as (
     select
         'call_center', 'cdr', call_id, 'person',
         caller_name, null, caller_e164, null,
-        null, null, null, null, null, null, null, null, started_at
+        null, null, null, null, null, null, null, null, started_at, started_at
     from calls
 )
 
