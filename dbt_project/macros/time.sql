@@ -43,10 +43,15 @@
     cast(timezone('{{ var("company_time_zone") }}', timezone('UTC', {{ utc_expr }})) as date)
 {%- endmacro %}
 
-{#- "Now" for rolling windows, naive UTC: the as_of var when set (tests, backfills), else run time. -#}
+{#- "Now" for rolling windows, naive UTC: the as_of var when set (unit tests), else the moment
+    $C360_AS_OF pins (every night pins one), else run time. The night's moment comes from the
+    environment, not from --vars: vars that change every night would make dbt parse the whole
+    project again each night. It is read only when SQL is compiled (`execute`), so that dbt's
+    parse does not record it and re-parse every model using it when it changes. -#}
 {% macro as_of() -%}
-    {%- if var('as_of') -%}
-        cast('{{ var("as_of") }}' as timestamp)
+    {%- set moment = var('as_of') or (env_var('C360_AS_OF', '') if execute else '') -%}
+    {%- if moment -%}
+        cast('{{ moment }}' as timestamp)
     {%- else -%}
         {{ adapter.dispatch('utc_now', 'c360')() }}
     {%- endif -%}
