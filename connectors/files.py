@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from connectors.batches import repeated
 from connectors.loader import SOURCE
 
 
@@ -126,6 +127,38 @@ class Parsed:
     quarantined: list[dict]
     records: int
     whole_file_reason: str | None = None  # set when the whole part was kept aside
+
+
+class PendingParts:
+    """The parsed parts of one table that wait to be loaded as one batch. `add` counts each part
+    into the table's tally (records read, lines kept aside) and says when a whole part was kept
+    aside; `take` hands over the rows, their origins and line numbers, and starts again."""
+
+    def __init__(self) -> None:
+        self.tables: list[pa.Table] = []
+        self.origins: list[pa.Array] = []
+        self.lines: list[pa.Array] = []
+
+    def add(self, source: str, relative: str, parsed: Parsed, counts, log) -> None:
+        counts.read += parsed.records
+        counts.quarantined += parsed.quarantined
+        if parsed.whole_file_reason:
+            log(f"{source}: {relative} quarantined whole ({parsed.records:,} lines): {parsed.whole_file_reason}")
+        table = parsed.table
+        if table is not None and table.num_rows:
+            self.tables.append(table)
+            self.origins.append(repeated(relative, table.num_rows))
+            numbers = parsed.line_numbers
+            self.lines.append(numbers if numbers is not None else pa.nulls(table.num_rows, pa.int64()))
+
+    @property
+    def rows(self) -> int:
+        return sum(t.num_rows for t in self.tables)
+
+    def take(self) -> tuple[list[pa.Table], pa.Array, pa.Array]:
+        taken = (self.tables, pa.concat_arrays(self.origins), pa.concat_arrays(self.lines))
+        self.__init__()
+        return taken
 
 
 class Lines:
@@ -324,9 +357,12 @@ def read_csv_lines(body: bytes, first: int, relative: str, columns: list[str], h
                 raise
         # rows went missing, or a row the reader rejected is no line of the file (an open quote
         # made it of several lines, or of a line and the blank after it): set the lines aside
-        unpaired = bool(reader.invalid) and not pc.all(
-            pc.is_in(pa.array([t.encode("utf-8") for t in reader.invalid], pa.large_binary()), value_set=lines.text)
-        ).as_py()
+        unpaired = (
+            bool(reader.invalid)
+            and not pc.all(
+                pc.is_in(pa.array([t.encode("utf-8") for t in reader.invalid], pa.large_binary()), value_set=lines.text)
+            ).as_py()
+        )
         if not lines.lone_cr and (table is None or table.num_rows + reader.invalid_rows < records or unpaired):
             body = set_aside_lines_not_closed()
             table = reader.read(body) if len(quarantined) < records else None

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors.batches import SourceTally, finisher, prepare_batch, repeated
+from connectors.batches import SourceTally, finisher, prepare_batch
 from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
 from connectors.files import (
     SCRIPTS,
@@ -28,6 +28,7 @@ from connectors.files import (
     Lines,
     NewPart,
     Parsed,
+    PendingParts,
     expected_script,
     kept_aside,
     read_csv_lines,
@@ -206,9 +207,10 @@ def _stream_resource(
     def stream():
         ledger = FileLedger(dlt.current.resource_state())
         counts = tally.table(name)
-        tables, origins, lines, parts = [], [], [], []
+        pending, parts = PendingParts(), []
 
         def batch_of_pending():
+            tables, origin, lines = pending.take()
             batch = pa.concat_tables(tables)
             for column in local_times:
                 batch = batch.append_column(f"{column}_utc", local_to_utc(batch[column], pbx_zone))
@@ -216,32 +218,17 @@ def _stream_resource(
                 for column, values in cdr_times_utc(batch, pbx_zone).items():
                     batch = batch.append_column(column, values)
             phones = (phone,) if phone else ()
-            origin = pa.concat_arrays(origins)
-            return prepare_batch(
-                "call_center", name, batch, origin, tally, phones, region, lines=pa.concat_arrays(lines)
-            )
+            return prepare_batch("call_center", name, batch, origin, tally, phones, region, lines=lines)
 
         for path in files:
             part = ledger.new_part(path, f"{sub}/{path.name}", growing=True)
             if part is None or not part.data:
                 continue
             parts.append(part)
-            parsed = read_part(name, part, encoding, script)
-            counts.quarantined += parsed.quarantined
-            counts.read += parsed.records
-            if parsed.whole_file_reason:
-                whole = f"{parsed.records:,} lines"
-                log(f"call_center: {part.relative} quarantined whole ({whole}): {parsed.whole_file_reason}")
-            table = parsed.table
-            if table is not None and table.num_rows:
-                tables.append(table)
-                origins.append(repeated(part.relative, table.num_rows))
-                numbers = parsed.line_numbers
-                lines.append(numbers if numbers is not None else pa.nulls(table.num_rows, pa.int64()))
-            if sum(t.num_rows for t in tables) >= BATCH_ROWS:  # bounded memory on big backlogs
+            pending.add("call_center", part.relative, read_part(name, part, encoding, script), counts, log)
+            if pending.rows >= BATCH_ROWS:  # bounded memory on big backlogs
                 yield batch_of_pending()
-                tables, origins, lines = [], [], []
-        if tables:
+        if pending.tables:
             yield batch_of_pending()
         for part in parts:
             ledger.remember(part)

@@ -20,13 +20,14 @@ from pathlib import Path
 import dlt
 import pyarrow as pa
 
-from connectors.batches import SourceTally, finisher, prepare_batch, repeated
+from connectors.batches import SourceTally, finisher, prepare_batch
 from connectors.dlt_runs import LoadPlan, pipeline_for, run_plan
 from connectors.files import (
     SCRIPTS,
     FileLedger,
     NewPart,
     Parsed,
+    PendingParts,
     expected_script,
     read_csv_lines,
     read_text,
@@ -136,24 +137,16 @@ def day_folders(root: Path, log=print) -> tuple[list[Path], dict[str, str]]:
 def _drops_resource(
     name: str, columns: list[str], days: list[Path], encoding: str, tally: SourceTally, region: str, script: str, log
 ):
-    def batch_of(tables, origins, lines):
+    def batch_of(pending: PendingParts):
+        tables, origin, lines = pending.take()
         batch = pa.concat_tables(tables, promote_options="permissive")
-        return prepare_batch(
-            "logistics",
-            name,
-            batch,
-            pa.concat_arrays(origins),
-            tally,
-            PHONE_COLUMNS.get(name, ()),
-            region,
-            lines=pa.concat_arrays(lines),
-        )
+        return prepare_batch("logistics", name, batch, origin, tally, PHONE_COLUMNS.get(name, ()), region, lines=lines)
 
     @dlt.resource(name=name, table_name=name, write_disposition="append")
     def drops():
         ledger = FileLedger(dlt.current.resource_state())
         counts = tally.table(name)
-        tables, origins, lines, parts = [], [], [], []
+        pending, parts = PendingParts(), []
         for day in days:
             path = day / f"{name}.csv"
             if not path.is_file():
@@ -169,24 +162,11 @@ def _drops_resource(
                 tally.skipped[part.relative] = f"the same content as {part.same_as}: loaded once, not again"
                 log(f"logistics: {part.relative} has the same content as {part.same_as}: loaded once, not again")
                 continue
-            parsed = parse_drop(part, encoding, columns, script)
-            counts.read += parsed.records
-            counts.quarantined += parsed.quarantined
-            if parsed.whole_file_reason:
-                whole = f"{parsed.records:,} lines"
-                log(f"logistics: {part.relative} quarantined whole ({whole}): {parsed.whole_file_reason}")
-            table = parsed.table
-            if table is not None and table.num_rows:
-                tables.append(table)
-                origins.append(repeated(part.relative, table.num_rows))
-                lines.append(
-                    parsed.line_numbers if parsed.line_numbers is not None else pa.nulls(table.num_rows, pa.int64())
-                )
-            if sum(t.num_rows for t in tables) >= BATCH_ROWS:  # bounded memory on big backlogs
-                yield batch_of(tables, origins, lines)
-                tables, origins, lines = [], [], []
-        if tables:
-            yield batch_of(tables, origins, lines)
+            pending.add("logistics", part.relative, parse_drop(part, encoding, columns, script), counts, log)
+            if pending.rows >= BATCH_ROWS:  # bounded memory on big backlogs
+                yield batch_of(pending)
+        if pending.tables:
+            yield batch_of(pending)
         for part in parts:
             ledger.remember(part)
 
