@@ -4,6 +4,7 @@ nightly run published from it (session-scoped: generated and run once per test s
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -41,6 +42,33 @@ def c360(*args: str, env: dict | None = None, check: bool = True) -> subprocess.
     if check and result.returncode != 0:
         raise AssertionError(f"c360 {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def start_run(config: Path, env: dict | None = None) -> subprocess.Popen:
+    """`c360 run` in the background, in a process group of its own (dbt's processes with it)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "c360.cli", "run", "--config", str(config)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, TOKEN_ENV: TOKEN, **(env or {})},
+        start_new_session=True,
+    )
+
+
+def kill_run_at(config: Path, marker: str, env: dict | None = None) -> None:
+    """`c360 run`, killed with SIGKILL (the whole process group) when its console shows `marker`."""
+    process = start_run(config, env)
+    try:
+        for line in process.stdout:
+            if marker in line:
+                os.killpg(process.pid, signal.SIGKILL)
+                break
+        else:
+            raise AssertionError(f"the run ended before {marker!r}")
+    finally:
+        process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
 
 
 def config_variant(config: Path, name: str, **sections) -> Path:

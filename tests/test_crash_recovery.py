@@ -4,18 +4,15 @@ uninterrupted run does (table for table, by checksum)."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
-import sys
 from dataclasses import dataclass
 
 import pytest
 
 from c360.config import load_config
 from c360.warehouse import WarehousePaths, current_file, verify_publish
-from tests.conftest import SESSION_AS_OF, TOKEN, TOKEN_ENV, c360, config_variant, published_checksums
+from tests.conftest import SESSION_AS_OF, c360, config_variant, kill_run_at, published_checksums, start_run
 
 pytestmark = pytest.mark.integration
 
@@ -32,31 +29,6 @@ KILL_POINTS = {
 }
 
 
-def start_run(config) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "c360.cli", "run", "--config", str(config)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, TOKEN_ENV: TOKEN, **ENV},
-        start_new_session=True,
-    )
-
-
-def kill_run_at(config, marker: str) -> None:
-    process = start_run(config)
-    try:
-        for line in process.stdout:
-            if marker in line:
-                os.killpg(process.pid, signal.SIGKILL)
-                break
-        else:
-            raise AssertionError(f"the run ended before {marker!r}")
-    finally:
-        process.wait(timeout=60)
-    assert process.returncode == -signal.SIGKILL
-
-
 @dataclass
 class UninterruptedRun:
     checksums: dict
@@ -68,7 +40,7 @@ class UninterruptedRun:
 def uninterrupted(published_company) -> UninterruptedRun:
     """One run left to finish; while it loads, a second run is started on the same warehouse."""
     config, _ = published_company
-    first = start_run(config)
+    first = start_run(config, ENV)
     for line in first.stdout:
         if KILL_POINTS["during a load"] in line:
             break
@@ -97,7 +69,7 @@ def test_a_run_killed_then_rerun_publishes_what_an_uninterrupted_run_does(publis
     config, _ = published_company
     paths = WarehousePaths(load_config(config).warehouse_dir)
     before = current_file(paths)
-    kill_run_at(config, KILL_POINTS[moment])
+    kill_run_at(config, KILL_POINTS[moment], ENV)
     assert current_file(paths) == before, "a killed run switches nothing"
     assert verify_publish(before) == [], "and the publish readers see is intact"
     c360("run", "--config", str(config), env=ENV)  # the lock of the killed run died with it

@@ -19,7 +19,7 @@ import pytest
 
 from c360.config import load_config
 from c360.warehouse import CURRENT, WarehousePaths, contacts_of, current_file
-from tests.conftest import TOKEN, TOKEN_ENV, c360, config_variant
+from tests.conftest import c360, config_variant, kill_run_at
 
 pytestmark = pytest.mark.integration
 
@@ -215,27 +215,6 @@ PUBLISH_KILL_POINTS = {
 }
 
 
-def kill_night_at(config: Path, marker: str) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "c360.cli", "run", "--config", str(config)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, TOKEN_ENV: TOKEN},
-        start_new_session=True,
-    )
-    try:
-        for line in process.stdout:
-            if marker in line:
-                os.killpg(process.pid, signal.SIGKILL)
-                break
-        else:
-            raise AssertionError(f"the night ended before {marker!r}")
-    finally:
-        process.wait(timeout=60)
-    assert process.returncode == -signal.SIGKILL
-
-
 KILLING_PUBLISH = textwrap.dedent(
     """
     import os, signal, sys
@@ -297,7 +276,7 @@ def test_after_a_night_killed_at_any_step_the_next_leaves_no_temporary_file_and_
     root = load_config(older_warehouse).warehouse_dir
     before = current_file(WarehousePaths(root))
     if moment in KILL_POINTS:
-        kill_night_at(older_warehouse, KILL_POINTS[moment])
+        kill_run_at(older_warehouse, KILL_POINTS[moment])
         assert exposed(root) == [], "a killed night leaves nothing readable by others"
     else:
         kill_publish_at(older_warehouse, PUBLISH_KILL_POINTS[moment])
