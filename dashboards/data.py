@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from c360.config import Config, load_config
@@ -60,9 +61,27 @@ def query(version: str, sql: str, params: dict | None = None) -> pd.DataFrame:
     bound = {name: value for name, value in (params or {}).items() if name in used}
     cursor = _connection(version).cursor()  # a cursor per query: Streamlit reruns run in threads
     try:
-        return cursor.sql(sql, params=bound or None).to_arrow_table().to_pandas()
+        return _numbers_as_numbers(cursor.sql(sql, params=bound or None).to_arrow_table()).to_pandas()
     finally:
         cursor.close()
+
+
+def _numbers_as_numbers(table: pa.Table) -> pa.Table:
+    """DuckDB's sum() of integers is a 128-bit integer and arrives as a decimal, which pandas
+    holds as Python objects and Plotly then draws as categories (a bar chart turned on its side):
+    decimals become int64 when whole and in range, float64 otherwise."""
+    for i, field in enumerate(table.schema):
+        if not pa.types.is_decimal(field.type):
+            continue
+        column = table.column(i)
+        try:
+            if field.type.scale != 0:
+                raise pa.ArrowInvalid("not whole")
+            column = column.cast(pa.int64())  # checked: raises when a value does not fit
+        except pa.ArrowInvalid:
+            column = column.cast(pa.float64(), safe=False)
+        table = table.set_column(i, field.name, column)
+    return table
 
 
 # ---------------------------------------------------------------------------- filters

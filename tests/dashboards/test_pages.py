@@ -230,3 +230,27 @@ def test_a_measure_no_survey_asks_says_so_instead_of_drawing_empty_axes(monkeypa
     rendered_ok(at)
     assert any("Not measured" in info.value for info in at.info)
     assert len(at.get("plotly_chart")) == charts_before - 1
+
+
+def test_calls_by_hour_draws_upright_bars_of_numbers(monkeypatch, published_company):
+    """DuckDB's sum() arrives as a decimal; as Python objects Plotly drew the counts as
+    categories on a bar chart turned on its side."""
+    import json
+
+    config, _ = published_company
+    at = open_app(monkeypatch, config, "pages/service_calls.py")
+    rendered_ok(at)
+    hourly = [
+        json.loads(chart.proto.spec)
+        for chart in at.get("plotly_chart")
+        if any(trace.get("type") == "bar" for trace in json.loads(chart.proto.spec)["data"])
+        and json.loads(chart.proto.spec)["layout"].get("xaxis", {}).get("title", {}).get("text") == "hour_of_day"
+    ]
+    assert hourly, "the calls-by-hour chart is missing"
+    for trace in hourly[0]["data"]:
+        assert trace.get("orientation", "v") == "v"
+        values = trace["y"]
+        if isinstance(values, dict):  # Plotly's typed-array encoding: numbers, never text
+            assert "dtype" in values and values["dtype"] != "object"
+        else:
+            assert all(isinstance(v, int | float) for v in values)
