@@ -80,8 +80,17 @@ ui.table(data.customer_promises(version, chosen), f"customer_{chosen}_promises",
 
 st.subheader(t("customer.satisfaction"))
 satisfaction = data.customer_satisfaction(version, chosen)
-if not satisfaction.empty:
-    ui.chart(px.bar(satisfaction, x="month", y="responses", color="channel", hover_data=["csat_pct", "bad_answers"]))
+# the customer's satisfaction month by month (CSAT, or the NPS score where only NPS was asked),
+# with how many answers each point rests on; not the number of answers itself
+for measure, top in (("csat_pct", 100), ("nps_score_avg", 10)):
+    measured = satisfaction.dropna(subset=[measure])
+    if not measured.empty:
+        figure = px.line(
+            measured, x="month", y=measure, color="channel", markers=True, hover_data=["responses", "bad_answers"]
+        )
+        figure.update_yaxes(range=[0, top * 1.05])
+        ui.chart(figure)
+        break
 ui.table(satisfaction, f"customer_{chosen}_satisfaction", "empty.no_answers")
 
 st.subheader(t("customer.timeline"))

@@ -50,6 +50,17 @@ def rendered_ok(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+def plotted(values) -> list:
+    """A trace's values as numbers: Plotly sends a numeric array as {"dtype", "bdata"} (base64)."""
+    if isinstance(values, dict):
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)
+
+
 def table_rows(at: AppTest) -> list[int]:
     return [len(frame.value) for frame in at.dataframe]
 
@@ -254,3 +265,30 @@ def test_calls_by_hour_draws_upright_bars_of_numbers(monkeypatch, published_comp
             assert "dtype" in values and values["dtype"] != "object"
         else:
             assert all(isinstance(v, int | float) for v in values)
+
+
+def test_a_customers_satisfaction_over_time_draws_the_score_not_the_number_of_answers(monkeypatch, published_company):
+    import json
+
+    config, _ = published_company
+    con = published(config)
+    customer_id, csat = con.execute(
+        """select customer_id, 100.0 * count(*) filter (where is_satisfied) / count(is_satisfied)
+           from marts.satisfaction_responses group by customer_id
+           having count(is_satisfied) >= 2 and count(*) filter (where is_satisfied) < count(is_satisfied)
+           order by customer_id limit 1"""
+    ).fetchall()[0]
+    con.close()
+    at = open_app(monkeypatch, config, "pages/customer_360.py")
+    at.text_input(key="customer_search").input(customer_id).run()
+    at.selectbox[0].set_value(customer_id).run()
+    rendered_ok(at)
+    lines = [
+        spec
+        for spec in (json.loads(chart.proto.spec) for chart in at.get("plotly_chart"))
+        if spec["layout"].get("yaxis", {}).get("title", {}).get("text") == "csat_pct"
+    ]
+    assert lines, "no CSAT chart on the customer's page"
+    drawn = [v for trace in lines[0]["data"] for v in plotted(trace["y"])]
+    assert all(0 <= v <= 100 for v in drawn) and min(drawn) < 100  # a share, and this customer's are not all good
+    assert csat < 100
