@@ -159,10 +159,20 @@ def publish_info(version: str) -> dict:
 
 @st.cache_data(show_spinner=False)
 def value_tiers(version: str) -> list[str]:
-    order = ["platinum", "gold", "silver", "bronze", "none"]
-    found = query(version, "select distinct value_tier from marts.customer_360 where value_tier is not null")
-    tiers = found["value_tier"].tolist()
-    return sorted(tiers, key=lambda t: (order.index(t) if t in order else len(order), t))
+    """The value tiers, most valuable first: ordered by their customers' revenue, not by name, so
+    that a company's own tier names (segments.value_tier_names) come in their order too."""
+    found = query(
+        version,
+        """select value_tier from marts.customer_360 where value_tier is not null
+           group by value_tier order by avg(coalesce(revenue_12m, 0)) desc, value_tier""",
+    )
+    return found["value_tier"].tolist()
+
+
+# a customer's path through the stages, in the order a reader follows it
+LIFECYCLE_STAGES = ["prospect", "new", "active", "won_back", "at_risk", "lapsed"]
+# the age buckets of promises_by_age, in age order (as text they sort "0, > 10, 1-2, 3-5, 6-10")
+OVERDUE_BUCKETS = ["0 (due)", "1-2", "3-5", "6-10", "> 10"]
 
 
 # ---------------------------------------------------------------------------- overview

@@ -11,7 +11,16 @@ st.caption(t("promises.help"))
 
 ages = data.promises_by_age(version, filters.tiers)
 if not ages.empty:
-    ui.chart(px.bar(ages, x="overdue_business_days", y="promises", color="kind", facet_col="department"))
+    ui.chart(
+        px.bar(
+            ages,
+            x="overdue_business_days",
+            y="promises",
+            color="kind",
+            facet_col="department",
+            category_orders={"overdue_business_days": data.OVERDUE_BUCKETS},
+        )
+    )
 ui.table(ages, "open_promises_by_age", "empty.no_promises")
 
 st.subheader(t("promises.queue"))

@@ -13,6 +13,12 @@ st.subheader(t("segments.pyramid"))
 tiers = data.tier_by_stage(version, filters.tiers)
 if not tiers.empty:
     grid = tiers.pivot_table(index="value_tier", columns="lifecycle_stage", values="customers", fill_value=0)
+    # the pyramid top down (most valuable tier first), the stages in the order customers go through them
+    stages = [s for s in data.LIFECYCLE_STAGES if s in grid.columns]
+    grid = grid.reindex(
+        index=[v for v in data.value_tiers(version) if v in grid.index],
+        columns=stages + sorted(set(grid.columns) - set(stages)),
+    )
     ui.chart(px.imshow(grid, text_auto=True, aspect="auto", color_continuous_scale="Blues"))
 ui.table(tiers, "customers_by_tier_and_stage")
 

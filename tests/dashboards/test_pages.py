@@ -292,3 +292,34 @@ def test_a_customers_satisfaction_over_time_draws_the_score_not_the_number_of_an
     drawn = [v for trace in lines[0]["data"] for v in plotted(trace["y"])]
     assert all(0 <= v <= 100 for v in drawn) and min(drawn) < 100  # a share, and this customer's are not all good
     assert csat < 100
+
+
+def test_the_pyramid_runs_from_the_most_valuable_tier_and_promise_ages_run_in_age_order(monkeypatch, published_company):
+    import json
+
+    config, _ = published_company
+    con = published(config)
+    by_value = [
+        r[0]
+        for r in con.execute(
+            """select value_tier from marts.customer_360 where customer_type <> 'unidentified'
+               group by 1 order by avg(coalesce(revenue_12m, 0)) desc"""
+        ).fetchall()
+    ]
+    con.close()
+    at = open_app(monkeypatch, config, "pages/segments_churn.py")
+    rendered_ok(at)
+    heatmap = next(
+        spec
+        for spec in (json.loads(chart.proto.spec) for chart in at.get("plotly_chart"))
+        if spec["data"][0].get("type") == "heatmap"
+    )
+    assert list(heatmap["data"][0]["y"]) == by_value and len(by_value) >= 3
+    stages = list(heatmap["data"][0]["x"])
+    assert stages == sorted(stages, key=["prospect", "new", "active", "won_back", "at_risk", "lapsed"].index)
+
+    at = open_app(monkeypatch, config, "pages/open_promises.py")
+    rendered_ok(at)
+    bars = json.loads(at.get("plotly_chart")[0].proto.spec)
+    order = bars["layout"]["xaxis"].get("categoryarray")
+    assert order == ["0 (due)", "1-2", "3-5", "6-10", "> 10"]
