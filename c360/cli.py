@@ -7,7 +7,6 @@ import csv
 import os
 import re
 import signal
-import subprocess
 import sys
 import threading
 from datetime import date
@@ -109,7 +108,11 @@ def cmd_dashboard(args) -> int:
         "--secrets.files",
         str(config.dashboard["secrets_file"]),
     ]
-    return subprocess.call(command, env=env)
+    # streamlit takes this process's place (not a child of it): a stop signal for `c360 dashboard`
+    # reaches the server itself, which a child left running on its port when its parent was stopped
+    sys.stdout.flush()
+    os.execve(sys.executable, command, env)
+    return 0  # not reached
 
 
 def cmd_dashboard_password(args) -> int:

@@ -128,3 +128,31 @@ def test_a_customer_is_found_in_the_browser_and_the_timeline_shown(dashboard, br
         page.screenshot(path=str(ARTIFACTS / "dashboard-customer_360-found.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_stopping_c360_dashboard_stops_the_server_on_its_port(published_company):
+    """`c360 dashboard` stopped as a service manager stops it (SIGTERM) leaves nothing serving:
+    it ran streamlit as a child, which kept the port after its parent had gone."""
+    import socket
+    import time
+
+    config, _ = published_company
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "c360.cli", "dashboard", "--config", str(config), "--port", str(port)],
+        env={**os.environ, TOKEN_ENV: TOKEN},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, timeout=60)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"something still serves port {port} after c360 dashboard was stopped")
