@@ -38,6 +38,24 @@ def _config(path: str | None) -> Config:
     return load_config(path)
 
 
+def company_zone() -> ZoneInfo:
+    """The company's time zone (company.time_zone): every time shown is in it, as the people
+    reading the dashboard live it; the warehouse keeps UTC."""
+    return ZoneInfo(config().time_zone)
+
+
+def in_company_time(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its timestamp columns (UTC instants, the warehouse's `_at` convention) as
+    the company's wall-clock time."""
+    converted = None
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values) and values.dt.tz is None:
+            converted = frame.copy() if converted is None else converted
+            converted[column] = values.dt.tz_localize("UTC").dt.tz_convert(company_zone()).dt.tz_localize(None)
+    return frame if converted is None else converted
+
+
 def _paths() -> WarehousePaths:
     return WarehousePaths(config().warehouse_dir)
 
@@ -102,7 +120,7 @@ class Period:
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
     def bounds_utc(self) -> tuple[datetime, datetime]:
-        zone = ZoneInfo(config().time_zone)
+        zone = company_zone()
 
         def utc(day: date) -> datetime:
             return datetime.combine(day, time(), zone).astimezone(UTC).replace(tzinfo=None)
@@ -151,7 +169,7 @@ def publish_info(version: str) -> dict:
         ).fetchall()[0]
     finally:
         cursor.close()
-    zone = ZoneInfo(config().time_zone)
+    zone = company_zone()
     as_of = published_at.replace(tzinfo=UTC).astimezone(zone).date() if published_at else date.today()
     first_day = first_day or as_of - timedelta(days=365)
     return {"published_at": published_at, "as_of": as_of, "first_day": min(first_day, as_of)}
@@ -736,10 +754,12 @@ def run_history(limit: int = 20) -> pd.DataFrame:
     from the run log beside the warehouse, not from the published file)."""
     from c360.run import read_run_history
 
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         read_run_history(config().warehouse_dir, limit),
         columns=["started_at", "run_id", "success", "seconds", "published", "failure"],
     )
+    frame["started_at"] = pd.to_datetime(frame["started_at"])  # ISO text in the log: a time to show
+    return frame
 
 
 @st.cache_data(show_spinner=False)

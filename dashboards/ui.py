@@ -3,6 +3,8 @@ CSV download, empty states, headline figures with their change, charts."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pandas as pd
 import streamlit as st
 
@@ -21,7 +23,11 @@ def page_header(title_key: str, dated: bool = True) -> tuple[str, Filters]:
         st.stop()
     info = data.publish_info(version)
     published = info["published_at"]
-    caption = t("caption.published", at=f"{published:%Y-%m-%d %H:%M} UTC") if published else t("caption.unknown")
+    if published:
+        local = published.replace(tzinfo=UTC).astimezone(data.company_zone())
+        caption = t("caption.published", at=f"{local:%Y-%m-%d %H:%M} {local:%Z} ({data.company_zone().key})")
+    else:
+        caption = t("caption.unknown")
     filters = current_filters(version)
     caption += " · " + filters.describe(dated)
     st.caption(caption)
@@ -33,6 +39,7 @@ def table(frame: pd.DataFrame, name: str, empty_key: str = "empty.no_rows") -> N
     if frame.empty:
         st.info(t(empty_key))
         return
+    frame = data.in_company_time(frame)  # shown, and downloaded, as the company's clock reads
     st.dataframe(frame, hide_index=True, width="stretch")
     if len(frame) >= data.ROW_CAP:
         st.caption(t("caption.capped", rows=f"{data.ROW_CAP:,}"))

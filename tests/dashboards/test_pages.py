@@ -323,3 +323,35 @@ def test_the_pyramid_runs_from_the_most_valuable_tier_and_promise_ages_run_in_ag
     bars = json.loads(at.get("plotly_chart")[0].proto.spec)
     order = bars["layout"]["xaxis"].get("categoryarray")
     assert order == ["0 (due)", "1-2", "3-5", "6-10", "> 10"]
+
+
+def test_times_are_shown_in_the_companys_time_zone_not_utc(monkeypatch, published_company):
+    """The warehouse keeps UTC; the page shows the company's clock (the demo is in Shanghai,
+    UTC+8): a promise due at 15:59:59 UTC is due at 23:59:59 there."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    import yaml
+
+    config, _ = published_company
+    zone = ZoneInfo(yaml.safe_load(config.read_text(encoding="utf-8"))["company"]["time_zone"])
+    con = published(config)
+    promise_id, due_utc = con.execute(
+        "select promise_id, due_at from marts.open_promises where queue_position is not null and due_at is not null "
+        "order by queue_position limit 1"
+    ).fetchall()[0]
+    published_at = con.execute("select max(published_at) from ops.publish_log").fetchall()[0][0]
+    con.close()
+    local = due_utc.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
+    assert local != due_utc
+    at = open_app(monkeypatch, config, "pages/open_promises.py")
+    rendered_ok(at)
+    queue = at.dataframe[-1].value
+    shown = queue.loc[queue["promise_id"] == promise_id, "due_at"].iloc[0]
+    assert shown.to_pydatetime() == local
+    stamp = published_at.replace(tzinfo=UTC).astimezone(zone)
+    assert any(f"Data published {stamp:%Y-%m-%d %H:%M}" in c.value and zone.key in c.value for c in at.caption)
+
+    at = open_app(monkeypatch, config, "pages/data_health.py")
+    runs = at.dataframe[0].value
+    assert str(runs["started_at"].dtype).startswith("datetime64")  # a time, not the log's ISO text
