@@ -66,11 +66,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # overview
     "kpi.customers": {"en": "Customers", "zh": "客户数"},
     "kpi.customers.help": {
-        "en": "Resolved customers (organisations and people) first seen by the end of the period.",
-        "zh": "截至期末首次出现的已识别客户（企业与个人）。",
+        "en": "Customers (organisations and people) who had ordered by the end of the period; prospects who "
+        "never ordered are not counted.",
+        "zh": "截至期末下过订单的客户（企业与个人），从未下单的潜在客户不计入。",
     },
-    "kpi.active": {"en": "Active customers", "zh": "活跃客户"},
+    # not "active customers": that is a lifecycle stage on the Segments page, counted otherwise
+    "kpi.active": {"en": "Ordering customers", "zh": "下单客户"},
     "kpi.active.help": {"en": "Customers who ordered in the period.", "zh": "在此期间下过订单的客户。"},
+    "health.customers": {"en": "Resolved customers", "zh": "已识别客户"},
     "kpi.revenue_12m": {"en": "Revenue, 12 months", "zh": "近 12 个月收入"},
     "kpi.revenue_12m.help": {
         "en": "Order totals in the 12 months to the end of the period, against the 12 months before.",
