@@ -47,11 +47,12 @@ $(BIN)/.installed-spark: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[dev,spark]"
 	@touch $@
 
-# the tests that need a bigger company or a whole engine (disk full, bigger than memory, Spark); CI runs them too
+# the tests that need a bigger company, a whole engine or many nights (disk full, bigger than memory,
+# Spark, the thirty-night soak); CI runs them too
 test-slow: install $(BIN)/.installed-spark
 	$(BIN)/python -m pytest -m slow
 
-# thirty nights with faults injected at random (tests/test_soak.py; about half an hour here)
+# the thirty nights with faults injected at random alone (tests/test_soak.py; about 20 minutes here)
 test-soak: install
 	$(BIN)/python -m pytest -m soak
 
