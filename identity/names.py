@@ -156,16 +156,17 @@ def _forms_of(word: str) -> frozenset[str]:
     return frozenset(namer.nicknames_of(word)) | frozenset(namer.canonicals_of(word))
 
 
-def _tokens_may_match(a: str, b: str) -> bool:
+def _tokens_may_match(a: str, b: str, cut_anywhere: bool = False) -> bool:
     """Two name words one person may have written: the same; an initial; one typo in a word of
-    five letters or more; a word cut short (a field too narrow for it) by up to two letters; or
-    a nickname of the other (Liz, Beth and Betsy for Elizabeth)."""
+    five letters or more; a word cut short (a field too narrow for it) by up to two letters, or
+    by any number when `cut_anywhere` and five letters or more are left; or a nickname of the
+    other (Liz, Beth and Betsy for Elizabeth)."""
     if a == b:
         return True
     if len(a) == 1 or len(b) == 1:
         return a[0] == b[0]
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    if len(short) >= 3 and long.startswith(short) and len(long) - len(short) <= 2:
+    if len(short) >= 3 and long.startswith(short) and (len(long) - len(short) <= 2 or cut_anywhere and len(short) >= 5):
         return True
     if len(short) >= 5 and _one_edit_apart(a, b):
         return True
@@ -179,18 +180,27 @@ def names_may_be_one_person(a: str, b: str) -> bool:
     short), and at least one of those is more than an initial. Word order does not matter and
     extra words on the longer side (a middle name, a note written before the name) do not count
     against it; a different given name does. So "J. Smith", "SMITH, John", "John Smit" and
-    "Attn John Smith" may be John Smith; Jane Smith may not."""
+    "Attn John Smith" may be John Smith; Jane Smith may not.
+
+    A word may be cut short by any number of letters (five or more left) when another word is
+    written in full: a caller-ID name has 15 characters, so "PATRICIA LINDQV" and "LINDQVIST
+    PATRI" are Patricia Lindqvist as the carrier delivered her."""
     if a == b:
         return True
     left, right = a.split(), b.split()
     fewer, more = (left, right) if len(left) <= len(right) else (right, left)
     free = list(more)
-    full = False
-    # the fullest words first, so an initial does not take the word a full word needs
-    for word in sorted(fewer, key=len, reverse=True):
-        match = next((w for w in free if w == word), None) or next(
-            (w for w in free if _tokens_may_match(word, w)), None
-        )
+    unmatched = []
+    for word in fewer:  # the words written the same first
+        if word in free:
+            free.remove(word)
+        else:
+            unmatched.append(word)
+    same = [w for w in fewer if w not in unmatched]
+    full = any(len(w) > 1 for w in same)
+    # then the fullest words, so an initial does not take the word a full word needs
+    for word in sorted(unmatched, key=len, reverse=True):
+        match = next((w for w in free if _tokens_may_match(word, w, cut_anywhere=full)), None)
         if match is None:
             return False
         free.remove(match)

@@ -28,3 +28,31 @@ def test_emails_are_compared_lower_case_and_shared_mailboxes_are_known():
     assert normalise_email("not an address") is None
     assert is_placeholder_email("noreply@example.com") and is_placeholder_email("info@example.com")
     assert not is_placeholder_email("wei.zhang@example.com")
+
+
+def test_spellings_of_one_person_may_be_one_person_and_other_people_may_not():
+    from identity.names import names_may_be_one_person
+
+    def may_be(a: str, b: str) -> bool:
+        return names_may_be_one_person(person_name_key(a), person_name_key(b))
+
+    for one, other in [
+        ("J. Smith", "John Smith"),  # an initial
+        ("SMITH, John", "John Smith"),  # the order of the words
+        ("John Smit", "John Smith"),  # cut short by a narrow field
+        ("Attn John Smith", "John Smith"),  # a note before the name
+        ("Jonathan Smiht", "Jonathan Smith"),  # one typo in a long word
+        ("Liz Taylor", "Elizabeth Taylor"),  # a nickname
+        # a caller-ID name has 15 characters: a word cut by any number of letters, the other whole
+        ("PATRICIA LINDQV", "Patricia Lindqvist"),
+        ("LINDQVIST PATRI", "Patricia Lindqvist"),
+    ]:
+        assert may_be(one, other), (one, other)
+    for one, other in [
+        ("Jane Smith", "John Smith"),  # another given name
+        ("Mark Smith", "Mary Smith"),  # one letter apart, in a short word: two people of a household
+        ("Jose Ruiz", "Josephine Ruiz"),  # a short word is no name cut short of a long one
+        ("Patri Lindq", "Patricia Lindqvist"),  # both words cut: nothing written in full
+        ("J. Smith", "Jane Jones"),
+    ]:
+        assert not may_be(one, other), (one, other)
