@@ -696,10 +696,12 @@ def churn_list(version: str, tiers: tuple[str, ...], limit: int = 500) -> pd.Dat
         version,
         f"""
         select customer_id, display_name, value_tier, lifecycle_stage, round(churn_risk, 3) as churn_risk,
+               round(churn_risk * coalesce(revenue_12m, 0)) as revenue_at_risk,
                churn_reasons, next_best_action, next_best_action_reason, revenue_12m, last_touch_at
         from marts.customer_360
         where churn_risk is not null {tier_filter(tiers, "value_tier")}
-        order by churn_risk desc, revenue_12m desc nulls last
+        -- what the company stands to lose first: a valuable customer at 0.8 before a small one at 0.9
+        order by churn_risk * coalesce(revenue_12m, 0) desc, churn_risk desc, customer_id
         limit {int(limit)}
         """,
         _with_tiers({}, tiers),

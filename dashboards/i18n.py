@@ -218,8 +218,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "segments.movements": {"en": "Movement between tiers", "zh": "层级迁移"},
     "segments.churn_list": {"en": "Churn-risk list", "zh": "流失风险名单"},
     "segments.churn_list.help": {
-        "en": "Highest risk first, with the reasons and the next best action.",
-        "zh": "风险最高者在前，附原因与下一步最佳行动。",
+        "en": "Active customers likely to leave, the most revenue at risk (risk × revenue of the last "
+        "12 months) first, with the reasons and the next best action.",
+        "zh": "可能流失的活跃客户，按风险收入（风险 × 近 12 个月收入）从高到低，附原因与下一步最佳行动。",
     },
     # promises
     "promises.help": {

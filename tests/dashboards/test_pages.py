@@ -358,3 +358,22 @@ def test_times_are_shown_in_the_companys_time_zone_not_utc(monkeypatch, publishe
     at = open_app(monkeypatch, config, "pages/data_health.py")
     runs = at.dataframe[0].value
     assert str(runs["started_at"].dtype).startswith("datetime64")  # a time, not the log's ISO text
+
+
+def test_the_churn_list_puts_the_most_revenue_at_risk_first(monkeypatch, published_company):
+    """Sorted by risk alone, a valuable customer at 0.8 sat below every small one at 0.9."""
+    config, _ = published_company
+    con = published(config)
+    expected = [
+        r[0]
+        for r in con.execute(
+            """select customer_id from marts.customer_360 where churn_risk is not null
+               order by churn_risk * coalesce(revenue_12m, 0) desc, churn_risk desc, customer_id limit 5"""
+        ).fetchall()
+    ]
+    con.close()
+    at = open_app(monkeypatch, config, "pages/segments_churn.py")
+    rendered_ok(at)
+    listed = at.dataframe[-1].value
+    assert list(listed["customer_id"][:5]) == expected
+    assert list(listed["revenue_at_risk"]) == sorted(listed["revenue_at_risk"], reverse=True)
