@@ -58,6 +58,7 @@ test-soak: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean-demo:
 	rm -rf $(DEMO_DIR)
