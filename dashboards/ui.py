@@ -54,6 +54,8 @@ def table(frame: pd.DataFrame, name: str, empty_key: str = "empty.no_rows") -> N
 
 
 def chart(figure) -> None:
+    # a panel of a faceted chart is titled by its value ("logistics"), not Plotly's "department=logistics"
+    figure.for_each_annotation(lambda note: note.update(text=note.text.split("=", 1)[-1]))
     st.plotly_chart(figure, width="stretch")
 
 

@@ -326,6 +326,8 @@ def test_the_pyramid_runs_from_the_most_valuable_tier_and_promise_ages_run_in_ag
     bars = json.loads(at.get("plotly_chart")[0].proto.spec)
     order = bars["layout"]["xaxis"].get("categoryarray")
     assert order == ["0 (due)", "1-2", "3-5", "6-10", "> 10"]
+    panels = [note["text"] for note in bars["layout"].get("annotations", [])]
+    assert panels and not any("=" in title for title in panels), panels  # "logistics", not "department=logistics"
 
 
 def test_times_are_shown_in_the_companys_time_zone_not_utc(monkeypatch, published_company):
