@@ -32,17 +32,22 @@ PAGES = {
 }
 
 
+def start_dashboard(config: Path, port: int) -> subprocess.Popen:
+    """`c360 dashboard` in the background; its output is not read, so it goes nowhere (a pipe
+    nobody reads stalls a server once it fills)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "c360.cli", "dashboard", "--config", str(config), "--port", str(port)],
+        env={**os.environ, TOKEN_ENV: TOKEN},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 @pytest.fixture(scope="module")
 def dashboard(published_company):
     config, _ = published_company
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "c360.cli", "dashboard", "--config", str(config), "--port", str(port)],
-        env={**os.environ, TOKEN_ENV: TOKEN},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_dashboard(config, port)
     try:
         wait_for_port(port, timeout=60)
         yield f"http://127.0.0.1:{port}"
@@ -138,12 +143,7 @@ def test_stopping_c360_dashboard_stops_the_server_on_its_port(published_company)
 
     config, _ = published_company
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "c360.cli", "dashboard", "--config", str(config), "--port", str(port)],
-        env={**os.environ, TOKEN_ENV: TOKEN},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = start_dashboard(config, port)
     try:
         wait_for_port(port, timeout=60)
     finally:
