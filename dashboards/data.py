@@ -675,18 +675,21 @@ def tier_by_stage(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def tier_movements(version: str, start: date, end: date) -> pd.DataFrame:
+def tier_movements(version: str, start: date, end: date, tiers: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Customers who changed value tier in the months of the period; with tiers chosen, the
+    moves into or out of them."""
+    chosen = " and (list_contains($tiers, from_segment) or list_contains($tiers, to_segment))" if tiers else ""
     return query(
         version,
-        """
+        f"""
         select from_segment, to_segment, sum(customers) as customers
         from marts.segment_movements
         where dimension = 'value_tier' and month_start between date_trunc('month', $start_date) and $end_date
-            and from_segment <> to_segment
+            and from_segment <> to_segment {chosen}
         group by all
         order by customers desc
         """,
-        Period(start, end).params(),
+        _with_tiers(Period(start, end).params(), tiers),
     )
 
 

@@ -23,7 +23,9 @@ if not tiers.empty:
 ui.table(tiers, "customers_by_tier_and_stage")
 
 st.subheader(t("segments.movements"))
-ui.table(data.tier_movements(version, filters.start, filters.end), "tier_movements", "empty.no_movements")
+ui.table(
+    data.tier_movements(version, filters.start, filters.end, filters.tiers), "tier_movements", "empty.no_movements"
+)
 
 st.subheader(t("segments.churn_list"))
 st.caption(t("segments.churn_list.help"))

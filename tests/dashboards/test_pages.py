@@ -379,3 +379,18 @@ def test_the_churn_list_puts_the_most_revenue_at_risk_first(monkeypatch, publish
     listed = at.dataframe[-1].value
     assert list(listed["customer_id"][:5]) == expected
     assert list(listed["revenue_at_risk"]) == sorted(listed["revenue_at_risk"], reverse=True)
+
+
+def test_movement_between_tiers_follows_the_tier_filter(monkeypatch, published_company):
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    from dashboards import data
+
+    version = data.publish_version()
+    info = data.publish_info(version)
+    every = data.tier_movements(version, info["first_day"], info["as_of"])
+    assert not every.empty, "the demo's customers change tier over two years"
+    tier = every["to_segment"].iloc[0]
+    chosen = data.tier_movements(version, info["first_day"], info["as_of"], (tier,))
+    assert not chosen.empty and len(chosen) < len(every)
+    assert all(tier in (row.from_segment, row.to_segment) for row in chosen.itertuples())
