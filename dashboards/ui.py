@@ -56,6 +56,10 @@ def table(frame: pd.DataFrame, name: str, empty_key: str = "empty.no_rows") -> N
 def chart(figure) -> None:
     # a panel of a faceted chart is titled by its value ("logistics"), not Plotly's "department=logistics"
     figure.for_each_annotation(lambda note: note.update(text=note.text.split("=", 1)[-1]))
+    if figure.layout.xaxis.title.text == "month":
+        # monthly figures get a tick per month (per quarter past a year), never Plotly's daily ones
+        months = {str(x)[:7] for trace in figure.data for x in (trace.x if trace.x is not None else [])}
+        figure.update_xaxes(dtick="M1" if len(months) <= 13 else "M3", tickformat="%Y-%m")
     st.plotly_chart(figure, width="stretch")
 
 

@@ -394,3 +394,19 @@ def test_movement_between_tiers_follows_the_tier_filter(monkeypatch, published_c
     chosen = data.tier_movements(version, info["first_day"], info["as_of"], (tier,))
     assert not chosen.empty and len(chosen) < len(every)
     assert all(tier in (row.from_segment, row.to_segment) for row in chosen.itertuples())
+
+
+def test_monthly_charts_are_ticked_by_month_not_by_day(monkeypatch, published_company):
+    import json
+
+    config, _ = published_company
+    at = open_app(monkeypatch, config)  # the overview: touchpoints by month
+    rendered_ok(at)
+    monthly = [
+        spec["layout"]["xaxis"]
+        for spec in (json.loads(chart.proto.spec) for chart in at.get("plotly_chart"))
+        if spec["layout"].get("xaxis", {}).get("title", {}).get("text") == "month"
+    ]
+    assert monthly
+    for axis in monthly:
+        assert axis.get("dtick") in ("M1", "M3") and axis.get("tickformat") == "%Y-%m"
