@@ -190,14 +190,13 @@ def names_may_be_one_person(a: str, b: str) -> bool:
     left, right = a.split(), b.split()
     fewer, more = (left, right) if len(left) <= len(right) else (right, left)
     free = list(more)
-    unmatched = []
+    unmatched, full = [], False
     for word in fewer:  # the words written the same first
         if word in free:
             free.remove(word)
+            full = full or len(word) > 1
         else:
             unmatched.append(word)
-    same = [w for w in fewer if w not in unmatched]
-    full = any(len(w) > 1 for w in same)
     # then the fullest words, so an initial does not take the word a full word needs
     for word in sorted(unmatched, key=len, reverse=True):
         match = next((w for w in free if _tokens_may_match(word, w, cut_anywhere=full)), None)

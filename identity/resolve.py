@@ -207,7 +207,7 @@ def load_records(con: duckdb.DuckDBPyConnection) -> int:
         create or replace temp table {RECORDS}_raw as
         select row_number() over (order by source_system, source_table, source_record_id) - 1 as position,
                source_system || '|' || source_table || '|' || source_record_id as record_key,
-               * exclude (seen_at, first_seen_at)
+               * exclude (seen_at)
         from {SOURCE_RECORDS}
         """
     )
@@ -267,7 +267,8 @@ def load_records(con: duckdb.DuckDBPyConnection) -> int:
             r.domain, r.registration_number, r.city,
             cities.key as city_key,
             addresses.key as address_key,
-            false as is_person_account
+            false as is_person_account,
+            r.first_seen_at  -- what a new id is minted by (identity.graph.stable_ids)
         from {RECORDS}_raw as r
         left join identity_run_person_names as person_names on person_names.value = r.full_name
         left join identity_run_company_names as company_names
@@ -828,7 +829,7 @@ def assign_customers(con: duckdb.DuckDBPyConnection, org_methods: pd.DataFrame) 
                  else 'P' || every_record.person_cluster end as customer_cluster,
             case when every_record.org_cluster is not null then 'organization'
                  when every_record.has_name then 'person' else 'unidentified' end as customer_type,
-            every_record.method_rank, every_record.probability
+            every_record.method_rank, every_record.probability, r.first_seen_at
         from {RECORDS} as r inner join every_record using (position)
         """
     )
@@ -906,17 +907,12 @@ def resolve(
 
     _previous_ids(con)
     con.execute(
-        f"""
+        """
         create or replace temp table identity_run_ids as
         select customers.record_key, customers.customer_cluster, customers.person_cluster,
                previous.customer_id as previous_customer_id, previous.person_id as previous_person_id,
-               first_seen.first_seen_at
-        from identity_run_customers as customers
-        left join identity_run_previous as previous using (record_key)
-        left join (
-            select source_system || '|' || source_table || '|' || source_record_id as record_key, first_seen_at
-            from {SOURCE_RECORDS}
-        ) as first_seen using (record_key)
+               customers.first_seen_at
+        from identity_run_customers as customers left join identity_run_previous as previous using (record_key)
         """
     )
     customer_history = stable_ids(
