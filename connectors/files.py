@@ -135,6 +135,9 @@ class PendingParts:
     aside; `take` hands over the rows, their origins and line numbers, and starts again."""
 
     def __init__(self) -> None:
+        self._start_again()
+
+    def _start_again(self) -> None:
         self.tables: list[pa.Table] = []
         self.origins: list[pa.Array] = []
         self.lines: list[pa.Array] = []
@@ -157,7 +160,7 @@ class PendingParts:
 
     def take(self) -> tuple[list[pa.Table], pa.Array, pa.Array]:
         taken = (self.tables, pa.concat_arrays(self.origins), pa.concat_arrays(self.lines))
-        self.__init__()
+        self._start_again()
         return taken
 
 

@@ -89,17 +89,18 @@ def _numbers_as_numbers(table: pa.Table) -> pa.Table:
     holds as Python objects and Plotly then draws as categories (a bar chart turned on its side):
     decimals become int64 when whole and in range, float64 otherwise."""
     for i, field in enumerate(table.schema):
-        if not pa.types.is_decimal(field.type):
-            continue
-        column = table.column(i)
-        try:
-            if field.type.scale != 0:
-                raise pa.ArrowInvalid("not whole")
-            column = column.cast(pa.int64())  # checked: raises when a value does not fit
-        except pa.ArrowInvalid:
-            column = column.cast(pa.float64(), safe=False)
-        table = table.set_column(i, field.name, column)
+        if pa.types.is_decimal(field.type):
+            table = table.set_column(i, field.name, _decimal_as_number(table.column(i), field.type.scale))
     return table
+
+
+def _decimal_as_number(column: pa.ChunkedArray, scale: int) -> pa.ChunkedArray:
+    if scale == 0:
+        try:
+            return column.cast(pa.int64())  # checked: raises when a value does not fit
+        except pa.ArrowInvalid:
+            pass
+    return column.cast(pa.float64(), safe=False)
 
 
 # ---------------------------------------------------------------------------- filters
