@@ -12,12 +12,21 @@ import yaml
 MODELS = Path(__file__).resolve().parents[1] / "dbt_project" / "models"
 
 
+def declared_unit_tests() -> list[tuple[Path, dict]]:
+    """Every unit test the project's YAML declares, with the file declaring it."""
+    return [
+        (path, test)
+        for path in sorted(MODELS.rglob("*.yml"))
+        for test in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("unit_tests", [])
+    ]
+
+
 def test_every_dbt_unit_test_pins_the_company_time_zone():
-    unpinned = []
-    for path in sorted(MODELS.rglob("*.yml")):
-        for test in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("unit_tests", []):
-            if "company_time_zone" not in ((test.get("overrides") or {}).get("vars") or {}):
-                unpinned.append(f"{path.relative_to(MODELS)}: {test['name']}")
+    unpinned = [
+        f"{path.relative_to(MODELS)}: {test['name']}"
+        for path, test in declared_unit_tests()
+        if "company_time_zone" not in ((test.get("overrides") or {}).get("vars") or {})
+    ]
     assert unpinned == []
 
 
@@ -45,8 +54,4 @@ def test_the_dbt_unit_tests_pass(published_company, tmp_path, monkeypatch):
     ran = [r for r in result.result or [] if r.node.resource_type == "unit_test"]
     failed = [f"{r.node.unique_id}: {r.message}" for r in ran if r.status != "pass"]
     assert result.success and not failed, "\n".join(failed) or str(result.exception)
-    declared = sum(
-        len((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("unit_tests", []))
-        for path in MODELS.rglob("*.yml")
-    )
-    assert len(ran) == declared > 0
+    assert len(ran) == len(declared_unit_tests()) > 0

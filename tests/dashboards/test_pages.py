@@ -3,6 +3,7 @@ filters (Streamlit AppTest, in this process)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,6 +49,15 @@ def open_app(monkeypatch, config: Path, page: str | None = None) -> AppTest:
 def rendered_ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """The Plotly figures the page drew, as the JSON Streamlit sends the browser."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def x_title(spec: dict) -> str | None:
+    return spec["layout"].get("xaxis", {}).get("title", {}).get("text")
 
 
 def plotted(values) -> list:
@@ -249,16 +259,13 @@ def test_a_measure_no_survey_asks_says_so_instead_of_drawing_empty_axes(monkeypa
 def test_calls_by_hour_draws_upright_bars_of_numbers(monkeypatch, published_company):
     """DuckDB's sum() arrives as a decimal; as Python objects Plotly drew the counts as
     categories on a bar chart turned on its side."""
-    import json
-
     config, _ = published_company
     at = open_app(monkeypatch, config, "pages/service_calls.py")
     rendered_ok(at)
     hourly = [
-        json.loads(chart.proto.spec)
-        for chart in at.get("plotly_chart")
-        if any(trace.get("type") == "bar" for trace in json.loads(chart.proto.spec)["data"])
-        and json.loads(chart.proto.spec)["layout"].get("xaxis", {}).get("title", {}).get("text") == "hour_of_day"
+        spec
+        for spec in chart_specs(at)
+        if any(trace.get("type") == "bar" for trace in spec["data"]) and x_title(spec) == "hour_of_day"
     ]
     assert hourly, "the calls-by-hour chart is missing"
     for trace in hourly[0]["data"]:
@@ -271,8 +278,6 @@ def test_calls_by_hour_draws_upright_bars_of_numbers(monkeypatch, published_comp
 
 
 def test_a_customers_satisfaction_over_time_draws_the_score_not_the_number_of_answers(monkeypatch, published_company):
-    import json
-
     config, _ = published_company
     con = published(config)
     customer_id, csat = con.execute(
@@ -287,9 +292,7 @@ def test_a_customers_satisfaction_over_time_draws_the_score_not_the_number_of_an
     at.selectbox[0].set_value(customer_id).run()
     rendered_ok(at)
     lines = [
-        spec
-        for spec in (json.loads(chart.proto.spec) for chart in at.get("plotly_chart"))
-        if spec["layout"].get("yaxis", {}).get("title", {}).get("text") == "csat_pct"
+        spec for spec in chart_specs(at) if spec["layout"].get("yaxis", {}).get("title", {}).get("text") == "csat_pct"
     ]
     assert lines, "no CSAT chart on the customer's page"
     drawn = [v for trace in lines[0]["data"] for v in plotted(trace["y"])]
@@ -298,8 +301,6 @@ def test_a_customers_satisfaction_over_time_draws_the_score_not_the_number_of_an
 
 
 def test_the_pyramid_runs_from_the_most_valuable_tier_and_promise_ages_run_in_age_order(monkeypatch, published_company):
-    import json
-
     config, _ = published_company
     con = published(config)
     by_value = [
@@ -312,18 +313,14 @@ def test_the_pyramid_runs_from_the_most_valuable_tier_and_promise_ages_run_in_ag
     con.close()
     at = open_app(monkeypatch, config, "pages/segments_churn.py")
     rendered_ok(at)
-    heatmap = next(
-        spec
-        for spec in (json.loads(chart.proto.spec) for chart in at.get("plotly_chart"))
-        if spec["data"][0].get("type") == "heatmap"
-    )
+    heatmap = next(spec for spec in chart_specs(at) if spec["data"][0].get("type") == "heatmap")
     assert list(heatmap["data"][0]["y"]) == by_value and len(by_value) >= 3
     stages = list(heatmap["data"][0]["x"])
     assert stages == sorted(stages, key=["prospect", "new", "active", "won_back", "at_risk", "lapsed"].index)
 
     at = open_app(monkeypatch, config, "pages/open_promises.py")
     rendered_ok(at)
-    bars = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bars = chart_specs(at)[0]
     order = bars["layout"]["xaxis"].get("categoryarray")
     assert order == ["0 (due)", "1-2", "3-5", "6-10", "> 10"]
     panels = [note["text"] for note in bars["layout"].get("annotations", [])]
@@ -397,16 +394,10 @@ def test_movement_between_tiers_follows_the_tier_filter(monkeypatch, published_c
 
 
 def test_monthly_charts_are_ticked_by_month_not_by_day(monkeypatch, published_company):
-    import json
-
     config, _ = published_company
     at = open_app(monkeypatch, config)  # the overview: touchpoints by month
     rendered_ok(at)
-    monthly = [
-        spec["layout"]["xaxis"]
-        for spec in (json.loads(chart.proto.spec) for chart in at.get("plotly_chart"))
-        if spec["layout"].get("xaxis", {}).get("title", {}).get("text") == "month"
-    ]
+    monthly = [spec["layout"]["xaxis"] for spec in chart_specs(at) if x_title(spec) == "month"]
     assert monthly
     for axis in monthly:
         assert axis.get("dtick") in ("M1", "M3") and axis.get("tickformat") == "%Y-%m"
