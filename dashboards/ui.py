@@ -3,6 +3,7 @@ CSV download, empty states, headline figures with their change, charts."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 
 import pandas as pd
@@ -53,9 +54,13 @@ def table(frame: pd.DataFrame, name: str, empty_key: str = "empty.no_rows") -> N
     )
 
 
+# the "column=" Plotly Express puts before a facet's value; other annotations keep their text
+FACET_TITLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
 def chart(figure) -> None:
     # a panel of a faceted chart is titled by its value ("logistics"), not Plotly's "department=logistics"
-    figure.for_each_annotation(lambda note: note.update(text=note.text.split("=", 1)[-1]))
+    figure.for_each_annotation(lambda note: note.update(text=FACET_TITLE.sub("", note.text)))
     if figure.layout.xaxis.title.text == "month":
         # monthly figures get a tick per month (per quarter past a year), never Plotly's daily ones
         months = {str(x)[:7] for trace in figure.data for x in (trace.x if trace.x is not None else [])}
