@@ -27,7 +27,7 @@ def generate(config: Config) -> Path:
 
     dbt opens its database read-write and a publish is a read-only file that readers share, so
     the catalog is read from a private copy, deleted afterwards."""
-    from pipelines.dbt import DBT_PROJECT_DIR, dbt_resource, dbt_vars
+    from pipelines.dbt import DBT_PROJECT_DIR, dbt_executable, dbt_vars
 
     published = current_file(WarehousePaths(config.warehouse_dir))
     out = docs_dir(config)
@@ -38,7 +38,7 @@ def generate(config: Config) -> Path:
         os.chmod(copy, 0o600)
         result = subprocess.run(
             [
-                dbt_resource().dbt_executable,
+                dbt_executable(),
                 "docs",
                 "generate",
                 "--static",

@@ -174,7 +174,7 @@ def run_nightly(config: Config) -> RunSummary:
 
                     notify_failure(config, result.run_id, summary.failure)
         finally:
-            # what a library set itself (dagster-dbt copies dbt's parse cache with its mode)
+            # whatever a library set itself, despite the umask
             make_private(paths)
             _prune_logs(paths)
         _append_run_history(config.warehouse_dir, started_at, result.run_id, summary)
@@ -305,7 +305,7 @@ def with_remedy(failure: str, warehouse_dir: Path) -> str:
     return failure
 
 
-OWN_ERRORS = ("SourceError", "ConfigError")
+OWN_ERRORS = ("SourceError", "ConfigError", "DbtBuildError")
 
 
 def _root_message(error) -> str:

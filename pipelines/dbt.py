@@ -1,45 +1,25 @@
 """The dbt project as Dagster assets (dagster-dbt), built against the working warehouse."""
 
-import json
 import os
 import shutil
 import sys
-from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
-from dbt.version import __version__ as dbt_core_version
-from packaging import version
+from dagster_dbt import DbtProject, dbt_assets
 
 from c360.config import Config
+from pipelines.dbt_in_process import build
 from pipelines.resources import C360Config
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
-class NightDbtCliResource(DbtCliResource):
-    """dagster-dbt's dbt resource without two start-up costs of each invocation that the night
-    has no use for (measured here: 2-3 s of every dbt build, a tenth of a small company's night):
-
-    - `dbt --version` run as a subprocess to learn the version: it is the dbt-core installed here;
-    - a dbt adapter opened inside this process (it parses every macro of the project) to fetch
-      column metadata and row counts for Dagster, which the night does not ask for."""
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(dbt_core_version)
-
-    def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 - dagster-dbt's signature
-        return None  # dagster-dbt's own choice for an engine without a Python adapter
-
-
-def dbt_resource() -> DbtCliResource:
+def dbt_executable() -> str:
     """dbt from this environment, found even when the venv is not activated."""
     beside_python = Path(sys.executable).parent / "dbt"
-    executable = str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
-    return NightDbtCliResource(project_dir=dbt_project, dbt_executable=executable)
+    return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
 
 
 def dbt_vars(config: Config) -> dict:
@@ -94,19 +74,18 @@ def ensure_manifest() -> Path:
 ensure_manifest()
 
 
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Config):
+def _build(context: dg.AssetExecutionContext, c360: C360Config):
     config = c360.load()
     os.environ["C360_WORK_DB"] = str(c360.paths().work_db)
     os.environ["C360_MEMORY_LIMIT"] = config.memory_limit
     os.environ["C360_BUILD_THREADS"] = str(config.build_threads)
-    # One target folder per warehouse (runs on it are one at a time) instead of a new one per
-    # invocation: dbt then parses the project once and the night's other builds, and the next
-    # nights, reuse that parse (partial parsing is lost when the profile or the vars change)
+    # One target folder per warehouse (runs on it are one at a time): dbt parses the project once
+    # there and the next nights reuse that parse (partial parsing is lost when the vars change)
     target = config.warehouse_dir / "dbt_target"
     # unit tests check the SQL, not the night's data: they run in CI (tests/test_dbt_unit_tests.py),
     # as dbt advises, and not every night (they cost a small company's night a fifth of its time)
-    args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars(config))]
-    yield from dbt.cli(args, context=context, target_path=target).stream()
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    yield from build(context, DBT_PROJECT_DIR, target, args, dbt_vars(config))
 
 
 # Python steps sit between three dbt builds: identity resolution (splink) reads the records
@@ -122,9 +101,9 @@ AFTER_SCORING = "source:scoring+"
     exclude=f"{AFTER_IDENTITY} {AFTER_SCORING}",
     name="c360_dbt_inputs",
 )
-def c360_dbt_inputs(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Config):
+def c360_dbt_inputs(context: dg.AssetExecutionContext, c360: C360Config):
     """Build and test the staging views and the records identity resolution compares."""
-    yield from _build(context, dbt, c360)
+    yield from _build(context, c360)
 
 
 @dbt_assets(
@@ -134,12 +113,12 @@ def c360_dbt_inputs(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360
     exclude=AFTER_SCORING,
     name="c360_dbt_marts",
 )
-def c360_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Config):
+def c360_dbt_marts(context: dg.AssetExecutionContext, c360: C360Config):
     """Build and test the marts (the analyst contract) on top of resolved identities."""
-    yield from _build(context, dbt, c360)
+    yield from _build(context, c360)
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, select=AFTER_SCORING, name="c360_dbt_scored")
-def c360_dbt_scored(context: dg.AssetExecutionContext, dbt: DbtCliResource, c360: C360Config):
+def c360_dbt_scored(context: dg.AssetExecutionContext, c360: C360Config):
     """Build and test what shows the churn scores: customer_360, next best actions, segments."""
-    yield from _build(context, dbt, c360)
+    yield from _build(context, c360)

@@ -16,7 +16,7 @@ from pipelines.assets.identity import resolved_records
 from pipelines.assets.publish import published_warehouse
 from pipelines.assets.scoring import churn_scores
 from pipelines.assets.sources import source_loads
-from pipelines.dbt import c360_dbt_inputs, c360_dbt_marts, c360_dbt_scored, dbt_resource
+from pipelines.dbt import c360_dbt_inputs, c360_dbt_marts, c360_dbt_scored
 from pipelines.resources import C360Config
 
 NIGHTLY_ASSETS = [
@@ -35,7 +35,6 @@ def nightly_resources(config_path: str | None = None) -> dict:
     """The resources the assets need; `config_path` names the config (default: $C360_CONFIG or ./c360.yml)."""
     return {
         "c360": C360Config(config_path=config_path or ""),
-        "dbt": dbt_resource(),
         "dlt_loader": DagsterDltResource(),
     }
 
