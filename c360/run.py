@@ -133,6 +133,7 @@ def run_nightly(config: Config) -> RunSummary:
     `<warehouse>/logs/run-<run id>.log`, and the console gets one line a step."""
     import dagster as dg
 
+    from pipelines.night_instance import night_instance
     from pipelines.nightly import NIGHTLY_ASSETS, night_loggers, nightly_resources
 
     paths = WarehousePaths(config.warehouse_dir)
@@ -154,7 +155,7 @@ def run_nightly(config: Config) -> RunSummary:
                     resources=nightly_resources(str(config.path)),
                     loggers=night_loggers(log_file, console),
                 )
-                with dg.DagsterInstance.ephemeral() as instance:
+                with night_instance() as instance:
                     result = defs.resolve_job_def(NIGHT_JOB).execute_in_process(
                         instance=instance,
                         run_config={"loggers": {"log_file": {}, "progress": {}}},
