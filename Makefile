@@ -59,6 +59,7 @@ test-soak: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/deptry .
 
 clean-demo:
 	rm -rf $(DEMO_DIR)

@@ -37,8 +37,12 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-import psutil
 import yaml
+
+try:
+    import psutil
+except ModuleNotFoundError:  # the bench extra; without it `c360` works and `c360 bench` says what to install
+    psutil = None
 
 from benchmarks.demo_desk import free_port, running_desk
 
@@ -512,6 +516,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_from_args(args: argparse.Namespace) -> int:
+    if psutil is None:
+        raise SystemExit("c360 bench needs the bench extra (psutil, polars): pip install 'c360[bench]'")
+
     def write_so_far(result: dict) -> None:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
