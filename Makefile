@@ -60,6 +60,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/deptry .
+	$(BIN)/lint-imports
 
 clean-demo:
 	rm -rf $(DEMO_DIR)

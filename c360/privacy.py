@@ -143,12 +143,16 @@ def quote(name: str) -> str:
 HIDDEN = "hidden (personal data)"
 
 
+def contacts_of(published: Path) -> Path:
+    """The contacts file published with an analyst file: the real contact details behind its
+    pseudonyms, readable by fewer accounts than the analyst file."""
+    return published.with_name(published.name.removesuffix(".duckdb") + ".contacts.duckdb")
+
+
 def real_contacts(published: Path, customer_id: str) -> dict | None:
     """The real display name, e-mail and phone of a customer from the contacts file published
     with `published`, when this account may read it (file permissions decide); else None."""
     import duckdb
-
-    from c360.warehouse import contacts_of
 
     path = contacts_of(published)
     if not os.access(path, os.R_OK):

@@ -4,7 +4,6 @@ with progress per step and a summary at the end."""
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import re
 import shutil
@@ -17,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from c360.config import Config
+from c360.run_history import append_run
 from c360.warehouse import WarehousePaths, make_private, make_warehouse_dir, private_umask
 
 
@@ -178,7 +178,8 @@ def run_nightly(config: Config) -> RunSummary:
             # whatever a library set itself, despite the umask
             make_private(paths)
             _prune_logs(paths)
-        _append_run_history(config.warehouse_dir, started_at, result.run_id, summary)
+        run = {"started_at": started_at.isoformat(timespec="seconds"), "run_id": result.run_id, **asdict(summary)}
+        append_run(config.warehouse_dir, run)
     return summary
 
 
@@ -261,34 +262,6 @@ def _prune_logs(paths: WarehousePaths) -> None:
     logs = sorted(paths.logs_dir.glob("run-*.log"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in logs[KEEP_LOGS:]:
         old.unlink(missing_ok=True)
-
-
-RUN_HISTORY = "run_history.jsonl"
-
-
-def _append_run_history(warehouse_dir: Path, started_at: datetime, run_id: str, summary: RunSummary) -> None:
-    """Every run, failed ones too, in a log beside the warehouse: a failed run publishes nothing,
-    so the published file cannot tell the Data health page that it happened."""
-    line = {"started_at": started_at.isoformat(timespec="seconds"), "run_id": run_id, **asdict(summary)}
-    try:
-        with open(warehouse_dir / RUN_HISTORY, "a", encoding="utf-8") as f:
-            f.write(json.dumps(line) + "\n")
-    except OSError as e:  # a full disk must not hide the night's own summary, which names the cause
-        print(f"c360 run: could not record the run in {warehouse_dir / RUN_HISTORY}: {e}", file=sys.stderr)
-
-
-def read_run_history(warehouse_dir: Path, limit: int = 20) -> list[dict]:
-    """The newest `limit` runs, newest first; a line cut short by a crash is skipped."""
-    path = warehouse_dir / RUN_HISTORY
-    if not path.exists():
-        return []
-    runs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            runs.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return runs[::-1][:limit]
 
 
 def with_remedy(failure: str, warehouse_dir: Path) -> str:

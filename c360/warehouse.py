@@ -29,6 +29,14 @@ from pathlib import Path
 
 import duckdb
 
+from c360.privacy import (  # contacts_of: also here, beside the other paths of a publish
+    CONTACTS_TABLES,
+    PUBLISHED_SCHEMAS,
+    analyst_select,
+    contacts_of,
+    register_pseudonym_function,
+)
+
 CURRENT = "current.duckdb"
 MARTS = "marts"
 # The marts readers look up by key, stored in the analyst file sorted by it: DuckDB skips every
@@ -261,8 +269,6 @@ def publish(
     Both files are written private (the contacts file, its WAL and the analyst file while it is
     incomplete: 0600), whatever the process's umask, and opened up only once complete. What a
     killed publish left behind is removed first."""
-    from c360.privacy import CONTACTS_TABLES, PUBLISHED_SCHEMAS, register_pseudonym_function
-
     with private_umask():
         make_published_dir(paths)
         remove_temporaries(paths)
@@ -310,8 +316,6 @@ def publish(
 
 
 def _copy_for_analysts(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
-    from c360.privacy import analyst_select
-
     con.execute(f'create schema if not exists published."{schema}"')
     order = f" order by {PUBLISHED_ORDER[(schema, table)]}" if (schema, table) in PUBLISHED_ORDER else ""
     con.execute(f'create table published."{schema}"."{table}" as {analyst_select(con, schema, table)}{order}')
@@ -328,12 +332,6 @@ def kept_publishes(paths: WarehousePaths) -> list[Path]:
     """The analyst files of the publishes kept on disk, newest first."""
     files = [p for p in paths.published_dir.glob("c360-*.duckdb") if not p.name.endswith(".contacts.duckdb")]
     return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
-
-
-def contacts_of(published: Path) -> Path:
-    """The contacts file published with an analyst file: the real contact details behind its
-    pseudonyms (c360.privacy)."""
-    return published.with_name(published.name.removesuffix(".duckdb") + ".contacts.duckdb")
 
 
 def rollback(paths: WarehousePaths) -> Path:

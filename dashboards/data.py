@@ -24,6 +24,7 @@ import pyarrow as pa
 import streamlit as st
 
 from c360.config import Config, load_config
+from c360.run_history import read_run_history
 from c360.warehouse import NotPublishedError, WarehousePaths, current_file, open_published
 
 ROW_CAP = 5_000  # longest list a page shows (and downloads); the full list is one `c360 sql` away
@@ -759,8 +760,6 @@ def promise_queue(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
 def run_history(limit: int = 20) -> pd.DataFrame:
     """The last runs, failed ones included (a failed run publishes nothing, so this is read
     from the run log beside the warehouse, not from the published file)."""
-    from c360.run import read_run_history
-
     frame = pd.DataFrame(
         read_run_history(config().warehouse_dir, limit),
         columns=["started_at", "run_id", "success", "seconds", "published", "failure"],

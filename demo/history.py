@@ -21,15 +21,14 @@ import holidays
 from demo.company import Customer, CustomerFactory, Organization, Person
 from demo.localtime import LocalClock
 from demo.profiles import DEFAULT_PROFILE, Profile, load_profile, typo
+from demo.service_desk_records import ServiceDeskShaper  # shapes the JSON payloads
+from demo.system_ids import AGENTS
 
 HISTORY_DAYS = 730
 INSTALLATION_PROMISE_WORKING_DAYS = 15
 COMPENSATION_ANSWER_WORKING_DAYS = 3
 RATING_FOLLOW_UP_WORKING_DAYS = 2
-ORDER_NUMBER_FIELD_ID = 360001
-CATEGORY_FIELD_ID = 360002
 QUEUES = ["support", "sales", "logistics"]
-AGENTS = [f"Agent/{8000 + i}" for i in range(1, 13)]
 # Salesforce's default open stages: (StageName, Probability, ForecastCategoryName)
 OPEN_STAGES = [
     ("Prospecting", 10, "Pipeline"),
@@ -247,8 +246,6 @@ class Simulation:
         simulated in the memory of one batch: each History holds that batch's records (the
         first also the CRM's users and products, the last also what belongs to no customer).
         Ids and names stay unique across batches; with one batch this is `run()`."""
-        from demo.service_desk_records import ServiceDeskShaper  # shapes the JSON payloads
-
         done = 0
         while done < self.n_customers:
             size = min(batch_size, self.n_customers - done)

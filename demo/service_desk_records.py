@@ -4,9 +4,13 @@ API returns them: organizations, users, tickets, ticket events and satisfaction 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from demo.history import AGENTS, CATEGORY_FIELD_ID, ORDER_NUMBER_FIELD_ID, Ticket
 from demo.profiles import typo
+from demo.system_ids import AGENTS, CATEGORY_FIELD_ID, ORDER_NUMBER_FIELD_ID
+
+if TYPE_CHECKING:
+    from demo.history import Ticket
 
 USER_ID_BASE = 361_000_000_000
 ORG_ID_BASE = 362_000_000_000

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from demo.history import AGENTS, History
+from demo.history import History
 from demo.localtime import LocalClock
 from demo.profiles import ALL_CRM_TABLES
+from demo.system_ids import AGENTS
 
 CRM_COLUMNS = {
     "Account": "Name Type Industry Phone Website BillingStreet BillingCity BillingState BillingPostalCode "

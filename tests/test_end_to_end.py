@@ -213,7 +213,7 @@ def test_a_run_without_the_service_token_fails_naming_the_variable_and_keeps_the
         "C360_SERVICE_DESK_TOKEN" in result.stdout and "nothing (the previous publish stays current)" in result.stdout
     )
     assert link.resolve() == before
-    from c360.run import read_run_history
+    from c360.run_history import read_run_history
 
     last = read_run_history(config.parent / "warehouse", limit=1)[0]
     assert last["success"] is False and "C360_SERVICE_DESK_TOKEN" in last["failure"], "the Data health page sees it"

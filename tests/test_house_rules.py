@@ -1,0 +1,91 @@
+"""What `make lint` checks beyond style, each run here on a copy of the project's code and
+pyproject.toml so that breaking a rule on purpose touches nothing real:
+
+- the layers (import-linter, the contracts in pyproject.toml): kept as the code is; broken, and
+  named, by an import of the wiring from the ground floor or a cycle inside a package;
+- the dependencies (deptry): those declared and the modules imported agree; a dependency the
+  code imports, left out, fails naming the module."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = [
+    "c360",
+    "benchmarks",
+    "connectors",
+    "dashboards",
+    "data_quality",
+    "demo",
+    "identity",
+    "pipelines",
+    "scoring",
+]
+
+
+def copy_of_the_code(tmp_path: Path, pyproject: str | None = None) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, project / package, ignore=shutil.ignore_patterns("__pycache__", "results"))
+    (project / "pyproject.toml").write_text(pyproject or (ROOT / "pyproject.toml").read_text())
+    return project
+
+
+def tool(name: str, project: Path, *args: str) -> subprocess.CompletedProcess:
+    executable = Path(sys.executable).parent / name
+    # the copy, not the installed project, is what the tool must find
+    env = {**os.environ, "PYTHONPATH": str(project)}
+    return subprocess.run([str(executable), *args], cwd=project, env=env, capture_output=True, text=True, check=False)
+
+
+def add_line(path: Path, line: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    head, _, rest = text.partition("\nimport ")  # after the docstring and `from __future__`
+    path.write_text(f"{head}\n{line}\nimport {rest}", encoding="utf-8")
+
+
+# ------------------------------------------------------------------ layers (import-linter)
+
+
+def test_the_code_keeps_both_contracts(tmp_path):
+    result = tool("lint-imports", copy_of_the_code(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 2 kept, 0 broken." in result.stdout
+
+
+def test_the_ground_floor_importing_the_wiring_breaks_the_layers(tmp_path):
+    project = copy_of_the_code(tmp_path)
+    add_line(project / "c360" / "config.py", "import pipelines.nightly  # noqa")
+    result = tool("lint-imports", project)
+    assert result.returncode != 0
+    assert "c360.config is not allowed to import pipelines" in result.stdout
+
+
+def test_two_modules_of_a_package_importing_each_other_break_the_acyclic_contract(tmp_path):
+    project = copy_of_the_code(tmp_path)
+    add_line(project / "c360" / "privacy.py", "import c360.warehouse  # noqa")  # warehouse imports privacy
+    result = tool("lint-imports", project)
+    assert result.returncode != 0
+    assert "No cycles are allowed in c360." in result.stdout
+
+
+# ------------------------------------------------------------------ dependencies (deptry)
+
+
+def test_the_declared_dependencies_match_the_imports(tmp_path):
+    result = tool("deptry", copy_of_the_code(tmp_path), "--no-ansi", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_imported_module_left_undeclared_fails_naming_it(tmp_path):
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    declared = '    "phonenumbers>=8.13,<10",\n'
+    assert declared in pyproject
+    result = tool("deptry", copy_of_the_code(tmp_path, pyproject.replace(declared, "")), "--no-ansi", ".")
+    assert result.returncode != 0
+    # DEP001 where nothing installs it, DEP003 where another package pulls it in (as here)
+    assert "'phonenumbers' imported but" in result.stdout + result.stderr
