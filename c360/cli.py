@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
+import getpass
+import json
 import os
 import re
 import signal
@@ -13,18 +16,31 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import duckdb
+
+from benchmarks import scale as bench_at_scale
+from c360 import analyst_sql
 from c360.clock import AsOfError, parse_as_of, pin_as_of
 from c360.config import ConfigError, load_config
-from c360.eval_identity import TruthFileError
-from c360.warehouse import NotPublishedError, WarehousePaths, current_file, open_published
+from c360.docs import generate as generate_docs
+from c360.docs import serve as serve_docs
+from c360.eval_identity import TruthFileError, evaluate, report_lines
+from c360.lookup import find_customers, profile, render, timeline
+from c360.passwords import secrets_entry
+from c360.privacy import pseudonym_key, real_contacts, show_contacts
+from c360.run import RunInProgressError, run_nightly
+from c360.warehouse import NotPublishedError, WarehousePaths, current_file, open_published, rollback, verify_publish
+from connectors.loader import SourceError
+from demo.generate import generate as generate_demo
+from demo.held_back import advance
+from demo.service_desk_api import Faults
+from demo.service_desk_api import serve as serve_desk
 
 DASHBOARD_APP = Path(__file__).resolve().parents[1] / "dashboards" / "streamlit_app.py"
 
 
 def cmd_demo(args) -> int:
-    from demo.generate import generate
-
-    generate(
+    generate_demo(
         Path(args.out),
         customers=args.customers,
         seed=args.seed,
@@ -38,8 +54,6 @@ def cmd_demo(args) -> int:
 
 
 def cmd_demo_advance(args) -> int:
-    from demo.held_back import advance
-
     config = load_config(args.config)
     day = advance(config.folder, args.days)
     print(f"demo: source data now runs to {day}")
@@ -47,8 +61,6 @@ def cmd_demo_advance(args) -> int:
 
 
 def cmd_demo_api(args) -> int:
-    from demo.service_desk_api import serve
-
     config = load_config(args.config)
     service = config.source("service")
     if service is None:
@@ -59,10 +71,8 @@ def cmd_demo_api(args) -> int:
             f"demo-api: set ${service['token_env']} (sources.service.token_env) to the token the API should accept"
         )
     url = urlsplit(service["base_url"])
-    from demo.service_desk_api import Faults
-
     faults = Faults.parse(args.faults) if args.faults else None
-    server = serve(config.folder / "service_desk", url.hostname or "127.0.0.1", url.port or 80, token, faults)
+    server = serve_desk(config.folder / "service_desk", url.hostname or "127.0.0.1", url.port or 80, token, faults)
     print(f"demo-api: serving the service desk on {service['base_url']} (Ctrl-C to stop)", flush=True)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -73,8 +83,6 @@ def cmd_demo_api(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from c360.run import run_nightly
-
     config = load_config(args.config)
     as_of = pin_as_of(args.as_of)  # one "now" for every step of the night, and its children
     print(f"c360 run: as of {as_of} UTC", flush=True)
@@ -116,10 +124,6 @@ def cmd_dashboard(args) -> int:
 
 
 def cmd_dashboard_password(args) -> int:
-    import getpass
-
-    from c360.passwords import secrets_entry
-
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", args.user):
         print("c360: a user name may hold letters, digits, '_', '.' and '-' only", file=sys.stderr)
         return 2
@@ -136,8 +140,6 @@ def cmd_dashboard_password(args) -> int:
 
 
 def cmd_sql(args) -> int:
-    from c360 import analyst_sql
-
     config = load_config(args.config)
 
     def emit(relation) -> None:
@@ -158,8 +160,6 @@ def cmd_sql(args) -> int:
 
 
 def cmd_rollback(args) -> int:
-    from c360.warehouse import rollback, verify_publish
-
     config = load_config(args.config)
     restored = rollback(WarehousePaths(config.warehouse_dir))
     print(f"c360: {restored.name} is current again")
@@ -174,21 +174,16 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from c360.docs import generate, serve
-
     config = load_config(args.config)
     print("c360: generating the dbt docs of the published warehouse ...", flush=True)
-    page = generate(config)
+    page = generate_docs(config)
     print(f"c360: wrote {page}")
     if not args.no_serve:
-        serve(page.parent, args.port)
+        serve_docs(page.parent, args.port)
     return 0
 
 
 def cmd_customer(args) -> int:
-    from c360.lookup import find_customers, profile, render, timeline
-    from c360.privacy import pseudonym_key, real_contacts, show_contacts
-
     config = load_config(args.config)
     # one publish for the whole lookup: its marts, and the contacts file published with it
     published = current_file(WarehousePaths(config.warehouse_dir))
@@ -222,10 +217,6 @@ def cmd_customer(args) -> int:
 
 
 def cmd_eval_identity(args) -> int:
-    import json
-
-    from c360.eval_identity import evaluate, report_lines
-
     config = load_config(args.config)
     truth = Path(args.truth) if args.truth else config.folder / "ground_truth" / "identities.csv"
     con = open_published(WarehousePaths(config.warehouse_dir))
@@ -242,11 +233,7 @@ def cmd_eval_identity(args) -> int:
 
 
 def cmd_eval_churn(args) -> int:
-    import json
-
-    import duckdb
-
-    from scoring.churn import backtest
+    from scoring.churn import backtest  # scikit-learn: 1.5 s to import, for this command only
 
     config = load_config(args.config)
     # the features read the staging layer, which stays in the run's working database (not published)
@@ -369,8 +356,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--first", action="store_true", help="when several customers match, show the best match")
     p.set_defaults(func=cmd_customer)
 
-    from benchmarks import scale as bench_at_scale
-
     p = sub.add_parser("bench", help="the nightly run at scale S, M or L: every step's time, rows/s and memory")
     bench_at_scale.add_arguments(p)
     p.set_defaults(func=bench_at_scale.run_from_args)
@@ -395,11 +380,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"c360: {e}", file=sys.stderr)
         return 2
     except Exception as e:
-        import duckdb
-
-        from c360.run import RunInProgressError
-        from connectors.loader import SourceError
-
         if isinstance(e, (SourceError, RunInProgressError, duckdb.Error)):
             print(f"c360: {e}", file=sys.stderr)
             return 2
@@ -411,8 +391,6 @@ def console_main() -> None:
     one. Python's own teardown of what a night imports (Dagster, dbt, dlt, splink, scikit-learn)
     and holds took 2 s of a small company's 22 s night here; exit handlers still run and every
     stream is flushed first. An error that escapes `main` ends the process the usual way."""
-    import atexit
-
     code = main() or 0
     atexit._run_exitfuncs()  # what libraries registered (dbt-duckdb closes its database there)
     for stream in (sys.stdout, sys.stderr):

@@ -27,6 +27,7 @@ def generate(config: Config) -> Path:
 
     dbt opens its database read-write and a publish is a read-only file that readers share, so
     the catalog is read from a private copy, deleted afterwards."""
+    # Dagster and dbt: 3 s to import, for this command only (c360.cli imports this module)
     from pipelines.dbt import DBT_PROJECT_DIR, dbt_executable, dbt_vars
 
     published = current_file(WarehousePaths(config.warehouse_dir))

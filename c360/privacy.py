@@ -23,6 +23,7 @@ import os
 import secrets
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 KEY_ENV = "C360_PSEUDONYM_KEY"
@@ -152,8 +153,6 @@ def contacts_of(published: Path) -> Path:
 def real_contacts(published: Path, customer_id: str) -> dict | None:
     """The real display name, e-mail and phone of a customer from the contacts file published
     with `published`, when this account may read it (file permissions decide); else None."""
-    import duckdb
-
     path = contacts_of(published)
     if not os.access(path, os.R_OK):
         return None

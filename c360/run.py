@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from c360.config import Config
+from c360.notify import notify_failure
 from c360.run_history import append_run
 from c360.warehouse import WarehousePaths, make_private, make_warehouse_dir, private_umask
 
@@ -131,6 +132,8 @@ def run_nightly(config: Config) -> RunSummary:
     """One night, in this process. Its files are private (umask 077, and whatever an older
     version or a library left readable is narrowed, before and after); its full output goes to
     `<warehouse>/logs/run-<run id>.log`, and the console gets one line a step."""
+    # Dagster, dbt, dlt, splink, scikit-learn: 5 s of imports, only when a night runs (c360.cli
+    # imports this module for every command)
     import dagster as dg
 
     from pipelines.night_instance import night_instance
@@ -171,8 +174,6 @@ def run_nightly(config: Config) -> RunSummary:
                 summary.log = str(log)
                 if not summary.success:
                     # in-process runs have no Dagster daemon to fire the run-failure sensor: notify here
-                    from c360.notify import notify_failure
-
                     notify_failure(config, result.run_id, summary.failure)
         finally:
             # whatever a library set itself, despite the umask

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from connectors.loader import LINE, LOADED_AT, SOURCE, snake_case
+from connectors.loader import LINE, LOADED_AT, SOURCE, LoadReport, snake_case
 from connectors.phones import e164_column
 
 
@@ -200,7 +200,6 @@ def record_tally(con: duckdb.DuckDBPyConnection, tally: SourceTally, load_id: st
 
 def finisher(con: duckdb.DuckDBPyConnection, tally: SourceTally, tables: list[str], log=print):
     """What a connector does once dlt has written: record the tally, report per table."""
-    from connectors.loader import LoadReport
 
     def finish(loaded: dict[str, int], load_id: str) -> LoadReport:
         record_tally(con, tally, load_id, loaded)

@@ -20,6 +20,9 @@ os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
 os.environ.setdefault("RUNTIME__LOG_LEVEL", "WARNING")
 
 import dlt  # noqa: E402 - after the settings above
+from dlt.pipeline.exceptions import PipelineStepFailed  # noqa: E402
+
+from connectors.loader import SourceError  # noqa: E402
 
 # a completed load's files are only a copy of rows now in the warehouse, and dlt keeps them
 # by default: gigabytes a night at a million customers (5.4 GB after the first three loads)
@@ -54,8 +57,7 @@ class LoadPlan:
 
 def unwrap(failure: BaseException) -> BaseException:
     """c360's own error (which names the source and the fix) inside dlt's wrapping, if any."""
-    from connectors.loader import SourceError
-    from data_quality.validate import ContractError
+    from data_quality.validate import ContractError  # GX is slow to import; only a failed load needs it
 
     error: BaseException | None = failure
     while error is not None:
@@ -85,8 +87,6 @@ def cyclic_gc_paused():
 @contextmanager
 def own_errors():
     """Inside: a dlt step failure caused by c360's own error is raised as that error."""
-    from dlt.pipeline.exceptions import PipelineStepFailed
-
     try:
         yield
     except PipelineStepFailed as failure:

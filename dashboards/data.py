@@ -24,6 +24,8 @@ import pyarrow as pa
 import streamlit as st
 
 from c360.config import Config, load_config
+from c360.lookup import find_customers, profile
+from c360.privacy import pseudonym_key, real_contacts
 from c360.run_history import read_run_history
 from c360.warehouse import NotPublishedError, WarehousePaths, current_file, open_published
 
@@ -314,15 +316,11 @@ def touchpoints_by_month(version: str, start: date, end: date, tiers: tuple[str,
 @st.cache_resource
 def _pseudonym_key() -> bytes | None:
     """The key e-mails and phones typed into the search are pseudonymised with (c360.privacy)."""
-    from c360.privacy import pseudonym_key
-
     return pseudonym_key(config().warehouse_dir, create=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
 def search_customers(version: str, text: str) -> pd.DataFrame:
-    from c360.lookup import find_customers
-
     cursor = _connection(version).cursor()
     try:
         matches = find_customers(cursor, text, config().phone_region, _pseudonym_key())
@@ -336,15 +334,11 @@ def search_customers(version: str, text: str) -> pd.DataFrame:
 def customer_contacts(version: str, customer_id: str) -> dict | None:
     """The real name, e-mail and phone from the contacts file of this publish, when this
     process's account may read it (not cached: it is personal data)."""
-    from c360.privacy import real_contacts
-
     return real_contacts(Path(version), customer_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
 def customer_profile(version: str, customer_id: str) -> dict:
-    from c360.lookup import profile
-
     cursor = _connection(version).cursor()
     try:
         return profile(cursor, customer_id)

@@ -11,6 +11,7 @@ import yaml
 
 from c360.clock import run_now
 from demo import writers
+from demo.held_back import hold_back
 from demo.history import HISTORY_DAYS, simulate_in_batches
 from demo.localtime import LocalClock
 from demo.profiles import DEFAULT_PROFILE, PROFILE_NAMES, Profile, load_profile
@@ -102,8 +103,6 @@ def generate(
         encoding="utf-8",
     )
     if hold_back_days:
-        from demo.held_back import hold_back
-
         hold_back(out, end, hold_back_days)
         log(f"demo: the last {hold_back_days} day(s) wait in {out / 'held_back'}; `c360 demo-advance` releases them")
     counts = writer.counts

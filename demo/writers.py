@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import numpy as np
+
 from demo.history import History
 from demo.localtime import LocalClock
 from demo.profiles import ALL_CRM_TABLES
+from demo.service_desk_api import RESOURCES, ResourceIndex
 from demo.system_ids import AGENTS
 
 CRM_COLUMNS = {
@@ -394,10 +397,6 @@ def sort_service_desk_files(folder: Path) -> None:
     In order, a page is one read. The desk's own index gives the order; the file is read at
     once (5.5 GB for the ticket events of a million customers), its lines written in that order
     to a new file that then replaces it; `EXPORT_ORDERED` marks a folder done."""
-    import numpy as np
-
-    from demo.service_desk_api import RESOURCES, ResourceIndex
-
     for resource, stamp_field in RESOURCES.items():
         path = folder / f"{resource}.jsonl"
         if not path.exists():

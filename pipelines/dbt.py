@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtProject, dbt_assets
+from dbt.cli.main import dbtRunner
 
 from c360.config import Config
 from pipelines.dbt_in_process import build
@@ -60,8 +61,6 @@ def ensure_manifest() -> Path:
     )
     if manifest.exists() and manifest.stat().st_mtime >= newest:
         return manifest
-    from dbt.cli.main import dbtRunner
-
     os.environ.setdefault("C360_WORK_DB", ":memory:")  # parse renders the profile, connects nowhere
     result = dbtRunner().invoke(
         ["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]

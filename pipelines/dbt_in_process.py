@@ -21,6 +21,9 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator
 from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_context
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
+from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+from dbt.cli.main import dbtRunner
+from dbt_common.events.functions import msg_to_dict
 
 # what dagster-dbt turns into Dagster events (the rest is dbt's log, which goes to the log file)
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
@@ -52,8 +55,6 @@ def parsed_manifest(project_dir: Path, target: Path, dbt_vars: dict):
     `target` makes even the first one quick when the project did not change)."""
     key = (str(project_dir), str(target), json.dumps(dbt_vars, sort_keys=True))
     if key not in _manifests:
-        from dbt.cli.main import dbtRunner
-
         result = dbtRunner().invoke(["parse", "--vars", json.dumps(dbt_vars), *_common_args(project_dir, target)])
         if not result.success:
             raise DbtBuildError(f"dbt could not parse the project {project_dir}: {result.exception}")
@@ -65,8 +66,6 @@ def release_warehouse() -> None:
     """Close the connection dbt-duckdb keeps open after a build (until the process exits,
     otherwise): the night's Python steps open the same file with settings of their own, and DuckDB
     refuses a second configuration of an open file."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
     with DuckDBConnectionManager._LOCK:
         environment = DuckDBConnectionManager._ENV
         DuckDBConnectionManager._ENV = None
@@ -76,8 +75,6 @@ def release_warehouse() -> None:
 
 def _interrupt_warehouse() -> None:
     """Stop the query dbt is running (Ctrl-C of the night): dbt then fails the build."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
     environment = DuckDBConnectionManager._ENV
     connection = getattr(environment, "conn", None)
     if connection is not None:
@@ -89,9 +86,6 @@ def build(
 ) -> Iterator:
     """`dbt <args>` of the step's selection, in this process; yields the Dagster outputs and
     check results of dbt's results as they come, and raises `DbtBuildError` when dbt failed."""
-    from dbt.cli.main import dbtRunner
-    from dbt_common.events.functions import msg_to_dict
-
     params = get_updated_cli_invocation_params_for_context(
         context=context, manifest={}, dagster_dbt_translator=DagsterDbtTranslator()
     )
