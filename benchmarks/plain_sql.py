@@ -21,12 +21,12 @@ from pathlib import Path
 
 def compiled_project(work_db: Path, dbt_vars: dict, target: Path) -> dict:
     """`dbt compile` of the whole project against `work_db`; returns the manifest. In a process
-    of its own, as the night runs dbt: dbt-duckdb keeps its connection open in the process that
+    of its own: dbt-duckdb keeps its connection open in the process that
     ran it, which would hold the warehouse for the plain run that follows."""
-    from pipelines.dbt import DBT_PROJECT_DIR, dbt_resource
+    from pipelines.dbt import DBT_PROJECT_DIR, dbt_executable
 
     done = subprocess.run(
-        [dbt_resource().dbt_executable, "compile", "--quiet", "--project-dir", str(DBT_PROJECT_DIR)]
+        [dbt_executable(), "compile", "--quiet", "--project-dir", str(DBT_PROJECT_DIR)]
         + ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target), "--vars", json.dumps(dbt_vars)],
         env={**os.environ, "C360_WORK_DB": str(work_db)},
         capture_output=True,

@@ -18,8 +18,8 @@ stopped at L, where a night takes about an hour, still leaves what it measured.
 
 For every Dagster step: wall seconds, rows per second and peak memory. A load's rows are the
 rows it loaded; every other step's rows are the night's input (all rows of the `raw_*`
-tables it builds from). Peak memory is the resident set of this process and its children
-(dbt runs as one), sampled every 50 ms; the demo service desk, a separate system, is not
+tables it builds from). Peak memory is the resident set of this process (dbt runs inside it) and
+its children, sampled every 50 ms; the demo service desk, a separate system, is not
 counted. The figures are written as JSON (`--json`) and as a Markdown table (`--markdown`,
 default beside the JSON) and printed.
 """
