@@ -1,7 +1,7 @@
 """The core of `customer_360` in the engines a team might pick instead: plain DuckDB SQL,
 pandas and Polars, side by side on the same inputs.
 
-The core is the per-customer arithmetic of the mart (models/marts/customer_360.sql): orders
+The core is the per-customer arithmetic of the mart (models/marts/customers/customer_360.sql): orders
 and revenue in 12 months, last order and the customer's usual interval between orders, open
 tickets and CSAT in 90 days, late deliveries in 12 months, calls, abandoned calls, last
 touch and departments touched in 90 days, joined onto every customer. The inputs (identity

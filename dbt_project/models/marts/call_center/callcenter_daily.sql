@@ -1,4 +1,4 @@
-{#- Call-center figures per company-local day and queue (definitions in _marts__models.yml). -#}
+{#- Call-center figures per company-local day and queue (definitions in _call_center__models.yml). -#}
 with queue_calls as (
     select * from {{ ref('int_call_center__queue_calls') }}
 ),

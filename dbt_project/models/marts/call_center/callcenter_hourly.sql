@@ -1,5 +1,5 @@
 {#- Queue calls per company-local day × hour of day × queue × answering agent: the call
-    center's load through the day and each agent's share (definitions in _marts__models.yml). -#}
+    center's load through the day and each agent's share (definitions in _call_center__models.yml). -#}
 with queue_calls as (
     select * from {{ ref('int_call_center__queue_calls') }}
 ),

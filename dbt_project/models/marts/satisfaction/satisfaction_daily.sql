@@ -1,4 +1,4 @@
-{#- Satisfaction per company-local day × channel × value tier (definitions in _marts__models.yml). -#}
+{#- Satisfaction per company-local day × channel × value tier (definitions in _satisfaction__models.yml). -#}
 with responses as (
     select * from {{ ref('int_satisfaction__responses') }}
 ),

@@ -1,6 +1,6 @@
 {#- Every promise to a customer that is broken (status open, or resolved once the source shows
     it kept late) or about to be (at_risk: not kept, due within the next two working days).
-    Definitions per kind in _marts__models.yml. -#}
+    Definitions per kind in _service__models.yml. -#}
 with identity_map as (
     select * from {{ ref('customer_identity_map') }}
 ),

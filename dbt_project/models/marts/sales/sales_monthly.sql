@@ -1,4 +1,4 @@
-{#- Sales per company-local month (definitions in _marts__models.yml). -#}
+{#- Sales per company-local month (definitions in _sales__models.yml). -#}
 with opportunities as (
     select * from {{ ref('stg_sales__opportunities') }} where not is_deleted
 ),
