@@ -145,7 +145,7 @@ def features_as_of(con: duckdb.DuckDBPyConnection, t: datetime, horizon_days: in
             greatest(0, coalesce(case when history.orders_total > 1 then
                 date_diff('day', history.first_order_at, history.last_order_at) / (history.orders_total - 1) end, 120)
                 - date_diff('day', history.last_order_at, $t) - $h) as next_order_beyond_horizon,
-            -- still a customer at t: not lapsed by the lifecycle rule (macros/segments.sql): the last
+            -- still a customer at t: not lapsed by the lifecycle rule (macros/segments/lifecycle_stage.sql): the last
             -- order is at most 3x the customer's own usual interval ago, 120 days when unknown
             date_diff('day', history.last_order_at, $t) <= 3 * coalesce(case when history.orders_total > 1 then
                 date_diff('day', history.first_order_at, history.last_order_at) / (history.orders_total - 1) end, 120)

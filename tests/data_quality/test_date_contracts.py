@@ -237,8 +237,8 @@ def test_a_call_without_an_end_or_answer_time_the_model_could_read_is_quarantine
 
 
 def staging_macro(name: str, column: str) -> str:
-    """The DuckDB body of one of dbt_project/macros/time.sql's macros, applied to `column`."""
-    text = (Path(__file__).parents[2] / "dbt_project" / "macros" / "time.sql").read_text(encoding="utf-8")
+    """The DuckDB body of one of the time macros (dbt_project/macros/time/<name>.sql), applied to `column`."""
+    text = (Path(__file__).parents[2] / "dbt_project" / "macros" / "time" / f"{name}.sql").read_text(encoding="utf-8")
     body = re.search(rf"macro duckdb__{name}\(expr\) -%\}}(.*?)\{{%- endmacro", text, re.S).group(1)
     return body.replace("{{ expr }}", column).strip()
 

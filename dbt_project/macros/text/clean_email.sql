@@ -1,0 +1,3 @@
+{% macro clean_email(column) -%}
+    nullif(lower(trim({{ column }})), '')
+{%- endmacro %}
