@@ -121,13 +121,12 @@ def build(
 
     worker = threading.Thread(target=invoke, name="dbt", daemon=True)
     worker.start()
-    translator = DagsterDbtTranslator()
     try:
         while (raw := results.get()) is not _DONE:
             event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
             yield from event.to_default_asset_events(
                 manifest=params.manifest,
-                dagster_dbt_translator=params.dagster_dbt_translator or translator,
+                dagster_dbt_translator=params.dagster_dbt_translator,
                 context=context,
                 target_path=target,
                 project=params.dbt_project,
