@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from nicknames import NickNamer
@@ -151,9 +152,17 @@ def _nick_namer() -> NickNamer:
 @lru_cache(maxsize=200_000)
 def _forms_of(word: str) -> frozenset[str]:
     """The word's nicknames and the names it is a nickname of (English given names, from the
-    `nicknames` dataset; a word it does not know, in any language, has none)."""
+    `nicknames` dataset; a word it does not know, in any language, has none), and a nickname of
+    a nickname: the dataset lists Katie under Katy and Katy under Katherine, not Katie under
+    Katherine. Two names that only share a nickname (Albert and Alfred, both Al) stay apart."""
     namer = _nick_namer()
-    return frozenset(namer.nicknames_of(word)) | frozenset(namer.canonicals_of(word))
+    nicknames = set(namer.nicknames_of(word))
+    canonicals = set(namer.canonicals_of(word))
+    for nickname in list(nicknames):
+        nicknames |= namer.nicknames_of(nickname)
+    for canonical in list(canonicals):
+        canonicals |= namer.canonicals_of(canonical)
+    return frozenset(nicknames | canonicals)
 
 
 def _tokens_may_match(a: str, b: str, cut_anywhere: bool = False) -> bool:
@@ -207,11 +216,29 @@ def names_may_be_one_person(a: str, b: str) -> bool:
     return full
 
 
-def people_among(names: list[str]) -> list[int]:
+@dataclass(frozen=True)
+class NameOnIdentifier:
+    """What the records carrying one name on one phone number or e-mail address say of it."""
+
+    on_crm_contact: bool = False  # a CRM contact gives this identifier under this name
+    crm_contact_name: bool = False  # a CRM contact somewhere is called so: a person the CRM knows
+    # every phone number and personal e-mail address records of this name carry, anywhere
+    identifiers: frozenset[str] = frozenset()
+
+
+def people_among(names: list[str], evidence: list[NameOnIdentifier] | None = None) -> list[int]:
     """The names (keys) carried by one phone number or e-mail address, grouped into the people
     they may be: each name, fullest first, joins the first group whose first name it may be,
     else starts a group. Returns the group of each name (in the order given), -1 for a name that
-    may be more than one group's person (an initial two people share)."""
+    may be more than one group's person (an initial two people share).
+
+    With `evidence` (per name), a person may also go by another given name (a middle name, an
+    anglicised one) or a typo too short to judge by its letters (Seaan for Sean): a group that
+    no CRM contact gives this identifier under, whose name no CRM contact has, with no number or
+    address of its own, and whose name is one word apart from exactly one other group's ("Ray
+    Nowak" on the number of the contact Richard Nowak), is that group's person. Two people on
+    one identifier are then two CRM contacts, a person the CRM knows by that other name, a name
+    with a number or mailbox of its own, or two names more than a word apart."""
     order = sorted(range(len(names)), key=lambda i: (-len(names[i].replace(" ", "")), -len(names[i]), names[i]))
     heads: list[str] = []
     groups = [-1] * len(names)
@@ -222,4 +249,58 @@ def people_among(names: list[str]) -> list[int]:
             groups[i] = len(heads) - 1
         elif len(fits) == 1:
             groups[i] = fits[0]
+    if evidence is not None and len(heads) > 1:
+        groups = _fold_other_given_names(names, groups, evidence)
     return groups
+
+
+def _one_word_apart(a: str, b: str) -> bool:
+    """Two names of as many words (two or more) that match word for word but one, which differs
+    whole on both sides: "nowak ray" and "nowak richard", not "attn carter thomas" and "attn
+    daniel smith"."""
+    left, right = a.split(), b.split()
+    if len(left) != len(right) or len(left) < 2:
+        return False
+    free = list(right)
+    unmatched = []
+    for word in sorted(left, key=len, reverse=True):
+        match = next((w for w in free if _tokens_may_match(word, w)), None)
+        if match is None:
+            unmatched.append(word)
+        else:
+            free.remove(match)
+    return len(unmatched) == 1 and len(unmatched[0]) > 1 and len(free[0]) > 1
+
+
+def _fold_other_given_names(names: list[str], groups: list[int], evidence: list[NameOnIdentifier]) -> list[int]:
+    members: dict[int, list[int]] = {}
+    for i, group in enumerate(groups):
+        if group >= 0:
+            members.setdefault(group, []).append(i)
+    identifiers = {g: frozenset().union(*(evidence[i].identifiers for i in rows)) for g, rows in members.items()}
+    known = {
+        g
+        for g, rows in members.items()
+        if any(evidence[i].on_crm_contact or evidence[i].crm_contact_name for i in rows)
+    }
+    into: dict[int, int] = {}
+
+    def person_of(group: int) -> int:
+        while group in into:
+            group = into[group]
+        return group
+
+    # the variants seen on fewest names first: a name on one record joins the person seen on many
+    for group in sorted(set(members) - known, key=lambda g: (len(members[g]), g)):
+        partners = {
+            person_of(other)
+            for other in members
+            if other != group
+            and any(_one_word_apart(names[i], names[j]) for i in members[group] for j in members[other])
+        }
+        partners.discard(group)
+        if len(partners) == 1:
+            partner = partners.pop()
+            if identifiers[group] <= identifiers[partner]:
+                into[group] = partner
+    return [person_of(g) if g >= 0 else g for g in groups]

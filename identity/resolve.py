@@ -41,8 +41,10 @@ from identity.graph import components, stable_ids
 from identity.matching import match
 from identity.names import (
     PLACEHOLDER_MAILBOXES,
+    NameOnIdentifier,
     address_key,
     company_name_key,
+    names_may_be_one_person,
     normalise_email,
     people_among,
     person_name_key,
@@ -287,20 +289,33 @@ def load_records(con: duckdb.DuckDBPyConnection) -> int:
 
 def mark_person_accounts(con: duckdb.DuckDBPyConnection) -> None:
     """A CRM account of a person buying for themself: no web domain and no registration
-    number, named exactly like one of its own contacts. It is that person, not an organization
-    (its first such contact, in record order, is its contact)."""
-    con.execute(
+    number, named like one of its own contacts, in full ("Steven Jackson" for the contact
+    "Steve Jackson" or "S. Jackson": identity.names.names_may_be_one_person). It is that person,
+    not an organization (its first such contact, in record order, is its contact)."""
+    candidates = con.sql(
         f"""
-        create or replace temp table identity_run_person_accounts as
-        select accounts.position, arg_min(contacts.crm_contact_id, contacts.position) as crm_contact_id
+        select accounts.position, accounts.person_name_key as account_name, contacts.name_key as contact_name,
+               contacts.crm_contact_id
         from {RECORDS} as accounts
         inner join {RECORDS} as contacts
-            on contacts.source_table = 'Contact'
-            and contacts.crm_account_id = accounts.crm_account_id
-            and contacts.name_key = accounts.person_name_key
+            on contacts.source_table = 'Contact' and contacts.crm_account_id = accounts.crm_account_id
         where accounts.source_table = 'Account' and accounts.domain is null and accounts.registration_number is null
-        group by accounts.position
+          and contains(accounts.person_name_key, ' ') and contacts.name_key is not null
+        order by accounts.position, contacts.position
         """
+    ).df()
+    alike = [
+        names_may_be_one_person(a, c)
+        for a, c in zip(candidates["account_name"], candidates["contact_name"], strict=True)
+    ]
+    person_accounts = candidates[np.array(alike, dtype=bool)].drop_duplicates("position")
+    _temp_table(
+        con,
+        "identity_run_person_accounts",
+        {
+            "position": person_accounts["position"].to_numpy(np.int64),
+            "crm_contact_id": pa.array(person_accounts["crm_contact_id"].tolist(), pa.string()),
+        },
     )
     con.execute(
         f"""
@@ -378,28 +393,55 @@ def shared_identifiers(con: duckdb.DuckDBPyConnection, max_people: int) -> pd.Da
     people, placeholders, and organization numbers no person claims. People are counted, not
     spellings: the names on one identifier are grouped into the people they may be
     (identity.names.people_among: initials, typos, word order, a name cut short or with a note
-    before it are one person's). Reads PERSONS and the organizations' phones
+    before it are one person's, and so may be another given name with nothing that says it is
+    somebody else). Reads PERSONS and the organizations' phones
     (identity_run_org_phones); writes identity_run_shared_names, the group of each name on each
     identifier (for the links between records on a shared line that carry one person's name)."""
     names = con.sql(
         f"""
         with claims as (
-            select 'email' as identifier_type, email as identifier_value, name_key from {PERSONS}
+            select 'email' as identifier_type, email as identifier_value, * from {PERSONS}
             union all
-            select 'phone', phone_e164, name_key from {PERSONS}
+            select 'phone', phone_e164, * from {PERSONS}
             union all
-            select 'phone', phone2_e164, name_key from {PERSONS}
+            select 'phone', phone2_e164, * from {PERSONS}
+        ),
+        crm_names as (select distinct name_key from {PERSONS} where crm_contact_id is not null),
+        -- every number and personal address a name is written with, anywhere
+        name_identifiers as (
+            select name_key, list(distinct identifier_type || ':' || identifier_value) as identifiers
+            from claims
+            where identifier_value is not null and name_key is not null and not coalesce(is_placeholder_email, false)
+            group by name_key
         )
-        select distinct identifier_type, identifier_value, name_key
-        from claims where identifier_value is not null and name_key is not null
-        order by identifier_type, identifier_value, name_key
+        select identifier_type, identifier_value, name_key,
+               bool_or(crm_contact_id is not null) as on_crm_contact,
+               bool_or(name_key in (select name_key from crm_names)) as crm_contact_name,
+               coalesce(any_value(name_identifiers.identifiers), []) as identifiers
+        from claims left join name_identifiers using (name_key)
+        where identifier_value is not null and name_key is not null
+        group by all order by identifier_type, identifier_value, name_key
         """
     ).df()
     names["person_group"] = 0
     several = names.duplicated(["identifier_type", "identifier_value"], keep=False)
     if several.any():  # most identifiers carry one spelling: only the others need the grouping
-        grouped = names[several].groupby(["identifier_type", "identifier_value"], sort=False)["name_key"]
-        names.loc[several, "person_group"] = np.concatenate([people_among(list(keys)) for _, keys in grouped])
+        grouped = names[several].groupby(["identifier_type", "identifier_value"], sort=False)
+        names.loc[several, "person_group"] = np.concatenate(
+            [
+                people_among(
+                    list(g["name_key"]),
+                    [
+                        NameOnIdentifier(on_contact, crm_name, frozenset(identifiers))
+                        for on_contact, crm_name, identifiers in zip(
+                            g["on_crm_contact"], g["crm_contact_name"], g["identifiers"], strict=True
+                        )
+                    ],
+                )
+                for _, g in grouped
+            ]
+        )
+    names = names.drop(columns=["on_crm_contact", "crm_contact_name", "identifiers"])
     _temp_table(
         con,
         "identity_run_shared_names",

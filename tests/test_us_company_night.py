@@ -65,12 +65,6 @@ def test_organizations_are_resolved_to_the_targets(us_company):
     assert scores["precision"] >= IDENTITY_TARGETS["precision"] and scores["recall"] >= IDENTITY_TARGETS["recall"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 18: person recall ~0.96 on the us company (target 0.98); name variants with no shared key (a "
-    "nickname the nicknames dataset lacks, a replaced given name, a typo in a short word, a desk user named after "
-    "their mailbox) stay apart",
-)
 def test_persons_are_resolved_to_the_targets(us_company):
     scores = identity_scores(us_company)["persons"]
     assert scores["precision"] >= IDENTITY_TARGETS["precision"] and scores["recall"] >= IDENTITY_TARGETS["recall"]

@@ -46,6 +46,7 @@ def test_spellings_of_one_person_may_be_one_person_and_other_people_may_not():
         # a caller-ID name has 15 characters: a word cut by any number of letters, the other whole
         ("PATRICIA LINDQV", "Patricia Lindqvist"),
         ("LINDQVIST PATRI", "Patricia Lindqvist"),
+        ("Katie Rodriguez", "Katherine Rodriguez"),  # a nickname of a nickname (Katie of Katy of Katherine)
     ]:
         assert may_be(one, other), (one, other)
     for one, other in [
@@ -54,5 +55,34 @@ def test_spellings_of_one_person_may_be_one_person_and_other_people_may_not():
         ("Jose Ruiz", "Josephine Ruiz"),  # a short word is no name cut short of a long one
         ("Patri Lindq", "Patricia Lindqvist"),  # both words cut: nothing written in full
         ("J. Smith", "Jane Jones"),
+        ("Albert Smith", "Alfred Smith"),  # two names that only share a nickname (Al)
+        ("WASHINGTON PATR", "Patricia Washington"),  # four letters left may be another name (Jose)
     ]:
         assert not may_be(one, other), (one, other)
+
+
+def test_another_given_name_on_a_persons_number_is_that_person_unless_something_says_otherwise():
+    from identity.names import NameOnIdentifier, people_among
+
+    def people(*names_and_evidence):
+        names = [person_name_key(name) for name, _ in names_and_evidence]
+        return people_among(names, [evidence for _, evidence in names_and_evidence])
+
+    mobile = "phone:+13145553403"
+    contact = NameOnIdentifier(on_crm_contact=True, crm_contact_name=True, identifiers=frozenset({mobile}))
+    delivery = NameOnIdentifier(identifiers=frozenset({mobile}))
+    # a middle name in the logistics system, on the mobile of the contact: one person
+    assert len(set(people(("Richard Nowak", contact), ("Ray Nowak", delivery)))) == 1
+    # ... and not without the evidence: names alone are two people
+    assert len(set(people_among([person_name_key("Richard Nowak"), person_name_key("Ray Nowak")]))) == 2
+    # two CRM contacts are two people
+    assert len(set(people(("Richard Nowak", contact), ("Ray Nowak", contact)))) == 2
+    # a name the CRM knows as a contact of its own is that contact, not a variant
+    known = NameOnIdentifier(crm_contact_name=True, identifiers=frozenset({mobile}))
+    assert len(set(people(("Priya Perez", contact), ("Susan Perez", known)))) == 2
+    # a name with a mailbox or number of its own is somebody else
+    own = NameOnIdentifier(identifiers=frozenset({mobile, "email:ataylor@example.com"}))
+    assert len(set(people(("Elizabeth Taylor", contact), ("Aisha Taylor", own)))) == 2
+    # two words apart is somebody else; so is a name one word apart from two people
+    assert len(set(people(("Daniel Smith", contact), ("Attn Thomas Carter", delivery)))) == 2
+    assert len(set(people(("Ann Lee", contact), ("Tom Lee", contact), ("Ray Lee", delivery)))) == 3

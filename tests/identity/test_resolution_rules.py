@@ -212,6 +212,52 @@ def test_a_person_buying_for_themself_is_one_person_customer_with_their_shipment
     assert out["SH1"]["customer_id"] == out["001P"]["customer_id"]
 
 
+def test_an_account_named_in_full_for_its_contacts_nickname_or_initial_is_that_person():
+    _, out = resolve_rows(
+        [
+            account("001P", "Steven Jackson", phone_e164="+13125555170"),
+            contact("003P", "001P", "Steve Jackson", email="steve_jackson1962@example.net"),
+            account("001Q", "Christopher Davis", phone_e164="+13315552342"),
+            contact("003Q", "001Q", "C. Davis", phone_e164="+13315552342"),
+            # a company that names no one of its own contacts stays an organization
+            account("001R", "Davis Hardware", phone_e164="+13315550000"),
+            contact("003R", "001R", "Chris Davis", phone_e164="+13315550001"),
+        ]
+    )
+    for account_id, contact_id in (("001P", "003P"), ("001Q", "003Q")):
+        assert out[account_id]["is_person_account"] and out[account_id]["customer_type"] == "person"
+        assert out[account_id]["person_id"] == out[contact_id]["person_id"] is not None
+    assert not out["001R"]["is_person_account"] and out["001R"]["customer_type"] == "organization"
+
+
+def test_a_middle_name_on_the_contacts_mobile_is_the_contact_and_the_calls_from_it_theirs():
+    mobile = "+13145553403"
+    _, out = resolve_rows(
+        [
+            company(),
+            contact("003A", "001A", "Richard Nowak", phone_e164=mobile),
+            record("shipments", "SH1", full_name="Ray Nowak", phone_e164=mobile, crm_account_id="001A"),
+            record("cdr", "call-1", full_name="NOWAK RAY", phone_e164=mobile),
+            call("call-2", mobile),
+        ]
+    )
+    assert len({out[r]["person_id"] for r in ("003A", "SH1", "call-1", "call-2")}) == 1
+
+
+def test_a_colleague_with_a_mobile_of_his_own_is_not_a_middle_name():
+    shared, own = "+17795557570", "+18155555058"
+    _, out = resolve_rows(
+        [
+            company(),
+            contact("003A", "001A", "Joseph Ramirez", phone_e164="+17795552720", phone2_e164=shared),
+            record("installations", "IN1", full_name="J KING", phone_e164=shared, crm_account_id="001A"),
+            record("installations", "IN2", full_name="J KING", phone_e164=own, crm_account_id="001A"),
+            record("installations", "IN3", full_name="Joseph King", phone_e164=own, crm_account_id="001A"),
+        ]
+    )
+    assert out["IN1"]["person_id"] == out["IN2"]["person_id"] == out["IN3"]["person_id"] != out["003A"]["person_id"]
+
+
 def test_ids_hold_from_night_to_night_and_a_merge_is_recorded():
     first_night = [
         company(),
