@@ -6,7 +6,7 @@ import csv
 import sys
 
 from c360 import analyst_sql
-from c360.cli.options import with_config
+from c360.cli.options import tcp_port, with_config
 from c360.config import load_config
 from c360.docs import generate as generate_docs
 from c360.docs import serve as serve_docs
@@ -96,7 +96,7 @@ def add_commands(sub) -> None:
     p.set_defaults(func=cmd_sql)
 
     p = with_config(sub.add_parser("docs", help="dbt docs of the published marts, served on 127.0.0.1"))
-    p.add_argument("--port", type=int, default=8580)
+    p.add_argument("--port", type=tcp_port, default=8580)
     p.add_argument("--no-serve", action="store_true", help="only write the page")
     p.set_defaults(func=cmd_docs)
 

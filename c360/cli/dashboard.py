@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from c360.cli.options import with_config
+from c360.cli.options import tcp_port, with_config
 from c360.config import load_config
 from c360.passwords import secrets_entry
 from c360.warehouse import NotPublishedError, WarehousePaths, current_file
@@ -66,7 +66,7 @@ def cmd_dashboard_password(args) -> int:
 
 def add_commands(sub) -> None:
     p = with_config(sub.add_parser("dashboard", help="start the Streamlit dashboard"))
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--port", type=tcp_port, default=8501)
     p.set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser(

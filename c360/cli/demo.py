@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from c360.cli.options import with_config
+from c360.cli.options import tcp_port, with_config
 from c360.clock import parse_as_of
 from c360.config import ConfigError, load_config
 from demo.generate import generate as generate_demo
@@ -72,7 +72,7 @@ def add_commands(sub) -> None:
         help="the UTC moment the systems are written at, 'YYYY-MM-DD HH:MM:SS'; nothing is stamped later "
         "(default: $C360_AS_OF, else now)",
     )
-    p.add_argument("--api-port", type=int, default=8765, help="port the demo service-desk API will use")
+    p.add_argument("--api-port", type=tcp_port, default=8765, help="port the demo service-desk API will use")
     p.add_argument(
         "--profile",
         choices=["cn", "us"],
