@@ -49,7 +49,9 @@ def cmd_eval_churn(args) -> int:
         print(json.dumps(result))
     else:
         print(
-            f"churn backtest: fitted on customers as of {result['train_cutoff']}, tested on them as of "
+            f"churn backtest: fitted on customers as of {result['train_cutoff']}"
+            + (f" and {result['train_moments'] - 1} month(s) before" if result["train_moments"] > 1 else "")
+            + f" ({result['train_examples']:,} examples), tested on them as of "
             f"{result['test_cutoff']} against what they did in the following 180 days"
         )
         print(f"  AUC                 {result['auc']:.4f}")
