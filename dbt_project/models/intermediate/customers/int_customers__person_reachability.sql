@@ -6,7 +6,12 @@
       neither an organization's switchboard nor a line several people give) and no record of
       theirs marked Do Not Call;
     - by e-mail: an address of their own (a well-formed address that is no shared mailbox) and
-      no record of theirs opted out of e-mail. -#}
+      no record of theirs opted out of e-mail;
+    - and either way: not unanswered recently, that is the company wrote to them at least twice
+      in the last 90 days (a CRM e-mail to their contact or lead, a public reply on a ticket they
+      asked) and heard nothing from them since the first of those times: no call, ticket, ticket
+      comment or rating of theirs, and no completed CRM call, meeting or visit with them (a
+      completed call is a conversation; the sources record no call that went unanswered). -#}
 with identity_map as (
     select * from {{ ref('customer_identity_map') }} where person_id is not null
 ),
@@ -21,6 +26,94 @@ contacts as (
 
 shared as (
     select identifier_type, identifier_value, reason from {{ source('identity', 'shared_identifiers') }}
+),
+
+as_of as (
+    select {{ as_of() }} as as_of_at
+),
+
+tickets as (
+    select ticket_id, requester_id, created_at from {{ ref('stg_service__tickets') }}
+),
+
+requesters as (
+    select person_id, source_record_id as requester_id from identity_map
+    where source_system = 'service' and source_table = 'users'
+),
+
+person_tasks as (
+    select identity_map.person_id, lower(tasks.task_type) as task_type, lower(tasks.task_status) as task_status,
+           tasks.created_at
+    from {{ ref('stg_sales__tasks') }} as tasks
+    inner join identity_map
+        on identity_map.source_system = 'sales' and identity_map.source_table in ('Contact', 'Lead')
+        and identity_map.source_record_id = tasks.who_id
+    where not tasks.is_deleted
+),
+
+-- the company writing to a person
+reached_out as (
+    select person_id, created_at as reached_at from person_tasks where task_type = 'email'
+
+    union all
+
+    select requesters.person_id, events.created_at
+    from {{ ref('stg_service__ticket_events') }} as events
+    inner join tickets on tickets.ticket_id = events.ticket_id
+    inner join requesters on requesters.requester_id = cast(tickets.requester_id as {{ dbt.type_string() }})
+    where events.event_type = 'Comment' and events.is_public and events.author_id <> tickets.requester_id
+),
+
+-- the person's own doing, or a conversation with them
+heard_from as (
+    select person_id, created_at as heard_at from person_tasks
+    where task_type in ('call', 'meeting', 'visit') and task_status = 'completed'
+
+    union all
+
+    select identity_map.person_id, calls.started_at as heard_at
+    from {{ ref('stg_call_center__calls') }} as calls
+    inner join identity_map
+        on identity_map.source_system = 'call_center' and identity_map.source_table = 'cdr'
+        and identity_map.source_record_id = calls.call_id
+
+    union all
+
+    select requesters.person_id, tickets.created_at
+    from tickets
+    inner join requesters on requesters.requester_id = cast(tickets.requester_id as {{ dbt.type_string() }})
+
+    union all
+
+    select requesters.person_id, events.created_at
+    from {{ ref('stg_service__ticket_events') }} as events
+    inner join tickets on tickets.ticket_id = events.ticket_id
+    inner join requesters on requesters.requester_id = cast(tickets.requester_id as {{ dbt.type_string() }})
+    where events.event_type = 'Comment' and events.author_id = tickets.requester_id
+
+    union all
+
+    select requesters.person_id, ratings.created_at
+    from {{ ref('stg_service__satisfaction_ratings') }} as ratings
+    inner join requesters on requesters.requester_id = cast(ratings.requester_id as {{ dbt.type_string() }})
+),
+
+recently_reached_out as (
+    select reached_out.person_id, min(reached_out.reached_at) as first_reached_at
+    from reached_out
+    cross join as_of
+    where reached_out.reached_at > {{ dbt.dateadd('day', -90, 'as_of.as_of_at') }}
+        and reached_out.reached_at <= as_of.as_of_at
+    group by reached_out.person_id
+    having count(*) >= 2
+),
+
+unanswered as (
+    select recent.person_id
+    from recently_reached_out as recent
+    left join heard_from on heard_from.person_id = recent.person_id and heard_from.heard_at >= recent.first_reached_at
+    group by recent.person_id
+    having count(heard_from.person_id) = 0
 ),
 
 person_records as (
@@ -90,6 +183,7 @@ judged as (
         case
             when not persons.is_named then 'unidentified caller'
             when coalesce(phone_kinds.own_phones, 0) > 0 and persons.is_do_not_call then 'do-not-call'
+            when coalesce(phone_kinds.own_phones, 0) > 0 and unanswered.person_id is not null then 'unanswered recently'
             when coalesce(phone_kinds.own_phones, 0) > 0 then null
             when coalesce(phone_kinds.shared_phones, 0) > 0 then 'only a shared switchboard or line'
             else 'no valid number'
@@ -97,6 +191,7 @@ judged as (
         case
             when not persons.is_named then 'unidentified caller'
             when coalesce(email_kinds.own_emails, 0) > 0 and persons.has_opted_out_of_email then 'opted out of e-mail'
+            when coalesce(email_kinds.own_emails, 0) > 0 and unanswered.person_id is not null then 'unanswered recently'
             when coalesce(email_kinds.own_emails, 0) > 0 then null
             when coalesce(email_kinds.shared_emails, 0) > 0 then 'only a shared mailbox'
             else 'no valid address'
@@ -104,6 +199,7 @@ judged as (
     from persons
     left join phone_kinds on phone_kinds.person_id = persons.person_id
     left join email_kinds on email_kinds.person_id = persons.person_id
+    left join unanswered on unanswered.person_id = persons.person_id
 ),
 
 final as (
