@@ -397,6 +397,7 @@ def shared_identifiers(con: duckdb.DuckDBPyConnection, max_people: int) -> pd.Da
     somebody else). Reads PERSONS and the organizations' phones
     (identity_run_org_phones); writes identity_run_shared_names, the group of each name on each
     identifier (for the links between records on a shared line that carry one person's name)."""
+    # most identifiers carry one spelling: only the others need the grouping and its evidence
     names = con.sql(
         f"""
         with claims as (
@@ -406,26 +407,32 @@ def shared_identifiers(con: duckdb.DuckDBPyConnection, max_people: int) -> pd.Da
             union all
             select 'phone', phone2_e164, * from {PERSONS}
         ),
+        named as (
+            select identifier_type, identifier_value, name_key,
+                   bool_or(crm_contact_id is not null) as on_crm_contact,
+                   count(*) over (partition by identifier_type, identifier_value) > 1 as several
+            from claims where identifier_value is not null and name_key is not null
+            group by identifier_type, identifier_value, name_key
+        ),
         crm_names as (select distinct name_key from {PERSONS} where crm_contact_id is not null),
         -- every number and personal address a name is written with, anywhere
         name_identifiers as (
             select name_key, list(distinct identifier_type || ':' || identifier_value) as identifiers
             from claims
-            where identifier_value is not null and name_key is not null and not coalesce(is_placeholder_email, false)
+            where identifier_value is not null and not coalesce(is_placeholder_email, false)
+              and name_key in (select name_key from named where several)
             group by name_key
         )
-        select identifier_type, identifier_value, name_key,
-               bool_or(crm_contact_id is not null) as on_crm_contact,
-               bool_or(name_key in (select name_key from crm_names)) as crm_contact_name,
-               coalesce(any_value(name_identifiers.identifiers), []) as identifiers
-        from claims left join name_identifiers using (name_key)
-        where identifier_value is not null and name_key is not null
-        group by all order by identifier_type, identifier_value, name_key
+        select named.identifier_type, named.identifier_value, named.name_key, named.several,
+               named.on_crm_contact, named.name_key in (select name_key from crm_names) as crm_contact_name,
+               coalesce(name_identifiers.identifiers, []) as identifiers
+        from named left join name_identifiers on named.several and name_identifiers.name_key = named.name_key
+        order by named.identifier_type, named.identifier_value, named.name_key
         """
     ).df()
     names["person_group"] = 0
-    several = names.duplicated(["identifier_type", "identifier_value"], keep=False)
-    if several.any():  # most identifiers carry one spelling: only the others need the grouping
+    several = names["several"].to_numpy(bool)
+    if several.any():
         grouped = names[several].groupby(["identifier_type", "identifier_value"], sort=False)
         names.loc[several, "person_group"] = np.concatenate(
             [
@@ -441,7 +448,7 @@ def shared_identifiers(con: duckdb.DuckDBPyConnection, max_people: int) -> pd.Da
                 for _, g in grouped
             ]
         )
-    names = names.drop(columns=["on_crm_contact", "crm_contact_name", "identifiers"])
+    names = names.drop(columns=["several", "on_crm_contact", "crm_contact_name", "identifiers"])
     _temp_table(
         con,
         "identity_run_shared_names",
