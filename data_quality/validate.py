@@ -22,7 +22,8 @@ from great_expectations.execution_engine import pandas_execution_engine  # noqa:
 # and origin, so the fingerprint is skipped.
 pandas_execution_engine.HASH_THRESHOLD = 0
 
-from data_quality.contracts import CONTRACTS, Contract  # noqa: E402
+from data_quality.contract import Contract  # noqa: E402
+from data_quality.contracts import CONTRACTS  # noqa: E402
 
 # More bad rows than this share means the batch itself is wrong (shifted columns, wrong file).
 MAX_BAD_SHARE = 0.5

@@ -261,7 +261,7 @@ def random_stamps(n: int, seed: int) -> list[str | None]:
 
 
 def test_timestamps_are_read_exactly_as_the_staging_models_read_them():
-    from data_quality.contracts import read_timestamp
+    from data_quality.contract import read_timestamp
 
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
@@ -278,7 +278,7 @@ def test_timestamps_are_read_exactly_as_the_staging_models_read_them():
 
 
 def test_dates_are_read_exactly_as_the_staging_models_read_them():
-    from data_quality.contracts import read_date
+    from data_quality.contract import read_date
 
     con = duckdb.connect()
     values = [s if s is None else s[:10] for s in random_stamps(3000, 7)] + random_stamps(2000, 8)

@@ -1,4 +1,5 @@
-"""The source contracts: one Great Expectations suite per incoming table (SOURCES.md).
+"""What a source contract is: one Great Expectations suite per incoming table (SOURCES.md);
+each source system's suites are in data_quality/contracts/<source>.py.
 
 A contract has table-level expectations (required columns) that fail the whole batch, and
 row-level ones (keys present, values in their set, numbers in their range, times readable
@@ -195,18 +196,18 @@ def _micros_to_seconds(micros: pa.Array, index: pd.Index) -> pd.Series:
 _NUMBER = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
 
 
-def _numbers(values: pd.Series) -> pd.Series:
+def numbers(values: pd.Series) -> pd.Series:
     """Text -> float (NaN where not a number), in Arrow: pandas' to_numeric walks the strings
     in Python and took a quarter of a call-center batch's check."""
     text = pa.array(values.astype("string[pyarrow]"), type=pa.string())
     valid = pc.match_substring_regex(text, _NUMBER)
-    numbers = pc.cast(pc.utf8_trim_whitespace(pc.if_else(valid, text, None)), pa.float64())
-    return pd.Series(numbers.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
+    parsed = pc.cast(pc.utf8_trim_whitespace(pc.if_else(valid, text, None)), pa.float64())
+    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
 
 
-def _seconds(values: pd.Series) -> pd.Series:
+def epoch_seconds(values: pd.Series) -> pd.Series:
     """Unix seconds given as text -> float seconds (NaN when not a number)."""
-    return _numbers(values).astype("float64")
+    return numbers(values).astype("float64")
 
 
 def not_null(column: str):
@@ -246,204 +247,6 @@ def readable(time: Time):
     )
 
 
-def _with(**derived: tuple[str, Callable[[pd.Series], pd.Series]]) -> dict:
+def typed(**derived: tuple[str, Callable[[pd.Series], pd.Series]]) -> dict:
     """Typed `_check_*` columns, each computed from one raw column."""
     return derived
-
-
-SF_COMMON = ["id", "created_date", "last_modified_date", "system_modstamp", "is_deleted"]
-
-
-def _sales(table: str, extra_required: list[str], rows=None, times=()) -> Contract:
-    return Contract(
-        "sales",
-        table,
-        SF_COMMON + extra_required,
-        [not_null("id"), *(rows or [])],
-        times=[
-            Time("system_modstamp", required=True, future=True, check="_check_modstamp"),
-            Time("created_date"),
-            *times,
-        ],
-    )
-
-
-PBX_TIME = "a PBX time (YYYY-MM-DD HH:MM:SS)"
-
-CONTRACTS: dict[str, Contract] = {
-    c.name: c
-    for c in [
-        _sales("account", ["name"]),
-        _sales("contact", ["account_id", "last_name"]),
-        _sales("lead", ["last_name", "is_converted"], times=[Time("converted_date", "date")]),
-        _sales("opportunity", ["account_id", "stage_name"], times=[Time("close_date", "date")]),
-        _sales("opportunity_contact_role", ["opportunity_id", "contact_id"]),
-        _sales("product2", ["product_code"]),
-        _sales(
-            "order",
-            ["account_id", "order_number", "total_amount"],
-            [between("total_amount", 0)],
-            times=[Time("effective_date", "date")],
-        ),
-        _sales(
-            "order_item",
-            ["order_id", "product2_id", "quantity"],
-            [between("quantity", 0)],
-            times=[Time("service_date", "date")],
-        ),
-        _sales("task", ["subject"], times=[Time("activity_date", "date")]),
-        _sales("user", ["name"]),
-        _sales(
-            "survey_response_c",
-            ["survey_type_c", "score_c"],
-            [
-                in_set("survey_type_c", ["NPS", "CES"]),
-                between("score_c", 0, 10, row_condition=Column("survey_type_c") == "NPS"),
-                between("score_c", 1, 7, row_condition=Column("survey_type_c") == "CES"),
-            ],
-            times=[Time("responded_at_c")],  # a custom field: a CRM may not have it
-        ),
-        Contract(
-            "service",
-            "tickets",
-            ["id", "created_at", "updated_at", "status", "requester_id"],
-            [
-                not_null("id"),
-                in_set("status", ["new", "open", "pending", "hold", "solved", "closed", "deleted"]),
-            ],
-            times=[
-                Time("created_at", required=True, future=True, check="_check_created"),
-                Time("updated_at"),
-                Time("due_at"),
-            ],
-        ),
-        Contract(
-            "service",
-            "users",
-            ["id", "name", "role"],
-            [not_null("id"), in_set("role", ["end-user", "agent", "admin"])],
-            times=[Time("created_at"), Time("updated_at")],
-        ),
-        Contract(
-            "service",
-            "organizations",
-            ["id", "name"],
-            [not_null("id")],
-            times=[Time("created_at"), Time("updated_at")],
-        ),
-        Contract(
-            "service",
-            "ticket_events",
-            ["id", "ticket_id", "created_at", "child_events"],
-            [not_null("id"), not_null("ticket_id")],
-            times=[Time("created_at", required=True, future=True, check="_check_created")],
-        ),
-        Contract(
-            "service",
-            "satisfaction_ratings",
-            ["id", "ticket_id", "score", "created_at"],
-            [not_null("id"), in_set("score", ["good", "bad", "offered", "unoffered"])],
-            times=[Time("created_at"), Time("updated_at")],
-        ),
-        Contract(
-            "logistics",
-            "shipments",
-            ["shipment_id", "order_number", "promised_delivery_date", "status", "updated_at"],
-            [not_null("shipment_id")],
-            times=[
-                Time("updated_at", required=True, future=True, check="_check_updated"),
-                Time("promised_delivery_date", "date", required=True, check="_check_promised"),
-                Time("ship_date", "date"),
-            ],
-        ),
-        Contract(
-            "logistics",
-            "packing_list",
-            ["shipment_id", "line_no", "sku", "quantity"],
-            [not_null("shipment_id"), not_null("sku"), between("_check_quantity", 0, strict_min=True)],
-            _with(_check_quantity=("quantity", _numbers)),
-        ),
-        Contract(
-            "logistics",
-            "tracking_events",
-            ["tracking_number", "event_time", "event_code"],
-            [
-                not_null("tracking_number"),
-                in_set("event_code", ["PU", "IT", "OD", "DL", "EX", "RT"]),
-            ],
-            times=[Time("event_time", required=True, future=True, check="_check_time")],
-        ),
-        Contract(
-            "logistics",
-            "installations",
-            ["work_order_id", "order_number", "promised_by_date", "status", "updated_at"],
-            [
-                not_null("work_order_id"),
-                in_set("status", ["scheduled", "in_progress", "completed", "cancelled"]),
-            ],
-            times=[
-                Time("updated_at", required=True, future=True, check="_check_updated"),
-                Time("scheduled_date", "date"),
-                Time("promised_by_date", "date"),  # none: the configured working days after delivery
-                Time("completed_at"),
-            ],
-        ),
-        Contract(
-            "call_center",
-            "cdr",
-            ["src", "start", "duration", "billsec", "disposition", "uniqueid"],
-            [
-                not_null("uniqueid"),
-                in_set("disposition", ["ANSWERED", "NO ANSWER", "BUSY", "FAILED"]),
-                between("_check_duration", 0),
-                between("_check_billsec", 0),
-                lambda: gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A="_check_duration", column_B="_check_billsec", or_equal=True
-                ),
-            ],
-            _with(
-                _check_duration=("duration", _numbers),
-                _check_billsec=("billsec", _numbers),
-            ),
-            # the connector computes the UTC times: end = start + duration, answer = end - billsec
-            times=[
-                Time("start_utc", required=True, future=True, check="_check_start", says=f"start is not {PBX_TIME}"),
-                Time("end_utc", required=True, check="_check_end", says="no end time: start or duration unreadable"),
-                Time(
-                    "answer_utc",
-                    check="_check_answer",
-                    given_by="answer",
-                    says="answered, but no answer time: start, duration or billsec unreadable",
-                ),
-            ],
-        ),
-        Contract(
-            "call_center",
-            "queue_log",
-            ["epoch", "uniqueid", "queuename", "agent", "event"],
-            [not_null("_check_time"), not_future("_check_time"), not_null("event")],
-            _with(_check_time=("epoch", _seconds)),
-        ),
-        Contract(
-            "call_center",
-            "ivr_survey",
-            ["uniqueid", "caller_number", "question", "score", "answered_at"],
-            [
-                not_null("uniqueid"),
-                in_set("question", ["csat", "fcr"]),
-                between("_check_score", 1, 5, row_condition=Column("question") == "csat"),
-                between("_check_score", 0, 1, row_condition=Column("question") == "fcr"),
-            ],
-            _with(_check_score=("score", _numbers)),
-            times=[
-                Time(
-                    "answered_at_utc",
-                    required=True,
-                    future=True,
-                    check="_check_answered",
-                    says=f"answered_at is not {PBX_TIME}",
-                )
-            ],
-        ),
-    ]
-}
