@@ -1,12 +1,13 @@
-"""The one config file (YAML): where the four sources are, the company's calendar, and where
-the warehouse lives. Strict: an unknown key or a missing path is an error that names it."""
+"""The one config file (YAML): the company, its calendar, where the warehouse lives and the
+sections of its source systems. Strict: an unknown key or a missing path is an error that names it."""
 
 from __future__ import annotations
 
 import codecs
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,7 +16,6 @@ import yaml
 
 DEFAULT_CONFIG = "c360.yml"
 CONFIG_ENV = "C360_CONFIG"
-DEFAULT_SERVICE_RETRY_SECONDS = 15
 
 # key -> (required, type or nested schema); every key is documented in README.md
 SCHEMA = {
@@ -30,27 +30,9 @@ SCHEMA = {
             "phone_region": (False, str),
         },
     ),
-    "sources": (
-        True,
-        {
-            "sales": (False, {"url": (True, str), "tables": (True, list)}),
-            "service": (
-                False,
-                {
-                    "base_url": (True, str),
-                    "token_env": (True, str),
-                    "start_date": (False, str),
-                    "custom_fields": (False, {"order_number": (False, int), "category": (False, int)}),
-                    "retry_seconds": (False, (int, float)),
-                },
-            ),
-            "logistics": (False, {"landing_dir": (True, str), "encoding": (False, str)}),
-            "call_center": (
-                False,
-                {"landing_dir": (True, str), "pbx_time_zone": (True, str), "encoding": (False, str)},
-            ),
-        },
-    ),
+    # each source system's section is declared with it (connectors/<source>/source.py) and
+    # checked by load_config when the caller passes the declarations (connectors.registry)
+    "sources": (True, dict),
     "warehouse": (
         True,
         {
@@ -115,7 +97,8 @@ def _type_name(kind: type | tuple) -> str:
     return "number" if kind == (int, float) else getattr(kind, "__name__", str(kind))
 
 
-def _check(node: dict, schema: dict, where: str, file: Path) -> None:
+def check_keys(node: dict, schema: dict, where: str, file: Path) -> None:
+    """Every key of `node` known to `schema`, every required one there, each of its type."""
     if not isinstance(node, dict):
         raise ConfigError(f"{file}: '{where or 'top level'}' must be a mapping of keys")
     for key in node:
@@ -127,7 +110,7 @@ def _check(node: dict, schema: dict, where: str, file: Path) -> None:
                 raise ConfigError(f"{file}: missing key '{where + key}'")
             continue
         if isinstance(kind, dict):
-            _check(node[key], kind, f"{where}{key}.", file)
+            check_keys(node[key], kind, f"{where}{key}.", file)
         elif not isinstance(node[key], kind) or (isinstance(node[key], bool) and kind is not bool):
             # YAML's `yes`/`true` is a bool, which Python would also take for the int 1
             raise ConfigError(
@@ -135,7 +118,7 @@ def _check(node: dict, schema: dict, where: str, file: Path) -> None:
             )
 
 
-def _encoding(name: str, key: str, file: Path) -> None:
+def check_encoding(name: str, key: str, file: Path) -> None:
     """A text encoding of Python's codec registry, checked now rather than when the first file is read."""
     try:
         codecs.lookup(name)
@@ -166,11 +149,27 @@ def _calendar(country: str, subdivision: str | None, file: Path) -> None:
         )
 
 
-def _zone(name: str, key: str, file: Path) -> ZoneInfo:
+def check_zone(name: str, key: str, file: Path) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"{file}: '{key}' is not an IANA time zone: {name!r} (e.g. Asia/Shanghai)") from None
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """A source system's section of the config (`sources.<name>`): its keys as SCHEMA gives
+    them, and the checks of values a type cannot make (a folder that exists, an encoding Python
+    knows), called with the config, the section and its place ('sources.<name>')."""
+
+    keys: dict = field(default_factory=dict)
+    check: Callable[[Config, dict, str], None] | None = None
+
+
+def check_folder(config: Config, section: dict, key: str, where: str) -> None:
+    folder = config.resolve(section[key])
+    if not folder.is_dir():
+        raise ConfigError(f"{config.path}: '{where}.{key}' folder does not exist: {folder}")
 
 
 @dataclass(frozen=True)
@@ -202,15 +201,6 @@ class Config:
         return self.raw["sources"].get(name)
 
     @property
-    def sales_url(self) -> str:
-        """SQLAlchemy URL; a relative SQLite path is taken relative to the config file."""
-        url = self.source("sales")["url"]
-        prefix = "sqlite:///"
-        if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-            return prefix + str(self.resolve(url[len(prefix) :]))
-        return url
-
-    @property
     def working_hours(self) -> tuple[str, str]:
         hours = self.company.get("working_hours") or {}
         return hours.get("start", "09:00"), hours.get("end", "18:00")
@@ -230,12 +220,6 @@ class Config:
     @property
     def keep_publishes(self) -> int:
         return self.raw["warehouse"].get("keep_publishes", 3)
-
-    @property
-    def service_retry_seconds(self) -> float:
-        """How long one request to the service desk is retried while the desk cannot be reached or
-        fails (connection errors, timeouts, 5xx) before the load fails (default 15 s)."""
-        return (self.source("service") or {}).get("retry_seconds", DEFAULT_SERVICE_RETRY_SECONDS)
 
     @property
     def contacts_owner(self) -> str | None:
@@ -282,32 +266,31 @@ def find_config(explicit: str | os.PathLike | None = None) -> Path:
     return path
 
 
-def load_config(explicit: str | os.PathLike | None = None) -> Config:
+def load_config(
+    explicit: str | os.PathLike | None = None, sources: Mapping[str, SourceSettings] | None = None
+) -> Config:
+    """The config file, checked; with `sources` (connectors.registry.load_night_config) each
+    source section is checked against its system's declaration too, else only its shape."""
     path = find_config(explicit)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:
         raise ConfigError(f"{path}: not valid YAML: {e}") from None
-    _check(raw, SCHEMA, "", path)
+    check_keys(raw, SCHEMA, "", path)
     config = Config(path, raw)
-    _zone(config.time_zone, "company.time_zone", path)
+    check_zone(config.time_zone, "company.time_zone", path)
     _calendar(config.company["calendar_country"], config.company.get("calendar_subdivision"), path)
-    sources = raw["sources"]
-    if "call_center" in sources:
-        _zone(sources["call_center"]["pbx_time_zone"], "sources.call_center.pbx_time_zone", path)
-    for name in ("logistics", "call_center"):
-        if name in sources:
-            folder = config.resolve(sources[name]["landing_dir"])
-            if not folder.is_dir():
-                raise ConfigError(f"{path}: 'sources.{name}.landing_dir' folder does not exist: {folder}")
-    for name, source in sources.items():
-        if isinstance(source, dict) and source.get("encoding") is not None:
-            _encoding(source["encoding"], f"sources.{name}.encoding", path)
-    if "service" in sources and not config.service_retry_seconds > 0:
-        raise ConfigError(
-            f"{path}: 'sources.service.retry_seconds' must be a number of seconds above 0, "
-            f"got {config.service_retry_seconds!r}"
-        )
+    for name, section in raw["sources"].items():
+        where = f"sources.{name}"
+        if not isinstance(section, dict):
+            raise ConfigError(f"{path}: '{where}' must be a mapping of keys")
+        if sources is None:
+            continue
+        if name not in sources:
+            raise ConfigError(f"{path}: unknown source '{where}' (known: {', '.join(sources)})")
+        check_keys(section, sources[name].keys, where + ".", path)
+        if sources[name].check:
+            sources[name].check(config, section, where)
     if config.build_threads < 1:
         raise ConfigError(f"{path}: 'warehouse.build_threads' must be 1 or more, got {config.build_threads}")
     if config.keep_publishes < 1:
@@ -355,8 +338,4 @@ def load_config(explicit: str | os.PathLike | None = None) -> Config:
             raise ConfigError(f"{path}: 'identity.{key}' must be a probability between 0 and 1, got {value}")
     if config.identity.get("max_people_per_identifier", 1) < 1:
         raise ConfigError(f"{path}: 'identity.max_people_per_identifier' must be at least 1")
-    if "sales" in sources and config.sales_url.startswith("sqlite:///"):
-        db = Path(config.sales_url[len("sqlite:///") :])
-        if not db.is_file():
-            raise ConfigError(f"{path}: 'sources.sales.url' names a SQLite file that does not exist: {db}")
     return config

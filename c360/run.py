@@ -19,6 +19,7 @@ from c360.config import Config
 from c360.notify import notify_failure
 from c360.run_history import append_run
 from c360.warehouse import WarehousePaths, make_private, make_warehouse_dir, private_umask
+from connectors.registry import source_systems
 
 
 class RunInProgressError(RuntimeError):
@@ -193,7 +194,7 @@ def _summarise(result, assets, steps: dict, seconds: float, config: Config) -> R
             mat = event.step_materialization_data.materialization
             key = mat.asset_key.path
             materialized.add(mat.asset_key)
-            if key[0] in ("sales", "service", "logistics", "call_center") and len(key) == 2:
+            if key[0] in source_systems() and len(key) == 2:
                 for name, tally in (("rows", summary.rows_by_source), ("quarantined", summary.quarantined_by_source)):
                     tally[key[0]] = tally.get(key[0], 0) + mat.metadata[name].value
                 if "absent" in mat.metadata and mat.metadata["absent"].value:

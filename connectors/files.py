@@ -22,8 +22,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from c360.config import Config, check_encoding, check_folder
 from connectors.batches import repeated
 from connectors.loader import SOURCE
+
+
+def check_landing_section(config: Config, section: dict, where: str) -> None:
+    """The config section of a source that drops files: its landing folder exists, and its
+    encoding (if given) is one Python can read text in."""
+    check_folder(config, section, "landing_dir", where)
+    if section.get("encoding") is not None:
+        check_encoding(section["encoding"], f"{where}.encoding", config.path)
 
 
 @dataclass

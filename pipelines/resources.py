@@ -6,8 +6,9 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
-from c360.config import Config, load_config
+from c360.config import Config
 from c360.warehouse import PRIVATE_UMASK, WarehousePaths, connect_work
+from connectors.registry import load_night_config
 
 
 class C360Config(dg.ConfigurableResource):
@@ -28,7 +29,7 @@ class C360Config(dg.ConfigurableResource):
             os.umask(self._umask_before)
 
     def load(self) -> Config:
-        return load_config(self.config_path or None)
+        return load_night_config(self.config_path or None)
 
     def paths(self) -> WarehousePaths:
         return WarehousePaths(self.load().warehouse_dir)

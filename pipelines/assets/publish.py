@@ -5,6 +5,7 @@ import dagster as dg
 
 from c360.privacy import pseudonym_key
 from c360.warehouse import publish
+from connectors.registry import source_systems
 from pipelines.dbt import c360_dbt_inputs, c360_dbt_marts, c360_dbt_scored
 from pipelines.resources import C360Config
 
@@ -18,12 +19,8 @@ def published_warehouse(context: dg.AssetExecutionContext, c360: C360Config) -> 
     con = c360.connect_work()
     try:
         watermarks = {}
-        for schema, table, column in (
-            ("raw_sales", "order", "system_modstamp"),
-            ("raw_service", "tickets", "updated_at"),
-            ("raw_logistics", "shipments", "updated_at"),
-            ("raw_call_center", "cdr", "start"),
-        ):
+        for system in source_systems().values():
+            schema, (table, column) = f"raw_{system.name}", system.watermark
             try:
                 watermarks[schema] = con.execute(f'select max("{column}") from {schema}."{table}"').fetchall()[0][0]
             except Exception:  # noqa: BLE001 - an unconfigured source has no table

@@ -1,4 +1,4 @@
-"""One dagster-dlt asset group per source system. Each load writes the raw tables the dbt
+"""One dagster-dlt asset group per source system (connectors.registry). Each load writes the raw tables the dbt
 sources read, under the same asset keys dagster-dlt's translator is told to give them
 ([source, table], as dagster-dbt names dbt sources), so lineage runs end to end."""
 
@@ -10,21 +10,10 @@ import dlt
 from dagster_dlt import DagsterDltResource, DagsterDltTranslator, dlt_assets
 from dagster_dlt.translator import DltResourceTranslatorData
 
-from connectors.call_center import asterisk
 from connectors.dlt_runs import cyclic_gc_paused, own_errors, pipeline_for
-from connectors.loader import snake_case
-from connectors.logistics import drops
-from connectors.run_all import plan_source
-from connectors.sales import crm
-from connectors.service import api
+from connectors.registry import plan_source, source_systems
 from pipelines.resources import C360Config
 
-SOURCE_TABLES = {
-    "sales": [snake_case(t) for t in crm.TABLES],
-    "service": list(api.ENDPOINTS),
-    "logistics": list(drops.FILES),
-    "call_center": list(asterisk.STREAMS),
-}
 # Definitions are built before the config is read: these stand-ins only name the tables.
 _DEFINITIONS_DIR = Path(tempfile.gettempdir()) / "c360-dagster-definitions"
 
@@ -47,7 +36,7 @@ class RawTableKeys(DagsterDltTranslator):
 def _tables_of(source: str):
     @dlt.source(name=f"{source}_tables")
     def tables():
-        return [dlt.resource([], name=t, table_name=t) for t in SOURCE_TABLES[source]]
+        return [dlt.resource([], name=t, table_name=t) for t in source_systems()[source].tables]
 
     return tables()
 
@@ -98,4 +87,4 @@ def _load_asset(source: str):
     return _load
 
 
-source_loads = [_load_asset(s) for s in SOURCE_TABLES]
+source_loads = [_load_asset(s) for s in source_systems()]

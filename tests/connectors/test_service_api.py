@@ -279,7 +279,7 @@ def test_a_night_retries_the_desk_as_long_as_the_config_says(tmp_path, monkeypat
     import yaml
 
     from c360.config import load_config
-    from connectors.run_all import plan_source
+    from connectors.registry import plan_source
 
     config_file = tmp_path / "c360.yml"
     raw = {
