@@ -298,3 +298,22 @@ def test_a_resolution_reports_each_phase_as_it_ends():
     ], lines
     assert lines[0].startswith("identity: 3 records read and keyed (")
     assert "pairs compared" in lines[1] and lines[1].endswith(" s)")
+
+
+def test_every_working_table_a_stage_creates_is_declared_in_one_place():
+    import re
+    from pathlib import Path
+
+    import identity
+    from identity.working import WORKING_TABLES
+
+    used = set()
+    for path in Path(identity.__file__).parent.glob("*.py"):
+        used |= set(re.findall(r"identity_run_[a-z_]+[a-z]", path.read_text(encoding="utf-8")))
+    keyed = {f"identity_run_{k}" for k in ("person_names", "company_names", "emails", "cities", "addresses")}
+    assert used - keyed <= set(WORKING_TABLES), sorted(used - keyed - set(WORKING_TABLES))
+    assert keyed <= set(WORKING_TABLES)
+    # and while a resolution runs, nothing else is made
+    con, _ = resolve_rows([company(), contact("003A", "001A", "张伟", phone_e164=SWITCHBOARD), call("c1", SWITCHBOARD)])
+    left = {name for (name,) in con.execute("select table_name from duckdb_tables() where temporary").fetchall()}
+    assert not {t for t in left if t.startswith("identity_run_")}
