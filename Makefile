@@ -8,7 +8,7 @@ PUBLISHED := $(DEMO_DIR)/warehouse/published/current.duckdb
 # The demo service desk accepts this token; a real company sets its own variable (README).
 export C360_SERVICE_DESK_TOKEN ?= demo-token
 
-.PHONY: demo test test-slow test-soak install run-demo lint clean-demo
+.PHONY: demo test test-slow test-soak install run-demo lint clean-demo metrics
 
 install: $(BIN)/.installed
 
@@ -61,6 +61,10 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/deptry .
 	$(BIN)/lint-imports
+
+# METRICS.md from the metric definitions' dbt doc blocks (dbt_project/models/marts/_metrics.md)
+metrics: install
+	$(BIN)/python -m c360.metrics_page
 
 clean-demo:
 	rm -rf $(DEMO_DIR)
