@@ -32,7 +32,7 @@ funnel as (
     from leads
     left join first_orders on first_orders.account_id = leads.converted_account_id
     cross join order_history
-    group by 1
+    group by all
 )
 
 select

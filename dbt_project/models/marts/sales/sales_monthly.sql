@@ -38,7 +38,11 @@ booked as (
 ),
 
 months as (
-    select sales_month from closed union select sales_month from opened union select sales_month from booked
+    select sales_month from closed
+    union
+    select sales_month from opened
+    union
+    select sales_month from booked
 )
 
 select

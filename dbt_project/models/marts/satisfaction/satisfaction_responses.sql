@@ -64,7 +64,7 @@ preceded as (
         responses.customer_id,
         responses.source_table,
         responses.source_record_id,
-        exists (
+        exists(
             select 1 from orders
             where orders.customer_id = responses.customer_id
                 and orders.is_on_time = false
@@ -72,7 +72,7 @@ preceded as (
                 and coalesce({{ local_date('orders.delivered_at') }}, date '9999-12-31')
                     > {{ local_date(dbt.dateadd('day', -30, 'responses.responded_at')) }}
         ) as had_late_delivery_30d,
-        exists (
+        exists(
             select 1 from orders
             where orders.customer_id = responses.customer_id
                 and orders.is_installation_overdue
@@ -80,13 +80,13 @@ preceded as (
                 and coalesce({{ local_date('orders.installation_completed_at') }}, date '9999-12-31')
                     > {{ local_date(dbt.dateadd('day', -30, 'responses.responded_at')) }}
         ) as had_overdue_installation_30d,
-        exists (
+        exists(
             select 1 from long_waits
             where long_waits.customer_id = responses.customer_id
                 and long_waits.entered_at <= responses.responded_at
                 and long_waits.entered_at > {{ dbt.dateadd('day', -30, 'responses.responded_at') }}
         ) as had_long_wait_30d,
-        exists (
+        exists(
             select 1 from tickets
             where tickets.customer_id = responses.customer_id
                 and tickets.reopens > 0

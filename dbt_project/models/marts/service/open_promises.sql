@@ -47,15 +47,17 @@ delivered as (
     group by all
 ),
 
+packed_quantities as (
+    select shipment_id, sku, sum(quantity) as quantity
+    from {{ ref('stg_logistics__packing_list_lines') }} group by all
+),
+
 -- shipments whose packing list differs from the order's goods lines (SKU or quantity)
 packing_mismatch as (
     select delivered.shipment_id
     from delivered
     inner join {{ ref('stg_sales__orders') }} as sales_orders on sales_orders.order_number = delivered.order_number
-    left join (
-        select shipment_id, sku, sum(quantity) as quantity
-        from {{ ref('stg_logistics__packing_list_lines') }} group by all
-    ) as packed on packed.shipment_id = delivered.shipment_id
+    left join packed_quantities as packed on packed.shipment_id = delivered.shipment_id
     full outer join order_lines
         on order_lines.order_id = sales_orders.order_id and order_lines.sku = packed.sku
     where delivered.shipment_id is not null
@@ -236,7 +238,7 @@ final as (
             row_number() over (
                 partition by keyed.status in ('open', 'at_risk')
                 order by keyed.status = 'open' desc, keyed.overdue_business_days desc nulls last,
-                    keyed.due_at, keyed.promise_id
+                    keyed.due_at asc, keyed.promise_id asc
             )
         end as queue_position
     from keyed

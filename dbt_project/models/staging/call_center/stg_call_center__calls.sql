@@ -31,7 +31,7 @@ renamed as (
         nullif(split_part(split_part(dstchannel, '/', 2), '-', 1), '') as agent_extension,
         cast(start_utc as timestamp) as started_at,
         cast(answer_utc as timestamp) as answered_at,
-        cast("end_utc" as timestamp) as ended_at,
+        cast(end_utc as timestamp) as ended_at,
         start as started_local_raw,
         cast(duration as integer) as duration_seconds,
         cast(billsec as integer) as billable_seconds,

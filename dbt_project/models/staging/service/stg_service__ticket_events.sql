@@ -24,12 +24,12 @@ renamed as (
         updater_id,
         created_at,
         audit_type,
-        child.event_type as event_type,
+        child.event_type,
         coalesce(child.public, false) as is_public,
-        child.author_id as author_id,
-        child.field_name as field_name,
+        child.author_id,
+        child.field_name,
         child.value as new_value,
-        child.previous_value as previous_value
+        child.previous_value
     from child_events
 )
 
