@@ -26,9 +26,24 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import phonenumbers
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
+from c360.lookup import find_customers
 from c360.privacy import KEY_FILE
 from c360.warehouse import contacts_of
+from dashboards import data, queries
+from dashboards.queries import (  # noqa: F401 - each page's queries, reached as queries.<page>
+    customer_360,
+    data_health,
+    delivery,
+    open_promises,
+    overview,
+    satisfaction,
+    segments_churn,
+    service_calls,
+)
 
 # columns that identify or name someone: made distinct per tile
 TEXT_KEYS = {
@@ -142,53 +157,69 @@ def timed(call, repeats: int) -> dict:
 def measure_queries(repeats: int) -> dict:
     """Each cached query of the data module, its work without Streamlit's cache (the DuckDB
     query and the Arrow → pandas copy), on the default filters and on one value tier."""
-    from dashboards import data
 
     version = data.publish_version()
     info = data.publish_info(version)
     end = info["as_of"]
     start = date.fromordinal(end.toordinal() - 89)
-    customer = data.churn_list(version, ()).iloc[0]["customer_id"]
+    customer = queries.segments_churn.churn_list(version, ()).iloc[0]["customer_id"]
     period = data.Period(start, end)
     overview_params = {**period.params(), **period.previous().params("prev_")}
 
     def overview_statement(kpi: str, tiers: tuple[str, ...]):
         tier = data.tier_filter(tiers, "value_tier" if kpi == "high_churn" else "segment")
-        sql = data.OVERVIEW_SQL[kpi].format(segment=data.segment_filter(tiers), tier=tier)
-        return data.query(version, sql, data._with_tiers(overview_params, tiers))
+        sql = queries.overview.OVERVIEW_SQL[kpi].format(segment=data.segment_filter(tiers), tier=tier)
+        return data.query(version, sql, data.with_tiers(overview_params, tiers))
 
     calls = {
-        **{f"overview.{kpi}": (lambda tiers, kpi=kpi: overview_statement(kpi, tiers)) for kpi in data.OVERVIEW_SQL},
-        "overview (all ten statements)": lambda tiers: data.overview.__wrapped__(version, start, end, tiers),
-        "touchpoints_by_month": lambda tiers: data.touchpoints_by_month.__wrapped__(version, start, end, tiers),
-        "satisfaction_by_month": lambda tiers: data.satisfaction_by_month.__wrapped__(version, start, end, tiers),
-        "satisfaction_by_segment": lambda tiers: data.satisfaction_by.__wrapped__(
+        **{
+            f"overview.{kpi}": (lambda tiers, kpi=kpi: overview_statement(kpi, tiers))
+            for kpi in queries.overview.OVERVIEW_SQL
+        },
+        "overview (all ten statements)": lambda tiers: queries.overview.overview.__wrapped__(
+            version, start, end, tiers
+        ),
+        "touchpoints_by_month": lambda tiers: queries.overview.touchpoints_by_month.__wrapped__(
+            version, start, end, tiers
+        ),
+        "satisfaction_by_month": lambda tiers: queries.satisfaction.satisfaction_by_month.__wrapped__(
+            version, start, end, tiers
+        ),
+        "satisfaction_by_segment": lambda tiers: queries.satisfaction.satisfaction_by.__wrapped__(
             version, "segment", start, end, tiers
         ),
-        "satisfaction_by_family": lambda tiers: data.satisfaction_by.__wrapped__(
+        "satisfaction_by_family": lambda tiers: queries.satisfaction.satisfaction_by.__wrapped__(
             version, "product_family", start, end, tiers
         ),
-        "bad_rating_precursors": lambda tiers: data.bad_rating_precursors.__wrapped__(version, start, end, tiers),
-        "service_by_month": lambda tiers: data.service_by_month.__wrapped__(version, start, end, tiers),
-        "service_backlog": lambda tiers: data.service_backlog.__wrapped__(version, tiers),
-        "calls_by_queue": lambda tiers: data.calls_by_queue.__wrapped__(version, start, end),
-        "calls_by_hour": lambda tiers: data.calls_by_hour.__wrapped__(version, start, end),
-        "calls_by_agent": lambda tiers: data.calls_by_agent.__wrapped__(version, start, end),
-        "delivery_by_month": lambda tiers: data.delivery_by_month.__wrapped__(version, start, end, tiers),
-        "order_journey": lambda tiers: data.order_journey.__wrapped__(version, start, end, tiers),
-        "tier_by_stage": lambda tiers: data.tier_by_stage.__wrapped__(version, tiers),
-        "tier_movements": lambda tiers: data.tier_movements.__wrapped__(version, start, end),
-        "churn_list": lambda tiers: data.churn_list.__wrapped__(version, tiers),
-        "promises_by_age": lambda tiers: data.promises_by_age.__wrapped__(version, tiers),
-        "promise_queue": lambda tiers: data.promise_queue.__wrapped__(version, tiers),
-        "source_freshness": lambda tiers: data.source_freshness.__wrapped__(version),
-        "quality_results": lambda tiers: data.quality_results.__wrapped__(version),
-        "identity_health": lambda tiers: data.identity_health.__wrapped__(version),
-        "contactability": lambda tiers: data.contactability.__wrapped__(version),
-        "customer_profile": lambda tiers: data.customer_profile.__wrapped__(version, customer),
-        "customer_timeline": lambda tiers: data.customer_timeline.__wrapped__(version, customer, start, end, (), ()),
-        "customer_promises": lambda tiers: data.customer_promises.__wrapped__(version, customer),
-        "customer_satisfaction": lambda tiers: data.customer_satisfaction.__wrapped__(version, customer),
+        "bad_rating_precursors": lambda tiers: queries.satisfaction.bad_rating_precursors.__wrapped__(
+            version, start, end, tiers
+        ),
+        "service_by_month": lambda tiers: queries.service_calls.service_by_month.__wrapped__(
+            version, start, end, tiers
+        ),
+        "service_backlog": lambda tiers: queries.service_calls.service_backlog.__wrapped__(version, tiers),
+        "calls_by_queue": lambda tiers: queries.service_calls.calls_by_queue.__wrapped__(version, start, end),
+        "calls_by_hour": lambda tiers: queries.service_calls.calls_by_hour.__wrapped__(version, start, end),
+        "calls_by_agent": lambda tiers: queries.service_calls.calls_by_agent.__wrapped__(version, start, end),
+        "delivery_by_month": lambda tiers: queries.delivery.delivery_by_month.__wrapped__(version, start, end, tiers),
+        "order_journey": lambda tiers: queries.delivery.order_journey.__wrapped__(version, start, end, tiers),
+        "tier_by_stage": lambda tiers: queries.segments_churn.tier_by_stage.__wrapped__(version, tiers),
+        "tier_movements": lambda tiers: queries.segments_churn.tier_movements.__wrapped__(version, start, end),
+        "churn_list": lambda tiers: queries.segments_churn.churn_list.__wrapped__(version, tiers),
+        "promises_by_age": lambda tiers: queries.open_promises.promises_by_age.__wrapped__(version, tiers),
+        "promise_queue": lambda tiers: queries.open_promises.promise_queue.__wrapped__(version, tiers),
+        "source_freshness": lambda tiers: queries.data_health.source_freshness.__wrapped__(version),
+        "quality_results": lambda tiers: queries.data_health.quality_results.__wrapped__(version),
+        "identity_health": lambda tiers: queries.data_health.identity_health.__wrapped__(version),
+        "contactability": lambda tiers: queries.data_health.contactability.__wrapped__(version),
+        "customer_profile": lambda tiers: queries.customer_360.customer_profile.__wrapped__(version, customer),
+        "customer_timeline": lambda tiers: queries.customer_360.customer_timeline.__wrapped__(
+            version, customer, start, end, (), ()
+        ),
+        "customer_promises": lambda tiers: queries.customer_360.customer_promises.__wrapped__(version, customer),
+        "customer_satisfaction": lambda tiers: queries.customer_360.customer_satisfaction.__wrapped__(
+            version, customer
+        ),
     }
     figures = {}
     for name, call in calls.items():
@@ -201,13 +232,11 @@ def measure_queries(repeats: int) -> dict:
 
 
 def measure_search(repeats: int) -> dict:
-    from c360.lookup import find_customers
-    from dashboards import data
 
     version = data.publish_version()
-    con = data._connection(version).cursor()
+    con = data.connection(version).cursor()
     region = data.config().phone_region
-    key = data._pseudonym_key()
+    key = queries.customer_360.pseudonym_key_of_publish()
     # the publish holds pseudonyms: the real phone and e-mail come from its contacts file
     contacts = duckdb.connect(str(contacts_of(Path(version))), read_only=True)
     name, phone, email, customer_id = contacts.execute(
@@ -217,10 +246,9 @@ def measure_search(repeats: int) -> dict:
     ).fetchall()[0]
     contacts.close()
     order_number = con.execute("select order_number from marts.order_fulfilment limit 1").fetchall()[0][0]
-    import phonenumbers
 
     national = phonenumbers.format_number(phonenumbers.parse(phone), phonenumbers.PhoneNumberFormat.NATIONAL)
-    queries = {
+    lookups = {
         "name": name,
         "part_of_name": name[2:6],
         "phone_national_format": national,
@@ -230,7 +258,7 @@ def measure_search(repeats: int) -> dict:
         "name_with_typo": name[:-2] + name[-1] + name[-2],
     }
     figures = {}
-    for kind, text in queries.items():
+    for kind, text in lookups.items():
         figures[kind] = {
             **timed(lambda text=text: find_customers(con, text, region, key), repeats),
             "found": len(find_customers(con, text, region, key)),
@@ -246,8 +274,6 @@ PAGES = ["pages/overview.py", "pages/customer_360.py", "pages/satisfaction.py", 
 def measure_pages(repeats: int, search_text: str) -> dict:
     """Each page's server run in AppTest: first after a new publish (every cache empty), then
     re-runs with a warm cache (what a user's click costs on the server)."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     app = str(Path(__file__).resolve().parents[1] / "dashboards" / "streamlit_app.py")
     figures = {}

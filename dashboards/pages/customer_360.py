@@ -9,6 +9,7 @@ import streamlit as st
 from c360.privacy import show_contacts
 from dashboards import auth, data, ui
 from dashboards.i18n import t
+from dashboards.queries import customer_360 as queries
 
 version, filters = ui.page_header("page.customer_360")
 
@@ -17,7 +18,7 @@ if not text.strip():
     st.info(t("search.hint"))
     st.stop()
 
-matches = data.search_customers(version, text.strip())
+matches = queries.search_customers(version, text.strip())
 if matches.empty:
     st.warning(t("search.none", query=text.strip()))
     st.stop()
@@ -27,10 +28,10 @@ labels = {
     for row in matches.itertuples()
 }
 chosen = st.selectbox(t("search.matches", n=len(matches)), list(labels), format_func=labels.get)
-customer = data.customer_profile(version, chosen)
+customer = queries.customer_profile(version, chosen)
 # real e-mail and phone only for a role the config allows (c360.privacy, dashboards/auth.py)
 role = st.session_state.get("c360_viewer_role", "")
-customer = show_contacts(customer, data.customer_contacts(version, chosen) if auth.may_see_contacts(role) else None)
+customer = show_contacts(customer, queries.customer_contacts(version, chosen) if auth.may_see_contacts(role) else None)
 
 st.header(customer["display_name"])
 cols = st.columns(4)
@@ -76,10 +77,10 @@ golden += [
 ui.table(pd.DataFrame(golden).astype(str), f"customer_{chosen}_profile")
 
 st.subheader(t("customer.open_promises"))
-ui.table(data.customer_promises(version, chosen), f"customer_{chosen}_promises", "empty.no_promises")
+ui.table(queries.customer_promises(version, chosen), f"customer_{chosen}_promises", "empty.no_promises")
 
 st.subheader(t("customer.satisfaction"))
-satisfaction = data.customer_satisfaction(version, chosen)
+satisfaction = queries.customer_satisfaction(version, chosen)
 # the customer's satisfaction month by month (CSAT, or the NPS score where only NPS was asked),
 # with how many answers each point rests on; not the number of answers itself
 for measure, top in (("csat_pct", 100), ("nps_score_avg", 10)):
@@ -94,13 +95,13 @@ for measure, top in (("csat_pct", 100), ("nps_score_avg", 10)):
 ui.table(satisfaction, f"customer_{chosen}_satisfaction", "empty.no_answers")
 
 st.subheader(t("customer.timeline"))
-departments, channels = data.customer_departments_and_channels(version, chosen)
+departments, channels = queries.customer_departments_and_channels(version, chosen)
 left, right = st.columns(2)
 picked_departments = left.multiselect(t("filter.departments"), departments, placeholder=t("filter.all"))
 picked_channels = right.multiselect(t("filter.channels"), channels, placeholder=t("filter.all"))
 whole_history = st.toggle(t("customer.whole_history"), value=True)
 info = data.publish_info(version)
 start, end = (info["first_day"], info["as_of"]) if whole_history else (filters.start, filters.end)
-timeline = data.customer_timeline(version, chosen, start, end, tuple(picked_departments), tuple(picked_channels))
+timeline = queries.customer_timeline(version, chosen, start, end, tuple(picked_departments), tuple(picked_channels))
 st.caption(t("caption.timeline", n=f"{len(timeline):,}", start=f"{start}", end=f"{end}"))
 ui.table(timeline, f"customer_{chosen}_timeline", "empty.no_touchpoints")

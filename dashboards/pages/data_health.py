@@ -3,34 +3,35 @@ results, identity resolution, and how many customers can actually be reached."""
 
 import streamlit as st
 
-from dashboards import data, ui
+from dashboards import ui
 from dashboards.i18n import t
+from dashboards.queries import data_health as queries
 
 version, _ = ui.page_header("page.data_health", dated=False)
 
 st.subheader(t("health.runs"))
-ui.table(data.run_history(), "run_history", "empty.no_runs")
+ui.table(queries.run_history(), "run_history", "empty.no_runs")
 st.subheader(t("health.publishes"))
-ui.table(data.publishes(version), "publish_log")
+ui.table(queries.publishes(version), "publish_log")
 
 st.subheader(t("health.sources"))
-ui.table(data.source_freshness(version), "source_freshness")
+ui.table(queries.source_freshness(version), "source_freshness")
 st.subheader(t("health.quality"))
-ui.table(data.quality_results(version), "quality_results")
+ui.table(queries.quality_results(version), "quality_results")
 st.subheader(t("health.quarantine"))
-ui.table(data.quarantine(version), "quarantine", "empty.no_quarantine")
+ui.table(queries.quarantine(version), "quarantine", "empty.no_quarantine")
 
 st.subheader(t("health.identity"))
-identity = data.identity_health(version)
+identity = queries.identity_health(version)
 cols = st.columns(5)
 cols[0].metric(t("health.source_records"), ui.count(identity["source_records"]), border=True)
 cols[1].metric(t("health.customers"), ui.count(identity["customers"]), border=True)
 cols[2].metric(t("health.unidentified"), ui.count(identity["unidentified"]), border=True)
 cols[3].metric(t("health.shared_identifiers"), ui.count(identity["shared_identifiers"]), border=True)
 cols[4].metric(t("health.contactable"), ui.pct(identity["contactable_pct"]), border=True)
-ui.table(data.identity_runs(version), "identity_match_runs")
+ui.table(queries.identity_runs(version), "identity_match_runs")
 st.caption(t("health.shared_identifiers.help"))
-ui.table(data.shared_identifiers(version), "shared_identifiers", "empty.no_rows")
+ui.table(queries.shared_identifiers(version), "shared_identifiers", "empty.no_rows")
 
 st.subheader(t("health.contactability"))
-ui.table(data.contactability(version), "contactability")
+ui.table(queries.contactability(version), "contactability")

@@ -4,13 +4,14 @@ and the order journey showing at which stage, in which department, promises brea
 import plotly.express as px
 import streamlit as st
 
-from dashboards import data, ui
+from dashboards import ui
 from dashboards.i18n import t
+from dashboards.queries import delivery as queries
 
 version, filters = ui.page_header("page.delivery")
 
 st.subheader(t("delivery.by_month"))
-monthly = data.delivery_by_month(version, filters.start, filters.end, filters.tiers)
+monthly = queries.delivery_by_month(version, filters.start, filters.end, filters.tiers)
 if not monthly.empty:
     long = monthly.melt(
         id_vars="month",
@@ -23,7 +24,7 @@ ui.table(monthly, "delivery_by_month")
 
 st.subheader(t("delivery.journey"))
 st.caption(t("delivery.journey.help"))
-journey = data.order_journey(version, filters.start, filters.end, filters.tiers)
+journey = queries.order_journey(version, filters.start, filters.end, filters.tiers)
 if not journey.empty and journey["orders"].sum() > 0:
     ui.chart(px.funnel(journey, x="orders", y="stage", hover_data=["department", "promises_broken"]))
 ui.table(journey, "order_journey")

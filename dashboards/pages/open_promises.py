@@ -5,11 +5,12 @@ import streamlit as st
 
 from dashboards import data, ui
 from dashboards.i18n import t
+from dashboards.queries import open_promises as queries
 
 version, filters = ui.page_header("page.open_promises", dated=False)
 st.caption(t("promises.help"))
 
-ages = data.promises_by_age(version, filters.tiers)
+ages = queries.promises_by_age(version, filters.tiers)
 if not ages.empty:
     ui.chart(
         px.bar(
@@ -24,7 +25,7 @@ if not ages.empty:
 ui.table(ages, "open_promises_by_age", "empty.no_promises")
 
 st.subheader(t("promises.queue"))
-queue = data.promise_queue(version, filters.tiers)
+queue = queries.promise_queue(version, filters.tiers)
 departments = sorted(queue["department"].dropna().unique()) if not queue.empty else []
 picked = st.multiselect(t("filter.departments"), departments, placeholder=t("filter.all"))
 ui.table(queue[queue["department"].isin(picked)] if picked else queue, "open_promises_queue", "empty.no_promises")

@@ -4,11 +4,12 @@ period before and leading to its detail page."""
 import plotly.express as px
 import streamlit as st
 
-from dashboards import data, ui
+from dashboards import ui
 from dashboards.i18n import t
+from dashboards.queries import overview as queries
 
 version, filters = ui.page_header("page.overview")
-kpis = data.overview(version, filters.start, filters.end, filters.tiers)
+kpis = queries.overview(version, filters.start, filters.end, filters.tiers)
 
 # kpi -> (format, delta unit, detail page, lower is better)
 LAYOUT = {
@@ -40,7 +41,7 @@ for row in (list(LAYOUT)[:5], list(LAYOUT)[5:]):
             st.page_link(page, label=t("link.details"), icon=":material/arrow_forward:")
 
 st.subheader(t("overview.touchpoints"))
-monthly = data.touchpoints_by_month(version, filters.start, filters.end, filters.tiers)
+monthly = queries.touchpoints_by_month(version, filters.start, filters.end, filters.tiers)
 if monthly.empty:
     st.info(t("empty.no_rows"))
 else:

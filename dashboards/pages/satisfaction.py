@@ -4,14 +4,15 @@ what preceded the bad ratings."""
 import plotly.express as px
 import streamlit as st
 
-from dashboards import data, ui
+from dashboards import ui
 from dashboards.i18n import t
+from dashboards.queries import satisfaction as queries
 
 version, filters = ui.page_header("page.satisfaction")
 args = (version, filters.start, filters.end, filters.tiers)
 
 st.subheader(t("satisfaction.over_time"))
-monthly = data.satisfaction_by_month(*args)
+monthly = queries.satisfaction_by_month(*args)
 if not monthly.empty:
     measure = st.radio(
         t("satisfaction.measure"),
@@ -29,14 +30,14 @@ ui.table(monthly, "satisfaction_by_month")
 left, right = st.columns(2)
 with left:
     st.subheader(t("satisfaction.by_segment"))
-    ui.table(data.satisfaction_by(version, "segment", *args[1:]), "satisfaction_by_segment")
+    ui.table(queries.satisfaction_by(version, "segment", *args[1:]), "satisfaction_by_segment")
 with right:
     st.subheader(t("satisfaction.by_family"))
-    ui.table(data.satisfaction_by(version, "product_family", *args[1:]), "satisfaction_by_product_family")
+    ui.table(queries.satisfaction_by(version, "product_family", *args[1:]), "satisfaction_by_product_family")
 
 st.subheader(t("satisfaction.precursors"))
 st.caption(t("satisfaction.precursors.help"))
-precursors = data.bad_rating_precursors(*args)
+precursors = queries.bad_rating_precursors(*args)
 if not precursors.empty:
     shown = precursors.assign(group=precursors["is_bad"].map({True: t("value.bad"), False: t("value.other")}))
     ui.chart(px.bar(shown, x="precursor", y="pct_of_answers", color="group", barmode="group"))

@@ -6,11 +6,12 @@ import streamlit as st
 
 from dashboards import data, ui
 from dashboards.i18n import t
+from dashboards.queries import segments_churn as queries
 
 version, filters = ui.page_header("page.segments_churn")
 
 st.subheader(t("segments.pyramid"))
-tiers = data.tier_by_stage(version, filters.tiers)
+tiers = queries.tier_by_stage(version, filters.tiers)
 if not tiers.empty:
     grid = tiers.pivot_table(index="value_tier", columns="lifecycle_stage", values="customers", fill_value=0)
     # the pyramid top down (most valuable tier first), the stages in the order customers go through them
@@ -24,9 +25,9 @@ ui.table(tiers, "customers_by_tier_and_stage")
 
 st.subheader(t("segments.movements"))
 ui.table(
-    data.tier_movements(version, filters.start, filters.end, filters.tiers), "tier_movements", "empty.no_movements"
+    queries.tier_movements(version, filters.start, filters.end, filters.tiers), "tier_movements", "empty.no_movements"
 )
 
 st.subheader(t("segments.churn_list"))
 st.caption(t("segments.churn_list.help"))
-ui.table(data.churn_list(version, filters.tiers), "churn_risk_list")
+ui.table(queries.churn_list(version, filters.tiers), "churn_risk_list")

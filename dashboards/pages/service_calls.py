@@ -5,30 +5,31 @@ queue and agent."""
 import plotly.express as px
 import streamlit as st
 
-from dashboards import data, ui
+from dashboards import ui
 from dashboards.i18n import t
+from dashboards.queries import service_calls as queries
 
 version, filters = ui.page_header("page.service_calls")
 
 st.subheader(t("service.by_month"))
-service = data.service_by_month(version, filters.start, filters.end, filters.tiers)
+service = queries.service_by_month(version, filters.start, filters.end, filters.tiers)
 if not service.empty:
     ui.chart(px.line(service, x="month", y="sla_compliance_pct", markers=True))
 ui.table(service, "service_by_month")
 
 st.subheader(t("service.backlog"))
-ui.table(data.service_backlog(version, filters.tiers), "service_backlog", "empty.no_backlog")
+ui.table(queries.service_backlog(version, filters.tiers), "service_backlog", "empty.no_backlog")
 
 st.divider()
 st.caption(t("calls.segment_note"))
 st.subheader(t("calls.by_hour"))
-hourly = data.calls_by_hour(version, filters.start, filters.end)
+hourly = queries.calls_by_hour(version, filters.start, filters.end)
 if not hourly.empty:
     ui.chart(px.bar(hourly, x="hour_of_day", y="offered", color="queue_name"))
 ui.table(hourly, "calls_by_hour")
 
 st.subheader(t("calls.by_queue"))
-ui.table(data.calls_by_queue(version, filters.start, filters.end), "calls_by_queue")
+ui.table(queries.calls_by_queue(version, filters.start, filters.end), "calls_by_queue")
 
 st.subheader(t("calls.by_agent"))
-ui.table(data.calls_by_agent(version, filters.start, filters.end), "calls_by_agent")
+ui.table(queries.calls_by_agent(version, filters.start, filters.end), "calls_by_agent")

@@ -11,6 +11,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboards.queries import customer_360 as customer_360_queries
+from dashboards.queries import open_promises as open_promises_queries
+from dashboards.queries import overview as overview_queries
+from dashboards.queries import satisfaction as satisfaction_queries
+from dashboards.queries import segments_churn as segments_churn_queries
+
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py")
 
 pytestmark = pytest.mark.integration
@@ -64,21 +70,21 @@ def test_injections_in_the_filters_select_nothing_rather_than_everything(monkeyp
     version = data.publish_version()
     info = data.publish_info(version)
     start, end = date(2000, 1, 1), info["as_of"]
-    everyone = data.overview(version, start, end, ())
+    everyone = overview_queries.overview(version, start, end, ())
     assert everyone["customers"][0] > 0
     for text in INJECTIONS:
         tiers = (text,)
-        assert data.overview(version, start, end, tiers)["customers"][0] == 0, text
-        assert data.churn_list(version, tiers).empty, text
-        assert data.tier_by_stage(version, tiers).empty, text
-        assert data.satisfaction_by_month(version, start, end, tiers).empty, text
-        assert data.promise_queue(version, tiers).empty, text
-        customer = data.churn_list(version, ())["customer_id"].iloc[0]
-        assert data.customer_timeline(version, customer, start, end, (text,), ()).empty, text
-        assert data.customer_timeline(version, customer, start, end, (), (text,)).empty, text
-    assert data.satisfaction_by(version, "segment", start, end, ()).shape[0] > 0
+        assert overview_queries.overview(version, start, end, tiers)["customers"][0] == 0, text
+        assert segments_churn_queries.churn_list(version, tiers).empty, text
+        assert segments_churn_queries.tier_by_stage(version, tiers).empty, text
+        assert satisfaction_queries.satisfaction_by_month(version, start, end, tiers).empty, text
+        assert open_promises_queries.promise_queue(version, tiers).empty, text
+        customer = segments_churn_queries.churn_list(version, ())["customer_id"].iloc[0]
+        assert customer_360_queries.customer_timeline(version, customer, start, end, (text,), ()).empty, text
+        assert customer_360_queries.customer_timeline(version, customer, start, end, (), (text,)).empty, text
+    assert satisfaction_queries.satisfaction_by(version, "segment", start, end, ()).shape[0] > 0
     with pytest.raises(KeyError):  # the grouping column is picked from a fixed list, never taken as text
-        data.satisfaction_by(version, "segment; drop table x", start, end, ())
+        satisfaction_queries.satisfaction_by(version, "segment; drop table x", start, end, ())
 
 
 def test_the_lookup_treats_like_wildcards_as_plain_characters(published_company):

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from c360.warehouse import contacts_of
+from dashboards.queries import segments_churn as segments_churn_queries
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py")
 
@@ -385,10 +386,10 @@ def test_movement_between_tiers_follows_the_tier_filter(monkeypatch, published_c
 
     version = data.publish_version()
     info = data.publish_info(version)
-    every = data.tier_movements(version, info["first_day"], info["as_of"])
+    every = segments_churn_queries.tier_movements(version, info["first_day"], info["as_of"])
     assert not every.empty, "the demo's customers change tier over two years"
     tier = every["to_segment"].iloc[0]
-    chosen = data.tier_movements(version, info["first_day"], info["as_of"], (tier,))
+    chosen = segments_churn_queries.tier_movements(version, info["first_day"], info["as_of"], (tier,))
     assert not chosen.empty and len(chosen) < len(every)
     assert all(tier in (row.from_segment, row.to_segment) for row in chosen.itertuples())
 

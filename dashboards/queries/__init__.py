@@ -1,0 +1,1 @@
+"""The dashboard's queries, one module per page (dashboards/pages/<page>.py)."""

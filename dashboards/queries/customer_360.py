@@ -1,0 +1,117 @@
+"""The queries of the Customer 360 page (dashboards/pages/customer_360.py), on dashboards.data's
+connection and caches: every value a user picked reaches DuckDB as a bound parameter."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from c360.lookup import find_customers, profile
+from c360.privacy import pseudonym_key, real_contacts
+from dashboards.data import ROW_CAP, config, connection, query
+
+
+@st.cache_resource
+def pseudonym_key_of_publish() -> bytes | None:
+    """The key e-mails and phones typed into the search are pseudonymised with (c360.privacy)."""
+    return pseudonym_key(config().warehouse_dir, create=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def search_customers(version: str, text: str) -> pd.DataFrame:
+    cursor = connection(version).cursor()
+    try:
+        matches = find_customers(cursor, text, config().phone_region, pseudonym_key_of_publish())
+    finally:
+        cursor.close()
+    return pd.DataFrame(
+        [m.__dict__ for m in matches], columns=["customer_id", "display_name", "customer_type", "matched_on"]
+    )
+
+
+def customer_contacts(version: str, customer_id: str) -> dict | None:
+    """The real name, e-mail and phone from the contacts file of this publish, when this
+    process's account may read it (not cached: it is personal data)."""
+    return real_contacts(Path(version), customer_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def customer_profile(version: str, customer_id: str) -> dict:
+    cursor = connection(version).cursor()
+    try:
+        return profile(cursor, customer_id)
+    finally:
+        cursor.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def customer_promises(version: str, customer_id: str) -> pd.DataFrame:
+    return query(
+        version,
+        """
+        select kind, department, status, order_number, promised_at, due_at, overdue_business_days,
+               source_system, source_table, source_record_id
+        from marts.open_promises
+        where customer_id = $customer_id and status in ('open', 'at_risk')
+        order by overdue_business_days desc nulls last, due_at
+        """,
+        {"customer_id": customer_id},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def customer_satisfaction(version: str, customer_id: str) -> pd.DataFrame:
+    return query(
+        version,
+        """
+        select cast(date_trunc('month', response_date) as date) as month, channel,
+               count(*) as responses,
+               100.0 * count(*) filter (where is_satisfied) / nullif(count(is_satisfied), 0) as csat_pct,
+               avg(nps_score) as nps_score_avg,
+               count(*) filter (where is_bad) as bad_answers
+        from marts.satisfaction_responses
+        where customer_id = $customer_id
+        group by all
+        order by month, channel
+        """,
+        {"customer_id": customer_id},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def customer_timeline(
+    version: str, customer_id: str, start: date, end: date, departments: tuple[str, ...], channels: tuple[str, ...]
+) -> pd.DataFrame:
+    return query(
+        version,
+        f"""
+        select occurred_at, department, channel, touchpoint_type, summary, outcome,
+               source_system, source_table, source_record_id
+        from marts.fct_touchpoints
+        where customer_id = $customer_id and occurred_date between $start_date and $end_date
+            {"and list_contains($departments, department)" if departments else ""}
+            {"and list_contains($channels, channel)" if channels else ""}
+        order by occurred_at desc, touchpoint_id
+        limit {ROW_CAP}
+        """,
+        {
+            "customer_id": customer_id,
+            "start_date": start,
+            "end_date": end,
+            **({"departments": list(departments)} if departments else {}),
+            **({"channels": list(channels)} if channels else {}),
+        },
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def customer_departments_and_channels(version: str, customer_id: str) -> tuple[list[str], list[str]]:
+    frame = query(
+        version,
+        "select distinct department, channel from marts.fct_touchpoints where customer_id = $customer_id",
+        {"customer_id": customer_id},
+    )
+    return sorted(frame["department"].dropna().unique()), sorted(frame["channel"].dropna().unique())

@@ -1,0 +1,143 @@
+"""The queries of the Data health page (dashboards/pages/data_health.py), on dashboards.data's
+connection and caches: every value a user picked reaches DuckDB as a bound parameter."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from c360.run_history import read_run_history
+from dashboards.data import ROW_CAP, config, query
+
+
+def run_history(limit: int = 20) -> pd.DataFrame:
+    """The last runs, failed ones included (a failed run publishes nothing, so this is read
+    from the run log beside the warehouse, not from the published file)."""
+    frame = pd.DataFrame(
+        read_run_history(config().warehouse_dir, limit),
+        columns=["started_at", "run_id", "success", "seconds", "published", "failure"],
+    )
+    frame["started_at"] = pd.to_datetime(frame["started_at"])  # ISO text in the log: a time to show
+    return frame
+
+
+@st.cache_data(show_spinner=False)
+def publishes(version: str) -> pd.DataFrame:
+    frame = query(
+        version, "select run_id, published_at, source_watermarks from ops.publish_log order by published_at desc"
+    )
+    frame["source_watermarks"] = frame["source_watermarks"].map(
+        lambda v: ", ".join(f"{k}: {w}" for k, w in json.loads(v).items()) if isinstance(v, str) else v
+    )
+    return frame
+
+
+@st.cache_data(show_spinner=False)
+def source_freshness(version: str) -> pd.DataFrame:
+    return query(
+        version,
+        """
+        select source,
+               max(reconciled_at) as last_loaded_at,
+               date_diff('hour', max(reconciled_at), (select max(published_at) from ops.publish_log))
+                   as hours_before_publish,
+               sum(rows_read) as rows_read,
+               sum(rows_loaded) as rows_loaded,
+               sum(rows_quarantined) as rows_quarantined,
+               sum(rows_already_loaded) as rows_already_loaded,
+               bool_and(is_balanced) as is_balanced
+        from ops.load_reconciliation
+        group by source
+        order by source
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def quality_results(version: str) -> pd.DataFrame:
+    return query(
+        version,
+        """
+        select source, table_name,
+               count(*) as expectations_checked,
+               count(*) filter (where not success) as failed,
+               sum(unexpected_count) as unexpected_values,
+               max(checked_at) as last_checked_at
+        from ops.quality_results
+        group by all
+        order by failed desc, source, table_name
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def quarantine(version: str) -> pd.DataFrame:
+    return query(
+        version,
+        f"""
+        select quarantined_at, source, table_name, origin, reasons
+        from ops.quarantine
+        order by quarantined_at desc
+        limit {ROW_CAP}
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def identity_health(version: str) -> dict:
+    row = query(
+        version,
+        """
+        select
+            (select count(*) from marts.customer_identity_map) as source_records,
+            (select count(*) from marts.dim_customer where customer_type <> 'unidentified') as customers,
+            (select count(*) from marts.dim_customer where customer_type = 'unidentified') as unidentified,
+            (select count(*) from marts.customer_identity_map where match_method = 'probabilistic')
+                as probabilistic_matches,
+            (select count(*) from identity.shared_identifiers) as shared_identifiers,
+            (select 100.0 * avg(cast(is_contactable as integer)) from marts.dim_customer
+                where customer_type <> 'unidentified') as contactable_pct
+        """,
+    ).iloc[0]
+    return {k: (None if pd.isna(v) else float(v)) for k, v in row.items()}
+
+
+@st.cache_data(show_spinner=False)
+def identity_runs(version: str) -> pd.DataFrame:
+    return query(
+        version,
+        """
+        select level, records, nodes as resolved, records - nodes as merged, pairs_compared,
+               probabilistic_links, threshold, trained, finished_at
+        from identity.match_runs
+        where run_id = (select arg_max(run_id, finished_at) from identity.match_runs)
+        order by level
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def shared_identifiers(version: str) -> pd.DataFrame:
+    return query(
+        version,
+        "select identifier_type, count(*) as values_excluded from identity.shared_identifiers group by all order by 1",
+    )
+
+
+@st.cache_data(show_spinner=False)
+def contactability(version: str) -> pd.DataFrame:
+    return query(
+        version,
+        """
+        select customer_type,
+               count(*) as customers,
+               100.0 * avg(cast(is_contactable as integer)) as contactable_pct,
+               100.0 * avg(cast(primary_email is not null as integer)) as with_email_pct,
+               100.0 * avg(cast(primary_phone is not null as integer)) as with_phone_pct
+        from marts.dim_customer
+        group by all
+        order by customers desc
+        """,
+    )

@@ -1,0 +1,47 @@
+"""The queries of the Open promises page (dashboards/pages/open_promises.py), on dashboards.data's
+connection and caches: every value a user picked reaches DuckDB as a bound parameter."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.data import ROW_CAP, query, segment_filter, with_tiers
+
+
+@st.cache_data(show_spinner=False)
+def promises_by_age(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
+    return query(
+        version,
+        f"""
+        select department, kind,
+               case when overdue_business_days is null or overdue_business_days <= 0 then '0 (due)'
+                    when overdue_business_days <= 2 then '1-2'
+                    when overdue_business_days <= 5 then '3-5'
+                    when overdue_business_days <= 10 then '6-10'
+                    else '> 10' end as overdue_business_days,
+               count(*) as promises
+        from marts.open_promises
+        where status in ('open', 'at_risk') {segment_filter(tiers)}
+        group by all
+        order by department, kind
+        """,
+        with_tiers({}, tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def promise_queue(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
+    """The first promises of the work queue, in its order (open_promises.queue_position)."""
+    return query(
+        version,
+        f"""
+        select queue_position, promise_id, status, kind, department, overdue_business_days, due_at,
+               customer_id, customer_name, order_number, source_system, source_table, source_record_id
+        from marts.open_promises
+        where queue_position is not null {segment_filter(tiers)}
+        order by queue_position
+        limit {ROW_CAP}
+        """,
+        with_tiers({}, tiers),
+    )

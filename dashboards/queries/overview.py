@@ -1,0 +1,120 @@
+"""The queries of the Overview page (dashboards/pages/overview.py), on dashboards.data's
+connection and caches: every value a user picked reaches DuckDB as a bound parameter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.data import Period, query, segment_filter, tier_filter, with_tiers
+
+# One statement per figure (each returns `now` and `before`): DuckDB answers each from the few
+# row groups its period touches, where one statement with many FILTER clauses reads them all.
+OVERVIEW_SQL = {
+    # distinct 64-bit hashes of the ids: a quarter faster than distinct strings, and the chance
+    # that two of a million customers collide is below one in ten million
+    # customers: who had ordered by the end of the period (a prospect who never bought is none)
+    "customers": """
+        select (select count(distinct hash(customer_id)) from marts.order_fulfilment
+                where ordered_at < $end_at {segment}) as now,
+               (select count(distinct hash(customer_id)) from marts.order_fulfilment
+                where ordered_at < $prev_end_at {segment}) as before
+    """,
+    "active": """
+        select (select count(distinct hash(customer_id)) from marts.order_fulfilment
+                where ordered_at >= $start_at and ordered_at < $end_at {segment}) as now,
+               (select count(distinct hash(customer_id)) from marts.order_fulfilment
+                where ordered_at >= $prev_start_at and ordered_at < $prev_end_at {segment}) as before
+    """,
+    "revenue_12m": """
+        select sum(revenue) filter (where ordered_date > $end_date - interval 365 day) as now,
+               sum(revenue) filter (where ordered_date <= $end_date - interval 365 day) as before
+        from marts.orders_daily
+        where ordered_date > $end_date - interval 730 day and ordered_date <= $end_date {tier}
+    """,
+    "otif": """
+        select 100.0 * avg(cast(is_otif as integer)) filter (where promised_delivery_date >= $start_date) as now,
+               100.0 * avg(cast(is_otif as integer)) filter (where promised_delivery_date < $start_date) as before
+        from marts.order_fulfilment
+        where promised_delivery_date between $prev_start_date and $end_date {segment}
+    """,
+    "csat": """
+        select 100.0 * sum(satisfied) filter (where response_date >= $start_date)
+                   / nullif(sum(rated) filter (where response_date >= $start_date), 0) as now,
+               100.0 * sum(satisfied) filter (where response_date < $start_date)
+                   / nullif(sum(rated) filter (where response_date < $start_date), 0) as before
+        from marts.satisfaction_daily
+        where response_date between $prev_start_date and $end_date {tier}
+    """,
+    "nps": """
+        select 100.0 * sum(promoters - detractors) filter (where response_date >= $start_date)
+                   / nullif(sum(nps_responses) filter (where response_date >= $start_date), 0) as now,
+               100.0 * sum(promoters - detractors) filter (where response_date < $start_date)
+                   / nullif(sum(nps_responses) filter (where response_date < $start_date), 0) as before
+        from marts.satisfaction_daily
+        where response_date between $prev_start_date and $end_date and channel = 'nps' {tier}
+    """,
+    "sla": """
+        select 100.0 * avg(case when is_sla_breached then 0 else 1 end) filter (where created_at >= $start_at) as now,
+               100.0 * avg(case when is_sla_breached then 0 else 1 end) filter (where created_at < $start_at) as before
+        from marts.service_tickets
+        where created_at >= $prev_start_at and created_at < $end_at and is_sla_breached is not null {segment}
+    """,
+    "abandonment": """
+        select 100.0 * sum(abandoned) filter (where call_date >= $start_date)
+                   / nullif(sum(offered) filter (where call_date >= $start_date), 0) as now,
+               100.0 * sum(abandoned) filter (where call_date < $start_date)
+                   / nullif(sum(offered) filter (where call_date < $start_date), 0) as before
+        from marts.callcenter_daily
+        where call_date between $prev_start_date and $end_date
+    """,
+    "open_promises": """
+        -- open at the end of each period: due by then and not resolved by then
+        select count(*) filter (where due_at < $end_at and (resolved_at is null or resolved_at >= $end_at)) as now,
+               count(*) filter (where due_at < $prev_end_at and (resolved_at is null or resolved_at >= $prev_end_at))
+                   as before
+        from marts.open_promises
+        where true {segment}
+    """,
+    "high_churn": """
+        -- scored nightly for the publish's day only: there is no earlier figure to compare
+        select count(*) filter (where is_high_churn_risk) as now, null as before
+        from marts.customer_360
+        where true {tier}
+    """,
+}
+OVERVIEW_KPIS = list(OVERVIEW_SQL)
+
+
+@st.cache_data(show_spinner=False)
+def overview(version: str, start: date, end: date, tiers: tuple[str, ...]) -> dict[str, tuple]:
+    """Each headline figure for the period and for the period before it: {kpi: (now, before)}."""
+    period = Period(start, end)
+    params = with_tiers({**period.params(), **period.previous().params("prev_")}, tiers)
+
+    def number(value):
+        return None if pd.isna(value) else float(value)
+
+    figures = {}
+    for kpi, sql in OVERVIEW_SQL.items():
+        tier = tier_filter(tiers, "value_tier" if kpi == "high_churn" else "segment")
+        row = query(version, sql.format(segment=segment_filter(tiers), tier=tier), params).iloc[0]
+        figures[kpi] = (number(row["now"]), number(row["before"]))
+    return figures
+
+
+@st.cache_data(show_spinner=False)
+def touchpoints_by_month(version: str, start: date, end: date, tiers: tuple[str, ...]) -> pd.DataFrame:
+    return query(
+        version,
+        f"""
+        select cast(date_trunc('month', occurred_date) as date) as month, department, sum(touchpoints) as touchpoints
+        from marts.touchpoints_daily
+        where occurred_date between $start_date and $end_date {tier_filter(tiers)}
+        group by all
+        order by month, department
+        """,
+        with_tiers(Period(start, end).params(), tiers),
+    )

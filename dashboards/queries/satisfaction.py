@@ -1,0 +1,81 @@
+"""The queries of the Satisfaction page (dashboards/pages/satisfaction.py), on dashboards.data's
+connection and caches: every value a user picked reaches DuckDB as a bound parameter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.data import Period, query, tier_filter, with_tiers
+
+
+@st.cache_data(show_spinner=False)
+def satisfaction_by_month(version: str, start: date, end: date, tiers: tuple[str, ...]) -> pd.DataFrame:
+    return query(
+        version,
+        f"""
+        select cast(date_trunc('month', response_date) as date) as month, channel,
+               sum(responses) as responses,
+               100.0 * sum(satisfied) / nullif(sum(rated), 0) as csat_pct,
+               100.0 * (sum(promoters) - sum(detractors)) / nullif(sum(nps_responses), 0) as nps,
+               sum(ces_avg * responses) filter (where ces_avg is not null)
+                   / nullif(sum(responses) filter (where ces_avg is not null), 0) as ces_avg
+        from marts.satisfaction_daily
+        where response_date between $start_date and $end_date {tier_filter(tiers)}
+        group by all
+        order by month, channel
+        """,
+        with_tiers(Period(start, end).params(), tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def satisfaction_by(version: str, dimension: str, start: date, end: date, tiers: tuple[str, ...]) -> pd.DataFrame:
+    """CSAT, NPS and CES by segment or by product family over the period."""
+    column = {"segment": "segment", "product_family": "product_family"}[dimension]  # a fixed choice, not user text
+    return query(
+        version,
+        f"""
+        select {column},
+               count(*) as responses,
+               100.0 * count(*) filter (where is_satisfied) / nullif(count(is_satisfied), 0) as csat_pct,
+               100.0 * (count(*) filter (where nps_score >= 9) - count(*) filter (where nps_score <= 6))
+                   / nullif(count(nps_score), 0) as nps,
+               avg(ces_score) as ces_avg
+        from marts.satisfaction_responses
+        where response_date between $start_date and $end_date {tier_filter(tiers)}
+        group by all
+        order by responses desc
+        """,
+        with_tiers(Period(start, end).params(), tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def bad_rating_precursors(version: str, start: date, end: date, tiers: tuple[str, ...]) -> pd.DataFrame:
+    """For each thing that can go wrong: the share of bad and of other answers it preceded."""
+    return query(
+        version,
+        f"""
+        with answers as (
+            select * from marts.satisfaction_responses
+            where response_date between $start_date and $end_date {tier_filter(tiers)}
+        )
+        unpivot (
+            select
+                is_bad,
+                count(*) as answers,
+                100.0 * avg(cast(had_late_delivery_30d as integer)) as late_delivery,
+                100.0 * avg(cast(had_overdue_installation_30d as integer)) as overdue_installation,
+                100.0 * avg(cast(had_long_wait_30d as integer)) as long_wait,
+                100.0 * avg(cast(had_reopened_ticket_30d as integer)) as reopened_ticket
+            from answers
+            group by is_bad
+        ) on late_delivery, overdue_installation, long_wait, reopened_ticket
+        into name precursor value pct_of_answers
+        order by precursor, is_bad desc
+        """,
+        with_tiers(Period(start, end).params(), tiers),
+    )

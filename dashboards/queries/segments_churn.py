@@ -1,0 +1,63 @@
+"""The queries of the Segments & churn page (dashboards/pages/segments_churn.py), on dashboards.data's
+connection and caches: every value a user picked reaches DuckDB as a bound parameter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.data import Period, query, tier_filter, with_tiers
+
+
+@st.cache_data(show_spinner=False)
+def tier_by_stage(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
+    return query(
+        version,
+        f"""
+        select value_tier, lifecycle_stage, count(*) as customers, sum(revenue_12m) as revenue_12m
+        from marts.customer_360
+        where customer_type <> 'unidentified' {tier_filter(tiers, "value_tier")}
+        group by all
+        order by value_tier, lifecycle_stage
+        """,
+        with_tiers({}, tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def tier_movements(version: str, start: date, end: date, tiers: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Customers who changed value tier in the months of the period; with tiers chosen, the
+    moves into or out of them."""
+    chosen = " and (list_contains($tiers, from_segment) or list_contains($tiers, to_segment))" if tiers else ""
+    return query(
+        version,
+        f"""
+        select from_segment, to_segment, sum(customers) as customers
+        from marts.segment_movements
+        where dimension = 'value_tier' and month_start between date_trunc('month', $start_date) and $end_date
+            and from_segment <> to_segment {chosen}
+        group by all
+        order by customers desc
+        """,
+        with_tiers(Period(start, end).params(), tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def churn_list(version: str, tiers: tuple[str, ...], limit: int = 500) -> pd.DataFrame:
+    return query(
+        version,
+        f"""
+        select customer_id, display_name, value_tier, lifecycle_stage, round(churn_risk, 3) as churn_risk,
+               round(churn_risk * coalesce(revenue_12m, 0)) as revenue_at_risk,
+               churn_reasons, next_best_action, next_best_action_reason, revenue_12m, last_touch_at
+        from marts.customer_360
+        where churn_risk is not null {tier_filter(tiers, "value_tier")}
+        -- what the company stands to lose first: a valuable customer at 0.8 before a small one at 0.9
+        order by churn_risk * coalesce(revenue_12m, 0) desc, churn_risk desc, customer_id
+        limit {int(limit)}
+        """,
+        with_tiers({}, tiers),
+    )

@@ -1,0 +1,107 @@
+"""The queries of the Service & calls page (dashboards/pages/service_calls.py), on dashboards.data's
+connection and caches: every value a user picked reaches DuckDB as a bound parameter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.data import ROW_CAP, Period, query, segment_filter, with_tiers
+
+
+@st.cache_data(show_spinner=False)
+def service_by_month(version: str, start: date, end: date, tiers: tuple[str, ...]) -> pd.DataFrame:
+    return query(
+        version,
+        f"""
+        select cast(date_trunc('month', cast(created_at as date)) as date) as month,
+               count(*) as tickets,
+               100.0 * avg(case when is_sla_breached then 0 else 1 end) as sla_compliance_pct,
+               median(first_reply_business_minutes) as first_reply_business_minutes_median,
+               median(full_resolution_business_minutes) as full_resolution_business_minutes_median,
+               sum(reopens) as reopens,
+               100.0 * avg(cast(is_one_touch as integer)) as one_touch_pct
+        from marts.service_tickets
+        where created_at >= $start_at and created_at < $end_at {segment_filter(tiers)}
+        group by all
+        order by month
+        """,
+        with_tiers(Period(start, end).params(), tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def service_backlog(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
+    return query(
+        version,
+        f"""
+        select priority,
+               count(*) as open_tickets,
+               count(*) filter (where is_sla_breached) as breached,
+               median(backlog_age_days) as median_age_days,
+               max(backlog_age_days) as oldest_days
+        from marts.service_tickets
+        where is_open {segment_filter(tiers)}
+        group by all
+        order by open_tickets desc
+        """,
+        with_tiers({}, tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def calls_by_queue(version: str, start: date, end: date) -> pd.DataFrame:
+    return query(
+        version,
+        """
+        select queue_name,
+               sum(offered) as offered, sum(answered) as answered, sum(abandoned) as abandoned,
+               100.0 * sum(abandoned) / nullif(sum(offered), 0) as abandonment_pct,
+               sum(asa_seconds * answered) / nullif(sum(answered), 0) as asa_seconds,
+               sum(aht_seconds * answered) / nullif(sum(answered), 0) as aht_seconds,
+               100.0 * sum(service_level_20s * offered) / nullif(sum(offered), 0) as service_level_20s_pct
+        from marts.callcenter_daily
+        where call_date between $start_date and $end_date
+        group by all
+        order by offered desc
+        """,
+        Period(start, end).params(),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def calls_by_hour(version: str, start: date, end: date) -> pd.DataFrame:
+    return query(
+        version,
+        """
+        select hour_of_day, queue_name, sum(offered) as offered, sum(answered) as answered,
+               sum(abandoned) as abandoned,
+               sum(answered_hold_seconds) / nullif(sum(answered), 0) as asa_seconds
+        from marts.callcenter_hourly
+        where call_date between $start_date and $end_date
+        group by all
+        order by hour_of_day, queue_name
+        """,
+        Period(start, end).params(),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def calls_by_agent(version: str, start: date, end: date) -> pd.DataFrame:
+    return query(
+        version,
+        f"""
+        select agent, queue_name, sum(answered) as answered,
+               sum(answered_talk_seconds) / nullif(sum(answered), 0) as aht_seconds,
+               sum(answered_hold_seconds) / nullif(sum(answered), 0) as asa_seconds,
+               100.0 * sum(answered_within_20s) / nullif(sum(answered), 0) as answered_within_20s_pct
+        from marts.callcenter_hourly
+        where call_date between $start_date and $end_date and agent <> 'none'
+        group by all
+        order by answered desc
+        limit {ROW_CAP}
+        """,
+        Period(start, end).params(),
+    )
