@@ -221,9 +221,36 @@ def person_ties(con: duckdb.DuckDBPyConnection, org_labels: pd.Series) -> None:
 
 def resolve_persons(con: duckdb.DuckDBPyConnection, org_labels: pd.Series, settings: IdentitySettings):
     """Person cluster, link method and probability per person record (table
-    identity_run_person_labels), the shared identifiers, and splink's figures."""
+    identity_run_person_labels), the shared identifiers, and splink's figures. The links come
+    strongest first: the same CRM contact or person account, an identifier that is one person's,
+    one person's name on a shared identifier, one person's spellings within an organization,
+    then splink over what is left."""
     person_ties(con, org_labels)
     shared = shared_identifiers(con, settings.max_people_per_identifier)
+    _blank_shared_identifiers(con, shared)
+    edges = Edges()
+    _deterministic_links(con, edges)
+    _name_in_organization_links(con, edges)
+    result, nodes = _probabilistic_links(con, edges, settings.person_match_threshold)
+    n_persons = _label_persons(con, edges)
+    info = {
+        "records": n_persons,
+        "nodes": nodes,
+        "pairs_compared": result.pairs_compared,
+        "links": len(result.links),
+        "threshold": settings.person_match_threshold,
+        "trained": result.trained,
+        "model": result.model,
+    }
+    return shared, info
+
+
+KEYS = "identity_run_person_keys"
+
+
+def _blank_shared_identifiers(con: duckdb.DuckDBPyConnection, shared: pd.DataFrame) -> None:
+    """KEYS: each person record's keys, its shared identifiers blanked (they link nobody by
+    themselves), and the organization it is tied to."""
     temp_table(
         con,
         "identity_run_shared",
@@ -231,7 +258,7 @@ def resolve_persons(con: duckdb.DuckDBPyConnection, org_labels: pd.Series, setti
     )
     con.execute(
         f"""
-        create or replace temp table identity_run_person_keys as
+        create or replace temp table {KEYS} as
         with shared as (select * from identity_run_shared)
         select person_index, crm_contact_id, is_person_account, crm_account_id, name_key, name_reversed, city,
             case when email in (select identifier_value from shared where identifier_type = 'email')
@@ -244,26 +271,29 @@ def resolve_persons(con: duckdb.DuckDBPyConnection, org_labels: pd.Series, setti
         from {PERSONS}
         """
     )
-    keys = "identity_run_person_keys"
-    edges = Edges()
-    edges.add_query(con, group_links_sql(keys, "person_index", "crm_contact_id"), "crm_key")
+
+
+def _deterministic_links(con: duckdb.DuckDBPyConnection, edges: Edges) -> None:
+    """The same CRM contact, a record of a person's own account, an e-mail or number that is one
+    person's, and one person's name on an identifier several people share."""
+    edges.add_query(con, group_links_sql(KEYS, "person_index", "crm_contact_id"), "crm_key")
     # a record naming a person's own CRM account (an order of a person customer) is that person
     edges.add_query(
         con,
         f"""
         select accounts.person_index as l, tied.person_index as r
-        from {keys} as tied
-        inner join {keys} as accounts on accounts.is_person_account and accounts.crm_account_id = tied.crm_account_id
+        from {KEYS} as tied
+        inner join {KEYS} as accounts on accounts.is_person_account and accounts.crm_account_id = tied.crm_account_id
         where not tied.is_person_account
         """,
         "crm_key",
     )
-    edges.add_query(con, group_links_sql(keys, "person_index", "email_clean"), "email")
+    edges.add_query(con, group_links_sql(KEYS, "person_index", "email_clean"), "email")
     edges.add_query(
         con,
         group_links_sql(
-            f"(select person_index, phone_clean as phone from {keys} "
-            f"union all select person_index, phone2_clean from {keys} where phone2_clean is not null)",
+            f"(select person_index, phone_clean as phone from {KEYS} "
+            f"union all select person_index, phone2_clean from {KEYS} where phone2_clean is not null)",
             "person_index",
             "phone",
         ),
@@ -297,12 +327,15 @@ def resolve_persons(con: duckdb.DuckDBPyConnection, org_labels: pd.Series, setti
         "phone",
     )
 
+
+def _name_in_organization_links(con: duckdb.DuckDBPyConnection, edges: Edges) -> None:
+    """The spellings of one person's name within one organization (people_among)."""
     # Within one organization, the spellings of one person's name are that person: "M. Wilson"
     # on the CRM contact and "Megan Wilson" on the deliveries to the same account, or a delivery
     # with no phone at all. The names are grouped as on a shared line (people_among); a name
     # that may be either of two people (J. Smith where John and Jane work) links nobody.
     organization_names = con.sql(
-        f"""select distinct cast(organization as bigint) as organization, name_key from {keys}
+        f"""select distinct cast(organization as bigint) as organization, name_key from {KEYS}
             where organization is not null and name_key is not null order by organization, name_key"""
     ).df()
     organization_names["person_group"] = np.concatenate(
@@ -325,7 +358,7 @@ def resolve_persons(con: duckdb.DuckDBPyConnection, org_labels: pd.Series, setti
             f"""(select keys.person_index,
                         cast(named.organization as varchar) || '|' || cast(named.person_group as varchar)
                             as named_person
-                 from {keys} as keys
+                 from {KEYS} as keys
                  inner join identity_run_organization_names as named
                     on named.organization = cast(keys.organization as bigint) and named.name_key = keys.name_key
                  where named.person_group >= 0)""",
@@ -335,6 +368,10 @@ def resolve_persons(con: duckdb.DuckDBPyConnection, org_labels: pd.Series, setti
         "name_in_organization",
     )
 
+
+def _probabilistic_links(con: duckdb.DuckDBPyConnection, edges: Edges, threshold: float):
+    """splink's links between the nodes (distinct spellings), added to `edges`; returns its
+    result and the number of nodes."""
     # splink sees each distinct named spelling once; unnamed records (callers) join by phone
     # only. A spelling with no e-mail, phone or organization is only a name: namesakes must
     # not fold into one node, so each such record stays its own.
@@ -345,7 +382,7 @@ def resolve_persons(con: duckdb.DuckDBPyConnection, org_labels: pd.Series, setti
                cast(cast(organization as bigint) as varchar) as organization_key,
                case when email_clean is not null or phone_clean is not null or organization is not null
                     then -1 else person_index end as lonely
-        from {keys} where name_key is not null
+        from {KEYS} where name_key is not null
         """
     )
     con.execute(
@@ -377,7 +414,7 @@ def resolve_persons(con: duckdb.DuckDBPyConnection, org_labels: pd.Series, setti
         order by nodes.node_id
         """
     ).df()
-    result = match(node_frame, "persons", settings.person_match_threshold)
+    result = match(node_frame, "persons", threshold)
     del node_frame
     representative = (
         con.sql("select representative from identity_run_nodes where person_index = representative order by node_id")
@@ -390,7 +427,12 @@ def resolve_persons(con: duckdb.DuckDBPyConnection, org_labels: pd.Series, setti
         "probabilistic",
         result.links["probability"].values,
     )
+    return result, len(representative)
 
+
+def _label_persons(con: duckdb.DuckDBPyConnection, edges: Edges) -> int:
+    """identity_run_person_labels from the links; the working tables of the links dropped.
+    Returns the number of person records."""
     n_persons = con.execute(f"select count(*) from {PERSONS}").fetchall()[0][0]
     left, right, method, probability = edges.arrays()
     labels = components(n_persons, left, right)
@@ -407,16 +449,7 @@ def resolve_persons(con: duckdb.DuckDBPyConnection, org_labels: pd.Series, setti
         "identity_run_shared",
         "identity_run_shared_names",
         "identity_run_organization_names",
-        keys,
+        KEYS,
     ):
         con.execute(f"drop table {table}")
-    info = {
-        "records": n_persons,
-        "nodes": len(representative),
-        "pairs_compared": result.pairs_compared,
-        "links": len(result.links),
-        "threshold": settings.person_match_threshold,
-        "trained": result.trained,
-        "model": result.model,
-    }
-    return shared, info
+    return n_persons
