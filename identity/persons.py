@@ -35,6 +35,52 @@ def shared_identifiers(con: duckdb.DuckDBPyConnection, max_people: int) -> pd.Da
     somebody else). Reads PERSONS and the organizations' phones
     (identity_run_org_phones); writes identity_run_shared_names, the group of each name on each
     identifier (for the links between records on a shared line that carry one person's name)."""
+    _people_on_identifiers(con)
+    counted = con.sql(
+        """
+        select identifier_type, identifier_value,
+               count(distinct person_group) filter (where person_group >= 0) as people,
+               string_agg(name_key, '; ' order by name_key) as names
+        from identity_run_shared_names group by all
+        """
+    ).df()
+    shared = counted[counted["people"] > max_people].assign(reason="used by several people")
+    placeholders = distinct(
+        con, f"select distinct email from {PERSONS} where is_placeholder_email and email is not null"
+    )
+    # an organization's number (its switchboard) is one person's line only when a named record
+    # of exactly that one person gives it as theirs; otherwise nobody in particular is calling
+    claimed = set(counted.loc[(counted["identifier_type"] == "phone") & (counted["people"] >= 1), "identifier_value"])
+    org_phones = set(distinct(con, "select phone_e164 from identity_run_org_phones"))
+    unclaimed = sorted(org_phones - claimed)
+    extra = [
+        pd.DataFrame(
+            {
+                "identifier_type": "email",
+                "identifier_value": placeholders,
+                "people": None,
+                "names": None,
+                "reason": "shared mailbox (noreply, info, ...)",
+            }
+        ),
+        pd.DataFrame(
+            {
+                "identifier_type": "phone",
+                "identifier_value": unclaimed,
+                "people": 0,
+                "names": None,
+                "reason": "an organization's number no person gives as their own",
+            }
+        ),
+    ]
+    result = pd.concat([shared, *extra], ignore_index=True)
+    return result.drop_duplicates(["identifier_type", "identifier_value"]).reset_index(drop=True)
+
+
+def _people_on_identifiers(con: duckdb.DuckDBPyConnection) -> None:
+    """identity_run_shared_names: each name on each phone or e-mail, and the person among the
+    identifier's names it is (identity.names.people_among, with what the records say of each
+    name: a CRM contact's, a name the CRM knows, its other numbers and addresses)."""
     # most identifiers carry one spelling: only the others need the grouping and its evidence
     names = con.sql(
         f"""
@@ -97,46 +143,6 @@ def shared_identifiers(con: duckdb.DuckDBPyConnection, max_people: int) -> pd.Da
             "person_group": names["person_group"].to_numpy(np.int64),
         },
     )
-    del names
-    counted = con.sql(
-        """
-        select identifier_type, identifier_value,
-               count(distinct person_group) filter (where person_group >= 0) as people,
-               string_agg(name_key, '; ' order by name_key) as names
-        from identity_run_shared_names group by all
-        """
-    ).df()
-    shared = counted[counted["people"] > max_people].assign(reason="used by several people")
-    placeholders = distinct(
-        con, f"select distinct email from {PERSONS} where is_placeholder_email and email is not null"
-    )
-    # an organization's number (its switchboard) is one person's line only when a named record
-    # of exactly that one person gives it as theirs; otherwise nobody in particular is calling
-    claimed = set(counted.loc[(counted["identifier_type"] == "phone") & (counted["people"] >= 1), "identifier_value"])
-    org_phones = set(distinct(con, "select phone_e164 from identity_run_org_phones"))
-    unclaimed = sorted(org_phones - claimed)
-    extra = [
-        pd.DataFrame(
-            {
-                "identifier_type": "email",
-                "identifier_value": placeholders,
-                "people": None,
-                "names": None,
-                "reason": "shared mailbox (noreply, info, ...)",
-            }
-        ),
-        pd.DataFrame(
-            {
-                "identifier_type": "phone",
-                "identifier_value": unclaimed,
-                "people": 0,
-                "names": None,
-                "reason": "an organization's number no person gives as their own",
-            }
-        ),
-    ]
-    result = pd.concat([shared, *extra], ignore_index=True)
-    return result.drop_duplicates(["identifier_type", "identifier_value"]).reset_index(drop=True)
 
 
 def person_ties(con: duckdb.DuckDBPyConnection, org_labels: pd.Series) -> None:
