@@ -31,13 +31,17 @@ import json
 import os
 import platform
 import shutil
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
+import duckdb
 import yaml
+
+from c360.config import load_config
 
 try:
     import psutil
@@ -113,6 +117,7 @@ class MemorySampler:
 def cached_company(customers: int, cache: Path, log=print) -> tuple[Path, float | None]:
     """The demo company of that many customers, its last day held back, generated when not
     cached yet; returns its folder and the seconds generating took (None when it was cached)."""
+    # the demo's generator and writers: only `c360 bench` generating a company needs them
     from demo.generate import generate
     from demo.writers import EXPORT_ORDERED, sort_service_desk_files
 
@@ -156,7 +161,7 @@ def bench_config(company: Path, run_dir: Path, memory_limit: str) -> Path:
     the config names the company's files by absolute path, the warehouse is `run_dir/warehouse`
     (one publish kept), the service desk listens on a free port and DuckDB is held to
     `memory_limit`."""
-    from demo.held_back import rewind
+    from demo.held_back import rewind  # as the generator above: only this part of the bench needs it
 
     rewind(company, 1)
     shutil.rmtree(run_dir, ignore_errors=True)
@@ -181,7 +186,6 @@ def bench_config(company: Path, run_dir: Path, memory_limit: str) -> Path:
 
 def _raw_rows(work_db: Path) -> int:
     """Rows of the raw layer: the input a night's build reads (not dlt's merge staging)."""
-    import duckdb
 
     con = duckdb.connect(str(work_db), read_only=True)
     try:
@@ -197,8 +201,7 @@ def _raw_rows(work_db: Path) -> int:
 
 def night(config_file: Path, company: Path, label: str, log=print) -> dict:
     """One nightly run with every step's figures."""
-    from c360.config import load_config
-    from c360.run import run_nightly
+    from c360.run import run_nightly  # Dagster and dbt: seconds to import, for this part of `c360 bench` only
 
     config = load_config(config_file)
     port = int(config.source("service")["base_url"].rsplit(":", 1)[1])
@@ -239,9 +242,6 @@ def engine_read_csv(company: Path) -> dict:
     a header), queue_log (pipe-separated, trailing fields may be missing) and the IVR survey.
     (The logistics drops are GB18030, which DuckDB reads only with its `encodings` extension,
     not installable offline.)"""
-    import tempfile
-
-    import duckdb
 
     calls = company / "call_center"
     with tempfile.TemporaryDirectory(prefix="c360-bench-engine-") as tmp:
@@ -272,9 +272,8 @@ FRAMEWORK_PER_MODEL_S = 0.030
 def framework_cost(config_file: Path, night_figures: dict, log=print) -> dict:
     """A night's dbt steps against the same SQL run plainly on one connection, on the
     warehouse that night left (the plain run rebuilds every model from the same raw tables)."""
-    from benchmarks.plain_sql import run_plain
-    from c360.config import load_config
-    from pipelines.dbt import dbt_vars
+    from benchmarks.plain_sql import run_plain  # dbt's compiler: seconds to import, for this part only
+    from pipelines.dbt import dbt_vars  # Dagster and dbt, as above
 
     config = load_config(config_file)
     log("bench: the dbt project's compiled SQL on one DuckDB connection ...")
@@ -292,8 +291,7 @@ def framework_cost(config_file: Path, night_figures: dict, log=print) -> dict:
 
 def transformation_peers(config_file: Path, log=print) -> dict:
     """The core of customer_360 in DuckDB SQL, pandas and Polars on the night's inputs."""
-    from benchmarks.peers import compare_peers
-    from c360.config import load_config
+    from benchmarks.peers import compare_peers  # the peer tools it compares: for this part only
 
     config = load_config(config_file)
     log("bench: the core of customer_360 in DuckDB, pandas and Polars ...")
@@ -305,12 +303,9 @@ def transformation_peers(config_file: Path, log=print) -> dict:
 def dashboard(config_file: Path, repeats: int) -> dict:
     """Each dashboard query's p50/p95 and each page's warm server re-run, on the publish."""
     os.environ["C360_CONFIG"] = str(config_file)
-    from benchmarks.dashboard import measure_pages, measure_queries
+    from benchmarks.dashboard import measure_pages, measure_queries  # Streamlit: for this part only
 
     queries = measure_queries(repeats)
-    import duckdb
-
-    from c360.config import load_config
 
     published = load_config(config_file).warehouse_dir / "published" / "current.duckdb"
     con = duckdb.connect(str(published), read_only=True)
@@ -442,7 +437,7 @@ def bench(
         }
     else:
         resumable(previous, scale, customers, run_dir)
-        from demo.held_back import rewind
+        from demo.held_back import rewind  # as the generator above: only this part of the bench needs it
 
         rewind(company, 1)  # the day the incremental night releases is held back
         config_file = run_dir / "c360.yml"  # as the stopped bench wrote it (its memory_limit too)
