@@ -40,7 +40,7 @@ responses as (
     union all
 
     select
-        identity_map.customer_id,
+        accounts.customer_id,
         surveys.responded_at,
         lower(surveys.survey_type),
         'Survey_Response__c',
@@ -50,8 +50,7 @@ responses as (
         case when surveys.survey_type = 'NPS' then cast(surveys.score as integer) end,
         case when surveys.survey_type = 'CES' then cast(surveys.score as double) end
     from surveys
-    inner join identity_map
-        on identity_map.source_table = 'Account' and identity_map.source_record_id = surveys.account_id
+    inner join {{ ref('int_customers__crm_accounts') }} as accounts on accounts.crm_account_id = surveys.account_id
 )
 
 select * from responses

@@ -1,11 +1,7 @@
 {#- Each customer's value tier and lifecycle stage at the start of every month (the same rules
     as customer_360, applied to the orders known then), from the first order's month on. -#}
 with orders as (
-    select orders.order_id, orders.created_at, orders.total_amount, identity_map.customer_id
-    from {{ ref('stg_sales__orders') }} as orders
-    inner join {{ ref('customer_identity_map') }} as identity_map
-        on identity_map.source_table = 'Account' and identity_map.source_record_id = orders.account_id
-    where not orders.is_deleted
+    select order_id, created_at, total_amount, customer_id from {{ ref('int_sales__customer_orders') }}
 ),
 
 months as (

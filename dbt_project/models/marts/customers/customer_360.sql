@@ -12,11 +12,7 @@ identity_map as (
 ),
 
 orders as (
-    select orders.*, identity_map.customer_id
-    from {{ ref('stg_sales__orders') }} as orders
-    inner join identity_map
-        on identity_map.source_table = 'Account' and identity_map.source_record_id = orders.account_id
-    where not orders.is_deleted
+    select * from {{ ref('int_sales__customer_orders') }}
 ),
 
 tickets as (
@@ -129,13 +125,12 @@ promise_stats as (
 
 nps_last as (
     select
-        identity_map.customer_id,
+        accounts.customer_id,
         {{ arg_max('surveys.score', 'surveys.responded_at') }} as nps_last
     from {{ ref('stg_sales__survey_responses') }} as surveys
-    inner join identity_map
-        on identity_map.source_table = 'Account' and identity_map.source_record_id = surveys.account_id
+    inner join {{ ref('int_customers__crm_accounts') }} as accounts on accounts.crm_account_id = surveys.account_id
     where surveys.survey_type = 'NPS' and not surveys.is_deleted
-    group by identity_map.customer_id
+    group by accounts.customer_id
 ),
 
 -- ranks among customers with orders: the value pyramid among paying ones (12 months), and

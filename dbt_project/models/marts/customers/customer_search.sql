@@ -19,7 +19,7 @@ history as (
 ),
 
 orders as (
-    select * from {{ ref('stg_sales__orders') }} where not is_deleted
+    select * from {{ ref('int_sales__customer_orders') }}
 ),
 
 record_customers as (
@@ -43,16 +43,14 @@ keys as (
     from identity_map
 
     union all
-    select orders.order_number, 3, 'order', identity_map.customer_id, orders.order_number
+    select order_number, 3, 'order', customer_id, order_number
     from orders
-    inner join identity_map on identity_map.source_table = 'Account' and identity_map.source_record_id = orders.account_id
 
     union all
     -- order numbers are often said without their leading zeros
-    select trim(leading '0' from orders.order_number), 3, 'order', identity_map.customer_id, orders.order_number
+    select trim(leading '0' from order_number), 3, 'order', customer_id, order_number
     from orders
-    inner join identity_map on identity_map.source_table = 'Account' and identity_map.source_record_id = orders.account_id
-    where orders.order_number like '0%'
+    where order_number like '0%'
 
     union all
     select lower(email), 4, 'e-mail', customer_id, email from record_customers where email is not null

@@ -4,7 +4,7 @@ with identity_map as (
 ),
 
 account_customers as (
-    select distinct source_record_id as crm_account_id, customer_id from identity_map where source_table = 'Account'
+    select * from {{ ref('int_customers__crm_accounts') }}
 ),
 
 tasks as (

@@ -5,13 +5,11 @@ with customers as (
 ),
 
 lines as (
-    select identity_map.customer_id, products.product_family, items.total_price, orders.order_id
+    select orders.customer_id, products.product_family, items.total_price, orders.order_id
     from {{ ref('stg_sales__order_items') }} as items
-    inner join {{ ref('stg_sales__orders') }} as orders on orders.order_id = items.order_id
+    inner join {{ ref('int_sales__customer_orders') }} as orders on orders.order_id = items.order_id
     inner join {{ ref('stg_sales__products') }} as products on products.product_id = items.product_id
-    inner join {{ ref('customer_identity_map') }} as identity_map
-        on identity_map.source_table = 'Account' and identity_map.source_record_id = orders.account_id
-    where not items.is_deleted and not orders.is_deleted
+    where not items.is_deleted
         and orders.created_at >= {{ dbt.dateadd('day', -365, as_of()) }}
 )
 

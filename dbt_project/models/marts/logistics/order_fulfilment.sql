@@ -4,8 +4,8 @@ with orders as (
     select * from {{ ref('stg_sales__orders') }} where not is_deleted
 ),
 
-identity_map as (
-    select * from {{ ref('customer_identity_map') }} where source_table = 'Account'
+accounts as (
+    select * from {{ ref('int_customers__crm_accounts') }}
 ),
 
 order_lines as (
@@ -82,7 +82,7 @@ joined as (
     select
         orders.order_id,
         orders.order_number,
-        identity_map.customer_id,
+        accounts.customer_id,
         orders.created_at as ordered_at,
         orders.total_amount as order_amount,
         first_shipments.shipment_id as first_shipment_id,
@@ -100,7 +100,7 @@ joined as (
         now.as_of_date
     from orders
     cross join now
-    left join identity_map on identity_map.source_record_id = orders.account_id
+    left join accounts on accounts.crm_account_id = orders.account_id
     left join first_shipments on first_shipments.order_number = orders.order_number
     left join packing_check on packing_check.order_number = orders.order_number
     left join installations on installations.order_number = orders.order_number
