@@ -37,8 +37,7 @@ tickets as (
 ),
 
 requesters as (
-    select person_id, source_record_id as requester_id from identity_map
-    where source_system = 'service' and source_table = 'users'
+    select person_id, user_id as requester_id from {{ ref('int_customers__desk_users') }}
 ),
 
 person_tasks as (
@@ -71,11 +70,9 @@ heard_from as (
 
     union all
 
-    select identity_map.person_id, calls.started_at as heard_at
+    select callers.person_id, calls.started_at as heard_at
     from {{ ref('stg_call_center__calls') }} as calls
-    inner join identity_map
-        on identity_map.source_system = 'call_center' and identity_map.source_table = 'cdr'
-        and identity_map.source_record_id = calls.call_id
+    inner join {{ ref('int_customers__calls') }} as callers on callers.call_id = calls.call_id
 
     union all
 

@@ -1,10 +1,6 @@
 {#- One satisfaction answer of a known customer, from every channel that asks: service-desk
     ticket ratings (good/bad), IVR CSAT (1–5), CRM NPS (0–10) and CES (1–7) surveys. -#}
-with identity_map as (
-    select * from {{ ref('customer_identity_map') }}
-),
-
-ratings as (
+with ratings as (
     select * from {{ ref('stg_service__satisfaction_ratings') }} where score in ('good', 'bad')
 ),
 
@@ -18,7 +14,7 @@ surveys as (
 
 responses as (
     select
-        identity_map.customer_id,
+        raters.customer_id,
         ratings.created_at as responded_at,
         'service_desk' as channel,
         'satisfaction_ratings' as source_table,
@@ -28,14 +24,13 @@ responses as (
         cast(null as integer) as nps_score,
         cast(null as double) as ces_score
     from ratings
-    inner join identity_map
-        on identity_map.source_table = 'users' and identity_map.source_record_id = cast(ratings.requester_id as {{ dbt.type_string() }})
+    inner join {{ ref('int_customers__desk_users') }} as raters on raters.user_id = cast(ratings.requester_id as {{ dbt.type_string() }})
 
     union all
 
-    select identity_map.customer_id, ivr.answered_at, 'ivr', 'ivr_responses', ivr.ivr_response_id, null, ivr.score >= 4, null, null
+    select callers.customer_id, ivr.answered_at, 'ivr', 'ivr_responses', ivr.ivr_response_id, null, ivr.score >= 4, null, null
     from ivr
-    inner join identity_map on identity_map.source_table = 'cdr' and identity_map.source_record_id = ivr.call_id
+    inner join {{ ref('int_customers__calls') }} as callers on callers.call_id = ivr.call_id
 
     union all
 

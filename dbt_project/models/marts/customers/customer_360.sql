@@ -16,10 +16,10 @@ orders as (
 ),
 
 tickets as (
-    select tickets.*, identity_map.customer_id
+    select tickets.*, requesters.customer_id
     from {{ ref('stg_service__tickets') }} as tickets
-    inner join identity_map
-        on identity_map.source_table = 'users' and identity_map.source_record_id = cast(tickets.requester_id as {{ dbt.type_string() }})
+    inner join {{ ref('int_customers__desk_users') }} as requesters
+        on requesters.user_id = cast(tickets.requester_id as {{ dbt.type_string() }})
 ),
 
 shipments as (

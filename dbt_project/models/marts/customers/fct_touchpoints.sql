@@ -56,8 +56,11 @@ ticket_events as (
 ),
 
 requesters as (
-    select source_record_id, customer_id from identity_map
-    where source_system = 'service' and source_table = 'users'
+    select user_id as source_record_id, customer_id from {{ ref('int_customers__desk_users') }}
+),
+
+call_customers as (
+    select * from {{ ref('int_customers__calls') }}
 ),
 
 events as (
@@ -198,25 +201,23 @@ events as (
     union all
 
     select
-        identity_map.customer_id, calls.started_at, 'call_center', 'phone',
+        call_customers.customer_id, calls.started_at, 'call_center', 'phone',
         case when calls.is_answered then 'call_answered' else 'call_abandoned' end,
         'Call to ' || coalesce(calls.queue_name, 'hotline') || ', '
             || case when calls.is_answered then cast(calls.billable_seconds as {{ dbt.type_string() }}) || ' s talk'
                     else 'hung up after ' || cast(calls.duration_seconds as {{ dbt.type_string() }}) || ' s' end,
         'inbound', calls.disposition, 'call_center', 'cdr', calls.call_id
     from calls
-    inner join identity_map
-        on identity_map.source_table = 'cdr' and identity_map.source_record_id = calls.call_id
+    inner join call_customers on call_customers.call_id = calls.call_id
 
     union all
 
     select
-        identity_map.customer_id, ivr.answered_at, 'call_center', 'ivr', 'ivr_survey',
+        call_customers.customer_id, ivr.answered_at, 'call_center', 'ivr', 'ivr_survey',
         'IVR CSAT ' || cast(ivr.score as {{ dbt.type_string() }}) || ' of 5', 'inbound', cast(ivr.score as {{ dbt.type_string() }}),
         'call_center', 'ivr_survey', ivr.ivr_response_id
     from ivr
-    inner join identity_map
-        on identity_map.source_table = 'cdr' and identity_map.source_record_id = ivr.call_id
+    inner join call_customers on call_customers.call_id = ivr.call_id
     where ivr.question = 'csat'
 ),
 

@@ -90,8 +90,7 @@ rating_windows as (
             as due_at,
         rater.customer_id
     from ratings
-    inner join identity_map as rater
-        on rater.source_table = 'users' and rater.source_record_id = cast(ratings.requester_id as {{ dbt.type_string() }})
+    inner join {{ ref('int_customers__desk_users') }} as rater on rater.user_id = cast(ratings.requester_id as {{ dbt.type_string() }})
 ),
 
 -- the company in touch with a customer, whatever the channel and words: an agent's public

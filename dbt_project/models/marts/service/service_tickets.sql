@@ -7,8 +7,8 @@ activity as (
     select * from {{ ref('int_service__ticket_activity') }}
 ),
 
-identity_map as (
-    select * from {{ ref('customer_identity_map') }} where source_table = 'users'
+requesters as (
+    select * from {{ ref('int_customers__desk_users') }}
 ),
 
 now as (
@@ -20,7 +20,7 @@ now as (
 measured as (
     select
         tickets.ticket_id,
-        identity_map.customer_id,
+        requesters.customer_id,
         tickets.created_at,
         coalesce(tickets.priority, 'normal') as priority,
         tickets.status,
@@ -34,7 +34,7 @@ measured as (
         activity.agent_public_replies,
         now.as_of_at
     from tickets
-    inner join identity_map on identity_map.source_record_id = cast(tickets.requester_id as {{ dbt.type_string() }})
+    inner join requesters on requesters.user_id = cast(tickets.requester_id as {{ dbt.type_string() }})
     left join activity on activity.ticket_id = tickets.ticket_id
     cross join now
 ),
