@@ -4,13 +4,10 @@ API returns them: organizations, users, tickets, ticket events and satisfaction 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from demo.profiles import typo
+from demo.story_parts import Ticket
 from demo.system_ids import AGENTS, CATEGORY_FIELD_ID, ORDER_NUMBER_FIELD_ID
-
-if TYPE_CHECKING:
-    from demo.history import Ticket
 
 USER_ID_BASE = 361_000_000_000
 ORG_ID_BASE = 362_000_000_000
