@@ -4,41 +4,31 @@ taken out of the identity map and a customer's revenue changed, each of them war
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import duckdb
-from dbt.cli.main import dbtRunner
 
-from c360.config import load_config
-from pipelines.dbt import DBT_PROJECT_DIR, dbt_vars
+from pipelines.dbt import DBT_PROJECT_DIR
 from tests.conftest import SESSION_AS_OF
+from tests.dbt_runs import copy_of_the_night, dbt_test
 
 INTEGRITY = DBT_PROJECT_DIR / "tests" / "integrity"
 
 
-def run_integrity_tests(config_file: Path, work_db: Path, target: Path) -> dict[str, str]:
-    config = load_config(config_file)
-    result = dbtRunner().invoke(
-        ["test", "--select", "path:tests/integrity", "--project-dir", str(DBT_PROJECT_DIR)]
-        + ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(target)]
-        + ["--vars", json.dumps(dbt_vars(config))]
-    )
+def run_integrity_tests(config_file: Path, target: Path) -> dict[str, str]:
+    result = dbt_test(config_file, "path:tests/integrity", target)
     assert result.success, str(result.exception)
     return {r.node.name: str(r.status) for r in result.result}
 
 
 def test_the_integrity_tests_pass_on_a_night_and_warn_on_each_loss(published_company, tmp_path, monkeypatch):
     config_file, _ = published_company
-    work_db = tmp_path / "c360.duckdb"
-    shutil.copyfile(load_config(config_file).warehouse_dir / "work" / "c360.duckdb", work_db)
-    monkeypatch.setenv("C360_WORK_DB", str(work_db))  # the profile's DuckDB output names it
+    work_db = copy_of_the_night(config_file, tmp_path, monkeypatch)
     monkeypatch.setenv("C360_AS_OF", SESSION_AS_OF)  # the night's "now", as the night pins it
     names = {path.stem for path in INTEGRITY.glob("*.sql")}
     assert len(names) == 3
 
-    assert run_integrity_tests(config_file, work_db, tmp_path / "target") == dict.fromkeys(names, "pass")
+    assert run_integrity_tests(config_file, tmp_path / "target") == dict.fromkeys(names, "pass")
 
     with duckdb.connect(str(work_db)) as con:
         con.execute(
@@ -53,4 +43,4 @@ def test_the_integrity_tests_pass_on_a_night_and_warn_on_each_loss(published_com
             "update marts.customer_360 set revenue_12m = revenue_12m + 1 where customer_id = "
             "(select min(customer_id) from marts.customer_360 where revenue_12m > 0)"
         )
-    assert run_integrity_tests(config_file, work_db, tmp_path / "target") == dict.fromkeys(names, "warn")
+    assert run_integrity_tests(config_file, tmp_path / "target") == dict.fromkeys(names, "warn")

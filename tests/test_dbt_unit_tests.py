@@ -4,10 +4,11 @@ company's config (the us demo, in Chicago, failed a Shanghai-computed test of bu
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import yaml
+
+from tests.dbt_runs import copy_of_the_night, dbt_test
 
 MODELS = Path(__file__).resolve().parents[1] / "dbt_project" / "models"
 
@@ -34,23 +35,9 @@ def test_the_dbt_unit_tests_pass(published_company, tmp_path, monkeypatch):
     """The night leaves the unit tests out of its builds (they check the SQL, not the night's
     data); they run here, against a copy of a night's working database, whose tables give dbt
     the column types of each tested model's inputs."""
-    import shutil
-
-    from dbt.cli.main import dbtRunner
-
-    from c360.config import load_config
-    from pipelines.dbt import DBT_PROJECT_DIR, dbt_vars
-
     config_file, _ = published_company
-    config = load_config(config_file)
-    work_db = tmp_path / "c360.duckdb"
-    shutil.copyfile(config.warehouse_dir / "work" / "c360.duckdb", work_db)
-    monkeypatch.setenv("C360_WORK_DB", str(work_db))  # the profile's DuckDB output names it
-    result = dbtRunner().invoke(
-        ["test", "--select", "test_type:unit", "--project-dir", str(DBT_PROJECT_DIR)]
-        + ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")]
-        + ["--vars", json.dumps(dbt_vars(config))]
-    )
+    copy_of_the_night(config_file, tmp_path, monkeypatch)
+    result = dbt_test(config_file, "test_type:unit", tmp_path / "target")
     ran = [r for r in result.result or [] if r.node.resource_type == "unit_test"]
     failed = [f"{r.node.unique_id}: {r.message}" for r in ran if r.status != "pass"]
     assert result.success and not failed, "\n".join(failed) or str(result.exception)
