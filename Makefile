@@ -18,8 +18,11 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $@
 
+# ./c360.yml, where `c360` looks without --config, points at the demo's (unless you have one):
+# the README's `c360 sql "..."` then works as written from here
 $(DEMO_CONFIG): | $(BIN)/.installed
 	$(BIN)/c360 demo --out $(DEMO_DIR)
+	@test -e c360.yml || ln -s $(DEMO_CONFIG) c360.yml
 
 # One nightly run against the demo: its service desk API runs in the background meanwhile.
 define run_demo_night
@@ -70,3 +73,4 @@ metrics: install
 
 clean-demo:
 	rm -rf $(DEMO_DIR)
+	@test ! -L c360.yml || rm c360.yml
