@@ -106,8 +106,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "kpi.open_promises": {"en": "Open promises", "zh": "未兑现承诺"},
     "kpi.open_promises.help": {
-        "en": "Promises past due and not resolved at the end of the period.",
-        "zh": "期末已逾期且未解决的承诺。",
+        "en": (
+            "Promises past due and not resolved at the end of the period (for a period running to "
+            "today: as the last night left them, as on the Open promises page)."
+        ),
+        "zh": "期末已逾期且未解决的承诺（截至今天的期间：以最近一次夜间运行为准，与“未兑现承诺”页一致）。",
     },
     "kpi.high_churn": {"en": "High churn risk", "zh": "高流失风险客户"},
     "kpi.high_churn.help": {
@@ -228,6 +231,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "当前已违背（未解决）与即将到期的承诺，按部门与逾期工作日统计。",
     },
     "promises.queue": {"en": "Work queue", "zh": "待办队列"},
+    "promises.at_risk": {"en": "At risk", "zh": "即将到期"},
+    "promises.at_risk.help": {
+        "en": "Promises not yet kept that fall due within the next two working days.",
+        "zh": "尚未兑现、将在两个工作日内到期的承诺。",
+    },
     # data health
     "health.runs": {"en": "Recent runs", "zh": "最近运行"},
     "health.publishes": {"en": "Publishes", "zh": "发布记录"},

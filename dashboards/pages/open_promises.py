@@ -10,6 +10,11 @@ from dashboards.queries import open_promises as queries
 version, filters = ui.page_header("page.open_promises", dated=False)
 st.caption(t("promises.help"))
 
+open_now, at_risk = queries.open_and_at_risk(version, filters.tiers)
+left, right = st.columns(2)
+left.metric(t("kpi.open_promises"), ui.count(open_now), help=t("kpi.open_promises.help"))
+right.metric(t("promises.at_risk"), ui.count(at_risk), help=t("promises.at_risk.help"))
+
 ages = queries.promises_by_age(version, filters.tiers)
 if not ages.empty:
     ui.chart(

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.data import ROW_CAP, query, segment_filter, with_tiers
+from dashboards.queries.overview import OPEN_NOW_SQL
 
 
 @st.cache_data(show_spinner=False)
@@ -45,3 +46,11 @@ def promise_queue(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
         """,
         with_tiers({}, tiers),
     )
+
+
+@st.cache_data(show_spinner=False)
+def open_and_at_risk(version: str, tiers: tuple[str, ...]) -> tuple[int, int]:
+    """Promises broken and not yet kept, and those due within two working days (the overview's
+    "Open promises" is the first)."""
+    row = query(version, OPEN_NOW_SQL.format(segment=segment_filter(tiers)), with_tiers({}, tiers)).iloc[0]
+    return int(row["open"]), int(row["at_risk"])

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards.data import Period, query, segment_filter, tier_filter, with_tiers
+from dashboards.data import Period, publish_info, query, segment_filter, tier_filter, with_tiers
 
 # One statement per figure (each returns `now` and `before`): DuckDB answers each from the few
 # row groups its period touches, where one statement with many FILTER clauses reads them all.
@@ -86,6 +86,12 @@ OVERVIEW_SQL = {
     """,
 }
 OVERVIEW_KPIS = list(OVERVIEW_SQL)
+# promises open and at risk as the night left them: one definition for the overview and its page
+OPEN_NOW_SQL = """
+    select count(*) filter (where status = 'open') as open, count(*) filter (where status = 'at_risk') as at_risk
+    from marts.open_promises
+    where status in ('open', 'at_risk') {segment}
+"""
 
 
 @st.cache_data(show_spinner=False)
@@ -102,6 +108,11 @@ def overview(version: str, start: date, end: date, tiers: tuple[str, ...]) -> di
         tier = tier_filter(tiers, "value_tier" if kpi == "high_churn" else "segment")
         row = query(version, sql.format(segment=segment_filter(tiers), tier=tier), params).iloc[0]
         figures[kpi] = (number(row["now"]), number(row["before"]))
+    if end >= publish_info(version)["as_of"]:
+        # a period running to the publish's day ends at the night's moment: its open promises are
+        # the ones the mart says are open then, the figure the Open promises page shows
+        now = query(version, OPEN_NOW_SQL.format(segment=segment_filter(tiers)), with_tiers({}, tiers)).iloc[0]
+        figures["open_promises"] = (number(now["open"]), figures["open_promises"][1])
     return figures
 
 

@@ -402,3 +402,20 @@ def test_monthly_charts_are_ticked_by_month_not_by_day(monkeypatch, published_co
     assert monthly
     for axis in monthly:
         assert axis.get("dtick") in ("M1", "M3") and axis.get("tickformat") == "%Y-%m"
+
+
+def test_open_promises_are_one_number_on_the_overview_and_on_their_page(monkeypatch, published_company):
+    config, _ = published_company
+    overview = {m.label: m.value for m in open_app(monkeypatch, config).metric}
+    page = open_app(monkeypatch, config, "pages/open_promises.py")
+    rendered_ok(page)
+    figures = {m.label: m.value for m in page.metric}
+    con = published(config)
+    open_now, at_risk = con.execute(
+        "select count(*) filter (where status = 'open'), count(*) filter (where status = 'at_risk') "
+        "from marts.open_promises"
+    ).fetchall()[0]
+    con.close()
+    assert open_now > 0
+    assert overview["Open promises"] == figures["Open promises"] == f"{open_now:,}"
+    assert figures["At risk"] == f"{at_risk:,}"
