@@ -38,6 +38,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "button.download_csv": {"en": "Download CSV", "zh": "下载 CSV"},
     "link.details": {"en": "Details", "zh": "详情"},
     "value.na": {"en": "n/a", "zh": "无"},
+    "value.yes": {"en": "yes", "zh": "是"},
+    "value.no": {"en": "no", "zh": "否"},
     "value.bad": {"en": "bad answers", "zh": "差评"},
     "value.other": {"en": "other answers", "zh": "其他评价"},
     "filter.dates": {"en": "Dates (company calendar)", "zh": "日期（公司日历）"},

@@ -41,7 +41,8 @@ def table(frame: pd.DataFrame, name: str, empty_key: str = "empty.no_rows") -> N
         st.info(t(empty_key))
         return
     frame = data.in_company_time(frame)  # shown, and downloaded, as the company's clock reads
-    st.dataframe(frame, hide_index=True, width="stretch")
+    # shown for a person, downloaded as the warehouse has it (names and values an analyst joins on)
+    st.dataframe(presentable(frame), hide_index=True, width="stretch", column_config=column_labels(frame))
     if len(frame) >= data.ROW_CAP:
         st.caption(t("caption.capped", rows=f"{data.ROW_CAP:,}"))
     st.download_button(
@@ -52,6 +53,40 @@ def table(frame: pd.DataFrame, name: str, empty_key: str = "empty.no_rows") -> N
         key=f"download-{name}",
         on_click="ignore",
     )
+
+
+def column_label(column: str) -> str:
+    """The column's name in the chosen language where the catalogue has it (`field.<column>`),
+    else its warehouse name in words: first_reply_business_minutes → "First reply business minutes"."""
+    label = t(f"field.{column}")
+    return label if label != f"field.{column}" else column.replace("_", " ").strip().capitalize()
+
+
+def column_labels(frame: pd.DataFrame) -> dict:
+    """st.dataframe's column_config: each column's label; numbers with thousands separators."""
+    return {
+        column: st.column_config.NumberColumn(column_label(column), format="localized")
+        if pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column])
+        else column_label(column)
+        for column in frame.columns
+    }
+
+
+def presentable(frame: pd.DataFrame) -> pd.DataFrame:
+    """What a person reads: true and false as words, no "None", fractions rounded to one decimal."""
+    shown = frame.copy()
+    yes_no = {True: t("value.yes"), False: t("value.no")}
+    for column in shown.columns:
+        values = shown[column]
+        if pd.api.types.is_bool_dtype(values) or (
+            values.dtype == object and values.dropna().map(type).eq(bool).all() and values.notna().any()
+        ):
+            shown[column] = values.map(yes_no).astype(object).where(values.notna(), "")
+        elif pd.api.types.is_float_dtype(values):
+            shown[column] = values.round(1)
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            shown[column] = values.where(values.notna(), "")
+    return shown
 
 
 # the "column=" Plotly Express puts before a facet's value; other annotations keep their text
