@@ -11,7 +11,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 from dashboards import auth, data, filters, i18n  # noqa: E402
 from dashboards.i18n import t  # noqa: E402
 
-st.set_page_config(page_title="c360", page_icon=":material/groups:", layout="wide")
+# the icon is a file of the app: an emoji or a named icon would be fetched from the internet,
+# which fails offline and behind some national firewalls
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
+st.set_page_config(page_title="c360", page_icon=str(FAVICON), layout="wide")
 
 PAGES = Path(__file__).parent / "pages"
 # (file, title key, icon); the file name is the page's URL, the same in every language

@@ -37,6 +37,9 @@ def cmd_dashboard(args) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        # readers see the app, not Streamlit's developer menu ("Deploy", rerun settings)
+        "--client.toolbarMode",
+        "viewer",
         # dashboard logins and their roles (dashboards/auth.py) live in this file, never in the config
         "--secrets.files",
         str(config.dashboard["secrets_file"]),

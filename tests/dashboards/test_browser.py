@@ -156,3 +156,27 @@ def test_stopping_c360_dashboard_stops_the_server_on_its_port(published_company)
                 return
         time.sleep(0.2)
     raise AssertionError(f"something still serves port {port} after c360 dashboard was stopped")
+
+
+def test_the_dashboard_fetches_nothing_from_outside_and_shows_no_developer_menu(dashboard, browser):
+    """Offline, and behind a firewall that blocks foreign CDNs, the page must be whole: every
+    request it makes goes to the server it came from (the icon too); and readers get the viewer's
+    toolbar, not Streamlit's "Deploy"."""
+    from urllib.parse import urlsplit
+
+    requested: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.on("request", lambda request: requested.append(request.url))
+    try:
+        page.goto(f"{dashboard}/open_promises")
+        page.get_by_text(PAGES["open_promises"], exact=False).first.wait_for(timeout=30_000)
+        page.wait_for_load_state("networkidle")
+        no_error_box(page)
+        outside = [url for url in requested if urlsplit(url).scheme in ("http", "https", "ws", "wss")
+                   and urlsplit(url).hostname not in ("127.0.0.1", "localhost")]  # fmt: skip
+        assert requested and not outside, outside
+        assert page.get_by_role("button", name="Deploy").count() == 0
+        icon = page.locator("link[rel~='icon']").first.get_attribute("href")
+        assert icon and not icon.startswith("http") or urlsplit(icon).hostname in ("127.0.0.1", "localhost"), icon
+    finally:
+        page.close()
