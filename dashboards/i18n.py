@@ -240,6 +240,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     # data health
     "health.runs": {"en": "Recent runs", "zh": "最近运行"},
+    "run.succeeded": {"en": "succeeded", "zh": "成功"},
+    "run.succeeded_with_warnings": {"en": "succeeded, {n} check(s) warned", "zh": "成功，{n} 项检查告警"},
+    "run.failed": {"en": "failed: {why}", "zh": "失败：{why}"},
     "health.publishes": {"en": "Publishes", "zh": "发布记录"},
     "health.sources": {"en": "Sources: freshness and rows", "zh": "数据源：新鲜度与行数"},
     "health.quality": {"en": "Quality checks", "zh": "质量检查"},

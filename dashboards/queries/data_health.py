@@ -4,23 +4,46 @@ connection and caches: every value a user picked reaches DuckDB as a bound param
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from c360.run_history import read_run_history
 from dashboards.data import ROW_CAP, config, query
+from dashboards.i18n import t
 
 
 def run_history(limit: int = 20) -> pd.DataFrame:
     """The last runs, failed ones included (a failed run publishes nothing, so this is read
     from the run log beside the warehouse, not from the published file)."""
-    frame = pd.DataFrame(
-        read_run_history(config().warehouse_dir, limit),
-        columns=["started_at", "run_id", "success", "seconds", "published", "failure"],
+    return describe_runs(read_run_history(config().warehouse_dir, limit))
+
+
+def describe_runs(runs: list[dict]) -> pd.DataFrame:
+    """One row a run, in words: how it ended (a success whose checks warned says so, a failure
+    says why), its checks, the rows it loaded and quarantined, and the publish's file name (the
+    server's folders are nobody's business on a dashboard)."""
+
+    def outcome(run: dict) -> str:
+        if not run.get("success"):
+            return t("run.failed", why=run.get("failure") or t("value.na"))
+        warned = run.get("checks_failed") or 0
+        return t("run.succeeded_with_warnings", n=warned) if warned else t("run.succeeded")
+
+    return pd.DataFrame(
+        {
+            "started_at": pd.to_datetime([run.get("started_at") for run in runs]),
+            "outcome": [outcome(run) for run in runs],
+            "checks_passed": [run.get("checks_passed") for run in runs],
+            "checks_failed": [run.get("checks_failed") for run in runs],
+            "rows_loaded": [sum((run.get("rows_by_source") or {}).values()) for run in runs],
+            "rows_quarantined": [sum((run.get("quarantined_by_source") or {}).values()) for run in runs],
+            "minutes": [round((run.get("seconds") or 0) / 60, 1) for run in runs],
+            "published": [Path(run["published"]).name if run.get("published") else "" for run in runs],
+            "run_id": [run.get("run_id") for run in runs],
+        }
     )
-    frame["started_at"] = pd.to_datetime(frame["started_at"])  # ISO text in the log: a time to show
-    return frame
 
 
 @st.cache_data(show_spinner=False)

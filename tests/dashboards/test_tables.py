@@ -29,3 +29,26 @@ def test_a_table_shows_words_and_rounded_numbers_under_named_columns():
     assert config["first_reply_business_minutes"]["label"] == "First reply business minutes"
     assert config["first_reply_business_minutes"]["type_config"]["format"] == "localized"
     assert config["is_contactable"] == "Contactable"
+
+
+def test_the_run_history_says_how_each_night_ended_in_words_without_the_servers_paths():
+    from dashboards.queries.data_health import describe_runs
+
+    runs = [
+        {"started_at": "2026-12-06T02:00:00", "run_id": "r3", "success": True, "seconds": 95.0,
+         "checks_passed": 126, "checks_failed": 6, "rows_by_source": {"sales": 10, "service": 5},
+         "quarantined_by_source": {"sales": 1}, "published": "/srv/c360/warehouse/published/c360-r3.duckdb"},
+        {"started_at": "2026-12-05T02:00:00", "run_id": "r2", "success": False, "seconds": 12.0,
+         "failure": "load_service: the service desk did not answer", "published": None},
+        {"started_at": "2026-12-04T02:00:00", "run_id": "r1", "success": True, "seconds": 90.0,
+         "checks_passed": 132, "checks_failed": 0, "published": "/srv/c360/warehouse/published/c360-r1.duckdb"},
+    ]  # fmt: skip
+    shown = describe_runs(runs)
+    assert shown["outcome"].tolist() == [
+        "succeeded, 6 check(s) warned",
+        "failed: load_service: the service desk did not answer",
+        "succeeded",
+    ]
+    assert shown["published"].tolist() == ["c360-r3.duckdb", "", "c360-r1.duckdb"]
+    assert shown["rows_loaded"].tolist() == [15, 0, 0] and shown["rows_quarantined"].tolist() == [1, 0, 0]
+    assert not shown.astype(str).apply(lambda column: column.str.contains("/srv/")).any().any()
