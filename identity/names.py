@@ -216,6 +216,12 @@ def names_may_be_one_person(a: str, b: str) -> bool:
     return full
 
 
+# a number carrying more people's names than this is a switchboard, no one person's whatever
+# the variants: judging them would compare every pair of its names (a firm's main line carries
+# hundreds at a million customers)
+MOST_PEOPLE_TO_JUDGE_VARIANTS = 10
+
+
 @dataclass(frozen=True)
 class NameOnIdentifier:
     """What the records carrying one name on one phone number or e-mail address say of it."""
@@ -249,7 +255,7 @@ def people_among(names: list[str], evidence: list[NameOnIdentifier] | None = Non
             groups[i] = len(heads) - 1
         elif len(fits) == 1:
             groups[i] = fits[0]
-    if evidence is not None and len(heads) > 1:
+    if evidence is not None and 1 < len(heads) <= MOST_PEOPLE_TO_JUDGE_VARIANTS:
         groups = _fold_other_given_names(names, groups, evidence)
     return groups
 

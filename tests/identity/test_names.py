@@ -86,3 +86,31 @@ def test_another_given_name_on_a_persons_number_is_that_person_unless_something_
     # two words apart is somebody else; so is a name one word apart from two people
     assert len(set(people(("Daniel Smith", contact), ("Attn Thomas Carter", delivery)))) == 2
     assert len(set(people(("Ann Lee", contact), ("Tom Lee", contact), ("Ray Lee", delivery)))) == 3
+
+
+def test_variants_are_not_judged_on_a_line_with_many_peoples_names():
+    from identity.names import MOST_PEOPLE_TO_JUDGE_VARIANTS, NameOnIdentifier, people_among
+
+    line = "phone:+13125550100"
+    given = ["Anna", "Boris", "Chen", "Dolores", "Emeka", "Farida", "Gustav", "Hiroshi", "Ines", "Jamal", "Kirsi"]
+    family = [
+        "Abbott",
+        "Brandt",
+        "Castro",
+        "Dubois",
+        "Eriksen",
+        "Fontaine",
+        "Grasso",
+        "Haddad",
+        "Ivanova",
+        "Jansen",
+        "Kowal",
+    ]
+    staff = [f"{g} {f}" for g, f in zip(given, family, strict=True)][:MOST_PEOPLE_TO_JUDGE_VARIANTS]
+    names = [person_name_key(n) for n in [*staff, "Ray Nowak", "Richard Nowak"]]
+    evidence = [NameOnIdentifier(on_crm_contact=True, crm_contact_name=True, identifiers=frozenset({line}))] * len(
+        staff
+    ) + [NameOnIdentifier(identifiers=frozenset({line})), NameOnIdentifier(True, True, frozenset({line}))]
+    groups = people_among(names, evidence)
+    assert groups[-1] != groups[-2], "a switchboard's Ray and Richard Nowak stay two names"
+    assert len(set(people_among(names[-2:], evidence[-2:]))) == 1, "on a person's own number they are one"
