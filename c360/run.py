@@ -19,7 +19,6 @@ from c360.config import Config
 from c360.notify import notify_failure
 from c360.run_history import append_run
 from c360.warehouse import WarehousePaths, make_private, make_warehouse_dir, private_umask
-from connectors.registry import source_systems
 
 
 class RunInProgressError(RuntimeError):
@@ -187,6 +186,9 @@ def run_nightly(config: Config) -> RunSummary:
 
 def _summarise(result, assets, steps: dict, seconds: float, config: Config) -> RunSummary:
     """The night's figures and outcome from its Dagster events."""
+    # the connectors bring dlt and SQLAlchemy (0.8 s): only a night needs them, not every command
+    from connectors.registry import source_systems
+
     summary = RunSummary(success=result.success, seconds=seconds, steps=steps)
     materialized, succeeded, skipped = set(), set(), []
     for event in result.all_events:

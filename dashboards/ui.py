@@ -72,8 +72,23 @@ def column_labels(frame: pd.DataFrame) -> dict:
     }
 
 
+def as_text(value) -> str:
+    """One value of a field/value list in words: nothing for a missing one, yes or no, a number
+    rounded with separators."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, bool):
+        return t("value.yes") if value else t("value.no")
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) <= 1 else f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
 def presentable(frame: pd.DataFrame) -> pd.DataFrame:
-    """What a person reads: true and false as words, no "None", fractions rounded to one decimal."""
+    """What a person reads: true and false as words, no "None", numbers rounded (a share or a
+    probability to three decimals, a bigger figure to one)."""
     shown = frame.copy()
     yes_no = {True: t("value.yes"), False: t("value.no")}
     for column in shown.columns:
@@ -83,7 +98,8 @@ def presentable(frame: pd.DataFrame) -> pd.DataFrame:
         ):
             shown[column] = values.map(yes_no).astype(object).where(values.notna(), "")
         elif pd.api.types.is_float_dtype(values):
-            shown[column] = values.round(1)
+            # a share or a probability (0.873) keeps three decimals, a bigger figure one
+            shown[column] = values.round(3 if values.abs().max() <= 1 else 1)
         elif values.dtype == object or pd.api.types.is_string_dtype(values):
             shown[column] = values.where(values.notna(), "")
     return shown

@@ -111,8 +111,8 @@ def load_records(con: duckdb.DuckDBPyConnection) -> int:
 
 def mark_person_accounts(con: duckdb.DuckDBPyConnection) -> None:
     """A CRM account of a person buying for themself: no web domain and no registration
-    number, named like one of its own contacts, in full ("Steven Jackson" for the contact
-    "Steve Jackson" or "S. Jackson": identity.names.names_may_be_one_person). It is that person,
+    number, named like one of its own contacts, in full and in as many words ("Steven Jackson"
+    for the contact "Steve Jackson" or "S. Jackson": identity.names.names_may_be_one_person). It is that person,
     not an organization (its first such contact, in record order, is its contact)."""
     candidates = con.sql(
         f"""
@@ -126,8 +126,10 @@ def mark_person_accounts(con: duckdb.DuckDBPyConnection) -> None:
         order by accounts.position, contacts.position
         """
     ).df()
+    # as many words on both sides: "John Smith Plumbing" is a sole trader's business, an
+    # organization, though its contact is John Smith
     alike = [
-        names_may_be_one_person(a, c)
+        len(a.split()) == len(c.split()) and names_may_be_one_person(a, c)
         for a, c in zip(candidates["account_name"], candidates["contact_name"], strict=True)
     ]
     person_accounts = candidates[np.array(alike, dtype=bool)].drop_duplicates("position")

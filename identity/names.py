@@ -290,23 +290,23 @@ def _fold_other_given_names(names: list[str], groups: list[int], evidence: list[
         if any(evidence[i].on_crm_contact or evidence[i].crm_contact_name for i in rows)
     }
     into: dict[int, int] = {}
-
-    def person_of(group: int) -> int:
-        while group in into:
-            group = into[group]
-        return group
-
-    # the variants seen on fewest names first: a name on one record joins the person seen on many
+    # the variants seen on fewest names first: a name on one record joins the person seen on many.
+    # No chains: a group that took a variant in gives itself to nobody, and one given to another
+    # takes nobody in ("Ray Kowal" is no variant of Richard Nowak through "Ray Nowak")
+    took_in: set[int] = set()
     for group in sorted(set(members) - known, key=lambda g: (len(members[g]), g)):
+        if group in took_in:
+            continue
         partners = {
-            person_of(other)
+            other
             for other in members
             if other != group
+            and other not in into
             and any(_one_word_apart(names[i], names[j]) for i in members[group] for j in members[other])
         }
-        partners.discard(group)
         if len(partners) == 1:
             partner = partners.pop()
             if identifiers[group] <= identifiers[partner]:
                 into[group] = partner
-    return [person_of(g) if g >= 0 else g for g in groups]
+                took_in.add(partner)
+    return [into.get(g, g) for g in groups]

@@ -103,7 +103,8 @@ def _people_on_identifiers(con: duckdb.DuckDBPyConnection) -> None:
         name_identifiers as (
             select name_key, list(distinct identifier_type || ':' || identifier_value) as identifiers
             from claims
-            where identifier_value is not null and not coalesce(is_placeholder_email, false)
+            where identifier_value is not null
+              and not (identifier_type = 'email' and coalesce(is_placeholder_email, false))
               and name_key in (select name_key from named where several)
             group by name_key
         )

@@ -74,7 +74,7 @@ golden += [
         "last_touch_at",
     ]
 ]
-ui.table(pd.DataFrame(golden).astype(str), f"customer_{chosen}_profile")
+ui.table(pd.DataFrame(golden).map(ui.as_text), f"customer_{chosen}_profile")
 
 st.subheader(t("customer.open_promises"))
 ui.table(queries.customer_promises(version, chosen), f"customer_{chosen}_promises", "empty.no_promises")

@@ -177,6 +177,7 @@ def test_the_dashboard_fetches_nothing_from_outside_and_shows_no_developer_menu(
         assert requested and not outside, outside
         assert page.get_by_role("button", name="Deploy").count() == 0
         icon = page.locator("link[rel~='icon']").first.get_attribute("href")
-        assert icon and not icon.startswith("http") or urlsplit(icon).hostname in ("127.0.0.1", "localhost"), icon
+        assert icon, "the page names its icon"
+        assert not icon.startswith("http") or urlsplit(icon).hostname in ("127.0.0.1", "localhost"), icon
     finally:
         page.close()

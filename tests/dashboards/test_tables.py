@@ -14,12 +14,14 @@ def test_a_table_shows_words_and_rounded_numbers_under_named_columns():
             "is_contactable": [True, False, None],
             "csat_pct_90d": [70.4918, None, 12.04],
             "first_reply_business_minutes": [1200, 35, 7],
+            "churn_risk": [0.8734, 0.2341, None],
             "next_best_action": ["Chase the late delivery", None, "Cross-sell"],
         }
     )
     shown = presentable(frame)
     assert shown["is_contactable"].tolist() == ["yes", "no", ""]
     assert shown["csat_pct_90d"].iloc[0] == 70.5 and pd.isna(shown["csat_pct_90d"].iloc[1])
+    assert shown["churn_risk"].iloc[0] == 0.873 and shown["churn_risk"].iloc[1] == 0.234, "a ranking stays readable"
     assert shown["next_best_action"].tolist() == ["Chase the late delivery", "", "Cross-sell"]
     assert frame["is_contactable"].tolist() == [True, False, None], "the download keeps the values"
     # a column the catalogue names, and one it does not, in words
@@ -52,3 +54,14 @@ def test_the_run_history_says_how_each_night_ended_in_words_without_the_servers_
     assert shown["published"].tolist() == ["c360-r3.duckdb", "", "c360-r1.duckdb"]
     assert shown["rows_loaded"].tolist() == [15, 0, 0] and shown["rows_quarantined"].tolist() == [1, 0, 0]
     assert not shown.astype(str).apply(lambda column: column.str.contains("/srv/")).any().any()
+
+
+def test_a_field_value_list_shows_words_not_python():
+    from datetime import datetime
+
+    from dashboards.ui import as_text
+
+    assert [as_text(v) for v in (None, float("nan"), True, False, 0.8734, 681568400.0, 12345, "gold")] == [
+        "", "", "yes", "no", "0.873", "681,568,400.0", "12,345", "gold",
+    ]  # fmt: skip
+    assert as_text(datetime(2026, 11, 30, 7, 43)) == "2026-11-30 07:43:00"

@@ -86,6 +86,9 @@ def test_another_given_name_on_a_persons_number_is_that_person_unless_something_
     # two words apart is somebody else; so is a name one word apart from two people
     assert len(set(people(("Daniel Smith", contact), ("Attn Thomas Carter", delivery)))) == 2
     assert len(set(people(("Ann Lee", contact), ("Tom Lee", contact), ("Ray Lee", delivery)))) == 3
+    # no chains: Ray Kowal is one word from Ray Nowak, two from Richard Nowak
+    chained = people(("Richard Nowak", contact), ("Ray Nowak", delivery), ("Ray Kowal", delivery))
+    assert chained[2] != chained[0], chained
 
 
 def test_variants_are_not_judged_on_a_line_with_many_peoples_names():

@@ -222,12 +222,16 @@ def test_an_account_named_in_full_for_its_contacts_nickname_or_initial_is_that_p
             # a company that names no one of its own contacts stays an organization
             account("001R", "Davis Hardware", phone_e164="+13315550000"),
             contact("003R", "001R", "Chris Davis", phone_e164="+13315550001"),
+            # and so does a sole trader's business named after its owner
+            account("001S", "John Smith Plumbing", phone_e164="+13315550002"),
+            contact("003S", "001S", "John Smith", phone_e164="+13315550003"),
         ]
     )
     for account_id, contact_id in (("001P", "003P"), ("001Q", "003Q")):
         assert out[account_id]["is_person_account"] and out[account_id]["customer_type"] == "person"
         assert out[account_id]["person_id"] == out[contact_id]["person_id"] is not None
-    assert not out["001R"]["is_person_account"] and out["001R"]["customer_type"] == "organization"
+    for business in ("001R", "001S"):
+        assert not out[business]["is_person_account"] and out[business]["customer_type"] == "organization"
 
 
 def test_a_middle_name_on_the_contacts_mobile_is_the_contact_and_the_calls_from_it_theirs():

@@ -8,10 +8,10 @@
     - by e-mail: an address of their own (a well-formed address that is no shared mailbox) and
       no record of theirs opted out of e-mail;
     - and either way: not unanswered recently, that is the company wrote to them at least twice
-      in the last 90 days (a CRM e-mail to their contact or lead, a public reply on a ticket they
-      asked) and heard nothing from them since the first of those times: no call, ticket, ticket
-      comment or rating of theirs, and no completed CRM call, meeting or visit with them (a
-      completed call is a conversation; the sources record no call that went unanswered). -#}
+      in the last 90 days (CRM e-mails to their contact or lead, marked completed: sent) and heard
+      nothing from them since the first of those times: no call, ticket, ticket comment or rating
+      of theirs, and no completed CRM call, meeting or visit with them (a completed call is a
+      conversation; the sources record no call that went unanswered). -#}
 with identity_map as (
     select * from {{ ref('customer_identity_map') }} where person_id is not null
 ),
@@ -50,17 +50,11 @@ person_tasks as (
     where not tasks.is_deleted
 ),
 
--- the company writing to a person
+-- the company writing to a person: CRM e-mails sent to their contact or lead (a public reply on
+-- a ticket is not counted: a customer who opened a ticket and read the answer has not gone silent)
 reached_out as (
-    select person_id, created_at as reached_at from person_tasks where task_type = 'email'
-
-    union all
-
-    select requesters.person_id, events.created_at
-    from {{ ref('stg_service__ticket_events') }} as events
-    inner join tickets on tickets.ticket_id = events.ticket_id
-    inner join requesters on requesters.requester_id = cast(tickets.requester_id as {{ dbt.type_string() }})
-    where events.event_type = 'Comment' and events.is_public and events.author_id <> tickets.requester_id
+    select person_id, created_at as reached_at from person_tasks
+    where task_type = 'email' and task_status = 'completed'
 ),
 
 -- the person's own doing, or a conversation with them
