@@ -12,9 +12,10 @@ import yaml
 from c360.clock import run_now
 from demo import writers
 from demo.held_back import hold_back
-from demo.history import HISTORY_DAYS, simulate_in_batches
+from demo.history import simulate_in_batches
 from demo.localtime import LocalClock
 from demo.profiles import DEFAULT_PROFILE, PROFILE_NAMES, Profile, load_profile
+from demo.story_parts import HISTORY_DAYS
 from demo.system_ids import CATEGORY_FIELD_ID, ORDER_NUMBER_FIELD_ID
 
 TOKEN_ENV = "C360_SERVICE_DESK_TOKEN"

@@ -22,23 +22,7 @@ from demo.profiles import DEFAULT_PROFILE, Profile, load_profile
 from demo.sales_story import SalesStory
 from demo.service_desk_records import ServiceDeskShaper  # shapes the JSON payloads
 from demo.service_story import ServiceStory
-from demo.story_parts import (  # noqa: F401 - the history's names, imported from here
-    COMPENSATION_ANSWER_WORKING_DAYS,
-    CONTACT_ROLES,
-    HISTORY_DAYS,
-    INSTALLATION_PROMISE_WORKING_DAYS,
-    OPEN_STAGES,
-    QUEUES,
-    RATING_FOLLOW_UP_WORKING_DAYS,
-    Call,
-    History,
-    Ticket,
-    WorkingCalendar,
-    _checksum_char,
-    median_gap,
-    rng_comment,
-    sf_id,
-)
+from demo.story_parts import HISTORY_DAYS, Call, History, Ticket, WorkingCalendar, median_gap, sf_id
 
 
 class Simulation(SalesStory, LogisticsStory, ServiceStory, CallCenterStory):

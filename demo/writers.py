@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from demo.history import History
 from demo.localtime import LocalClock
 from demo.profiles import ALL_CRM_TABLES
 from demo.service_desk_api import RESOURCES, ResourceIndex
+from demo.story_parts import History
 from demo.system_ids import AGENTS
 
 CRM_COLUMNS = {

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from demo.generate import generate
-from demo.history import sf_id
+from demo.story_parts import sf_id
 
 END = date(2026, 6, 30)
 PROFILES = ["cn", "us"]

@@ -22,7 +22,7 @@ import phonenumbers
 import pytest
 
 from demo.generate import generate
-from demo.history import OPEN_STAGES
+from demo.story_parts import OPEN_STAGES
 
 AS_OF = datetime(2026, 11, 30, 13, 43)  # UTC: 07:43 in Chicago
 CHICAGO = ZoneInfo("America/Chicago")
