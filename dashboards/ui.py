@@ -72,6 +72,11 @@ def column_labels(frame: pd.DataFrame) -> dict:
     }
 
 
+def decimals(magnitude: float) -> int:
+    """Decimals a figure is shown with: a share or a probability (0.873) three, a bigger figure one."""
+    return 3 if magnitude <= 1 else 1
+
+
 def as_text(value) -> str:
     """One value of a field/value list in words: nothing for a missing one, yes or no, a number
     rounded with separators."""
@@ -80,7 +85,7 @@ def as_text(value) -> str:
     if isinstance(value, bool):
         return t("value.yes") if value else t("value.no")
     if isinstance(value, float):
-        return f"{value:,.3f}" if abs(value) <= 1 else f"{value:,.1f}"
+        return f"{value:,.{decimals(abs(value))}f}"
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
@@ -98,8 +103,7 @@ def presentable(frame: pd.DataFrame) -> pd.DataFrame:
         ):
             shown[column] = values.map(yes_no).astype(object).where(values.notna(), "")
         elif pd.api.types.is_float_dtype(values):
-            # a share or a probability (0.873) keeps three decimals, a bigger figure one
-            shown[column] = values.round(3 if values.abs().max() <= 1 else 1)
+            shown[column] = values.round(decimals(values.abs().max()))
         elif values.dtype == object or pd.api.types.is_string_dtype(values):
             shown[column] = values.where(values.notna(), "")
     return shown
