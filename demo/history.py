@@ -177,49 +177,7 @@ class Simulation(SalesStory, LogisticsStory, ServiceStory, CallCenterStory):
         org = c.organization
         owner = self.sales_rep()
         profile = self.p
-        if org:
-            name = profile.account_name(rng, org)
-            account = self._sf_row(
-                "001",
-                created,
-                Name=name,
-                Type="Prospect" if c.is_prospect else "Customer",
-                Industry=org.industry,
-                Phone=profile.phone_as_dialled(rng, org.switchboard),
-                Website=f"www.{org.domain}",
-                BillingStreet=org.street,
-                BillingCity=org.city,
-                BillingState=org.state,
-                BillingPostalCode=org.postal_code,
-                BillingCountry=org.country,
-                NumberOfEmployees=org.employees,
-                AnnualRevenue=org.employees * 350000.0,
-                OwnerId=owner,
-                Registration_Number__c=org.registration_number or "",
-            )
-        else:
-            person = c.person
-            account = self._sf_row(
-                "001",
-                created,
-                Name=profile.person_account_name(rng, person),
-                Type="Prospect" if c.is_prospect else "Customer",
-                Industry=None,
-                Phone=profile.phone_as_dialled(rng, person.mobile),
-                Website=None,
-                BillingStreet=profile.street(rng, person),
-                BillingCity=person.city,
-                BillingState=person.state,
-                BillingPostalCode=profile.postal_code(rng, person),
-                BillingCountry=person.country,
-                NumberOfEmployees=None,
-                AnnualRevenue=None,
-                OwnerId=owner,
-                Registration_Number__c="",
-            )
-        self.crm["Account"].append(account)
-        self.account_ids[c.customer_id] = account["Id"]
-        self.truth("sales", "Account", account["Id"], c, None if org else c.person)
+        account = self._account(c, created, owner)
         for person in c.contacts:
             if org and rng.random() < 0.1:
                 continue  # not every employee is in the CRM; they show up elsewhere
@@ -266,15 +224,7 @@ class Simulation(SalesStory, LogisticsStory, ServiceStory, CallCenterStory):
             mood = min(0.95, mood + 0.03)
             self._random_contacts(c, order_time, min(order_time + timedelta(days=c.order_interval_days), self.end_dt))
             if returning:  # back after the gap: its latest order, as the history ends
-                self.more_truth["win_backs"].append(
-                    dict(
-                        true_customer_id=c.truth_id,
-                        lapsed_after=ordered[-2].isoformat(),
-                        returned_at=order_time.isoformat(),
-                        usual_interval_days=round(median_gap(ordered[:-1]), 1),
-                        orders_before=len(ordered) - 1,
-                    )
-                )
+                self._note_win_back(c, ordered)
                 break
             hazard = 0.02 + 0.22 * len(trouble) + (0.1 if mood < 0.4 else 0)
             if c.is_loyal:
@@ -297,6 +247,67 @@ class Simulation(SalesStory, LogisticsStory, ServiceStory, CallCenterStory):
             gone = churned_at is not None and churned_at <= self.end_dt
             self._open_opportunity(c, account["Id"], owner, prospect=False, gone=gone)
         self.truth_customers.append(self._truth_customer(c, churned_at, n_orders))
+
+    def _account(self, c: Customer, created: datetime, owner: str) -> dict:
+        """The customer's CRM account: its company's, or a person buying for themself."""
+        rng, profile, org = self.rng, self.p, c.organization
+        if org:
+            name = profile.account_name(rng, org)
+            account = self._sf_row(
+                "001",
+                created,
+                Name=name,
+                Type="Prospect" if c.is_prospect else "Customer",
+                Industry=org.industry,
+                Phone=profile.phone_as_dialled(rng, org.switchboard),
+                Website=f"www.{org.domain}",
+                BillingStreet=org.street,
+                BillingCity=org.city,
+                BillingState=org.state,
+                BillingPostalCode=org.postal_code,
+                BillingCountry=org.country,
+                NumberOfEmployees=org.employees,
+                AnnualRevenue=org.employees * 350000.0,
+                OwnerId=owner,
+                Registration_Number__c=org.registration_number or "",
+            )
+        else:
+            person = c.person
+            account = self._sf_row(
+                "001",
+                created,
+                Name=profile.person_account_name(rng, person),
+                Type="Prospect" if c.is_prospect else "Customer",
+                Industry=None,
+                Phone=profile.phone_as_dialled(rng, person.mobile),
+                Website=None,
+                BillingStreet=profile.street(rng, person),
+                BillingCity=person.city,
+                BillingState=person.state,
+                BillingPostalCode=profile.postal_code(rng, person),
+                BillingCountry=person.country,
+                NumberOfEmployees=None,
+                AnnualRevenue=None,
+                OwnerId=owner,
+                Registration_Number__c="",
+            )
+        self.crm["Account"].append(account)
+        self.account_ids[c.customer_id] = account["Id"]
+        self.truth("sales", "Account", account["Id"], c, None if org else c.person)
+        return account
+
+    def _note_win_back(self, c: Customer, ordered: list[datetime]) -> None:
+        """The truth of a win-back: when the customer lapsed and came back, at what usual pace."""
+        order_time = ordered[-1]
+        self.more_truth["win_backs"].append(
+            dict(
+                true_customer_id=c.truth_id,
+                lapsed_after=ordered[-2].isoformat(),
+                returned_at=order_time.isoformat(),
+                usual_interval_days=round(median_gap(ordered[:-1]), 1),
+                orders_before=len(ordered) - 1,
+            )
+        )
 
     def _plan_win_back(self, c: Customer) -> tuple[datetime, datetime] | None:
         """For a share of the regular customers (ordering every 70 days or less, since before

@@ -87,6 +87,26 @@ class SalesStory:
             OwnerId=owner,
         )
         self.crm["Opportunity"].append(opp)
+        self._deal_roles_and_activity(c, opp, account_id, owner, created, last_activity)
+        self.more_truth["opportunities"].append(
+            dict(
+                opportunity_id=opp["Id"],
+                true_customer_id=c.truth_id,
+                stage=stage,
+                is_stale=int(stale),
+                is_past_close_date=int(close < self.end),
+                created_at=created.isoformat(),
+                last_activity_at=last_activity.isoformat(),
+                close_date=close.isoformat(),
+            )
+        )
+
+    def _deal_roles_and_activity(
+        self, c: Customer, opp: dict, account_id: str, owner: str, created: datetime, last_activity: datetime
+    ) -> None:
+        """Who is involved in an open deal (contact roles, the first the decision maker) and the
+        sales tasks on it up to its last activity."""
+        rng = self.rng
         in_crm = [person for person in c.contacts if person.person_id in self.contact_ids]
         involved = rng.sample(in_crm, min(len(in_crm), rng.choice([1, 2, 3])))
         for n, person in enumerate(involved):
@@ -120,18 +140,6 @@ class SalesStory:
                 )
             )
             self._log_contact(c, when)
-        self.more_truth["opportunities"].append(
-            dict(
-                opportunity_id=opp["Id"],
-                true_customer_id=c.truth_id,
-                stage=stage,
-                is_stale=int(stale),
-                is_past_close_date=int(close < self.end),
-                created_at=created.isoformat(),
-                last_activity_at=last_activity.isoformat(),
-                close_date=close.isoformat(),
-            )
-        )
 
     def _contact(self, c: Customer, p: Person, account_id: str, created: datetime) -> None:
         rng = self.rng
@@ -267,8 +275,6 @@ class SalesStory:
         bulk = self.p.bulk_families
         qty = {p[0]: (rng.choice([1, 1, 2, 4]) if p[2] not in bulk else rng.choice([2, 4, 8, 12])) for p in lines}
         total = float(sum(p[3] * qty[p[0]] for p in lines))
-        if c.organization is None:
-            total = total  # individuals buy the same catalogue, just less often
         decision_maker = rng.choice(c.contacts)
         opp_created = self.working_time((when - timedelta(days=rng.randint(14, 60))).date())
         opp = self._sf_row(
@@ -301,26 +307,7 @@ class SalesStory:
                 )
             )
         if rng.random() < 0.25:  # a competing deal that was lost
-            lost_at = self.working_time((when - timedelta(days=rng.randint(20, 90))).date())
-            self.crm["Opportunity"].append(
-                self._sf_row(
-                    "006",
-                    lost_at - timedelta(days=30),
-                    lost_at,
-                    AccountId=account_id,
-                    Name=f"{c.display_name} - expansion",
-                    StageName="Closed Lost",
-                    Amount=total * 0.6,
-                    Probability=0,
-                    CloseDate=lost_at.date().isoformat(),
-                    IsClosed=1,
-                    IsWon=0,
-                    LeadSource=None,
-                    Type="Existing Business",
-                    ForecastCategoryName="Omitted",
-                    OwnerId=owner,
-                )
-            )
+            self._lost_deal(c, account_id, owner, when, total)
         order_number = f"{self.next_id('order'):08d}"
         org = c.organization
         ship_city = org.city if org else c.person.city
@@ -341,6 +328,35 @@ class SalesStory:
         )
         self.crm["Order"].append(order)
         self.has_orders = True
+        self._order_items(order, lines, qty, when)
+        return self._fulfil(c, order_number, when, lines, qty, decision_maker)
+
+    def _lost_deal(self, c: Customer, account_id: str, owner: str, when: datetime, total: float) -> None:
+        """A competing deal lost some weeks before the order was won."""
+        rng = self.rng
+        lost_at = self.working_time((when - timedelta(days=rng.randint(20, 90))).date())
+        self.crm["Opportunity"].append(
+            self._sf_row(
+                "006",
+                lost_at - timedelta(days=30),
+                lost_at,
+                AccountId=account_id,
+                Name=f"{c.display_name} - expansion",
+                StageName="Closed Lost",
+                Amount=total * 0.6,
+                Probability=0,
+                CloseDate=lost_at.date().isoformat(),
+                IsClosed=1,
+                IsWon=0,
+                LeadSource=None,
+                Type="Existing Business",
+                ForecastCategoryName="Omitted",
+                OwnerId=owner,
+            )
+        )
+
+    def _order_items(self, order: dict, lines: list, qty: dict, when: datetime) -> None:
+        """The order's lines: each product at its list price."""
         products = self.product_ids
         for code, _name, _family, price, _inst in lines:
             self.crm["OrderItem"].append(
@@ -355,4 +371,3 @@ class SalesStory:
                     ServiceDate=None,
                 )
             )
-        return self._fulfil(c, order_number, when, lines, qty, decision_maker)

@@ -261,137 +261,141 @@ def _decode(cursor: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(cursor.encode()))
 
 
-def make_handler(data: ServiceDeskData, token: str, faults: Faults):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # TCP_NODELAY, as web servers set it: the headers and the body are two writes, and with
-        # Nagle's algorithm the body waited for the client's delayed ACK of the headers, 40 ms
-        # a page on a kept-alive connection (2,500 ratings a second at 100 a page)
-        disable_nagle_algorithm = True
+class ServiceDeskHandler(BaseHTTPRequestHandler):
+    """The desk's HTTP handler; `make_handler` binds it to the records, the token and the faults."""
 
-        def log_message(self, fmt, *args):  # keep the demo quiet; the connector logs progress
-            pass
+    data: ServiceDeskData
+    token: str
+    faults: Faults
+    protocol_version = "HTTP/1.1"
+    # TCP_NODELAY, as web servers set it: the headers and the body are two writes, and with
+    # Nagle's algorithm the body waited for the client's delayed ACK of the headers, 40 ms
+    # a page on a kept-alive connection (2,500 ratings a second at 100 a page)
+    disable_nagle_algorithm = True
 
-        def _send(self, status: int, body: dict, headers: dict | None = None) -> None:
-            payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(payload)
+    def log_message(self, fmt, *args):  # keep the demo quiet; the connector logs progress
+        pass
 
-        def _send_page(self, name: str, lines: list[bytes], fields: dict) -> None:
-            """A page: the records as their lines are written, then the pagination fields."""
-            payload = b'{"%s":[%s],%s' % (name.encode(), b",".join(lines), orjson.dumps(fields)[1:])
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+    def _send(self, status: int, body: dict, headers: dict | None = None) -> None:
+        payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(payload)
 
-        def do_GET(self):
-            if self.headers.get("Authorization") != f"Bearer {token}":
-                return self._send(401, {"error": "Couldn't authenticate you"})
-            url = urlsplit(self.path)
-            q = {k: v[0] for k, v in parse_qs(url.query).items()}
-            n = faults.next()
-            wait = faults.over_limit()
-            if wait:
-                faults.note("rate_limited")
-                return self._send(429, {"error": "TooManyRequests"}, {"Retry-After": str(wait)})
-            if faults.failing_path and url.path == faults.failing_path:
-                faults.note("persistent_500")
-                return self._send(500, {"error": "InternalServerError"})
-            if faults.rate_limit_every and n % faults.rate_limit_every == 0:
-                faults.note("429")
-                return self._send(429, {"error": "TooManyRequests"}, {"Retry-After": "1"})
-            if faults.server_error_every and n % faults.server_error_every == 0:
-                faults.note("500")
-                return self._send(500, {"error": "InternalServerError"})
-            if faults.slow_every and n % faults.slow_every == 0:
-                faults.note("slow")
-                time.sleep(faults.slow_seconds)
-            base = f"http://{self.headers.get('Host')}"
-            routes = {
-                "/api/v2/incremental/tickets/cursor.json": ("tickets", self._cursor),
-                "/api/v2/incremental/users/cursor.json": ("users", self._cursor),
-                "/api/v2/incremental/organizations.json": ("organizations", self._time_based),
-                "/api/v2/incremental/ticket_events.json": ("ticket_events", self._time_based),
-                "/api/v2/satisfaction_ratings.json": ("satisfaction_ratings", self._links),
-            }
-            if url.path not in routes:
-                return self._send(404, {"error": "InvalidEndpoint"})
-            name, page = routes[url.path]
-            try:
-                lines, fields = page(name, q, base + url.path)
-            except (ValueError, KeyError):
-                return self._send(400, {"error": "InvalidPaginationParameter"})
-            return self._send_page(name, lines, fields)
+    def _send_page(self, name: str, lines: list[bytes], fields: dict) -> None:
+        """A page: the records as their lines are written, then the pagination fields."""
+        payload = b'{"%s":[%s],%s' % (name.encode(), b",".join(lines), orjson.dumps(fields)[1:])
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
 
-        def _cursor(self, name, q, endpoint):
-            if "cursor" in q:
-                state = _decode(q["cursor"])
-            else:
-                state = {"start": int(q["start_time"]), "offset": 0}
-            chunk, total, _ = data.page(name, state["start"], state["offset"], PAGE)
-            end = state["offset"] + len(chunk) >= total
-            next_offset = state["offset"] + len(chunk)
-            if (
-                faults.repeat_page_every
-                and not end
-                and not state.get("repeated")
-                and (faults.next() % faults.repeat_page_every == 0)
-            ):
-                faults.note("repeated_page")
-                next_offset = state["offset"]  # the next request gets this very page again
-            after = _encode(
-                {"start": state["start"], "offset": next_offset, "repeated": next_offset == state["offset"]}
-            )
-            return chunk, {
-                "after_cursor": None if end else after,
-                "after_url": None if end else f"{endpoint}?{urlencode({'cursor': after})}",
-                "before_cursor": None,
-                "before_url": None,
-                "end_of_stream": end,
-            }
+    def do_GET(self):
+        if self.headers.get("Authorization") != f"Bearer {self.token}":
+            return self._send(401, {"error": "Couldn't authenticate you"})
+        url = urlsplit(self.path)
+        q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        n = self.faults.next()
+        wait = self.faults.over_limit()
+        if wait:
+            self.faults.note("rate_limited")
+            return self._send(429, {"error": "TooManyRequests"}, {"Retry-After": str(wait)})
+        if self.faults.failing_path and url.path == self.faults.failing_path:
+            self.faults.note("persistent_500")
+            return self._send(500, {"error": "InternalServerError"})
+        if self.faults.rate_limit_every and n % self.faults.rate_limit_every == 0:
+            self.faults.note("429")
+            return self._send(429, {"error": "TooManyRequests"}, {"Retry-After": "1"})
+        if self.faults.server_error_every and n % self.faults.server_error_every == 0:
+            self.faults.note("500")
+            return self._send(500, {"error": "InternalServerError"})
+        if self.faults.slow_every and n % self.faults.slow_every == 0:
+            self.faults.note("slow")
+            time.sleep(self.faults.slow_seconds)
+        base = f"http://{self.headers.get('Host')}"
+        routes = {
+            "/api/v2/incremental/tickets/cursor.json": ("tickets", self._cursor),
+            "/api/v2/incremental/users/cursor.json": ("users", self._cursor),
+            "/api/v2/incremental/organizations.json": ("organizations", self._time_based),
+            "/api/v2/incremental/ticket_events.json": ("ticket_events", self._time_based),
+            "/api/v2/satisfaction_ratings.json": ("satisfaction_ratings", self._links),
+        }
+        if url.path not in routes:
+            return self._send(404, {"error": "InvalidEndpoint"})
+        name, page = routes[url.path]
+        try:
+            lines, fields = page(name, q, base + url.path)
+        except (ValueError, KeyError):
+            return self._send(400, {"error": "InvalidPaginationParameter"})
+        return self._send_page(name, lines, fields)
 
-        def _time_based(self, name, q, endpoint):
-            start = int(q["start_time"])
-            chunk, _, last_stamp = data.page(name, start, 0, PAGE)
-            end_time = last_stamp if chunk else start
-            if len(chunk) == PAGE and end_time == start:
-                end_time += 1  # a full page within one second: move on rather than loop
-            end = len(chunk) < PAGE
-            params = {"start_time": end_time}
-            if "include" in q:
-                params["include"] = q["include"]
-            return chunk, {
-                "count": len(chunk),
-                "end_time": end_time,
-                "next_page": None if end else f"{endpoint}?{urlencode(params)}",
-                "end_of_stream": end,
-            }
+    def _cursor(self, name, q, endpoint):
+        if "cursor" in q:
+            state = _decode(q["cursor"])
+        else:
+            state = {"start": int(q["start_time"]), "offset": 0}
+        chunk, total, _ = self.data.page(name, state["start"], state["offset"], PAGE)
+        end = state["offset"] + len(chunk) >= total
+        next_offset = state["offset"] + len(chunk)
+        if (
+            self.faults.repeat_page_every
+            and not end
+            and not state.get("repeated")
+            and (self.faults.next() % self.faults.repeat_page_every == 0)
+        ):
+            self.faults.note("repeated_page")
+            next_offset = state["offset"]  # the next request gets this very page again
+        after = _encode({"start": state["start"], "offset": next_offset, "repeated": next_offset == state["offset"]})
+        return chunk, {
+            "after_cursor": None if end else after,
+            "after_url": None if end else f"{endpoint}?{urlencode({'cursor': after})}",
+            "before_cursor": None,
+            "before_url": None,
+            "end_of_stream": end,
+        }
 
-        def _links(self, name, q, endpoint):
-            size = min(int(q.get("page[size]", RATINGS_PAGE_MAX)), RATINGS_PAGE_MAX)
-            start = int(q.get("start_time", 0))
-            offset = int(_decode(q["page[after]"])["offset"]) if "page[after]" in q else 0
-            chunk, total, _ = data.page(name, start, offset, size)
-            more = offset + len(chunk) < total
-            after = _encode({"offset": offset + len(chunk)})
-            return chunk, {
-                "meta": {"has_more": more, "after_cursor": after if more else None, "before_cursor": None},
-                "links": {
-                    "next": f"{endpoint}?{urlencode({'start_time': start, 'page[size]': size, 'page[after]': after})}"
-                    if more
-                    else None,
-                    "prev": None,
-                },
-            }
+    def _time_based(self, name, q, endpoint):
+        start = int(q["start_time"])
+        chunk, _, last_stamp = self.data.page(name, start, 0, PAGE)
+        end_time = last_stamp if chunk else start
+        if len(chunk) == PAGE and end_time == start:
+            end_time += 1  # a full page within one second: move on rather than loop
+        end = len(chunk) < PAGE
+        params = {"start_time": end_time}
+        if "include" in q:
+            params["include"] = q["include"]
+        return chunk, {
+            "count": len(chunk),
+            "end_time": end_time,
+            "next_page": None if end else f"{endpoint}?{urlencode(params)}",
+            "end_of_stream": end,
+        }
 
-    return Handler
+    def _links(self, name, q, endpoint):
+        size = min(int(q.get("page[size]", RATINGS_PAGE_MAX)), RATINGS_PAGE_MAX)
+        start = int(q.get("start_time", 0))
+        offset = int(_decode(q["page[after]"])["offset"]) if "page[after]" in q else 0
+        chunk, total, _ = self.data.page(name, start, offset, size)
+        more = offset + len(chunk) < total
+        after = _encode({"offset": offset + len(chunk)})
+        return chunk, {
+            "meta": {"has_more": more, "after_cursor": after if more else None, "before_cursor": None},
+            "links": {
+                "next": f"{endpoint}?{urlencode({'start_time': start, 'page[size]': size, 'page[after]': after})}"
+                if more
+                else None,
+                "prev": None,
+            },
+        }
+
+
+def make_handler(data: ServiceDeskData, token: str, faults: Faults) -> type[ServiceDeskHandler]:
+    return type("Handler", (ServiceDeskHandler,), {"data": data, "token": token, "faults": faults})
 
 
 def serve(folder: Path, host: str, port: int, token: str, faults: Faults | None = None) -> ThreadingHTTPServer:

@@ -240,28 +240,15 @@ def write_call_center(
     """Asterisk `cdr_csv` (no header, quoted), `queue_log` (pipe-separated) and the IVR survey."""
     state = state or CallCenterState()
     clock = history.clock or LocalClock(history.profile.time_zone)
-    _epoch, _fmt = clock.epoch, clock.wall
-    hotline = history.profile.hotline
-    start_hour, end_hour = history.profile.working_hours
     cdr: dict[str, list[list]] = defaultdict(list)
     queue_log: dict[str, list[tuple[int, str]]] = defaultdict(list)
     surveys: dict[str, list[list]] = defaultdict(list)
     seq = state.calls
     days = sorted({c.start.date() for c in history.calls} - state.days)
     state.days.update(days)
-    for day in days:  # the PBX's own housekeeping lines: queue start, agents logging in and out
-        key = day.strftime("%Y%m%d")
-        midnight = datetime.combine(day, datetime.min.time())
-        queue_log[key].append((_epoch(midnight), f"{_epoch(midnight)}|NONE|NONE|NONE|QUEUESTART|"))
-        # agents log in five minutes before the company's day and off five minutes after it
-        login = _epoch(midnight + timedelta(hours=start_hour, minutes=-5))
-        logoff = _epoch(midnight + timedelta(hours=end_hour, minutes=5))
-        for agent in AGENTS:
-            n = agent.split("/")[1]
-            queue_log[key].append((login, f"{login}|NONE|NONE|{agent}|AGENTLOGIN|SIP/{n}"))
-            queue_log[key].append((logoff, f"{logoff}|NONE|NONE|{agent}|AGENTLOGOFF|SIP/{n}|{logoff - login}"))
+    _pbx_housekeeping(days, clock, history.profile.working_hours, queue_log)
     # the PBX has written nothing after the moment the company is written at
-    written_until = _epoch(history.end_at)
+    written_until = clock.epoch(history.end_at)
     for key in queue_log:
         queue_log[key] = [line for line in queue_log[key] if line[0] <= written_until]
     for call in history.calls:
@@ -271,83 +258,118 @@ def write_call_center(
             continue
         seq += 1
         key = call.start.strftime("%Y%m%d")
-        start = _epoch(call.start)
-        uid = f"{start}.{seq}"
-        answered = call.agent is not None
-        agent_no = call.agent.split("/")[1] if answered else ""
-        cdr[key].append(
-            [
-                "",
-                call.caller_number,
-                hotline,
-                "from-pstn",
-                f'"{call.caller_name}" <{call.caller_number}>',
-                f"SIP/trunk-{seq:08x}",
-                f"SIP/{agent_no}-{seq:08x}" if answered else "",
-                "Queue",
-                f"{call.queue},t,,,300",
-                _fmt(call.start),
-                _fmt(answer_at) if answered else "",
-                _fmt(end_at),
-                call.wait_s + call.talk_s,
-                call.talk_s,
-                "ANSWERED" if answered else "NO ANSWER",
-                "DOCUMENTATION",
-                uid,
-                "",
-            ]
-        )
-        lines = [(start, f"{start}|{uid}|{call.queue}|NONE|ENTERQUEUE||{call.caller_number}|1")]
-        wait_end = _epoch(answer_at)
-        if answered:
-            if seq % 9 == 0:  # an agent let it ring first
-                lines.append(
-                    (start + 1, f"{start + 1}|{uid}|{call.queue}|Agent/80{(seq % 12) + 1:02d}|RINGNOANSWER|15000")
-                )
-            lines.append(
-                (
-                    wait_end,
-                    f"{wait_end}|{uid}|{call.queue}|{call.agent}|CONNECT|{call.wait_s}"
-                    f"|{start}.{seq}1|{min(call.wait_s, 6)}",
-                )
-            )
-            done = _epoch(end_at)
-            if seq % 50 == 0:
-                lines.append(
-                    (
-                        done,
-                        f"{done}|{uid}|{call.queue}|{call.agent}|TRANSFER|8100|from-internal"
-                        f"|{call.wait_s}|{call.talk_s}",
-                    )
-                )
-            else:
-                event = "COMPLETEAGENT" if seq % 3 == 0 else "COMPLETECALLER"
-                lines.append((done, f"{done}|{uid}|{call.queue}|{call.agent}|{event}|{call.wait_s}|{call.talk_s}|1"))
-            if call.survey and end_at + timedelta(seconds=40) <= history.end_at:
-                answered_at = _fmt(end_at + timedelta(seconds=40))
-                surveys[key].append([uid, call.caller_number, "csat", call.survey[0], answered_at])
-                surveys[key].append([uid, call.caller_number, "fcr", call.survey[1], answered_at])
-        else:
-            lines.append((wait_end, f"{wait_end}|{uid}|{call.queue}|NONE|ABANDON|1|1|{call.wait_s}"))
-        queue_log[key].extend(lines)
-        # the truth of each call: the person (an unknown caller is one entity per number) and organization;
-        # a nameless call on a line an organization's people share is the organization's alone
-        truths = []
-        if call.truth_person or not call.truth_org:
-            truths.append(("person", call.truth_person or "U" + call.caller_number.lstrip("+0")))
-        if call.truth_org:
-            truths.append(("organization", call.truth_org))
-        for entity_type, entity_id in truths:
-            identities.append(
-                dict(
-                    source_system="call_center",
-                    source_table="cdr",
-                    source_record_id=uid,
-                    entity_type=entity_type,
-                    true_entity_id=entity_id,
-                )
-            )
+        uid = f"{clock.epoch(call.start)}.{seq}"
+        cdr[key].append(_cdr_row(call, seq, uid, history.profile.hotline, clock))
+        queue_log[key].extend(_queue_events(call, seq, uid, clock))
+        if call.agent is not None and call.survey and end_at + timedelta(seconds=40) <= history.end_at:
+            answered_at = clock.wall(end_at + timedelta(seconds=40))
+            surveys[key].append([uid, call.caller_number, "csat", call.survey[0], answered_at])
+            surveys[key].append([uid, call.caller_number, "fcr", call.survey[1], answered_at])
+        identities.extend(_call_truths(call, uid))
     state.calls = seq
+    _append_call_center_files(root, cdr, queue_log, surveys)
+
+
+def _pbx_housekeeping(days: list, clock: LocalClock, working_hours: tuple, queue_log: dict) -> None:
+    """The PBX's own lines each day: the queue starting, agents logging in five minutes before
+    the company's day and off five minutes after it."""
+    start_hour, end_hour = working_hours
+    for day in days:
+        key = day.strftime("%Y%m%d")
+        midnight = datetime.combine(day, datetime.min.time())
+        queue_log[key].append((clock.epoch(midnight), f"{clock.epoch(midnight)}|NONE|NONE|NONE|QUEUESTART|"))
+        login = clock.epoch(midnight + timedelta(hours=start_hour, minutes=-5))
+        logoff = clock.epoch(midnight + timedelta(hours=end_hour, minutes=5))
+        for agent in AGENTS:
+            n = agent.split("/")[1]
+            queue_log[key].append((login, f"{login}|NONE|NONE|{agent}|AGENTLOGIN|SIP/{n}"))
+            queue_log[key].append((logoff, f"{logoff}|NONE|NONE|{agent}|AGENTLOGOFF|SIP/{n}|{logoff - login}"))
+
+
+def _cdr_row(call, seq: int, uid: str, hotline: str, clock: LocalClock) -> list:
+    """The call's line in Master.csv, as Asterisk's cdr_csv writes it."""
+    answer_at = call.start + timedelta(seconds=call.wait_s)
+    end_at = answer_at + timedelta(seconds=call.talk_s)
+    answered = call.agent is not None
+    agent_no = call.agent.split("/")[1] if answered else ""
+    return [
+        "",
+        call.caller_number,
+        hotline,
+        "from-pstn",
+        f'"{call.caller_name}" <{call.caller_number}>',
+        f"SIP/trunk-{seq:08x}",
+        f"SIP/{agent_no}-{seq:08x}" if answered else "",
+        "Queue",
+        f"{call.queue},t,,,300",
+        clock.wall(call.start),
+        clock.wall(answer_at) if answered else "",
+        clock.wall(end_at),
+        call.wait_s + call.talk_s,
+        call.talk_s,
+        "ANSWERED" if answered else "NO ANSWER",
+        "DOCUMENTATION",
+        uid,
+        "",
+    ]
+
+
+def _queue_events(call, seq: int, uid: str, clock: LocalClock) -> list[tuple[int, str]]:
+    """The call's queue_log lines (epoch, line): entering the queue, then connected to an agent
+    (now and then after another let it ring) and completed or transferred, or abandoned."""
+    start = clock.epoch(call.start)
+    answer_at = call.start + timedelta(seconds=call.wait_s)
+    end_at = answer_at + timedelta(seconds=call.talk_s)
+    lines = [(start, f"{start}|{uid}|{call.queue}|NONE|ENTERQUEUE||{call.caller_number}|1")]
+    wait_end = clock.epoch(answer_at)
+    if call.agent is None:
+        lines.append((wait_end, f"{wait_end}|{uid}|{call.queue}|NONE|ABANDON|1|1|{call.wait_s}"))
+        return lines
+    if seq % 9 == 0:  # an agent let it ring first
+        lines.append((start + 1, f"{start + 1}|{uid}|{call.queue}|Agent/80{(seq % 12) + 1:02d}|RINGNOANSWER|15000"))
+    lines.append(
+        (
+            wait_end,
+            f"{wait_end}|{uid}|{call.queue}|{call.agent}|CONNECT|{call.wait_s}|{start}.{seq}1|{min(call.wait_s, 6)}",
+        )
+    )
+    done = clock.epoch(end_at)
+    if seq % 50 == 0:
+        lines.append(
+            (
+                done,
+                f"{done}|{uid}|{call.queue}|{call.agent}|TRANSFER|8100|from-internal|{call.wait_s}|{call.talk_s}",
+            )
+        )
+    else:
+        event = "COMPLETEAGENT" if seq % 3 == 0 else "COMPLETECALLER"
+        lines.append((done, f"{done}|{uid}|{call.queue}|{call.agent}|{event}|{call.wait_s}|{call.talk_s}|1"))
+    return lines
+
+
+def _call_truths(call, uid: str) -> list[dict]:
+    """The truth of each call: the person (an unknown caller is one entity per number) and
+    organization; a nameless call on a line an organization's people share is the organization's
+    alone."""
+    truths = []
+    if call.truth_person or not call.truth_org:
+        truths.append(("person", call.truth_person or "U" + call.caller_number.lstrip("+0")))
+    if call.truth_org:
+        truths.append(("organization", call.truth_org))
+    return [
+        dict(
+            source_system="call_center",
+            source_table="cdr",
+            source_record_id=uid,
+            entity_type=entity_type,
+            true_entity_id=entity_id,
+        )
+        for entity_type, entity_id in truths
+    ]
+
+
+def _append_call_center_files(root: Path, cdr: dict, queue_log: dict, surveys: dict) -> None:
+    """Each day's lines appended to its files (a later batch of the same day adds to them)."""
     for sub in ("cdr", "queue_log", "ivr_survey"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     for key, rows in cdr.items():
