@@ -84,7 +84,22 @@ def stable_ids(
         from founders left join kept using (cluster)
         """
     )
-    # a new id must never reuse a retired or living one: salt the rare collision
+    _salt_clashes(con, out, prefix, known_ids)
+    con.execute(
+        f"""
+        create or replace temp table {out} as
+        select records.record_key, clusters.id
+        from {records} as records inner join {out}_clusters as clusters on clusters.cluster = records.{cluster}
+        """
+    )
+    history = _id_changes(con, out)
+    con.execute(f"drop table {out}_counts")
+    con.execute(f"drop table {out}_clusters")
+    return history
+
+
+def _salt_clashes(con: duckdb.DuckDBPyConnection, out: str, prefix: str, known_ids: str) -> None:
+    """A new id must never reuse a retired or living one: the rare collision is salted."""
     clashes = con.execute(
         f"""
         select cluster, founder from (
@@ -121,14 +136,11 @@ def stable_ids(
             f"where {out}_clusters.cluster = salted.cluster"
         )
         con.execute(f"drop table {out}_salted")
-    con.execute(
-        f"""
-        create or replace temp table {out} as
-        select records.record_key, clusters.id
-        from {records} as records inner join {out}_clusters as clusters on clusters.cluster = records.{cluster}
-        """
-    )
-    history = con.sql(
+
+
+def _id_changes(con: duckdb.DuckDBPyConnection, out: str) -> pd.DataFrame:
+    """The earlier ids merged into another, and the records split off an earlier id."""
+    return con.sql(
         f"""
         with home as (
             select previous, arg_min(cluster, (-n, cluster)) as cluster, max(n) as n
@@ -151,9 +163,6 @@ def stable_ids(
         order by change, previous_id, current_id
         """
     ).df()
-    con.execute(f"drop table {out}_counts")
-    con.execute(f"drop table {out}_clusters")
-    return history
 
 
 def _type_of(con: duckdb.DuckDBPyConnection, out: str) -> str:

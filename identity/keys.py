@@ -37,6 +37,43 @@ def load_records(con: duckdb.DuckDBPyConnection) -> int:
         from {SOURCE_RECORDS}
         """
     )
+    _key_distinct_values(con)
+    placeholders = ", ".join(f"'{m}'" for m in sorted(PLACEHOLDER_MAILBOXES))
+    con.execute(
+        f"""
+        create or replace temp table {RECORDS} as
+        select
+            r.position, r.record_key, r.source_system, r.source_table, r.source_record_id, r.record_kind,
+            case when r.record_kind = 'person' then person_names.key else company_names.key end as name_key,
+            person_names.key as person_name_key,
+            company_names.key as company_key,
+            emails.key as email,
+            coalesce(split_part(emails.key, '@', 1) in ({placeholders}), false) as is_placeholder_email,
+            r.phone_e164, r.phone2_e164, r.crm_account_id, r.crm_contact_id, r.service_organization_id,
+            r.domain, r.registration_number, r.city,
+            cities.key as city_key,
+            addresses.key as address_key,
+            false as is_person_account,
+            r.first_seen_at  -- what a new id is minted by (identity.graph.stable_ids)
+        from {RECORDS}_raw as r
+        left join identity_run_person_names as person_names on person_names.value = r.full_name
+        left join identity_run_company_names as company_names
+            on company_names.value = r.organization_name and r.record_kind = 'organization'
+        left join identity_run_emails as emails on emails.value = r.email
+        left join identity_run_cities as cities on cities.value = r.city and r.record_kind = 'organization'
+        left join identity_run_addresses as addresses
+            on addresses.value = r.address and r.record_kind = 'organization'
+        """
+    )
+    con.execute(f"drop table {RECORDS}_raw")
+    for keys in ("person_names", "company_names", "emails", "cities", "addresses"):
+        con.execute(f"drop table identity_run_{keys}")
+    return con.execute(f"select count(*) from {RECORDS}").fetchall()[0][0]
+
+
+def _key_distinct_values(con: duckdb.DuckDBPyConnection) -> None:
+    """Each distinct name, e-mail, city and address of the raw records keyed once, as temporary
+    tables identity_run_<values> (value, key): a million customers repeat far fewer values."""
     # accounts that may be a person buying for themself are named like a person too
     maybe_person = (
         "record_kind = 'person' or (source_table = 'Account' and domain is null and registration_number is null)"
@@ -76,37 +113,6 @@ def load_records(con: duckdb.DuckDBPyConnection) -> int:
         distinct(con, f"select distinct address from {RECORDS}_raw where address is not null and {orgs}"),
         address_key,
     )
-    placeholders = ", ".join(f"'{m}'" for m in sorted(PLACEHOLDER_MAILBOXES))
-    con.execute(
-        f"""
-        create or replace temp table {RECORDS} as
-        select
-            r.position, r.record_key, r.source_system, r.source_table, r.source_record_id, r.record_kind,
-            case when r.record_kind = 'person' then person_names.key else company_names.key end as name_key,
-            person_names.key as person_name_key,
-            company_names.key as company_key,
-            emails.key as email,
-            coalesce(split_part(emails.key, '@', 1) in ({placeholders}), false) as is_placeholder_email,
-            r.phone_e164, r.phone2_e164, r.crm_account_id, r.crm_contact_id, r.service_organization_id,
-            r.domain, r.registration_number, r.city,
-            cities.key as city_key,
-            addresses.key as address_key,
-            false as is_person_account,
-            r.first_seen_at  -- what a new id is minted by (identity.graph.stable_ids)
-        from {RECORDS}_raw as r
-        left join identity_run_person_names as person_names on person_names.value = r.full_name
-        left join identity_run_company_names as company_names
-            on company_names.value = r.organization_name and r.record_kind = 'organization'
-        left join identity_run_emails as emails on emails.value = r.email
-        left join identity_run_cities as cities on cities.value = r.city and r.record_kind = 'organization'
-        left join identity_run_addresses as addresses
-            on addresses.value = r.address and r.record_kind = 'organization'
-        """
-    )
-    con.execute(f"drop table {RECORDS}_raw")
-    for keys in ("person_names", "company_names", "emails", "cities", "addresses"):
-        con.execute(f"drop table identity_run_{keys}")
-    return con.execute(f"select count(*) from {RECORDS}").fetchall()[0][0]
 
 
 def mark_person_accounts(con: duckdb.DuckDBPyConnection) -> None:

@@ -110,6 +110,35 @@ def resolve(
     progress.done(_matched("persons", person_info))
     assign_customers(con, org_methods)
 
+    customer_history, person_history = _keep_ids(con)
+
+    now = run_now()  # the night's pinned "now": a rebuild with the same as-of is the same
+    history = pd.concat(
+        [customer_history.assign(level="customer"), person_history.assign(level="person")], ignore_index=True
+    ).assign(run_id=run_id, changed_at=now)
+    runs = _runs(run_id, now, org_info, person_info)
+    progress.done("customers assigned, their ids kept from the last run")
+    write_results(con, shared.assign(run_id=run_id), history, runs)
+    progress.done("written to schema identity")
+    counts = _counts_and_cleanup(con)
+    return ResolutionSummary(
+        records=counts[0],
+        customers=counts[1],
+        persons=counts[2],
+        organizations=counts[3],
+        unidentified_customers=counts[4],
+        shared_identifiers=len(shared),
+        pairs_compared={"organizations": org_info["pairs_compared"], "persons": person_info["pairs_compared"]},
+        probabilistic_links={"organizations": org_info["links"], "persons": person_info["links"]},
+        merges=int((history["change"] == "merge").sum()),
+        splits=int((history["change"] == "split").sum()),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _keep_ids(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each customer and person cluster keeps the id its records had last run (stable_ids);
+    leaves identity_run_resolved, every record with its ids. Returns both levels' id changes."""
     previous_ids(con)
     con.execute(
         """
@@ -157,11 +186,12 @@ def resolve(
         """
     )
 
-    now = run_now()  # the night's pinned "now": a rebuild with the same as-of is the same
-    history = pd.concat(
-        [customer_history.assign(level="customer"), person_history.assign(level="person")], ignore_index=True
-    ).assign(run_id=run_id, changed_at=now)
-    runs = pd.DataFrame(
+    return customer_history, person_history
+
+
+def _runs(run_id: str, now, org_info: dict, person_info: dict) -> pd.DataFrame:
+    """One row per level (organizations, persons): what was matched and how (identity.runs)."""
+    return pd.DataFrame(
         [
             {
                 "run_id": run_id,
@@ -178,9 +208,11 @@ def resolve(
             for level, info in (("organizations", org_info), ("persons", person_info))
         ]
     )
-    progress.done("customers assigned, their ids kept from the last run")
-    write_results(con, shared.assign(run_id=run_id), history, runs)
-    progress.done("written to schema identity")
+
+
+def _counts_and_cleanup(con: duckdb.DuckDBPyConnection) -> tuple:
+    """The published resolution's records, customers, persons, organizations and unidentified
+    customers; the run's working tables are dropped."""
     counts = con.execute(
         """
         select count(*), count(distinct customer_id), count(distinct person_id),
@@ -193,16 +225,4 @@ def resolve(
         "select table_name from duckdb_tables() where temporary and starts_with(table_name, 'identity_run_')"
     ).fetchall():
         con.execute(f"drop table {table[0]}")
-    return ResolutionSummary(
-        records=counts[0],
-        customers=counts[1],
-        persons=counts[2],
-        organizations=counts[3],
-        unidentified_customers=counts[4],
-        shared_identifiers=len(shared),
-        pairs_compared={"organizations": org_info["pairs_compared"], "persons": person_info["pairs_compared"]},
-        probabilistic_links={"organizations": org_info["links"], "persons": person_info["links"]},
-        merges=int((history["change"] == "merge").sum()),
-        splits=int((history["change"] == "split").sum()),
-        seconds=time.perf_counter() - started,
-    )
+    return counts
