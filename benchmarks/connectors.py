@@ -30,7 +30,19 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
+import orjson
+import psutil
+import requests
+
 from benchmarks.demo_desk import free_port, running_desk
+from connectors.call_center import asterisk
+from connectors.dlt_runs import run_plan
+from connectors.logistics import drops
+from connectors.sales import crm
+from connectors.service import api
+from demo.service_desk_api import Faults
+from demo.writers import COMMON_COLUMNS, CRM_COLUMNS
 
 ROWS_PER_FILE = 200_000
 CALLERS = 300_000  # distinct caller numbers in the CDR case
@@ -45,8 +57,6 @@ def timed_load(connector, *args) -> tuple[object, float, dict]:
     that show where they went: dlt's extract (reading, checking and handing over the rows),
     normalize and load (writing them into DuckDB) steps, and apart from the wall time the
     import of Great Expectations (~3 s, once per process whatever the rows)."""
-    from connectors.dlt_runs import run_plan
-
     started = time.perf_counter()
     import data_quality.validate  # noqa: F401 - once per process, not per row: reported on its own
 
@@ -88,10 +98,6 @@ def write_cdr(folder: Path, rows: int) -> None:
 
 
 def case_cdr(rows: int, work: Path) -> dict:
-    import duckdb
-
-    from connectors.call_center import asterisk
-
     landing = work / "pbx"
     started = time.perf_counter()
     write_cdr(landing / "cdr", rows)
@@ -146,10 +152,6 @@ def write_drops(root: Path, rows: int) -> None:
 
 
 def case_logistics(rows: int, work: Path) -> dict:
-    import duckdb
-
-    from connectors.logistics import drops
-
     landing = work / "logistics"
     started = time.perf_counter()
     write_drops(landing, rows)
@@ -180,11 +182,6 @@ def case_logistics(rows: int, work: Path) -> dict:
 
 
 def case_crm(rows: int, work: Path) -> dict:
-    import duckdb
-
-    from connectors.sales import crm
-    from demo.writers import COMMON_COLUMNS, CRM_COLUMNS
-
     db = work / "crm.sqlite"
     lite = sqlite3.connect(db)
     columns = COMMON_COLUMNS + CRM_COLUMNS["Order"].split()
@@ -265,8 +262,6 @@ def _service_desk(folder: Path, faults: str = ""):
     bursts (Arrow and DuckDB use every core) slow the other down, and the comparison with the
     bare fetch (same pinning) measures the loader, not the contention. Yields the base URL and a
     function giving the desk's CPU seconds so far (how busy it was kept)."""
-    import psutil
-
     port = free_port()
     with running_desk(folder, port, "bench", faults, start_timeout_s=120) as server:
         os.sched_setaffinity(server.pid, {0})
@@ -284,9 +279,6 @@ def _bare_fetch(base: str) -> tuple[int, int, float]:
     cursor (with orjson, the fastest parser there is here), then the other four exports, as the
     connector does; a 429 is waited out as its Retry-After says. Returns the records, the
     requests answered with a page and the seconds."""
-    import orjson
-    import requests
-
     session = requests.Session()
     session.headers.update({"Authorization": "Bearer bench"})
     answered = 0
@@ -318,10 +310,6 @@ def _bare_fetch(base: str) -> tuple[int, int, float]:
 
 
 def _c360_load(base: str, work: Path) -> tuple[object, float, dict]:
-    import duckdb
-
-    from connectors.service import api
-
     work_db = work / "work.duckdb"
     con = duckdb.connect(str(work_db))
     try:
@@ -365,8 +353,6 @@ def case_api_limited(rows: int, work: Path) -> dict:
     service desk allows, which the connector should keep (and never exceed into backoff)."""
     folder = work / "service_desk"
     _write_tickets(folder, rows)
-    from demo.service_desk_api import Faults
-
     limit = Faults.parse(ZENDESK_EXPORT_LIMIT)  # read as the desk reads it
     requests_allowed, window_s = limit.limit_requests, limit.limit_window_s
     with _service_desk(folder, ZENDESK_EXPORT_LIMIT) as (base, _):

@@ -30,6 +30,7 @@ import phonenumbers
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from benchmarks.identity import base_company
 from c360.lookup import find_customers
 from c360.privacy import KEY_FILE
 from c360.warehouse import contacts_of
@@ -307,8 +308,6 @@ def main() -> int:
     parser.add_argument("--keep", help="keep the tiled warehouse in this folder (reused when present)")
     parser.add_argument("--json", help="write the figures to this file too")
     args = parser.parse_args()
-
-    from benchmarks.identity import base_company
 
     with tempfile.TemporaryDirectory(prefix="c360-dashboard-bench-") as tmp:
         folder = Path(args.keep) if args.keep else Path(tmp)

@@ -26,7 +26,7 @@ def free_port() -> int:
 
 
 def _serve(folder: Path, port: int, token: str, faults: str) -> None:
-    from demo.service_desk_api import Faults, serve
+    from demo.service_desk_api import Faults, serve  # in the desk's own process alone
 
     # An ignored SIGTERM is inherited across exec (a bench started under nohup, or by a process
     # that ignores it): the desk then outlived the bench's terminate(), and the bench hung in

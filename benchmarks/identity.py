@@ -19,6 +19,7 @@ import json
 import os
 import resource
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -30,6 +31,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as pa_csv
+
+from c360.eval_identity import LEVELS, score_level
 
 PER_COPY_COLUMNS = [
     "source_record_id",
@@ -56,6 +59,7 @@ def letters(n: int) -> str:
 
 def base_company(customers: int, seed: int, folder: Path) -> tuple[Path, Path]:
     """A demo company and one nightly run; returns the work database and the truth file."""
+    # a night's Dagster and dbt and the demo's generator: seconds to import, for this part only
     from c360.config import load_config
     from c360.run import run_nightly
     from demo.generate import generate
@@ -140,7 +144,7 @@ def tile(work_db: Path, truth_file: Path, copies: int, target: Path) -> int:
 
 def resolve_child(db: Path, result_file: Path) -> None:
     """In the child: resolve, then write the figures (and the child's own peak memory)."""
-    from identity.resolve import IdentitySettings, resolve
+    from identity.resolve import IdentitySettings, resolve  # in the child alone: its memory is what is measured
 
     con = duckdb.connect(str(db))
     started = time.perf_counter()
@@ -162,7 +166,6 @@ def resolve_child(db: Path, result_file: Path) -> None:
 
 
 def accuracy(db: Path) -> dict:
-    from c360.eval_identity import LEVELS, score_level
 
     con = duckdb.connect(str(db))
     con.execute("create schema if not exists marts")
@@ -194,8 +197,6 @@ def main() -> int:
         records = tile(work_db, truth_file, args.copies, db)
         print(f"benchmark: resolving {records:,} records ...", flush=True)
         result_file = tmp / "result.json"
-        import subprocess
-
         subprocess.run([sys.executable, "-m", "benchmarks.identity", "--child", f"{db}|{result_file}"], check=True)
         figures = json.loads(result_file.read_text())
         figures["records"] = records

@@ -19,6 +19,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pyarrow as pa
 
 COLUMNS = [
@@ -52,8 +54,6 @@ INPUTS = {
 
 
 def read_inputs(work_db: Path) -> dict[str, pa.Table]:
-    import duckdb
-
     con = duckdb.connect(str(work_db), read_only=True)
     try:
         return {name: con.sql(sql).to_arrow_table() for name, sql in INPUTS.items()}
@@ -146,8 +146,6 @@ def duckdb_tables(inputs: dict[str, pa.Table]):
     """An in-memory DuckDB holding the inputs as its own tables: DuckDB's frames, as a
     DataFrame is pandas' (a registered Arrow table is rescanned and its strings converted on
     every query)."""
-    import duckdb
-
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
     for name, table in inputs.items():
@@ -162,8 +160,6 @@ def core_duckdb(con, as_of: datetime, zone: str) -> pa.Table:
 
 
 def core_pandas(frames: dict, as_of: datetime, zone: str):
-    import pandas as pd
-
     w = _windows(as_of)
     ids = frames["identity_map"]
     by_table = {
@@ -225,7 +221,7 @@ def core_pandas(frames: dict, as_of: datetime, zone: str):
 
 
 def core_polars(frames: dict, as_of: datetime, zone: str):
-    import polars as pl
+    import polars as pl  # the bench extra: only this comparison needs it
 
     w = _windows(as_of)
     ids = frames["identity_map"]
@@ -330,8 +326,7 @@ def _normalised(table: pa.Table) -> list[tuple]:
 def compare_peers(work_db: Path, as_of: datetime, zone: str, repeats: int = 3, log=print) -> dict:
     """Each engine's median seconds over `repeats` runs; raises when any result differs from
     the mart or from another engine."""
-    import duckdb
-    import polars as pl
+    import polars as pl  # the bench extra, as above
 
     inputs = read_inputs(work_db)
     # each engine's own frames, made before its clock starts and dropped after it: at a million

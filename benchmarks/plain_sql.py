@@ -18,12 +18,14 @@ import time
 from graphlib import TopologicalSorter
 from pathlib import Path
 
+import duckdb
+
 
 def compiled_project(work_db: Path, dbt_vars: dict, target: Path) -> dict:
     """`dbt compile` of the whole project against `work_db`; returns the manifest. In a process
     of its own: dbt-duckdb keeps its connection open in the process that
     ran it, which would hold the warehouse for the plain run that follows."""
-    from pipelines.dbt import DBT_PROJECT_DIR, dbt_executable
+    from pipelines.dbt import DBT_PROJECT_DIR, dbt_executable  # Dagster and dbt: seconds to import, for this part only
 
     done = subprocess.run(
         [dbt_executable(), "compile", "--quiet", "--project-dir", str(DBT_PROJECT_DIR)]
@@ -66,8 +68,6 @@ def run_plain(work_db: Path, dbt_vars: dict, memory_limit: str) -> dict:
     night's raw, identity and scoring tables): it rebuilds every model the night built, with
     the same statements, so the warehouse holds what it held (a copy of a million customers'
     warehouse would need 25 GB more disk)."""
-    import duckdb
-
     with tempfile.TemporaryDirectory(prefix="c360-plain-sql-") as tmp:
         manifest = compiled_project(work_db, dbt_vars, Path(tmp) / "target")
         todo = statements(manifest)

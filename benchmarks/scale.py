@@ -484,7 +484,7 @@ def engine_versus_c360(company: Path, full: dict) -> dict:
 def incremental_night(config_file: Path, company: Path, log=print) -> dict:
     """The held-back day arrives and the night runs again; the day is held back afterwards, so
     the cached company stays as generated for the next bench."""
-    from demo.held_back import advance, rewind
+    from demo.held_back import advance, rewind  # as the generator above: only this part of the bench needs it
 
     advance(company, 1)
     try:
