@@ -1,6 +1,7 @@
 """Churn risk: the probability that an active customer (one with purchase history who has not
 lapsed yet: the lifecycle rule) places no order in the next 180 days, from the 360° features
-(scoring/features.py), with the three strongest reasons in words. A lapsed customer has
+(dbt's int_scoring__churn_features; scoring/features.py words them), with the three strongest
+reasons in words. A lapsed customer has
 already gone: it gets no churn risk, it belongs to the win-back list.
 
 Gradient-boosted trees (scikit-learn) give the risk; a logistic regression fitted beside them
@@ -9,12 +10,14 @@ against the customer's own record.
 It is fitted on the customers as they stood one horizon ago, labelled with what they did since,
 and then applied to them as they stand now. A small company has few customers to learn from (a
 few dozen churned at any one moment), so it learns from them as they stood at several moments a
-month apart (the usual "snapshot stacking" of churn models), until the examples are enough."""
+month apart (the usual "snapshot stacking" of churn models), until the examples are enough:
+dbt's int_scoring__churn_moments chooses the moments, and the churn_* vars of dbt_project.yml
+size them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import duckdb
 import numpy as np
@@ -25,18 +28,11 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from c360.clock import run_now
-from scoring.features import FEATURES, features_as_of
+from scoring.features import FEATURES
 
-HORIZON_DAYS = 180
-# Learning from one moment's customers is enough from this many of them on; below, moments a
-# month apart are added (at most SNAPSHOTS). Measured by `c360 eval churn` (as-of 2026-11-30
-# 07:43, seed 7): us 300 customers AUC 0.79 -> 0.82, cn 600 0.82 -> 0.86, us 1,000 0.81 -> 0.85.
-ENOUGH_EXAMPLES = 20_000
-SNAPSHOTS = 8
-SNAPSHOT_EVERY = timedelta(days=30)
-# a moment needs some history before it to say anything of its customers
-HISTORY_BEFORE_A_SNAPSHOT = timedelta(days=120)
+# built by dbt (models/intermediate/scoring): the moments and the customers' features at each
+MOMENTS = "intermediate.int_scoring__churn_moments"
+FEATURES_AT_MOMENTS = "intermediate.int_scoring__churn_features"
 # the raw value shown in a reason, where it is not the feature itself
 SHOWN_VALUE = {
     "detractor_nps": "detractor_nps_score",
@@ -124,45 +120,42 @@ def lift_top_decile(labels: np.ndarray, scores: np.ndarray) -> float:
     return float(labels[top].mean() / base) if base > 0 else float("nan")
 
 
-def end_of_data(con: duckdb.DuckDBPyConnection) -> datetime:
-    """The moment the data runs to: the latest touchpoint, never later than the run's now (the
-    real time, or the pinned $C360_AS_OF: c360.clock)."""
-    latest = con.execute("select max(occurred_at) from marts.fct_touchpoints").fetchall()[0][0]
-    now = run_now()
-    return min(latest, now) if latest else now
+def moments(con: duckdb.DuckDBPyConnection, purpose: str) -> list[datetime]:
+    """The moments of one purpose (scored, tested, learnt_for_scoring, learnt_for_testing), latest first."""
+    rows = con.execute(
+        f"select snapshot_at from {MOMENTS} where purpose = ? order by snapshot_at desc", [purpose]
+    ).fetchall()
+    if not rows:
+        raise ValueError(f"churn: {MOMENTS} has no moment to be {purpose} at: the night's dbt build did not finish")
+    return [row[0] for row in rows]
 
 
-def active_at(con: duckdb.DuckDBPyConnection, t: datetime, horizon: int) -> pd.DataFrame:
-    """The features of the customers still active at `t` (the ones a churn risk is about)."""
-    frame = features_as_of(con, t, horizon)
-    return frame[frame["is_active"].astype(bool)].reset_index(drop=True)
+def horizon_days(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute(f"select max(horizon_days) from {MOMENTS}").fetchall()[0][0]
 
 
-def learning_examples(con: duckdb.DuckDBPyConnection, cutoff: datetime, horizon: int) -> pd.DataFrame:
-    """The customers active at `cutoff`, labelled by the horizon after it; for a small company also
-    as they stood a month, two months, ... earlier (at most SNAPSHOTS moments, none without
-    HISTORY_BEFORE_A_SNAPSHOT of orders before it), until there are ENOUGH_EXAMPLES rows. A
-    customer appears once per moment, with what was known then and what followed."""
-    first_order = con.execute("select min(ordered_at) from marts.order_fulfilment").fetchall()[0][0]
-    earliest = first_order + HISTORY_BEFORE_A_SNAPSHOT if first_order else cutoff
-    frames: list[pd.DataFrame] = []
-    for k in range(SNAPSHOTS):
-        moment = cutoff - k * SNAPSHOT_EVERY
-        if frames and (sum(map(len, frames)) >= ENOUGH_EXAMPLES or moment < earliest):
-            break
-        frames.append(active_at(con, moment, horizon).assign(snapshot_at=moment))
-    return pd.concat(frames, ignore_index=True)
+def customers_at(con: duckdb.DuckDBPyConnection, purpose: str) -> pd.DataFrame:
+    """The features of the customers active at the moments of `purpose` (the ones a churn risk is
+    about), latest moment first, each moment's customers by id: a customer appears once per
+    moment, with what was known then and what followed."""
+    return con.execute(
+        f"""
+        select features.* from {FEATURES_AT_MOMENTS} as features
+        inner join {MOMENTS} as moments using (snapshot_at)
+        where moments.purpose = ? and features.is_active
+        order by features.snapshot_at desc, features.customer_id
+        """,
+        [purpose],
+    ).df()
 
 
-def backtest(con: duckdb.DuckDBPyConnection, end: datetime | None = None, horizon: int = HORIZON_DAYS) -> dict:
+def backtest(con: duckdb.DuckDBPyConnection) -> dict:
     """Fit on the customers as they were two horizons before the end (labelled by the horizon
     after), test on them as they were one horizon before the end (labelled by what they did
     until the end): out of time, as the model is used."""
-    end = end or end_of_data(con)
-    test_cutoff = end - timedelta(days=horizon)
-    train_cutoff = test_cutoff - timedelta(days=horizon)
-    train = learning_examples(con, train_cutoff, horizon)
-    test = active_at(con, test_cutoff, horizon)
+    train_cutoff, test_cutoff = moments(con, "learnt_for_testing")[0], moments(con, "tested")[0]
+    train = customers_at(con, "learnt_for_testing")
+    test = customers_at(con, "tested")
     model = fit(train, train_cutoff)
     scores = predict(model, test)
     labels = test["churned"].astype(int).to_numpy()
@@ -171,6 +164,7 @@ def backtest(con: duckdb.DuckDBPyConnection, end: datetime | None = None, horizo
         "lift_top_decile": round(lift_top_decile(labels, scores), 3),
         "train_cutoff": train_cutoff.isoformat(timespec="seconds"),
         "test_cutoff": test_cutoff.isoformat(timespec="seconds"),
+        "horizon_days": horizon_days(con),
         "train_examples": len(train),  # customers × the moments they were learnt at
         "train_moments": int(train["snapshot_at"].nunique()),
         "test_customers": len(test),
@@ -179,15 +173,15 @@ def backtest(con: duckdb.DuckDBPyConnection, end: datetime | None = None, horizo
     }
 
 
-def score_now(con: duckdb.DuckDBPyConnection, end: datetime | None = None, horizon: int = HORIZON_DAYS):
-    """Fit on the customers active one horizon ago, score every customer active at `end`."""
-    end = end or end_of_data(con)
-    cutoff = end - timedelta(days=horizon)
-    model = fit(learning_examples(con, cutoff, horizon), cutoff)
-    now = active_at(con, end, horizon)
+def score_now(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, ChurnModel, datetime]:
+    """Fit on the customers active one horizon ago (and the moments before, for a small
+    company), score every customer active at the end of the data; returns the scores, the model
+    and the moment scored."""
+    model = fit(customers_at(con, "learnt_for_scoring"), moments(con, "learnt_for_scoring")[0])
+    now = customers_at(con, "scored")
     scored = pd.DataFrame(
         {"customer_id": now["customer_id"], "churn_risk": predict(model, now), "churn_reasons": reasons(model, now)}
     )
     for feature in model.features:
         scored[f"feature_{feature}"] = now[feature].astype(float).values
-    return scored, model
+    return scored, model, moments(con, "scored")[0]

@@ -33,7 +33,7 @@ def cmd_eval_churn(args) -> int:
     from scoring.churn import backtest  # scikit-learn: 1.5 s to import, for this command only
 
     config = load_config(args.config)
-    # the features read the staging layer, which stays in the run's working database (not published)
+    # the features (dbt's intermediate layer) stay in the run's working database (not published)
     work_db = WarehousePaths(config.warehouse_dir).work_db
     if not work_db.exists():
         raise NotPublishedError(f"no working database at {work_db}: run `c360 run` first")
@@ -52,7 +52,7 @@ def cmd_eval_churn(args) -> int:
             f"churn backtest: fitted on customers as of {result['train_cutoff']}"
             + (f" and {result['train_moments'] - 1} month(s) before" if result["train_moments"] > 1 else "")
             + f" ({result['train_examples']:,} examples), tested on them as of "
-            f"{result['test_cutoff']} against what they did in the following 180 days"
+            f"{result['test_cutoff']} against what they did in the following {result['horizon_days']} days"
         )
         print(f"  AUC                 {result['auc']:.4f}")
         print(f"  top-decile lift     {result['lift_top_decile']:.2f}")

@@ -1,18 +1,21 @@
-"""Churn scoring as assets: after the marts it reads, before customer_360 which shows it."""
+"""Churn scoring as assets: after the dbt models of the features it learns from, before
+customer_360 which shows it."""
 
 import json
 
 import dagster as dg
 
 from c360.clock import run_now
-from pipelines.dbt import c360_dbt_marts
 from pipelines.resources import C360Config
-from scoring.churn import backtest, end_of_data, score_now
+from scoring.churn import FEATURES_AT_MOMENTS, MOMENTS, backtest, score_now
+
+# the dbt models read, by their asset keys (schema, model)
+READS = [dg.AssetKey(table.split(".")) for table in (MOMENTS, FEATURES_AT_MOMENTS)]
 
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(["scoring", table], deps=[c360_dbt_marts], group_name="scoring", kinds={"python", "scikit-learn"})
+        dg.AssetSpec(["scoring", table], deps=READS, group_name="scoring", kinds={"python", "scikit-learn"})
         for table in ("churn_scores", "churn_models")
     ]
 )
@@ -21,10 +24,9 @@ def churn_scores(context: dg.AssetExecutionContext, c360: C360Config):
     model, its features and its out-of-time backtest stored per run in scoring.churn_models."""
     con = c360.connect_work()
     try:
-        end = end_of_data(con)
         try:
-            quality = backtest(con, end)
-            scores, model = score_now(con, end)
+            quality = backtest(con)
+            scores, model, end = score_now(con)
         except ValueError as e:  # too little history to learn from (a new or tiny company)
             context.log.warning(f"churn: no scores this run: {e}")
             con.execute("create schema if not exists scoring")

@@ -51,35 +51,3 @@ def test_lift_in_the_top_decile_compares_with_the_base_rate():
     labels = np.array([1] * 10 + [0] * 90)
     scores = np.linspace(1, 0, 100)  # the ten churners scored highest
     assert lift_top_decile(labels, scores) == pytest.approx(10.0)
-
-
-def test_a_small_company_is_learnt_at_several_moments_a_big_one_at_one(monkeypatch):
-    import duckdb
-
-    import scoring.churn as churn
-
-    con = duckdb.connect()
-    con.execute(
-        "create schema marts; create table marts.order_fulfilment as select timestamp '2024-12-01' as ordered_at"
-    )
-    moments: list[datetime] = []
-
-    def customers_active_at(_con, t, _horizon, size):
-        moments.append(t)
-        return customers(size).assign(is_active=True)
-
-    cutoff = datetime(2025, 12, 1)
-    monkeypatch.setattr(churn, "active_at", lambda c, t, h: customers_active_at(c, t, h, 300))
-    small = churn.learning_examples(con, cutoff, 180)
-    assert small["snapshot_at"].nunique() == churn.SNAPSHOTS and len(small) == 300 * churn.SNAPSHOTS
-    assert sorted(set(moments), reverse=True)[:2] == [cutoff, cutoff - churn.SNAPSHOT_EVERY]
-
-    moments.clear()
-    monkeypatch.setattr(churn, "active_at", lambda c, t, h: customers_active_at(c, t, h, churn.ENOUGH_EXAMPLES))
-    assert churn.learning_examples(con, cutoff, 180)["snapshot_at"].nunique() == 1 and moments == [cutoff]
-
-    # no moment without four months of orders before it
-    moments.clear()
-    monkeypatch.setattr(churn, "active_at", lambda c, t, h: customers_active_at(c, t, h, 300))
-    churn.learning_examples(con, datetime(2025, 5, 1), 180)
-    assert min(moments) >= datetime(2024, 12, 1) + churn.HISTORY_BEFORE_A_SNAPSHOT and len(moments) == 2
