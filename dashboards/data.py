@@ -137,6 +137,15 @@ class Period:
         }
 
 
+def kpi_rate(kpi: str) -> str:
+    """A rate over the rows of marts.customer_kpis_daily a query groups: its numerators added up
+    and divided by its denominators (the mart defines them; a page never restates one)."""
+    return (
+        f"100.0 * sum(numerator) filter (where kpi = '{kpi}') "
+        f"/ nullif(sum(denominator) filter (where kpi = '{kpi}'), 0)"
+    )
+
+
 def segment_filter(tiers: tuple[str, ...], column: str = "customer_id") -> str:
     """A fixed SQL fragment limiting rows to customers of the chosen value tiers ($tiers)."""
     if not tiers:

@@ -8,26 +8,36 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards.data import Period, query, segment_filter, with_tiers
+from dashboards.data import Period, kpi_rate, query, segment_filter, tier_filter, with_tiers
 
 
 @st.cache_data(show_spinner=False)
 def delivery_by_month(version: str, start: date, end: date, tiers: tuple[str, ...]) -> pd.DataFrame:
+    """Orders due each month, wrong items shipped, and the delivery rates added up from
+    marts.customer_kpis_daily (where they are defined) and divided."""
+    rates = ", ".join(
+        f"{kpi_rate(kpi)} as {kpi}_pct" for kpi in ("otif", "on_time", "in_full", "perfect_order", "installation_kept")
+    )
     return query(
         version,
         f"""
-        select cast(date_trunc('month', promised_delivery_date) as date) as month,
-               count(*) as orders,
-               100.0 * avg(cast(is_otif as integer)) as otif_pct,
-               100.0 * avg(cast(is_on_time as integer)) as on_time_pct,
-               100.0 * avg(cast(is_in_full as integer)) as in_full_pct,
-               100.0 * avg(cast(is_perfect_order as integer)) as perfect_order_pct,
-               count(*) filter (where has_packing_mismatch) as wrong_items,
-               100.0 * avg(case when is_installation_overdue then 0 else 1 end)
-                   filter (where installation_promised_by is not null) as installation_kept_pct
-        from marts.order_fulfilment
-        where promised_delivery_date between $start_date and $end_date {segment_filter(tiers)}
-        group by all
+        with counts as (
+            select cast(date_trunc('month', promised_delivery_date) as date) as month,
+                   count(*) as orders,
+                   count(*) filter (where has_packing_mismatch) as wrong_items
+            from marts.order_fulfilment
+            where promised_delivery_date between $start_date and $end_date {segment_filter(tiers)}
+            group by all
+        ),
+        rates as (
+            select cast(date_trunc('month', day) as date) as month, {rates}
+            from marts.customer_kpis_daily
+            where day between $start_date and $end_date {tier_filter(tiers)}
+            group by all
+        )
+        select counts.month, orders, otif_pct, on_time_pct, in_full_pct, perfect_order_pct, wrong_items,
+               installation_kept_pct
+        from counts left join rates using (month)
         order by month
         """,
         with_tiers(Period(start, end).params(), tiers),

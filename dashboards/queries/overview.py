@@ -10,6 +10,20 @@ import streamlit as st
 
 from dashboards.data import Period, publish_info, query, segment_filter, tier_filter, with_tiers
 
+
+def rate_sql(kpi: str, by_tier: bool = True) -> str:
+    """A rate for the period and the one before, added up from the mart of its numerators and
+    denominators and divided: its definition lives in marts.customer_kpis_daily alone."""
+    return f"""
+        select 100.0 * sum(numerator) filter (where day >= $start_date)
+                   / nullif(sum(denominator) filter (where day >= $start_date), 0) as now,
+               100.0 * sum(numerator) filter (where day < $start_date)
+                   / nullif(sum(denominator) filter (where day < $start_date), 0) as before
+        from marts.customer_kpis_daily
+        where kpi = '{kpi}' and day between $prev_start_date and $end_date {"{tier}" if by_tier else ""}
+    """
+
+
 # One statement per figure (each returns `now` and `before`): DuckDB answers each from the few
 # row groups its period touches, where one statement with many FILTER clauses reads them all.
 OVERVIEW_SQL = {
@@ -34,42 +48,11 @@ OVERVIEW_SQL = {
         from marts.orders_daily
         where ordered_date > $end_date - interval 730 day and ordered_date <= $end_date {tier}
     """,
-    "otif": """
-        select 100.0 * avg(cast(is_otif as integer)) filter (where promised_delivery_date >= $start_date) as now,
-               100.0 * avg(cast(is_otif as integer)) filter (where promised_delivery_date < $start_date) as before
-        from marts.order_fulfilment
-        where promised_delivery_date between $prev_start_date and $end_date {segment}
-    """,
-    "csat": """
-        select 100.0 * sum(satisfied) filter (where response_date >= $start_date)
-                   / nullif(sum(rated) filter (where response_date >= $start_date), 0) as now,
-               100.0 * sum(satisfied) filter (where response_date < $start_date)
-                   / nullif(sum(rated) filter (where response_date < $start_date), 0) as before
-        from marts.satisfaction_daily
-        where response_date between $prev_start_date and $end_date {tier}
-    """,
-    "nps": """
-        select 100.0 * sum(promoters - detractors) filter (where response_date >= $start_date)
-                   / nullif(sum(nps_responses) filter (where response_date >= $start_date), 0) as now,
-               100.0 * sum(promoters - detractors) filter (where response_date < $start_date)
-                   / nullif(sum(nps_responses) filter (where response_date < $start_date), 0) as before
-        from marts.satisfaction_daily
-        where response_date between $prev_start_date and $end_date and channel = 'nps' {tier}
-    """,
-    "sla": """
-        select 100.0 * avg(case when is_sla_breached then 0 else 1 end) filter (where created_at >= $start_at) as now,
-               100.0 * avg(case when is_sla_breached then 0 else 1 end) filter (where created_at < $start_at) as before
-        from marts.service_tickets
-        where created_at >= $prev_start_at and created_at < $end_at and is_sla_breached is not null {segment}
-    """,
-    "abandonment": """
-        select 100.0 * sum(abandoned) filter (where call_date >= $start_date)
-                   / nullif(sum(offered) filter (where call_date >= $start_date), 0) as now,
-               100.0 * sum(abandoned) filter (where call_date < $start_date)
-                   / nullif(sum(offered) filter (where call_date < $start_date), 0) as before
-        from marts.callcenter_daily
-        where call_date between $prev_start_date and $end_date
-    """,
+    "otif": rate_sql("otif"),
+    "csat": rate_sql("csat"),
+    "nps": rate_sql("nps"),
+    "sla": rate_sql("sla_compliance"),
+    "abandonment": rate_sql("abandonment", by_tier=False),  # calls are not split by tier
     "open_promises": """
         -- open at the end of each period: due by then and not resolved by then
         select count(*) filter (where due_at < $end_at and (resolved_at is null or resolved_at >= $end_at)) as now,

@@ -8,7 +8,16 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards.data import ROW_CAP, Period, query, segment_filter, with_tiers
+from dashboards.data import (
+    ROW_CAP,
+    Period,
+    company_zone,
+    kpi_rate,
+    query,
+    segment_filter,
+    tier_filter,
+    with_tiers,
+)
 
 
 @st.cache_data(show_spinner=False)
@@ -16,19 +25,32 @@ def service_by_month(version: str, start: date, end: date, tiers: tuple[str, ...
     return query(
         version,
         f"""
-        select cast(date_trunc('month', cast(created_at as date)) as date) as month,
-               count(*) as tickets,
-               100.0 * avg(case when is_sla_breached then 0 else 1 end) as sla_compliance_pct,
-               median(first_reply_business_minutes) as first_reply_business_minutes_median,
-               median(full_resolution_business_minutes) as full_resolution_business_minutes_median,
-               sum(reopens) as reopens,
-               100.0 * avg(cast(is_one_touch as integer)) as one_touch_pct
-        from marts.service_tickets
-        where created_at >= $start_at and created_at < $end_at {segment_filter(tiers)}
-        group by all
+        with counts as (
+            select cast(date_trunc('month', timezone($zone, timezone('UTC', created_at))) as date) as month,
+                   count(*) as tickets,
+                   median(first_reply_business_minutes) as first_reply_business_minutes_median,
+                   median(full_resolution_business_minutes) as full_resolution_business_minutes_median,
+                   sum(reopens) as reopens
+            from marts.service_tickets
+            where created_at >= $start_at and created_at < $end_at {segment_filter(tiers)}
+            group by all
+        ),
+        -- the rates added up from marts.customer_kpis_daily, where they are defined, and divided
+        rates as (
+            select cast(date_trunc('month', day) as date) as month,
+                   {kpi_rate("sla_compliance")} as sla_compliance_pct,
+                   {kpi_rate("one_touch")} as one_touch_pct
+            from marts.customer_kpis_daily
+            where day between $start_date and $end_date {tier_filter(tiers)}
+            group by all
+        )
+        select counts.month, tickets, sla_compliance_pct, first_reply_business_minutes_median,
+               full_resolution_business_minutes_median, reopens, one_touch_pct
+        from counts left join rates using (month)
         order by month
         """,
-        with_tiers(Period(start, end).params(), tiers),
+        # the month of each ticket's company-local day, as the mart's rates count it
+        with_tiers({**Period(start, end).params(), "zone": company_zone().key}, tiers),
     )
 
 
