@@ -6,6 +6,7 @@ pyproject.toml so that breaking a rule on purpose touches nothing real:
 - the dependencies (deptry): those declared and the modules imported agree; a dependency the
   code imports, left out, fails naming the module."""
 
+import ast
 import os
 import shutil
 import subprocess
@@ -132,3 +133,65 @@ def test_every_model_is_named_by_its_layer_and_folder():
         elif layer == "marts" and name not in NAMED_BEFORE_THE_RULE and not name.startswith(MART_PREFIX[folder]):
             wrong.append(str(path))
     assert not wrong, wrong
+
+
+LONGEST_FUNCTION = 80  # lines; a longer one says why in its docstring, after "Long because"
+
+
+def python_sources() -> dict[str, str]:
+    return {str(p.relative_to(ROOT)): p.read_text() for package in PACKAGES for p in (ROOT / package).rglob("*.py")}
+
+
+def _functions(tree: ast.AST):
+    return [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def imports_in_functions_without_a_reason(source: str) -> list[int]:
+    """The lines of imports made inside a function with no comment saying why: neither on the
+    import block's lines nor on the line above it (README, "Layout": only a heavy or optional
+    dependency warrants one)."""
+    lines = source.splitlines()
+    bare = []
+    for function in _functions(ast.parse(source)):
+        block: list[ast.stmt] = []
+        for statement in [*function.body, None]:
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                block.append(statement)
+                continue
+            if block:
+                first, last = block[0].lineno, block[-1].end_lineno
+                if not any("#" in line for line in lines[first - 2 : last]):
+                    bare.append(first)
+                block = []
+    return bare
+
+
+def long_functions_without_a_reason(source: str) -> list[str]:
+    too_long = []
+    for function in _functions(ast.parse(source)):
+        length = function.end_lineno - function.lineno + 1
+        if length > LONGEST_FUNCTION and "Long because" not in (ast.get_docstring(function) or ""):
+            too_long.append(f"{function.name} ({length} lines)")
+    return too_long
+
+
+def test_an_import_inside_a_function_says_why():
+    assert imports_in_functions_without_a_reason("def f():\n    import json\n    return json\n") == [2]
+    reasoned = "def f():\n    # Dagster: 3 s to import, for this command only\n    import dagster\n\n    import dbt\n"
+    assert imports_in_functions_without_a_reason(reasoned) == []
+    bare = {
+        path: lines
+        for path, source in python_sources().items()
+        if (lines := imports_in_functions_without_a_reason(source))
+    }
+    assert not bare, bare
+
+
+def test_a_function_over_80_lines_says_why():
+    body = "".join(f"    x{i} = {i}\n" for i in range(LONGEST_FUNCTION))
+    assert long_functions_without_a_reason(f"def f():\n{body}") == [f"f ({LONGEST_FUNCTION + 1} lines)"]
+    assert long_functions_without_a_reason(f'def f():\n    """Long because: one step."""\n{body}') == []
+    long = {
+        path: names for path, source in python_sources().items() if (names := long_functions_without_a_reason(source))
+    }
+    assert not long, long
