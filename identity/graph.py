@@ -14,6 +14,8 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from identity.statements import sql
+
 
 def components(n_nodes: int, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """The component label of each node 0..n_nodes-1, given undirected links left[i]–right[i]."""
@@ -57,41 +59,10 @@ def stable_ids(
       earlier id to the id their cluster got.
 
     Returns the history rows (previous_id, current_id, change, records)."""
-    con.execute(
-        f"""
-        create or replace temp table {out}_counts as
-        select {previous} as previous, {cluster} as cluster, count(*) as n
-        from {records} where {previous} is not null group by all
-        """
-    )
-    con.execute(
-        f"""
-        create or replace temp table {out}_clusters as
-        with home as (  -- each earlier id goes to the cluster with most of its records
-            select previous, arg_min(cluster, (-n, cluster)) as cluster, max(n) as n
-            from {out}_counts group by previous
-        ),
-        kept as (  -- each cluster keeps the best earlier id it won
-            select cluster, arg_min(previous, (-n, previous)) as previous from home group by cluster
-        ),
-        founders as (  -- the first-seen record; a record of unknown time comes last
-            select {cluster} as cluster,
-                   arg_min(record_key, (coalesce(first_seen_at, timestamp '9999-12-31'), record_key)) as founder
-            from {records} group by all
-        )
-        select founders.cluster, founders.founder, kept.previous as kept,
-               coalesce(kept.previous, '{prefix}' || left(sha256(founders.founder), 16)) as id
-        from founders left join kept using (cluster)
-        """
-    )
+    con.execute(sql("graph/cluster_counts", out=out, previous=previous, cluster=cluster, records=records))
+    con.execute(sql("graph/cluster_ids", out=out, cluster=cluster, records=records, prefix=prefix))
     _salt_clashes(con, out, prefix, known_ids)
-    con.execute(
-        f"""
-        create or replace temp table {out} as
-        select records.record_key, clusters.id
-        from {records} as records inner join {out}_clusters as clusters on clusters.cluster = records.{cluster}
-        """
-    )
+    con.execute(sql("graph/record_ids", out=out, records=records, cluster=cluster))
     history = _id_changes(con, out)
     con.execute(f"drop table {out}_counts")
     con.execute(f"drop table {out}_clusters")
@@ -100,18 +71,7 @@ def stable_ids(
 
 def _salt_clashes(con: duckdb.DuckDBPyConnection, out: str, prefix: str, known_ids: str) -> None:
     """A new id must never reuse a retired or living one: the rare collision is salted."""
-    clashes = con.execute(
-        f"""
-        select cluster, founder from (
-            select *, row_number() over (partition by id order by cluster) > 1 as is_repeat
-            from {out}_clusters
-        )
-        where kept is null
-            and (is_repeat or id in (select kept from {out}_clusters where kept is not null)
-                 or id in (select id from {known_ids}))
-        order by cluster
-        """
-    ).fetchall()
+    clashes = con.execute(sql("graph/id_clashes", out=out, known_ids=known_ids)).fetchall()
     if clashes:
         taken = {
             row[0]
@@ -140,29 +100,7 @@ def _salt_clashes(con: duckdb.DuckDBPyConnection, out: str, prefix: str, known_i
 
 def _id_changes(con: duckdb.DuckDBPyConnection, out: str) -> pd.DataFrame:
     """The earlier ids merged into another, and the records split off an earlier id."""
-    return con.sql(
-        f"""
-        with home as (
-            select previous, arg_min(cluster, (-n, cluster)) as cluster, max(n) as n
-            from {out}_counts group by previous
-        ),
-        changes as (
-            -- an earlier id another one won over
-            select home.previous as previous_id, clusters.id as current_id, 'merge' as change, home.n as records
-            from home inner join {out}_clusters as clusters using (cluster)
-            where home.previous not in (select kept from {out}_clusters where kept is not null)
-            union all
-            -- records of an earlier id now in another cluster than the one it went to
-            select counts.previous, clusters.id, 'split', counts.n
-            from {out}_counts as counts
-            inner join home on home.previous = counts.previous and home.cluster <> counts.cluster
-            inner join {out}_clusters as clusters on clusters.cluster = counts.cluster
-        )
-        select previous_id, current_id, change, records from changes
-        where previous_id <> current_id
-        order by change, previous_id, current_id
-        """
-    ).df()
+    return con.sql(sql("graph/id_changes", out=out)).df()
 
 
 def _type_of(con: duckdb.DuckDBPyConnection, out: str) -> str:

@@ -15,6 +15,7 @@ from identity.names import (
     normalise_email,
     person_name_key,
 )
+from identity.statements import sql
 from identity.working import (
     RECORDS,
     SOURCE_RECORDS,
@@ -28,43 +29,10 @@ def load_records(con: duckdb.DuckDBPyConnection) -> int:
     """The night's records with their comparable keys as temporary table RECORDS, one row per
     record numbered by `position` in (system, table, id) order: names as pinyin/Latin token
     keys, e-mails normalised, company names, cities and addresses keyed. Returns the count."""
-    con.execute(
-        f"""
-        create or replace temp table {RECORDS}_raw as
-        select row_number() over (order by source_system, source_table, source_record_id) - 1 as position,
-               source_system || '|' || source_table || '|' || source_record_id as record_key,
-               * exclude (seen_at)
-        from {SOURCE_RECORDS}
-        """
-    )
+    con.execute(sql("keys/raw_records", RECORDS=RECORDS, SOURCE_RECORDS=SOURCE_RECORDS))
     _key_distinct_values(con)
     placeholders = ", ".join(f"'{m}'" for m in sorted(PLACEHOLDER_MAILBOXES))
-    con.execute(
-        f"""
-        create or replace temp table {RECORDS} as
-        select
-            r.position, r.record_key, r.source_system, r.source_table, r.source_record_id, r.record_kind,
-            case when r.record_kind = 'person' then person_names.key else company_names.key end as name_key,
-            person_names.key as person_name_key,
-            company_names.key as company_key,
-            emails.key as email,
-            coalesce(split_part(emails.key, '@', 1) in ({placeholders}), false) as is_placeholder_email,
-            r.phone_e164, r.phone2_e164, r.crm_account_id, r.crm_contact_id, r.service_organization_id,
-            r.domain, r.registration_number, r.city,
-            cities.key as city_key,
-            addresses.key as address_key,
-            false as is_person_account,
-            r.first_seen_at  -- what a new id is minted by (identity.graph.stable_ids)
-        from {RECORDS}_raw as r
-        left join identity_run_person_names as person_names on person_names.value = r.full_name
-        left join identity_run_company_names as company_names
-            on company_names.value = r.organization_name and r.record_kind = 'organization'
-        left join identity_run_emails as emails on emails.value = r.email
-        left join identity_run_cities as cities on cities.value = r.city and r.record_kind = 'organization'
-        left join identity_run_addresses as addresses
-            on addresses.value = r.address and r.record_kind = 'organization'
-        """
-    )
+    con.execute(sql("keys/keyed_records", RECORDS=RECORDS, placeholders=placeholders))
     con.execute(f"drop table {RECORDS}_raw")
     for keys in ("person_names", "company_names", "emails", "cities", "addresses"):
         con.execute(f"drop table identity_run_{keys}")
@@ -120,18 +88,7 @@ def mark_person_accounts(con: duckdb.DuckDBPyConnection) -> None:
     number, named like one of its own contacts, in full and in as many words ("Steven Jackson"
     for the contact "Steve Jackson" or "S. Jackson": identity.names.names_may_be_one_person). It is that person,
     not an organization (its first such contact, in record order, is its contact)."""
-    candidates = con.sql(
-        f"""
-        select accounts.position, accounts.person_name_key as account_name, contacts.name_key as contact_name,
-               contacts.crm_contact_id
-        from {RECORDS} as accounts
-        inner join {RECORDS} as contacts
-            on contacts.source_table = 'Contact' and contacts.crm_account_id = accounts.crm_account_id
-        where accounts.source_table = 'Account' and accounts.domain is null and accounts.registration_number is null
-          and contains(accounts.person_name_key, ' ') and contacts.name_key is not null
-        order by accounts.position, contacts.position
-        """
-    ).df()
+    candidates = con.sql(sql("keys/person_account_candidates", RECORDS=RECORDS)).df()
     # as many words on both sides: "John Smith Plumbing" is a sole trader's business, an
     # organization, though its contact is John Smith
     alike = [
@@ -147,13 +104,5 @@ def mark_person_accounts(con: duckdb.DuckDBPyConnection) -> None:
             "crm_contact_id": pa.array(person_accounts["crm_contact_id"].tolist(), pa.string()),
         },
     )
-    con.execute(
-        f"""
-        update {RECORDS} set
-            is_person_account = true, record_kind = 'person', name_key = {RECORDS}.person_name_key,
-            crm_contact_id = person_accounts.crm_contact_id
-        from identity_run_person_accounts as person_accounts
-        where {RECORDS}.position = person_accounts.position
-        """
-    )
+    con.execute(sql("keys/mark_person_accounts", RECORDS=RECORDS))
     con.execute("drop table identity_run_person_accounts")

@@ -8,6 +8,7 @@ import pandas as pd
 
 from identity.graph import components
 from identity.matching import match
+from identity.statements import sql
 from identity.working import (
     RANK,
     RECORDS,
@@ -65,11 +66,5 @@ def resolve_organizations(orgs: pd.DataFrame, threshold: float) -> tuple[pd.Seri
 
 def organization_records(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The organization records (after person accounts were taken out), indexed by position."""
-    frame = con.sql(
-        f"""
-        select position, source_table, crm_account_id, domain, registration_number, company_key, city_key,
-               phone_e164, address_key, service_organization_id
-        from {RECORDS} where record_kind = 'organization' order by position
-        """
-    ).df()
+    frame = con.sql(sql("organizations/organization_records", RECORDS=RECORDS)).df()
     return frame.set_index("position")

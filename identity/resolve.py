@@ -38,6 +38,7 @@ from identity.keys import load_records, mark_person_accounts
 from identity.organizations import organization_records, resolve_organizations
 from identity.persons import resolve_persons
 from identity.settings import IdentitySettings
+from identity.statements import sql
 from identity.store import previous_ids, write_results
 from identity.working import METHOD_RANK
 
@@ -140,15 +141,7 @@ def _keep_ids(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFram
     """Each customer and person cluster keeps the id its records had last run (stable_ids);
     leaves identity_run_resolved, every record with its ids. Returns both levels' id changes."""
     previous_ids(con)
-    con.execute(
-        """
-        create or replace temp table identity_run_ids as
-        select customers.record_key, customers.customer_cluster, customers.person_cluster,
-               previous.customer_id as previous_customer_id, previous.person_id as previous_person_id,
-               customers.first_seen_at
-        from identity_run_customers as customers left join identity_run_previous as previous using (record_key)
-        """
-    )
+    con.execute(sql("resolve/ids"))
     customer_history = stable_ids(
         con,
         "identity_run_ids",
@@ -172,19 +165,7 @@ def _keep_ids(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, pd.DataFram
         "identity_run_person_ids",
     )
     match_method = "list_extract([" + ", ".join(f"'{m}'" for m in METHOD_RANK) + "], method_rank + 1)"
-    con.execute(
-        f"""
-        create or replace temp table identity_run_resolved as
-        select customers.source_system, customers.source_table, customers.source_record_id, customers.record_key,
-               customers.record_kind, customers.is_person_account,
-               customer_ids.id as customer_id, person_ids.id as person_id, customers.customer_type,
-               {match_method} as match_method, customers.probability as match_probability
-        from identity_run_customers as customers
-        inner join identity_run_customer_ids as customer_ids using (record_key)
-        left join identity_run_person_ids as person_ids using (record_key)
-        order by customers.position
-        """
-    )
+    con.execute(sql("resolve/resolved", match_method=match_method))
 
     return customer_history, person_history
 
@@ -213,14 +194,7 @@ def _runs(run_id: str, now, org_info: dict, person_info: dict) -> pd.DataFrame:
 def _counts_and_cleanup(con: duckdb.DuckDBPyConnection) -> tuple:
     """The published resolution's records, customers, persons, organizations and unidentified
     customers; the run's working tables are dropped."""
-    counts = con.execute(
-        """
-        select count(*), count(distinct customer_id), count(distinct person_id),
-               count(distinct customer_id) filter (where customer_type = 'organization'),
-               count(distinct customer_id) filter (where customer_type = 'unidentified')
-        from identity.resolved_records
-        """
-    ).fetchall()[0]
+    counts = con.execute(sql("resolve/counts")).fetchall()[0]
     for table in con.execute(
         "select table_name from duckdb_tables() where temporary and starts_with(table_name, 'identity_run_')"
     ).fetchall():

@@ -6,6 +6,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from identity.statements import sql
+
 
 def previous_ids(con: duckdb.DuckDBPyConnection) -> None:
     """identity_run_previous (record_key, customer_id, person_id) after the last run, and
@@ -24,32 +26,13 @@ def previous_ids(con: duckdb.DuckDBPyConnection) -> None:
         "create or replace temp table identity_run_previous as "
         "select record_key, customer_id, person_id from identity.assignments"
     )
-    con.execute(
-        """
-        create or replace temp table identity_run_known_ids as
-        select customer_id as id from identity_run_previous where customer_id is not null
-        union select person_id from identity_run_previous where person_id is not null
-        union select previous_id from identity.customer_id_history
-        """
-    )
+    con.execute(sql("store/known_ids"))
 
 
 def write_results(con, shared: pd.DataFrame, history: pd.DataFrame, runs: pd.DataFrame) -> None:
     con.execute("create schema if not exists identity")
-    con.execute(
-        """
-        create table if not exists identity.customer_id_history (
-            previous_id varchar, current_id varchar, change varchar, records bigint, level varchar,
-            run_id varchar, changed_at timestamp)
-        """
-    )
-    con.execute(
-        """
-        create table if not exists identity.match_runs (
-            run_id varchar, level varchar, records bigint, nodes bigint, pairs_compared bigint,
-            probabilistic_links bigint, threshold double, trained varchar, model_json varchar, finished_at timestamp)
-        """
-    )
+    con.execute(sql("store/customer_id_history_table"))
+    con.execute(sql("store/match_runs_table"))
     con.register("shared_frame", shared)
     con.register("history_frame", history)
     con.register("runs_frame", runs)
@@ -67,14 +50,7 @@ def write_results(con, shared: pd.DataFrame, history: pd.DataFrame, runs: pd.Dat
         )
         # an id merged away tonight may be where an older merge pointed: it points on to tonight's
         # id, so that a saved id always leads to a customer that exists
-        con.execute(
-            """
-            update identity.customer_id_history as older set current_id = tonight.current_id
-            from history_frame as tonight
-            where tonight.change = 'merge' and older.change = 'merge' and older.level = tonight.level
-              and older.current_id = tonight.previous_id
-            """
-        )
+        con.execute(sql("store/forward_older_merges"))
         con.execute(
             "insert into identity.customer_id_history "
             "select previous_id, current_id, change, records, level, run_id, changed_at from history_frame"

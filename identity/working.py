@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from identity.statements import sql
+
 SOURCE_RECORDS = "intermediate.int_identity__source_records"
 # how strongly each way of joining a cluster binds, best first
 METHOD_RANK = [
@@ -115,12 +117,7 @@ class Edges:
 
 def group_links_sql(table: str, position: str, value: str, where: str = "true") -> str:
     """SQL for _links: per value of `value`, its first `position` linked to every other."""
-    return f"""
-        select l, r from (
-            select min({position}) over (partition by {value}) as l, {position} as r
-            from {table} where {value} is not null and ({where})
-        ) where l <> r
-    """
+    return sql("working/group_links", position=position, value=value, table=table, where=where)
 
 
 def temp_table(con, name: str, columns: dict) -> None:
