@@ -77,6 +77,8 @@ SCHEMA = {
         },
     ),
     "segments": (False, {"value_tier_shares": (False, list), "value_tier_names": (False, list)}),
+    # the overview's targets: rates in percent (abandonment a ceiling), NPS from -100 to 100
+    "targets": (False, {kpi: (False, (int, float)) for kpi in ("csat", "nps", "sla", "otif", "abandonment")}),
     "identity": (
         False,
         {
@@ -243,6 +245,11 @@ class Config:
         }
 
     @property
+    def targets(self) -> dict[str, float]:
+        """The overview's targets (config `targets:`): {kpi: value}, none by default."""
+        return {kpi: float(value) for kpi, value in (self.raw.get("targets") or {}).items()}
+
+    @property
     def build_threads(self) -> int:
         """Models dbt builds at once (default 2, one per core here); 1 lets each use the whole
         memory limit, for a machine whose memory is small against its data."""
@@ -332,6 +339,10 @@ def load_config(
             f"{path}: 'segments.value_tier_names' must name {len(shares) + 1} tiers (one more than "
             f"value_tier_shares), got {names!r}"
         )
+    for kpi, value in config.targets.items():
+        low = -100 if kpi == "nps" else 0
+        if not low <= value <= 100:
+            raise ConfigError(f"{path}: 'targets.{kpi}' must be between {low} and 100, got {value:g}")
     for key in ("person_match_threshold", "organization_match_threshold"):
         value = config.identity.get(key)
         if value is not None and not 0 < value < 1:

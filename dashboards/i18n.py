@@ -119,6 +119,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Customers whose churn risk is at or above the configured threshold now (scored nightly, no history).",
         "zh": "当前流失风险不低于设定阈值的客户（每晚评分，无历史对比）。",
     },
+    # what a rate is of, and its target (config `targets:`)
+    "kpi.csat.sample": {"en": "of {n} rated answers", "zh": "基于 {n} 条评价"},
+    "kpi.nps.sample": {"en": "of {n} NPS answers", "zh": "基于 {n} 条 NPS 回答"},
+    "kpi.sla.sample": {"en": "of {n} tickets", "zh": "基于 {n} 张工单"},
+    "kpi.otif.sample": {"en": "of {n} orders due", "zh": "基于 {n} 笔到期订单"},
+    "kpi.abandonment.sample": {"en": "of {n} calls offered", "zh": "基于 {n} 通来电"},
+    "kpi.target": {"en": "target {target}", "zh": "目标 {target}"},
+    "kpi.target_met": {"en": "target {target}: met", "zh": "目标 {target}：已达成"},
+    "kpi.target_missed": {"en": "target {target}: missed", "zh": "目标 {target}：未达成"},
     "overview.touchpoints": {"en": "Touchpoints by month and department", "zh": "按月份与部门的接触次数"},
     # customer 360
     "search.label": {"en": "Find a customer", "zh": "查找客户"},

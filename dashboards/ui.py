@@ -149,3 +149,16 @@ def change(now: float | None, before: float | None, unit: str = "") -> str | Non
         sign = "+" if now >= before else "-"
         return sign + money(abs(now - before))
     return f"{now - before:+,.1f}{unit}" if unit else f"{now - before:+,.0f}"
+
+
+def targets() -> dict[str, float]:
+    """The overview's targets from the config (`targets:`), by figure."""
+    return data.config().targets
+
+
+def against_target(now: float | None, target: float, fmt, lower_is_better: bool) -> str:
+    """'Target 85.0 %: met' (or missed, in the figure's own direction: abandonment is a ceiling)."""
+    if now is None:
+        return t("kpi.target", target=fmt(target))
+    met = now <= target if lower_is_better else now >= target
+    return t("kpi.target_met" if met else "kpi.target_missed", target=fmt(target))

@@ -48,6 +48,8 @@ def demo_config(end: date, api_port: int, profile: str | Profile = DEFAULT_PROFI
             },
         },
         "warehouse": {"dir": "warehouse", "keep_publishes": 3},
+        # what the overview measures its rates against (percent; NPS from -100 to 100)
+        "targets": {"csat": 85, "nps": 30, "sla": 90, "otif": 95, "abandonment": 5},
     }
 
 

@@ -25,10 +25,12 @@ LAYOUT = {
     "high_churn": (ui.count, "", "pages/segments_churn.py", True),
 }
 
+targets = ui.targets()
+
 for row in (list(LAYOUT)[:5], list(LAYOUT)[5:]):
     for column, kpi in zip(st.columns(5), row, strict=True):
         fmt, unit, page, lower_is_better = LAYOUT[kpi]
-        now, before = kpis[kpi]
+        now, before, sample = kpis[kpi]
         with column:
             st.metric(
                 t(f"kpi.{kpi}"),
@@ -38,6 +40,13 @@ for row in (list(LAYOUT)[:5], list(LAYOUT)[5:]):
                 help=t(f"kpi.{kpi}.help"),
                 border=True,
             )
+            notes = []
+            if sample is not None:  # a rate says how many it is a rate of
+                notes.append(t(f"kpi.{kpi}.sample", n=ui.count(sample)))
+            if kpi in targets:
+                notes.append(ui.against_target(now, targets[kpi], fmt, lower_is_better))
+            if notes:
+                st.caption(" · ".join(notes))
             st.page_link(page, label=t("link.details"), icon=":material/arrow_forward:")
 
 st.subheader(t("overview.touchpoints"))

@@ -13,12 +13,15 @@ from dashboards.data import Period, publish_info, query, segment_filter, tier_fi
 
 def rate_sql(kpi: str, by_tier: bool = True) -> str:
     """A rate for the period and the one before, added up from the mart of its numerators and
-    denominators and divided: its definition lives in marts.customer_kpis_daily alone."""
+    denominators and divided (its definition lives in marts.customer_kpis_daily alone), and the
+    period's sample: how many it is a rate of."""
     return f"""
         select 100.0 * sum(numerator) filter (where day >= $start_date)
                    / nullif(sum(denominator) filter (where day >= $start_date), 0) as now,
                100.0 * sum(numerator) filter (where day < $start_date)
-                   / nullif(sum(denominator) filter (where day < $start_date), 0) as before
+                   / nullif(sum(denominator) filter (where day < $start_date), 0) as before,
+               -- what the rate is of: the answers, tickets, orders or calls behind it
+               coalesce(sum(denominator) filter (where day >= $start_date), 0) as sample
         from marts.customer_kpis_daily
         where kpi = '{kpi}' and day between $prev_start_date and $end_date {"{tier}" if by_tier else ""}
     """
@@ -79,7 +82,8 @@ OPEN_NOW_SQL = """
 
 @st.cache_data(show_spinner=False)
 def overview(version: str, start: date, end: date, tiers: tuple[str, ...]) -> dict[str, tuple]:
-    """Each headline figure for the period and for the period before it: {kpi: (now, before)}."""
+    """Each headline figure for the period and for the period before it, and for a rate its
+    sample (how many answers, tickets, orders or calls; None for a count): {kpi: (now, before, sample)}."""
     period = Period(start, end)
     params = with_tiers({**period.params(), **period.previous().params("prev_")}, tiers)
 
@@ -90,12 +94,12 @@ def overview(version: str, start: date, end: date, tiers: tuple[str, ...]) -> di
     for kpi, sql in OVERVIEW_SQL.items():
         tier = tier_filter(tiers, "value_tier" if kpi == "high_churn" else "segment")
         row = query(version, sql.format(segment=segment_filter(tiers), tier=tier), params).iloc[0]
-        figures[kpi] = (number(row["now"]), number(row["before"]))
+        figures[kpi] = (number(row["now"]), number(row["before"]), number(row["sample"]) if "sample" in row else None)
     if end >= publish_info(version)["as_of"]:
         # a period running to the publish's day ends at the night's moment: its open promises are
         # the ones the mart says are open then, the figure the Open promises page shows
         now = query(version, OPEN_NOW_SQL.format(segment=segment_filter(tiers)), with_tiers({}, tiers)).iloc[0]
-        figures["open_promises"] = (number(now["open"]), figures["open_promises"][1])
+        figures["open_promises"] = (number(now["open"]), figures["open_promises"][1], None)
     return figures
 
 

@@ -146,3 +146,18 @@ def test_a_calendar_country_the_holidays_library_does_not_know_is_refused(tmp_pa
     raw["company"]["calendar_country"] = "ZZ"
     with pytest.raises(ConfigError, match=r"'company\.calendar_country' is not a country"):
         load_night_config(write(tmp_path, raw))
+
+
+def test_the_overviews_targets_are_read_and_a_rate_past_100_is_refused_naming_the_key(tmp_path):
+    raw = base()
+    raw["targets"] = {"csat": 85, "nps": -20, "abandonment": 4.5}
+    assert load_config(write(tmp_path, raw)).targets == {"csat": 85.0, "nps": -20.0, "abandonment": 4.5}
+    raw["targets"] = {"otif": 120}
+    with pytest.raises(ConfigError, match=r"'targets\.otif' must be between 0 and 100, got 120"):
+        load_config(write(tmp_path, raw))
+    raw["targets"] = {"nps": -101}
+    with pytest.raises(ConfigError, match=r"'targets\.nps' must be between -100 and 100"):
+        load_config(write(tmp_path, raw))
+    raw["targets"] = {"churn": 5}
+    with pytest.raises(ConfigError, match=r"unknown key 'targets\.churn'"):
+        load_config(write(tmp_path, raw))

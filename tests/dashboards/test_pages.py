@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from c360.warehouse import contacts_of
+from dashboards import data, filters
 from dashboards.queries import segments_churn as segments_churn_queries
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py")
@@ -419,3 +420,25 @@ def test_open_promises_are_one_number_on_the_overview_and_on_their_page(monkeypa
     assert open_now > 0
     assert overview["Open promises"] == figures["Open promises"] == f"{open_now:,}"
     assert figures["At risk"] == f"{at_risk:,}"
+
+
+def test_each_rate_says_how_many_it_is_of_and_where_it_stands_against_its_target(monkeypatch, published_company):
+    config, _ = published_company
+    at = open_app(monkeypatch, config)
+    rendered_ok(at)
+    captions = " | ".join(caption.value for caption in at.caption)
+    start, end = filters._default_dates(data.publish_version())
+    con = published(config)
+    offered, orders_due = con.execute(
+        """select (select sum(offered) from marts.callcenter_daily where call_date between $start and $end),
+                  (select count(is_otif) from marts.order_fulfilment
+                   where promised_delivery_date between $start and $end)""",
+        {"start": start, "end": end},
+    ).fetchall()[0]
+    con.close()
+    assert f"of {offered:,} calls offered" in captions
+    assert f"of {orders_due:,} orders due" in captions
+    # the demo's targets: abandonment at most 5 %, OTIF at least 95 %
+    figures = {m.label: float(m.value.split()[0]) for m in at.metric if m.value.endswith("%")}
+    assert f"target 5.0 %: {'met' if figures['Abandonment rate'] <= 5 else 'missed'}" in captions
+    assert f"target 95.0 %: {'met' if figures['OTIF'] >= 95 else 'missed'}" in captions
