@@ -1,5 +1,7 @@
 """The filters every page shares (sidebar): a range of company-local days and the value
-tiers. Drawn once by the app before the page runs; pages read them with `current_filters`."""
+tiers. Drawn once by the app before the page runs; pages read them with `current_filters`.
+They live in the URL too (`?from=2026-09-01&to=2026-11-30&tiers=gold,silver`), so that a link
+shares the view and a reload keeps it."""
 
 from __future__ import annotations
 
@@ -46,7 +48,34 @@ def _dates_key(version: str) -> str:
     return f"{DATES}-{data.publish_info(version)['as_of']:%Y%m%d}"
 
 
+def _from_url(version: str) -> None:
+    """A shared link's filters, when this session has none of its own yet. Days outside what the
+    publish holds and tiers it does not have are left out (the defaults stand instead)."""
+    params, info = st.query_params, data.publish_info(version)
+    dates_key = _dates_key(version)
+    if dates_key not in st.session_state and "from" in params and "to" in params:
+        try:
+            start, end = date.fromisoformat(params["from"]), date.fromisoformat(params["to"])
+        except ValueError:
+            start = end = None
+        if start and info["first_day"] <= start <= end <= info["as_of"]:
+            st.session_state[dates_key] = (start, end)
+    if TIERS not in st.session_state and params.get("tiers"):
+        known = data.value_tiers(version)
+        st.session_state[TIERS] = [tier for tier in params["tiers"].split(",") if tier in known]
+
+
+def _to_url(version: str) -> None:
+    chosen = current_filters(version)
+    st.query_params["from"], st.query_params["to"] = f"{chosen.start:%Y-%m-%d}", f"{chosen.end:%Y-%m-%d}"
+    if chosen.tiers:
+        st.query_params["tiers"] = ",".join(chosen.tiers)
+    else:
+        st.query_params.pop("tiers", None)
+
+
 def sidebar(version: str) -> None:
+    _from_url(version)
     info = data.publish_info(version)
     dates_key = _dates_key(version)
     st.sidebar.date_input(
@@ -69,6 +98,7 @@ def sidebar(version: str) -> None:
         on_change=_keep,
         args=(f"widget-{TIERS}", TIERS),
     )
+    _to_url(version)
 
 
 def current_filters(version: str) -> Filters:

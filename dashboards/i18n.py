@@ -271,6 +271,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
 
 
 def language() -> str:
+    """The session's language, else the link's (`?lang=zh`: a reload or a shared link keeps it)."""
+    if "language" not in st.session_state and st.query_params.get("lang") in LANGUAGES:
+        st.session_state["language"] = st.query_params["lang"]
     return st.session_state.get("language", DEFAULT)
 
 
@@ -299,3 +302,4 @@ def language_switch() -> None:
         horizontal=True,
         on_change=_keep_language,
     )
+    st.query_params["lang"] = language()

@@ -18,6 +18,8 @@ def page_header(title_key: str, dated: bool = True) -> tuple[str, Filters]:
     """Title, the publish this page reads and the filters in force (the date range only on pages
     that show a period); stops the page with a clear message when nothing is published yet."""
     st.title(t(title_key))
+    if title_key != "page.customer_360":
+        st.query_params.pop("customer", None)  # the chosen customer belongs to Customer 360's link alone
     version = data.publish_version()
     if version is None:
         st.info(t("empty.not_published"))

@@ -13,6 +13,8 @@ from dashboards.queries import customer_360 as queries
 
 version, filters = ui.page_header("page.customer_360")
 
+if "customer_search" not in st.session_state and st.query_params.get("customer"):
+    st.session_state["customer_search"] = st.query_params["customer"]  # a link to one customer opens them
 text = st.text_input(t("search.label"), key="customer_search", placeholder=t("search.placeholder"))
 if not text.strip():
     st.info(t("search.hint"))
@@ -28,6 +30,7 @@ labels = {
     for row in matches.itertuples()
 }
 chosen = st.selectbox(t("search.matches", n=len(matches)), list(labels), format_func=labels.get)
+st.query_params["customer"] = chosen  # the view's link opens this customer
 customer = queries.customer_profile(version, chosen)
 # real e-mail and phone only for a role the config allows (c360.privacy, dashboards/auth.py)
 role = st.session_state.get("c360_viewer_role", "")

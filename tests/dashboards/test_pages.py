@@ -442,3 +442,42 @@ def test_each_rate_says_how_many_it_is_of_and_where_it_stands_against_its_target
     figures = {m.label: float(m.value.split()[0]) for m in at.metric if m.value.endswith("%")}
     assert f"target 5.0 %: {'met' if figures['Abandonment rate'] <= 5 else 'missed'}" in captions
     assert f"target 95.0 %: {'met' if figures['OTIF'] >= 95 else 'missed'}" in captions
+
+
+def test_a_link_carries_the_view_its_dates_tiers_language_and_customer(monkeypatch, published_company):
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    con = published(config)
+    tier, customer = con.execute(
+        "select value_tier, customer_id from marts.customer_360 where value_tier is not null "
+        "order by customer_id limit 1"
+    ).fetchall()[0]
+    con.close()
+    as_of = filters._default_dates(data.publish_version())[1]
+    start, end = as_of - timedelta(days=40), as_of - timedelta(days=10)
+    shared = {"from": f"{start:%Y-%m-%d}", "to": f"{end:%Y-%m-%d}", "tiers": tier, "lang": "zh"}
+
+    # a link someone shared opens their view, and the URL keeps it
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params = dict(shared)
+    at.run()
+    rendered_ok(at)
+    header = at.caption[0].value
+    assert f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}" in header and f"价值层级：{tier}" in header
+    assert {key: at.query_params[key] for key in shared} == shared
+
+    # a day the publish does not hold is left out: the default range stands
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params = {"from": "1999-01-01", "to": f"{end:%Y-%m-%d}", "tiers": "no such tier"}
+    at.run()
+    rendered_ok(at)
+    default_start = filters._default_dates(data.publish_version())[0]
+    assert at.query_params["from"] == f"{default_start:%Y-%m-%d}" and "tiers" not in at.query_params
+
+    # a link to one customer opens them on Customer 360
+    at = AppTest.from_file(APP, default_timeout=60).switch_page("pages/customer_360.py")
+    at.query_params = {"customer": customer}
+    at.run()
+    rendered_ok(at)
+    assert at.text_input(key="customer_search").value == customer
+    assert customer in at.selectbox[0].value and at.query_params["customer"] == customer
