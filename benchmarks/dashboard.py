@@ -268,8 +268,8 @@ def measure_search(repeats: int) -> dict:
     return figures
 
 
-PAGES = ["pages/overview.py", "pages/customer_360.py", "pages/satisfaction.py", "pages/service_calls.py",
-         "pages/delivery.py", "pages/segments_churn.py", "pages/open_promises.py", "pages/data_health.py"]  # fmt: skip
+PAGES = ["views/overview.py", "views/customer_360.py", "views/satisfaction.py", "views/service_calls.py",
+         "views/delivery.py", "views/segments_churn.py", "views/open_promises.py", "views/data_health.py"]  # fmt: skip
 
 
 def measure_pages(repeats: int, search_text: str) -> dict:

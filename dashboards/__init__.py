@@ -1,1 +1,1 @@
-"""The Streamlit dashboard: `streamlit_app.py` routes, `pages/` render, `data.py` queries."""
+"""The Streamlit dashboard: `streamlit_app.py` routes, `views/` render, `data.py` queries."""

@@ -194,6 +194,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "field.churn_risk": {"en": "Churn risk", "zh": "流失风险"},
     "field.churn_reasons": {"en": "Why", "zh": "原因"},
     "field.next_best_action": {"en": "Next best action", "zh": "下一步最佳行动"},
+    "field.revenue": {"en": "Revenue in the period", "zh": "本期收入"},
+    "field.revenue_before": {"en": "Revenue the period before", "zh": "上期收入"},
+    "field.revenue_growth_pct": {"en": "Growth %", "zh": "增长 %"},
+    "field.ticket_id": {"en": "Ticket", "zh": "工单"},
+    "field.priority": {"en": "Priority", "zh": "优先级"},
+    "field.status": {"en": "Status", "zh": "状态"},
+    "field.is_complaint": {"en": "Complaint", "zh": "投诉"},
+    "field.is_sla_breached": {"en": "SLA breached", "zh": "SLA 违约"},
+    "field.backlog_age_days": {"en": "Days open", "zh": "已开天数"},
+    "field.created_at": {"en": "Opened", "zh": "创建时间"},
     "field.open_promises": {"en": "Open promises", "zh": "未兑现承诺"},
     # satisfaction
     "satisfaction.over_time": {"en": "Over time by channel", "zh": "各渠道满意度趋势"},
@@ -212,6 +222,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # service and call center
     "service.by_month": {"en": "Tickets by month", "zh": "每月工单"},
     "service.backlog": {"en": "Open backlog", "zh": "未关闭积压"},
+    "service.open_tickets": {"en": "Open tickets to act on", "zh": "待处理的未关闭工单"},
+    "service.open_tickets.help": {
+        "en": "Urgent first, then high, normal and low; the oldest first within each. Open a row for the customer.",
+        "zh": "按紧急、高、普通、低排列，同级中最久的在前。点击一行查看客户。",
+    },
+    "column.open": {"en": "Customer 360", "zh": "客户 360"},
+    "link.open_customer": {"en": "open", "zh": "打开"},
     "calls.segment_note": {
         "en": "Call-center figures are per queue and agent; the value-tier filter does not apply to them.",
         "zh": "呼叫中心指标按队列与坐席统计，不受价值层级筛选影响。",
@@ -230,6 +247,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # segments and churn
     "segments.pyramid": {"en": "Value pyramid × lifecycle stage", "zh": "价值金字塔 × 生命周期"},
     "segments.movements": {"en": "Movement between tiers", "zh": "层级迁移"},
+    "segments.top_customers": {"en": "Top customers", "zh": "重点客户"},
+    "segments.top_customers.help": {
+        "en": "Revenue in the period against the period before it, as long; what stands against each "
+        "customer: churn risk and open promises. Open a row for the customer's whole story.",
+        "zh": "本期收入与等长上一期对比，以及流失风险与未兑现承诺。点击一行查看该客户的完整经历。",
+    },
+    "segments.rank_by": {"en": "Rank by", "zh": "排序依据"},
+    "segments.rank_by.revenue": {"en": "revenue", "zh": "收入"},
+    "segments.rank_by.growth": {"en": "growth", "zh": "增长"},
     "segments.churn_list": {"en": "Churn-risk list", "zh": "流失风险名单"},
     "segments.churn_list.help": {
         "en": "Active customers likely to leave, the most revenue at risk (risk × revenue of the last "

@@ -16,7 +16,10 @@ from dashboards.i18n import t  # noqa: E402
 FAVICON = Path(__file__).parent / "static" / "favicon.png"
 st.set_page_config(page_title="c360", page_icon=str(FAVICON), layout="wide")
 
-PAGES = Path(__file__).parent / "pages"
+# Not "pages/": Streamlit runs a file of a folder named pages/ by itself when a deep link is the
+# first request after the server starts, before this script has set up the navigation, so that
+# page ran without the sidebar and without the sign-in (require_login below).
+PAGES = Path(__file__).parent / "views"
 # (file, title key, icon); the file name is the page's URL, the same in every language
 LAYOUT = [
     ("overview.py", "page.overview", ":material/dashboard:"),

@@ -37,6 +37,11 @@ def page_header(title_key: str, dated: bool = True) -> tuple[str, Filters]:
     return version, filters
 
 
+# the Customer 360 page's address relative to the app, with the customer it opens (views/customer_360.py)
+CUSTOMER_360_URL = "customer_360?customer="
+CUSTOMER_LINK = "open_customer"
+
+
 def table(frame: pd.DataFrame, name: str, empty_key: str = "empty.no_rows") -> None:
     """A table and its CSV download (the same rows), or a clear empty state."""
     if frame.empty:
@@ -44,7 +49,11 @@ def table(frame: pd.DataFrame, name: str, empty_key: str = "empty.no_rows") -> N
         return
     frame = data.in_company_time(frame)  # shown, and downloaded, as the company's clock reads
     # shown for a person, downloaded as the warehouse has it (names and values an analyst joins on)
-    st.dataframe(presentable(frame), hide_index=True, width="stretch", column_config=column_labels(frame))
+    shown, labels = presentable(frame), column_labels(frame)
+    if "customer_id" in frame.columns:  # every row about a customer opens their Customer 360
+        shown.insert(0, CUSTOMER_LINK, CUSTOMER_360_URL + frame["customer_id"].fillna("").astype(str))
+        labels[CUSTOMER_LINK] = st.column_config.LinkColumn(t("column.open"), display_text=t("link.open_customer"))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
     if len(frame) >= data.ROW_CAP:
         st.caption(t("caption.capped", rows=f"{data.ROW_CAP:,}"))
     st.download_button(

@@ -137,7 +137,7 @@ def test_pseudonyms_are_keyed_hashes_and_a_lookup_by_email_still_finds_the_custo
 def customer_page(monkeypatch, config: Path, customer_id: str) -> AppTest:
     monkeypatch.setenv("C360_CONFIG", str(config))
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/customer_360.py").run()
+    at.switch_page("views/customer_360.py").run()
     at.text_input(key="customer_search").input(customer_id).run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -1,1 +1,1 @@
-"""The dashboard's queries, one module per page (dashboards/pages/<page>.py)."""
+"""The dashboard's queries, one module per page (dashboards/views/<page>.py)."""

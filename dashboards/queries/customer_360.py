@@ -1,4 +1,4 @@
-"""The queries of the Customer 360 page (dashboards/pages/customer_360.py), on dashboards.data's
+"""The queries of the Customer 360 page (dashboards/views/customer_360.py), on dashboards.data's
 connection and caches: every value a user picked reaches DuckDB as a bound parameter."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The queries of the Data health page (dashboards/pages/data_health.py), on dashboards.data's
+"""The queries of the Data health page (dashboards/views/data_health.py), on dashboards.data's
 connection and caches: every value a user picked reaches DuckDB as a bound parameter."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The queries of the Overview page (dashboards/pages/overview.py), on dashboards.data's
+"""The queries of the Overview page (dashboards/views/overview.py), on dashboards.data's
 connection and caches: every value a user picked reaches DuckDB as a bound parameter."""
 
 from __future__ import annotations

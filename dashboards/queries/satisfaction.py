@@ -1,4 +1,4 @@
-"""The queries of the Satisfaction page (dashboards/pages/satisfaction.py), on dashboards.data's
+"""The queries of the Satisfaction page (dashboards/views/satisfaction.py), on dashboards.data's
 connection and caches: every value a user picked reaches DuckDB as a bound parameter."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The queries of the Segments & churn page (dashboards/pages/segments_churn.py), on dashboards.data's
+"""The queries of the Segments & churn page (dashboards/views/segments_churn.py), on dashboards.data's
 connection and caches: every value a user picked reaches DuckDB as a bound parameter."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards.data import Period, query, tier_filter, with_tiers
+from dashboards.data import Period, query, segment_filter, tier_filter, with_tiers
 
 
 @st.cache_data(show_spinner=False)
@@ -60,4 +60,36 @@ def churn_list(version: str, tiers: tuple[str, ...], limit: int = 500) -> pd.Dat
         limit {int(limit)}
         """,
         with_tiers({}, tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def top_customers(
+    version: str, start: date, end: date, tiers: tuple[str, ...], rank_by: str = "revenue"
+) -> pd.DataFrame:
+    """The customers who bought most in the period, or whose buying grew most against the period
+    before (as long), with what stands against them (churn risk, open promises)."""
+    order = {"revenue": "revenue desc", "growth": "revenue - revenue_before desc"}[rank_by]  # a fixed choice
+    period = Period(start, end)
+    return query(
+        version,
+        f"""
+        with bought as (
+            select customer_id,
+                   coalesce(sum(order_amount) filter (where ordered_at >= $start_at), 0) as revenue,
+                   coalesce(sum(order_amount) filter (where ordered_at < $start_at), 0) as revenue_before
+            from marts.order_fulfilment
+            where ordered_at >= $prev_start_at and ordered_at < $end_at {segment_filter(tiers)}
+            group by customer_id
+        )
+        select customer_id, customers.display_name, customers.value_tier, revenue, revenue_before,
+               case when revenue_before > 0 then 100.0 * (revenue - revenue_before) / revenue_before end
+                   as revenue_growth_pct,
+               round(customers.churn_risk, 3) as churn_risk, customers.open_promises
+        from bought inner join marts.customer_360 as customers using (customer_id)
+        where revenue > 0 or revenue_before > 0
+        order by {order}, customer_id
+        limit 50
+        """,
+        with_tiers({**period.params(), **period.previous().params("prev_")}, tiers),
     )

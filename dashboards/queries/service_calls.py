@@ -1,4 +1,4 @@
-"""The queries of the Service & calls page (dashboards/pages/service_calls.py), on dashboards.data's
+"""The queries of the Service & calls page (dashboards/views/service_calls.py), on dashboards.data's
 connection and caches: every value a user picked reaches DuckDB as a bound parameter."""
 
 from __future__ import annotations
@@ -126,4 +126,23 @@ def calls_by_agent(version: str, start: date, end: date) -> pd.DataFrame:
         limit {ROW_CAP}
         """,
         Period(start, end).params(),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def open_tickets(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
+    """The open tickets to act on: the most urgent first, the oldest first within a priority."""
+    return query(
+        version,
+        f"""
+        select tickets.ticket_id, tickets.customer_id, customers.display_name, tickets.priority, tickets.status,
+               tickets.is_complaint, tickets.is_sla_breached, tickets.backlog_age_days, tickets.created_at
+        from marts.service_tickets as tickets
+        left join marts.customer_360 as customers using (customer_id)
+        where tickets.is_open {segment_filter(tiers, "tickets.customer_id")}
+        order by case tickets.priority when 'urgent' then 1 when 'high' then 2 when 'normal' then 3 else 4 end,
+                 tickets.backlog_age_days desc, tickets.ticket_id
+        limit {ROW_CAP}
+        """,
+        with_tiers({}, tiers),
     )

@@ -181,3 +181,47 @@ def test_the_dashboard_fetches_nothing_from_outside_and_shows_no_developer_menu(
         assert not icon.startswith("http") or urlsplit(icon).hostname in ("127.0.0.1", "localhost"), icon
     finally:
         page.close()
+
+
+def test_a_deep_link_as_the_first_request_gets_the_sidebar_and_its_view(published_company, browser):
+    """The first request a fresh server answers is a link to one page with a view in it: the
+    page runs inside the app (navigation, language, filters, sign-in), not on its own."""
+    config, _ = published_company
+    port = free_port()
+    process = start_dashboard(config, port)
+    try:
+        wait_for_port(port, timeout=60)
+        page = open_page(browser, f"http://127.0.0.1:{port}/delivery?lang=zh")
+        page.get_by_text("订单旅程").first.wait_for(timeout=30_000)  # the page, in the link's language
+        sidebar = page.locator("[data-testid='stSidebar']")
+        assert sidebar.get_by_text("总览").first.is_visible(), "the app's navigation, in the link's language"
+        assert sidebar.get_by_text("Language / 语言").first.is_visible()
+        assert "streamlit app" not in sidebar.inner_text().lower(), "Streamlit's own page list: the page ran alone"
+        page.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_a_row_about_a_customer_opens_their_customer_360(dashboard, browser):
+    page = open_page(browser, f"{dashboard}/segments_churn")
+    try:
+        page.get_by_text("Top customers").first.wait_for(timeout=30_000)
+        grid = page.locator("[data-testid='stDataFrame']").nth(2)  # pyramid, movements, top customers
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        # the first row's link: the grid is drawn on a canvas, so the cell is found by its place
+        # (the link column comes first; the header and each row are about 35 px high)
+        page.mouse.move(box["x"] + 22, box["y"] + 52)
+        page.wait_for_timeout(500)
+        with page.context.expect_page(timeout=15_000) as opened:
+            page.mouse.move(box["x"] + 24, box["y"] + 53)
+            page.mouse.down()
+            page.mouse.up()
+        customer_page = opened.value
+        customer_page.wait_for_selector("h1", timeout=30_000)
+        assert "/customer_360?customer=cus_" in customer_page.url
+        customer_page.get_by_text("1 matching customers").first.wait_for(timeout=30_000)
+        customer_page.close()
+    finally:
+        page.close()

@@ -53,7 +53,7 @@ def test_an_injection_typed_in_the_search_box_is_only_searched_for(
     before = digest(published_file)
     monkeypatch.setenv("C360_CONFIG", str(config))
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/customer_360.py").run()
+    at.switch_page("views/customer_360.py").run()
     at.text_input(key="customer_search").input(text).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.selectbox, f"{text!r} matched customers: {at.selectbox[0].options if at.selectbox else ''}"

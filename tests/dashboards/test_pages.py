@@ -21,18 +21,18 @@ pytestmark = pytest.mark.integration
 
 # page -> subheaders it must show (English)
 PAGES = {
-    "pages/overview.py": ["Touchpoints by month and department"],
-    "pages/satisfaction.py": [
+    "views/overview.py": ["Touchpoints by month and department"],
+    "views/satisfaction.py": [
         "Over time by channel",
         "By value tier",
         "By product family",
         "What preceded the bad ratings",
     ],
-    "pages/service_calls.py": ["Tickets by month", "Open backlog", "Calls by hour of day", "By queue", "By agent"],
-    "pages/delivery.py": ["Delivery and installation by month", "Order journey"],
-    "pages/segments_churn.py": ["Value pyramid × lifecycle stage", "Movement between tiers", "Churn-risk list"],
-    "pages/open_promises.py": ["Work queue"],
-    "pages/data_health.py": ["Recent runs", "Sources: freshness and rows", "Quality checks", "Identity resolution"],
+    "views/service_calls.py": ["Tickets by month", "Open backlog", "Calls by hour of day", "By queue", "By agent"],
+    "views/delivery.py": ["Delivery and installation by month", "Order journey"],
+    "views/segments_churn.py": ["Value pyramid × lifecycle stage", "Movement between tiers", "Churn-risk list"],
+    "views/open_promises.py": ["Work queue"],
+    "views/data_health.py": ["Recent runs", "Sources: freshness and rows", "Quality checks", "Identity resolution"],
 }
 
 
@@ -136,7 +136,7 @@ def test_the_value_tier_filter_narrows_every_customer_figure(monkeypatch, publis
     assert as_number(after["Revenue, 12 months"]) < as_number(before["Revenue, 12 months"])
     assert any("value tiers: platinum" in c.value for c in at.caption)
 
-    at.switch_page("pages/segments_churn.py").run()  # the filter follows to other pages
+    at.switch_page("views/segments_churn.py").run()  # the filter follows to other pages
     rendered_ok(at)
     tiers_shown = set(at.dataframe[0].value["value_tier"])
     assert tiers_shown == {"platinum"}
@@ -179,7 +179,7 @@ def test_customer_360_finds_a_customer_by_name_phone_in_another_format_and_a_typ
         "select count(*) from marts.fct_touchpoints where customer_id = ?", [customer_id]
     ).fetchall()
     con.close()
-    at = open_app(monkeypatch, config, "pages/customer_360.py")
+    at = open_app(monkeypatch, config, "views/customer_360.py")
     rendered_ok(at)
     assert any("Type a name" in i.value for i in at.info), "an empty search says what to type"
 
@@ -208,7 +208,7 @@ def test_the_language_switch_turns_every_label_chinese(monkeypatch, published_co
     rendered_ok(at)
     assert at.title[0].value == "总览"
     assert "客户数" in [m.label for m in at.metric]
-    at.switch_page("pages/data_health.py").run()
+    at.switch_page("views/data_health.py").run()
     rendered_ok(at)
     assert at.title[0].value == "数据健康"
     assert "最近运行" in [s.value for s in at.subheader]
@@ -223,7 +223,7 @@ def test_the_catalogue_has_both_languages_for_every_label_the_pages_use():
         assert set(entry) == set(LANGUAGES), f"{key} lacks a language"
     root = Path(APP).parent
     used = set()
-    for source in [*root.glob("*.py"), *root.glob("pages/*.py")]:
+    for source in [*root.glob("*.py"), *root.glob("views/*.py")]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_0-9.]+)["']""", source.read_text()))
     assert used, "the pages use the catalogue"
     missing = sorted(used - set(CATALOGUE))
@@ -242,7 +242,7 @@ def test_nothing_published_yet_is_said_on_every_page(monkeypatch, tmp_path):
     (tmp_path / "crm" / "crm.sqlite").write_bytes(b"")
     config = tmp_path / "c360.yml"
     config.write_text(yaml.safe_dump(demo_config(date(2026, 1, 1), 8765)), encoding="utf-8")
-    for page in [None, *PAGES, "pages/customer_360.py"]:
+    for page in [None, *PAGES, "views/customer_360.py"]:
         at = open_app(monkeypatch, config, page)
         assert not at.exception
         assert any("Nothing has been published yet" in i.value for i in at.info), page
@@ -250,7 +250,7 @@ def test_nothing_published_yet_is_said_on_every_page(monkeypatch, tmp_path):
 
 def test_a_measure_no_survey_asks_says_so_instead_of_drawing_empty_axes(monkeypatch, published_company):
     config, _ = published_company
-    at = open_app(monkeypatch, config, "pages/satisfaction.py")
+    at = open_app(monkeypatch, config, "views/satisfaction.py")
     charts_before = len(at.get("plotly_chart"))
     at.radio[0].set_value("ces_avg").run()  # the demo's surveys ask no CES question
     rendered_ok(at)
@@ -262,7 +262,7 @@ def test_calls_by_hour_draws_upright_bars_of_numbers(monkeypatch, published_comp
     """DuckDB's sum() arrives as a decimal; as Python objects Plotly drew the counts as
     categories on a bar chart turned on its side."""
     config, _ = published_company
-    at = open_app(monkeypatch, config, "pages/service_calls.py")
+    at = open_app(monkeypatch, config, "views/service_calls.py")
     rendered_ok(at)
     hourly = [
         spec
@@ -289,7 +289,7 @@ def test_a_customers_satisfaction_over_time_draws_the_score_not_the_number_of_an
            order by customer_id limit 1"""
     ).fetchall()[0]
     con.close()
-    at = open_app(monkeypatch, config, "pages/customer_360.py")
+    at = open_app(monkeypatch, config, "views/customer_360.py")
     at.text_input(key="customer_search").input(customer_id).run()
     at.selectbox[0].set_value(customer_id).run()
     rendered_ok(at)
@@ -313,14 +313,14 @@ def test_the_pyramid_runs_from_the_most_valuable_tier_and_promise_ages_run_in_ag
         ).fetchall()
     ]
     con.close()
-    at = open_app(monkeypatch, config, "pages/segments_churn.py")
+    at = open_app(monkeypatch, config, "views/segments_churn.py")
     rendered_ok(at)
     heatmap = next(spec for spec in chart_specs(at) if spec["data"][0].get("type") == "heatmap")
     assert list(heatmap["data"][0]["y"]) == by_value and len(by_value) >= 3
     stages = list(heatmap["data"][0]["x"])
     assert stages == sorted(stages, key=["prospect", "new", "active", "won_back", "at_risk", "lapsed"].index)
 
-    at = open_app(monkeypatch, config, "pages/open_promises.py")
+    at = open_app(monkeypatch, config, "views/open_promises.py")
     rendered_ok(at)
     bars = chart_specs(at)[0]
     order = bars["layout"]["xaxis"].get("categoryarray")
@@ -348,7 +348,7 @@ def test_times_are_shown_in_the_companys_time_zone_not_utc(monkeypatch, publishe
     con.close()
     local = due_utc.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
     assert local != due_utc
-    at = open_app(monkeypatch, config, "pages/open_promises.py")
+    at = open_app(monkeypatch, config, "views/open_promises.py")
     rendered_ok(at)
     queue = at.dataframe[-1].value
     shown = queue.loc[queue["promise_id"] == promise_id, "due_at"].iloc[0]
@@ -356,7 +356,7 @@ def test_times_are_shown_in_the_companys_time_zone_not_utc(monkeypatch, publishe
     stamp = published_at.replace(tzinfo=UTC).astimezone(zone)
     assert any(f"Data published {stamp:%Y-%m-%d %H:%M}" in c.value and zone.key in c.value for c in at.caption)
 
-    at = open_app(monkeypatch, config, "pages/data_health.py")
+    at = open_app(monkeypatch, config, "views/data_health.py")
     runs = at.dataframe[0].value
     assert str(runs["started_at"].dtype).startswith("datetime64")  # a time, not the log's ISO text
 
@@ -373,7 +373,7 @@ def test_the_churn_list_puts_the_most_revenue_at_risk_first(monkeypatch, publish
         ).fetchall()
     ]
     con.close()
-    at = open_app(monkeypatch, config, "pages/segments_churn.py")
+    at = open_app(monkeypatch, config, "views/segments_churn.py")
     rendered_ok(at)
     listed = at.dataframe[-1].value
     assert list(listed["customer_id"][:5]) == expected
@@ -408,7 +408,7 @@ def test_monthly_charts_are_ticked_by_month_not_by_day(monkeypatch, published_co
 def test_open_promises_are_one_number_on_the_overview_and_on_their_page(monkeypatch, published_company):
     config, _ = published_company
     overview = {m.label: m.value for m in open_app(monkeypatch, config).metric}
-    page = open_app(monkeypatch, config, "pages/open_promises.py")
+    page = open_app(monkeypatch, config, "views/open_promises.py")
     rendered_ok(page)
     figures = {m.label: m.value for m in page.metric}
     con = published(config)
@@ -475,7 +475,7 @@ def test_a_link_carries_the_view_its_dates_tiers_language_and_customer(monkeypat
     assert at.query_params["from"] == f"{default_start:%Y-%m-%d}" and "tiers" not in at.query_params
 
     # a link to one customer opens them on Customer 360
-    at = AppTest.from_file(APP, default_timeout=60).switch_page("pages/customer_360.py")
+    at = AppTest.from_file(APP, default_timeout=60).switch_page("views/customer_360.py")
     at.query_params = {"customer": customer}
     at.run()
     rendered_ok(at)

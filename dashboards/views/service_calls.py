@@ -20,6 +20,10 @@ ui.table(service, "service_by_month")
 st.subheader(t("service.backlog"))
 ui.table(queries.service_backlog(version, filters.tiers), "service_backlog", "empty.no_backlog")
 
+st.subheader(t("service.open_tickets"))
+st.caption(t("service.open_tickets.help"))
+ui.table(queries.open_tickets(version, filters.tiers), "open_tickets", "empty.no_backlog")
+
 st.divider()
 st.caption(t("calls.segment_note"))
 st.subheader(t("calls.by_hour"))

@@ -13,16 +13,16 @@ kpis = queries.overview(version, filters.start, filters.end, filters.tiers)
 
 # kpi -> (format, delta unit, detail page, lower is better)
 LAYOUT = {
-    "customers": (ui.count, "", "pages/segments_churn.py", False),
-    "active": (ui.count, "", "pages/segments_churn.py", False),
-    "revenue_12m": (ui.money, "money", "pages/segments_churn.py", False),
-    "csat": (ui.pct, " pt", "pages/satisfaction.py", False),
-    "nps": (ui.count, "", "pages/satisfaction.py", False),
-    "sla": (ui.pct, " pt", "pages/service_calls.py", False),
-    "otif": (ui.pct, " pt", "pages/delivery.py", False),
-    "abandonment": (ui.pct, " pt", "pages/service_calls.py", True),
-    "open_promises": (ui.count, "", "pages/open_promises.py", True),
-    "high_churn": (ui.count, "", "pages/segments_churn.py", True),
+    "customers": (ui.count, "", "views/segments_churn.py", False),
+    "active": (ui.count, "", "views/segments_churn.py", False),
+    "revenue_12m": (ui.money, "money", "views/segments_churn.py", False),
+    "csat": (ui.pct, " pt", "views/satisfaction.py", False),
+    "nps": (ui.count, "", "views/satisfaction.py", False),
+    "sla": (ui.pct, " pt", "views/service_calls.py", False),
+    "otif": (ui.pct, " pt", "views/delivery.py", False),
+    "abandonment": (ui.pct, " pt", "views/service_calls.py", True),
+    "open_promises": (ui.count, "", "views/open_promises.py", True),
+    "high_churn": (ui.count, "", "views/segments_churn.py", True),
 }
 
 targets = ui.targets()

@@ -1,5 +1,6 @@
-"""Segments and churn: the value pyramid against lifecycle stages, movement between tiers,
-and the customers most at risk of leaving with the reasons and the next best action."""
+"""Segments and churn: the value pyramid against lifecycle stages, movement between tiers, the
+top customers by revenue or growth, and the customers most at risk of leaving with the reasons
+and the next best action."""
 
 import plotly.express as px
 import streamlit as st
@@ -26,6 +27,19 @@ ui.table(tiers, "customers_by_tier_and_stage")
 st.subheader(t("segments.movements"))
 ui.table(
     queries.tier_movements(version, filters.start, filters.end, filters.tiers), "tier_movements", "empty.no_movements"
+)
+
+st.subheader(t("segments.top_customers"))
+rank_by = st.radio(
+    t("segments.rank_by"),
+    ["revenue", "growth"],
+    format_func=lambda choice: t(f"segments.rank_by.{choice}"),
+    horizontal=True,
+    key="top_customers_rank_by",
+)
+st.caption(t("segments.top_customers.help"))
+ui.table(
+    queries.top_customers(version, filters.start, filters.end, filters.tiers, rank_by), f"top_customers_by_{rank_by}"
 )
 
 st.subheader(t("segments.churn_list"))
