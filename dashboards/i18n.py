@@ -129,6 +129,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kpi.target_met": {"en": "target {target}: met", "zh": "目标 {target}：已达成"},
     "kpi.target_missed": {"en": "target {target}: missed", "zh": "目标 {target}：未达成"},
     "overview.touchpoints": {"en": "Touchpoints by month and department", "zh": "按月份与部门的接触次数"},
+    "chart.partial_month": {"en": "to {day} only", "zh": "仅至 {day}"},
     # customer 360
     "search.label": {"en": "Find a customer", "zh": "查找客户"},
     "search.placeholder": {

@@ -4,7 +4,7 @@ CSV download, empty states, headline figures with their change, charts."""
 from __future__ import annotations
 
 import re
-from datetime import UTC
+from datetime import UTC, date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -124,13 +124,28 @@ def presentable(frame: pd.DataFrame) -> pd.DataFrame:
 FACET_TITLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
-def chart(figure) -> None:
+def chart(figure, period_end: date | None = None) -> None:
+    """A Plotly figure as every page draws it. `period_end`: the last day a monthly figure
+    counts; a month it ends before the month is over is marked as partial, so that it does not
+    read as a collapse."""
     # a panel of a faceted chart is titled by its value ("logistics"), not Plotly's "department=logistics"
     figure.for_each_annotation(lambda note: note.update(text=FACET_TITLE.sub("", note.text)))
     if figure.layout.xaxis.title.text == "month":
         # monthly figures get a tick per month (per quarter past a year), never Plotly's daily ones
         months = {str(x)[:7] for trace in figure.data for x in (trace.x if trace.x is not None else [])}
         figure.update_xaxes(dtick="M1" if len(months) <= 13 else "M3", tickformat="%Y-%m")
+        last_day = period_end + timedelta(days=1) if period_end else None
+        if last_day and last_day.day != 1 and f"{period_end:%Y-%m}" in months:
+            month = period_end.replace(day=1)
+            figure.add_vrect(
+                x0=month - timedelta(days=15),
+                x1=month + timedelta(days=15),
+                fillcolor="grey",
+                opacity=0.12,
+                line_width=0,
+                annotation_text=t("chart.partial_month", day=f"{period_end:%Y-%m-%d}"),
+                annotation_position="top left",
+            )
     st.plotly_chart(figure, width="stretch")
 
 

@@ -93,7 +93,7 @@ for measure, top in (("csat_pct", 100), ("nps_score_avg", 10)):
             measured, x="month", y=measure, color="channel", markers=True, hover_data=["responses", "bad_answers"]
         )
         figure.update_yaxes(range=[0, top * 1.05])
-        ui.chart(figure)
+        ui.chart(figure, data.publish_info(version)["as_of"])  # the month of the publish is partial
         break
 ui.table(satisfaction, f"customer_{chosen}_satisfaction", "empty.no_answers")
 

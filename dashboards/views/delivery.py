@@ -19,7 +19,7 @@ if not monthly.empty:
         var_name="measure",
         value_name="pct",
     )
-    ui.chart(px.line(long, x="month", y="pct", color="measure", markers=True))
+    ui.chart(px.line(long, x="month", y="pct", color="measure", markers=True), filters.end)
 ui.table(monthly, "delivery_by_month")
 
 st.subheader(t("delivery.journey"))

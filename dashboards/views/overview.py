@@ -54,5 +54,5 @@ monthly = queries.touchpoints_by_month(version, filters.start, filters.end, filt
 if monthly.empty:
     st.info(t("empty.no_rows"))
 else:
-    ui.chart(px.bar(monthly, x="month", y="touchpoints", color="department"))
+    ui.chart(px.bar(monthly, x="month", y="touchpoints", color="department"), filters.end)
 ui.table(monthly, "touchpoints_by_month")

@@ -24,7 +24,7 @@ if not monthly.empty:
     if shown.empty:  # a measure no survey of the company asks (CES, NPS without a survey object)
         st.info(t("empty.not_asked"))
     else:
-        ui.chart(px.line(shown, x="month", y=measure, color="channel", markers=True))
+        ui.chart(px.line(shown, x="month", y=measure, color="channel", markers=True), filters.end)
 ui.table(monthly, "satisfaction_by_month")
 
 left, right = st.columns(2)

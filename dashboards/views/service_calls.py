@@ -14,7 +14,7 @@ version, filters = ui.page_header("page.service_calls")
 st.subheader(t("service.by_month"))
 service = queries.service_by_month(version, filters.start, filters.end, filters.tiers)
 if not service.empty:
-    ui.chart(px.line(service, x="month", y="sla_compliance_pct", markers=True))
+    ui.chart(px.line(service, x="month", y="sla_compliance_pct", markers=True), filters.end)
 ui.table(service, "service_by_month")
 
 st.subheader(t("service.backlog"))

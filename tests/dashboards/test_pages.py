@@ -481,3 +481,23 @@ def test_a_link_carries_the_view_its_dates_tiers_language_and_customer(monkeypat
     rendered_ok(at)
     assert at.text_input(key="customer_search").value == customer
     assert customer in at.selectbox[0].value and at.query_params["customer"] == customer
+
+
+def test_a_month_the_period_ends_in_before_it_is_over_is_marked_partial(monkeypatch, published_company):
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    as_of = filters._default_dates(data.publish_version())[1]
+    first = (as_of.replace(day=1) - timedelta(days=1)).replace(day=1)  # the month before the publish's
+
+    def overview_chart(end) -> dict:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params = {"from": f"{first:%Y-%m-%d}", "to": f"{end:%Y-%m-%d}"}
+        at.run()
+        rendered_ok(at)
+        return next(spec for spec in chart_specs(at) if x_title(spec) == "month")
+
+    mid = first + timedelta(days=14)  # halfway through the period's first month
+    notes = [note["text"] for note in overview_chart(mid)["layout"].get("annotations", [])]
+    assert f"to {mid:%Y-%m-%d} only" in notes
+    month_end = as_of.replace(day=1) - timedelta(days=1)  # a whole month
+    assert not [n for n in overview_chart(month_end)["layout"].get("annotations", []) if "only" in n["text"]]
