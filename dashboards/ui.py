@@ -146,7 +146,27 @@ def chart(figure, period_end: date | None = None) -> None:
                 annotation_text=t("chart.partial_month", day=f"{period_end:%Y-%m-%d}"),
                 annotation_position="top left",
             )
+    _labels_in_words(figure)
     st.plotly_chart(figure, width="stretch")
+
+
+def _labels_in_words(figure) -> None:
+    """Axis and legend titles, and a line named after a measure (otif_pct), in the chosen
+    language (column_label), never the warehouse's names; a line named after a value of the data
+    (a department, a channel) keeps it, as tables do."""
+    figure.for_each_xaxis(
+        lambda axis: axis.update(title_text=column_label(axis.title.text)) if axis.title.text else None
+    )
+    figure.for_each_yaxis(
+        lambda axis: axis.update(title_text=column_label(axis.title.text)) if axis.title.text else None
+    )
+    if figure.layout.legend.title.text:
+        figure.update_layout(legend_title_text=column_label(figure.layout.legend.title.text))
+    if figure.layout.coloraxis.colorbar.title.text:
+        figure.update_layout(coloraxis_colorbar_title_text=column_label(figure.layout.coloraxis.colorbar.title.text))
+    for trace in figure.data:
+        if trace.name and t(f"field.{trace.name}") != f"field.{trace.name}":
+            trace.update(name=column_label(trace.name))
 
 
 def pct(value: float | None) -> str:

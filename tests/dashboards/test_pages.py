@@ -267,7 +267,7 @@ def test_calls_by_hour_draws_upright_bars_of_numbers(monkeypatch, published_comp
     hourly = [
         spec
         for spec in chart_specs(at)
-        if any(trace.get("type") == "bar" for trace in spec["data"]) and x_title(spec) == "hour_of_day"
+        if any(trace.get("type") == "bar" for trace in spec["data"]) and x_title(spec) == "Hour of day"
     ]
     assert hourly, "the calls-by-hour chart is missing"
     for trace in hourly[0]["data"]:
@@ -294,7 +294,7 @@ def test_a_customers_satisfaction_over_time_draws_the_score_not_the_number_of_an
     at.selectbox[0].set_value(customer_id).run()
     rendered_ok(at)
     lines = [
-        spec for spec in chart_specs(at) if spec["layout"].get("yaxis", {}).get("title", {}).get("text") == "csat_pct"
+        spec for spec in chart_specs(at) if spec["layout"].get("yaxis", {}).get("title", {}).get("text") == "CSAT %"
     ]
     assert lines, "no CSAT chart on the customer's page"
     drawn = [v for trace in lines[0]["data"] for v in plotted(trace["y"])]
@@ -399,7 +399,7 @@ def test_monthly_charts_are_ticked_by_month_not_by_day(monkeypatch, published_co
     config, _ = published_company
     at = open_app(monkeypatch, config)  # the overview: touchpoints by month
     rendered_ok(at)
-    monthly = [spec["layout"]["xaxis"] for spec in chart_specs(at) if x_title(spec) == "month"]
+    monthly = [spec["layout"]["xaxis"] for spec in chart_specs(at) if x_title(spec) == "Month"]
     assert monthly
     for axis in monthly:
         assert axis.get("dtick") in ("M1", "M3") and axis.get("tickformat") == "%Y-%m"
@@ -494,10 +494,22 @@ def test_a_month_the_period_ends_in_before_it_is_over_is_marked_partial(monkeypa
         at.query_params = {"from": f"{first:%Y-%m-%d}", "to": f"{end:%Y-%m-%d}"}
         at.run()
         rendered_ok(at)
-        return next(spec for spec in chart_specs(at) if x_title(spec) == "month")
+        return next(spec for spec in chart_specs(at) if x_title(spec) == "Month")
 
     mid = first + timedelta(days=14)  # halfway through the period's first month
     notes = [note["text"] for note in overview_chart(mid)["layout"].get("annotations", [])]
     assert f"to {mid:%Y-%m-%d} only" in notes
     month_end = as_of.replace(day=1) - timedelta(days=1)  # a whole month
     assert not [n for n in overview_chart(month_end)["layout"].get("annotations", []) if "only" in n["text"]]
+
+
+def test_charts_are_labelled_in_the_chosen_language_not_with_warehouse_names(monkeypatch, published_company):
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    at = AppTest.from_file(APP, default_timeout=60).switch_page("views/delivery.py")
+    at.query_params = {"lang": "zh"}
+    at.run()
+    rendered_ok(at)
+    [spec] = chart_specs(at)[:1]
+    assert x_title(spec) == "月份" and spec["layout"]["legend"]["title"]["text"] == "指标"
+    assert {trace["name"] for trace in spec["data"]} == {"准时足额 %", "完美订单 %", "安装承诺兑现 %"}
