@@ -235,6 +235,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "field.promises": {"en": "Promises", "zh": "承诺数"},
     "field.kind": {"en": "Kind", "zh": "类型"},
     "field.customers": {"en": "Customers", "zh": "客户数"},
+    "field.level": {"en": "Level", "zh": "层级"},
+    "field.records": {"en": "Records", "zh": "记录数"},
+    "field.resolved_into": {"en": "Resolved into", "zh": "归并为"},
+    "field.merged_away": {"en": "Merged away", "zh": "被合并"},
+    "field.joined_by_rule": {"en": "Joined by a rule", "zh": "按规则关联"},
+    "field.joined_by_splink": {"en": "Joined by splink", "zh": "由 splink 关联"},
+    "field.alone": {"en": "Alone", "zh": "未关联"},
+    "field.pairs_compared": {"en": "Pairs compared", "zh": "比较的配对数"},
+    "field.splink_links": {"en": "splink links", "zh": "splink 链接数"},
+    "field.threshold": {"en": "Threshold", "zh": "阈值"},
     "field.open_promises": {"en": "Open promises", "zh": "未兑现承诺"},
     # satisfaction
     "satisfaction.over_time": {"en": "Over time by channel", "zh": "各渠道满意度趋势"},
@@ -313,6 +323,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "health.sources": {"en": "Sources: freshness and rows", "zh": "数据源：新鲜度与行数"},
     "health.quality": {"en": "Quality checks", "zh": "质量检查"},
     "health.quarantine": {"en": "Quarantined rows", "zh": "隔离的行"},
+    "health.identity_runs.help": {
+        "en": "Records = joined by a rule + joined by splink + alone; records − resolved into = merged away. "
+        "A record joined by splink is counted once, however many links it has.",
+        "zh": "记录数 = 按规则关联 + 由 splink 关联 + 未关联；记录数 − 归并为 = 被合并。"
+        "由 splink 关联的记录只计一次，无论其链接有多少条。",
+    },
     "health.identity": {"en": "Identity resolution", "zh": "身份识别"},
     "health.source_records": {"en": "Source records", "zh": "源记录"},
     "health.unidentified": {"en": "Unidentified callers", "zh": "未识别来电者"},

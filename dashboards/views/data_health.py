@@ -29,6 +29,7 @@ cols[1].metric(t("health.customers"), ui.count(identity["customers"]), border=Tr
 cols[2].metric(t("health.unidentified"), ui.count(identity["unidentified"]), border=True)
 cols[3].metric(t("health.shared_identifiers"), ui.count(identity["shared_identifiers"]), border=True)
 cols[4].metric(t("health.contactable"), ui.pct(identity["contactable_pct"]), border=True)
+st.caption(t("health.identity_runs.help"))
 ui.table(queries.identity_runs(version), "identity_match_runs")
 st.caption(t("health.shared_identifiers.help"))
 ui.table(queries.shared_identifiers(version), "shared_identifiers", "empty.no_rows")

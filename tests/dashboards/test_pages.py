@@ -513,3 +513,20 @@ def test_charts_are_labelled_in_the_chosen_language_not_with_warehouse_names(mon
     [spec] = chart_specs(at)[:1]
     assert x_title(spec) == "月份" and spec["layout"]["legend"]["title"]["text"] == "指标"
     assert {trace["name"] for trace in spec["data"]} == {"准时足额 %", "完美订单 %", "安装承诺兑现 %"}
+
+
+def test_the_identity_figures_on_data_health_add_up(monkeypatch, published_company):
+    config, _ = published_company
+    at = open_app(monkeypatch, config, "views/data_health.py")
+    rendered_ok(at)
+    table = next(frame.value for frame in at.dataframe if "resolved_into" in frame.value.columns)
+    con = published(config)
+    persons = con.execute(
+        "select count(*), count(distinct person_id) from marts.customer_identity_map where record_kind = 'person'"
+    ).fetchall()[0]
+    con.close()
+    for row in table.itertuples():
+        assert row.records == row.joined_by_rule + row.joined_by_splink + row.alone
+        assert row.merged_away == row.records - row.resolved_into
+    person = table[table["level"] == "person"].iloc[0]
+    assert (person["records"], person["resolved_into"]) == persons
