@@ -116,6 +116,39 @@ def _describe(result) -> tuple[str, str | None, str]:
     return config.type, column, text
 
 
+def _plainly(result, frame: pd.DataFrame, index: int, derived: dict) -> str:
+    """What a failed expectation says of one row in words a person reads first ("duration -5 is
+    below 0"), naming the source's column rather than the contract's typed copy of it; '' for a
+    kind of expectation without wording (its technical form then stands alone)."""
+    config = result.expectation_config
+    kwargs = config.kwargs
+
+    def named(column: str) -> str:
+        return derived[column][0] if column in derived else column
+
+    column = kwargs.get("column")
+    value = frame.at[index, column] if column in frame.columns else None
+    shown = "" if value is None or (isinstance(value, float) and np.isnan(value)) else f" '{value}'"
+    kind = config.type.lower()
+    if kind == "expect_column_values_to_not_be_null":
+        return f"{named(column)} is empty"
+    if kind == "expect_column_values_to_be_in_set":
+        return f"{named(column)}{shown} is none of {', '.join(map(str, kwargs['value_set']))}"
+    if kind == "expect_column_values_to_be_between":
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        if low is not None and high is not None:
+            return f"{named(column)}{shown} is not between {low} and {high}"
+        return f"{named(column)}{shown} is " + (f"below {low}" if low is not None else f"past {high}")
+    if kind == "expect_column_values_to_match_regex":
+        return f"{named(column)}{shown} is not in the expected form"
+    if kind == "expect_column_values_to_be_unique":
+        return f"{named(column)}{shown} appears more than once"
+    if kind == "expect_column_pair_values_a_to_be_greater_than_b":
+        relation = "is less than" if kwargs.get("or_equal") else "is not more than"
+        return f"{named(kwargs['column_A'])} {relation} {named(kwargs['column_B'])}"
+    return ""
+
+
 def _in_words(meta: dict, frame: pd.DataFrame, index: int) -> str:
     """What a contract says of a failing row beside the expectation (contracts.Time, not_future)."""
     if meta.get("says"):
@@ -159,7 +192,10 @@ def check_batch(source: str, table: str, data: pa.Table, origin: str) -> CheckRe
         unexpected = result.result.get("unexpected_index_list") or []
         outcomes.append(ExpectationOutcome(kind, column, bool(result.success), len(unexpected)))
         for index in unexpected:
-            reasons.setdefault(int(index), []).append(text + _in_words(meta, frame, int(index)))
+            technical = text + _in_words(meta, frame, int(index))
+            plain = _plainly(result, frame, int(index), contract.derived)
+            # the words first, for the person reading the quarantine; the check itself after, for the analyst
+            reasons.setdefault(int(index), []).append(f"{plain} ({technical})" if plain else technical)
     if reasons and len(reasons) > MAX_BAD_SHARE * data.num_rows and data.num_rows >= 10:
         worst = max(outcomes, key=lambda o: o.unexpected_count)
         raise ContractError(

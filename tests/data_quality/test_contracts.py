@@ -51,6 +51,10 @@ def test_a_cdr_row_with_billsec_above_duration_is_quarantined_and_the_rest_loads
     assert "_check_start" in reasons["bad.2"] and "max_value" in reasons["bad.2"]
     assert "disposition" in reasons["bad.3"]
     assert "_check_duration" in reasons["bad.4"] and "min_value" in reasons["bad.4"]
+    # a person reads the words first, naming the file's own columns; the check follows for the analyst
+    assert reasons["bad.1"].startswith("duration is less than billsec (")
+    assert reasons["bad.3"].startswith("disposition 'ON HOLD' is none of ")
+    assert reasons["bad.4"].startswith("duration '-30")
     origins = {r[0] for r in con.execute("select origin from ops.quarantine").fetchall()}
     assert origins == {"cdr/Master-20260105.csv"}
     results = con.execute("select count(*), bool_and(rows_checked = 24) from ops.quality_results").fetchone()
