@@ -30,6 +30,11 @@ PROFILE_COLUMNS = [
     ("late_deliveries_12m", "late deliveries 12 m"),
     ("last_touch_at", "last touch"),
     ("is_contactable", "contactable"),
+    ("churn_risk", "churn risk"),
+    ("churn_reasons", "why"),
+    ("next_best_action", "next best action"),
+    ("next_best_action_reason", "because"),
+    ("open_promises", "open promises"),
 ]
 
 
@@ -150,6 +155,32 @@ def profile(con: duckdb.DuckDBPyConnection, customer_id: str) -> dict:
     return dict(zip(columns, rows[0], strict=True)) if rows else {}
 
 
+def buying_centre(con: duckdb.DuckDBPyConnection, customer_id: str) -> list[tuple]:
+    """The customer's people: name, title, their roles on open or recent deals (and before),
+    their last touch, how they can be reached or why not."""
+    return con.execute(
+        """
+        select display_name, title, buying_roles, past_buying_roles, last_touch_at,
+               is_reachable_by_phone, is_reachable_by_email, unreachable_reason
+        from marts.customer_contacts where customer_id = ?
+        order by is_primary_contact desc nulls last, buying_roles nulls last, display_name
+        """,
+        [customer_id],
+    ).fetchall()
+
+
+def promises_open(con: duckdb.DuckDBPyConnection, customer_id: str) -> list[tuple]:
+    """The customer's promises broken or at risk, the longest overdue first."""
+    return con.execute(
+        """
+        select kind, department, order_number, due_at, status, overdue_business_days
+        from marts.open_promises where customer_id = ? and status in ('open', 'at_risk')
+        order by overdue_business_days desc nulls last, due_at
+        """,
+        [customer_id],
+    ).fetchall()
+
+
 def timeline(con: duckdb.DuckDBPyConnection, customer_id: str, limit: int | None) -> list[tuple]:
     """Newest first: when, department, channel, what, outcome, where it came from."""
     sql = (
@@ -162,15 +193,36 @@ def timeline(con: duckdb.DuckDBPyConnection, customer_id: str, limit: int | None
     return con.execute(sql, [customer_id]).fetchall()
 
 
-def render(customer: dict, events: list[tuple], total_events: int) -> list[str]:
+def render(
+    customer: dict,
+    events: list[tuple],
+    total_events: int,
+    contacts: list[tuple] = (),
+    promises: list[tuple] = (),
+) -> list[str]:
     lines = [f"{customer['display_name']}  ({customer['customer_id']})"]
     for column, label in PROFILE_COLUMNS:
         value = customer.get(column)
         if value is None or value == "":
             continue
-        if isinstance(value, float):
+        if column == "churn_risk":
+            value = f"{value:.0%}"
+        elif isinstance(value, float):
             value = f"{value:,.1f}"
         lines.append(f"  {label:<22}{value}")
+    if contacts:
+        lines += ["", "buying centre"]
+        for name, title, roles, past_roles, last_touch, by_phone, by_email, why_not in contacts:
+            role = roles or (f"before: {past_roles}" if past_roles else "no role on a deal")
+            reach = ", ".join(way for way, ok in (("phone", by_phone), ("e-mail", by_email)) if ok)
+            touched = f"last touch {last_touch:%Y-%m-%d}" if last_touch else "never touched"
+            lines.append(f"  {name}  {title or ''} · {role} · {touched} · " + (reach or f"unreachable: {why_not}"))
+    if promises:
+        lines += ["", "open promises"]
+        for kind, department, order_number, due_at, status, overdue in promises:
+            late = f"{overdue:.0f} business days overdue" if status == "open" and overdue else status
+            order = f" order {order_number}" if order_number else ""
+            lines.append(f"  {kind.replace('_', ' ')}{order} ({department}), due {due_at:%Y-%m-%d}: {late}")
     lines.append("")
     shown = f"newest {len(events)} of {total_events}" if len(events) < total_events else f"all {total_events}"
     lines.append(f"timeline ({shown} touchpoints, times UTC)")

@@ -81,3 +81,24 @@ def test_shared_identifiers_are_listed_for_data_health(published_company):
     rows = sql_rows(config, "select identifier_type, reason from identity.shared_identifiers")
     assert rows, "the demo plants switchboards and placeholders"
     assert {r[0] for r in rows} <= {"phone", "email"}
+
+
+def test_a_customer_lookup_shows_risk_next_action_buying_centre_and_open_promises(published_company):
+    config, _ = published_company
+    published = config.parent / "warehouse" / "published" / "current.duckdb"
+    [(customer_id, promises, people)] = query(
+        published,
+        """select p.customer_id, count(distinct p.promise_id), (select count(*) from marts.customer_contacts c
+                                                                  where c.customer_id = p.customer_id)
+           from marts.open_promises p where p.status = 'open'
+           group by 1 order by 3 desc, 1 limit 1""",
+    )
+    [(action,)] = query(
+        published, "select next_best_action from marts.customer_360 where customer_id = ?", [customer_id]
+    )
+    out = c360("customer", "--config", str(config), customer_id).stdout
+    assert "churn risk" in out and (action is None or f"next best action      {action}" in out)
+    section = out.split("open promises\n", 1)[1].split("\n\n", 1)[0]
+    assert len(section.splitlines()) >= promises and "overdue" in section
+    if people:
+        assert len(out.split("buying centre\n", 1)[1].split("\n\n", 1)[0].splitlines()) == people
