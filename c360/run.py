@@ -299,4 +299,9 @@ def _root_message(error) -> str:
     # c360's own errors are written for the reader: their class and module say nothing more
     if error.cls_name in OWN_ERRORS:
         message = re.sub(rf"^[\w.]*{error.cls_name}: ", "", message)
+    # what the system refused (a full disk, a file not allowed), which dbt reports lines below
+    # its own "Unhandled error while executing <file>"
+    refused = [match.group(0) for line in lines if (match := re.search(r"\[Errno \d+\][^|(]*", line))]
+    if refused and refused[-1].strip() not in message:
+        message += f": {refused[-1].strip()}"
     return message

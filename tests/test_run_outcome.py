@@ -176,3 +176,25 @@ def test_the_summary_lists_the_tables_a_source_did_not_deliver():
     assert any(
         line.startswith("  absent       sales.opportunity_contact_role, sales.survey_response_c") for line in lines
     )
+
+
+def test_the_failure_line_names_what_the_system_refused_below_dbts_own_message():
+    """dbt reports a full disk as "Unhandled error while executing <file>" with the errno on the
+    lines below: the summary's line carries the errno, and so the remedy for a full disk."""
+    from types import SimpleNamespace
+
+    from c360.run import _root_message
+
+    error = SimpleNamespace(
+        cause=None,
+        cls_name="DbtBuildError",
+        message="pipelines.dbt_in_process.DbtBuildError: dbt build failed: Unhandled error while executing "
+        "/w/dbt_target/run/c360/models/x.sql\n[Errno 28] No space left on device | Unhandled error while executing\n"
+        "[Errno 28] No space left on device (the night's log has dbt's output)",
+    )
+    assert _root_message(error) == (
+        "dbt build failed: Unhandled error while executing /w/dbt_target/run/c360/models/x.sql: "
+        "[Errno 28] No space left on device"
+    )
+    plain = SimpleNamespace(cause=None, cls_name="SourceError", message="SourceError: crm: the table Account is empty")
+    assert _root_message(plain) == "crm: the table Account is empty"
