@@ -530,3 +530,15 @@ def test_the_identity_figures_on_data_health_add_up(monkeypatch, published_compa
         assert row.merged_away == row.records - row.resolved_into
     person = table[table["level"] == "person"].iloc[0]
     assert (person["records"], person["resolved_into"]) == persons
+
+
+def test_every_row_about_a_customer_links_to_their_customer_360(monkeypatch, published_company):
+    config, _ = published_company
+    at = open_app(monkeypatch, config, "views/segments_churn.py")
+    rendered_ok(at)
+    with_link = [frame for frame in at.dataframe if "open_customer" in frame.value.columns]
+    assert len(with_link) >= 2, "the top customers and the churn-risk list"
+    for frame in with_link:
+        links = frame.value["open_customer"]
+        assert (links == "customer_360?customer=" + frame.value["customer_id"]).all()
+        assert json.loads(frame.proto.columns)["open_customer"]["type_config"]["type"] == "link"
