@@ -99,6 +99,35 @@ class CallCenterStory:
             self._log_contact(c, when)  # an answered call is a contact (its CDR is written at hang-up)
         return True
 
+    def _call_out(self, c: Customer, person: Person, when: datetime, answered: bool) -> bool:
+        """An agent calls the person's mobile at `when` (`answered`: they pick up and talk);
+        False when it happens after the history ends."""
+        rng = self.rng
+        ring = int(rng.uniform(5, 25)) if answered else 30
+        talk = int(rng.lognormvariate(5.0, 0.5)) if answered else 0
+        if when + timedelta(seconds=ring + talk) > self.end_dt:
+            return False
+        org = c.organization
+        shared_line = org is not None and person.shares_mobile  # nobody says who picked up there
+        self.calls.append(
+            Call(
+                start=when,
+                caller_number="".join(ch for ch in self.p.phone_as_dialled(rng, person.mobile) if ch.isdigit()),
+                queue="",
+                wait_s=ring,
+                talk_s=talk,
+                agent=rng.choice(AGENTS),
+                survey=None,
+                caller_name="",
+                truth_person=None if shared_line else person.person_id,
+                truth_org=org.organization_id if org else None,
+                outbound=True,
+            )
+        )
+        if answered:
+            self._log_contact(c, when)
+        return True
+
     def _unknown_callers(self) -> None:
         """Callers the company does not know: wrong numbers, new prospects."""
         for _ in range(max(5, self.n_customers // 10)):

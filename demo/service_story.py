@@ -121,9 +121,9 @@ class ServiceStory:
     def _follow_up(self, t: Ticket, when: datetime, due: datetime) -> bool:
         """Follow a bad rating up, one of the profile's ways, at `when` (after the rating):
         a CRM Task in the company's words (the cn company logs every follow-up so, as a call),
-        a public reply on the rated ticket, or an answered call from the customer (SOURCES.md's
-        PBX records no outbound calls: the customer rings back and is handled). False when it
-        could not happen in time (no contact in the CRM, the history ends first)."""
+        a public reply on the rated ticket, or an agent calling the requester (now and then
+        unanswered first: an attempt is no follow-up). False when it could not happen in time
+        (no contact in the CRM, the history ends first)."""
         rng = self.rng
         ways = self.p.follow_up_ways
         way = ways[0] if len(ways) == 1 else rng.choice(ways)
@@ -137,7 +137,10 @@ class ServiceStory:
             self._agent_replied(t, when)
             return True
         at = self._at_work(when)
-        return at <= due and self._call(t.customer, t.requester, at, "support", answered=True)
+        if rng.random() < 0.3:  # nobody picked up; the agent tries again two hours later
+            self._call_out(t.customer, t.requester, at, answered=False)
+            at = self._at_work(at + timedelta(hours=2))
+        return at <= due and self._call_out(t.customer, t.requester, at, answered=True)
 
     def _at_work(self, when: datetime) -> datetime:
         """`when` if it falls in working hours on a working day, else early on the next working day."""

@@ -111,6 +111,9 @@ class Call:
     caller_name: str
     truth_person: str | None
     truth_org: str | None
+    # placed by an agent to the customer (`caller_number` is then the number dialled, `wait_s`
+    # the ringing, `agent` the one who dialled): a CDR line of its own, no queue, no survey
+    outbound: bool = False
 
 
 @dataclass

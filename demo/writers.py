@@ -259,8 +259,11 @@ def write_call_center(
         seq += 1
         key = call.start.strftime("%Y%m%d")
         uid = f"{clock.epoch(call.start)}.{seq}"
-        cdr[key].append(_cdr_row(call, seq, uid, history.profile.hotline, clock))
-        queue_log[key].extend(_queue_events(call, seq, uid, clock))
+        if call.outbound:
+            cdr[key].append(_outbound_cdr_row(call, seq, uid, clock))
+        else:
+            cdr[key].append(_cdr_row(call, seq, uid, history.profile.hotline, clock))
+            queue_log[key].extend(_queue_events(call, seq, uid, clock))
         if call.agent is not None and call.survey and end_at + timedelta(seconds=40) <= history.end_at:
             answered_at = clock.wall(end_at + timedelta(seconds=40))
             surveys[key].append([uid, call.caller_number, "csat", call.survey[0], answered_at])
@@ -288,8 +291,6 @@ def _pbx_housekeeping(days: list, clock: LocalClock, working_hours: tuple, queue
 
 def _cdr_row(call, seq: int, uid: str, hotline: str, clock: LocalClock) -> list:
     """The call's line in Master.csv, as Asterisk's cdr_csv writes it."""
-    answer_at = call.start + timedelta(seconds=call.wait_s)
-    end_at = answer_at + timedelta(seconds=call.talk_s)
     answered = call.agent is not None
     agent_no = call.agent.split("/")[1] if answered else ""
     return [
@@ -302,6 +303,33 @@ def _cdr_row(call, seq: int, uid: str, hotline: str, clock: LocalClock) -> list:
         f"SIP/{agent_no}-{seq:08x}" if answered else "",
         "Queue",
         f"{call.queue},t,,,300",
+        *_cdr_times_and_outcome(call, answered, uid, clock),
+    ]
+
+
+def _outbound_cdr_row(call, seq: int, uid: str, clock: LocalClock) -> list:
+    """A call an agent placed, as cdr_csv writes it: from the agent's extension (its name in
+    the clid) through the trunk to the number dialled; ringing out unanswered is NO ANSWER."""
+    extension = call.agent.split("/")[1]
+    return [
+        "",
+        extension,
+        call.caller_number,
+        "from-internal",
+        f'"{call.agent}" <{extension}>',
+        f"SIP/{extension}-{seq:08x}",
+        f"SIP/trunk-{seq:08x}",
+        "Dial",
+        f"SIP/trunk/{call.caller_number},30",
+        *_cdr_times_and_outcome(call, call.talk_s > 0, uid, clock),
+    ]
+
+
+def _cdr_times_and_outcome(call, answered: bool, uid: str, clock: LocalClock) -> list:
+    """start, answer, end, duration, billsec, disposition, amaflags, uniqueid, userfield."""
+    answer_at = call.start + timedelta(seconds=call.wait_s)
+    end_at = answer_at + timedelta(seconds=call.talk_s)
+    return [
         clock.wall(call.start),
         clock.wall(answer_at) if answered else "",
         clock.wall(end_at),

@@ -172,11 +172,12 @@ def read_part(name: str, part: NewPart, encoding: str, script: str) -> Parsed:
         return whole_part(records, first, part.relative, encoding, reason)
 
 
-# stream -> (folder, file pattern, columns, phone column, local-time columns)
+# stream -> (folder, file pattern, columns, phone columns, local-time columns); a CDR's `dst` is
+# the outside number an agent dialled on a call the company placed
 STREAMS = {
-    "cdr": ("cdr", "Master-*.csv", CDR_COLUMNS, "src", ()),
-    "queue_log": ("queue_log", "queue_log-*", QUEUE_LOG_COLUMNS, None, ()),
-    "ivr_survey": ("ivr_survey", "survey-*.csv", IVR_COLUMNS, "caller_number", ("answered_at",)),
+    "cdr": ("cdr", "Master-*.csv", CDR_COLUMNS, ("src", "dst"), ()),
+    "queue_log": ("queue_log", "queue_log-*", QUEUE_LOG_COLUMNS, (), ()),
+    "ivr_survey": ("ivr_survey", "survey-*.csv", IVR_COLUMNS, ("caller_number",), ("answered_at",)),
 }
 
 
@@ -201,7 +202,7 @@ def stream_files(root: Path, name: str, log=print) -> tuple[list[Path], dict[str
 def _stream_resource(
     name: str, files: list[Path], pbx_zone: str, encoding: str, tally: SourceTally, region: str, script: str, log
 ):
-    sub, _, _, phone, local_times = STREAMS[name]
+    sub, _, _, phones, local_times = STREAMS[name]
 
     @dlt.resource(name=name, table_name=name, write_disposition="append")
     def stream():
@@ -217,7 +218,6 @@ def _stream_resource(
             if name == "cdr":
                 for column, values in cdr_times_utc(batch, pbx_zone).items():
                     batch = batch.append_column(column, values)
-            phones = (phone,) if phone else ()
             return prepare_batch("call_center", name, batch, origin, tally, phones, region, lines=lines)
 
         for path in files:

@@ -11,9 +11,11 @@ from connectors.call_center import asterisk
 from tests.warehouse import query as query_warehouse
 
 
-def cdr(uid: str, start: str, duration: int = 60, billsec: int = 50, src: str = "13812345678") -> str:
+def cdr(
+    uid: str, start: str, duration: int = 60, billsec: int = 50, src: str = "13812345678", dst: str = "4008208820"
+) -> str:
     return (
-        f'"","{src}","4008208820","from-pstn","""A"" <{src}>","SIP/t-1","SIP/8001-1","Queue","support,t,,,300",'
+        f'"","{src}","{dst}","from-pstn","""A"" <{src}>","SIP/t-1","SIP/8001-1","Queue","support,t,,,300",'
         f'"{start}","{start}","{start}",{duration},{billsec},"ANSWERED","DOCUMENTATION","{uid}",""\n'
     )
 
@@ -124,18 +126,21 @@ def test_runs_across_both_dst_changes_neither_lose_nor_double_an_hours_calls(tmp
     assert twice == [(12,)], "the repeated local hour holds both of its real hours"
 
 
-def test_caller_numbers_get_e164_beside_the_raw_value(tmp_path):
+def test_caller_and_dialled_numbers_get_e164_beside_the_raw_value(tmp_path):
     root = tmp_path / "pbx"
     (root / "cdr").mkdir(parents=True)
     (root / "cdr" / "Master-20260105.csv").write_text(
         cdr("1767578400.1", "2026-01-05 10:00:00", src="02155551234")
-        + cdr("1767578400.2", "2026-01-05 10:01:00", src="8613812345678"),
+        + cdr("1767578400.2", "2026-01-05 10:01:00", src="8613812345678")
+        # an agent's call out: from extension 8003 to a customer's mobile
+        + cdr("1767578400.3", "2026-01-05 10:02:00", src="8003", dst="139 1234 5678"),
         encoding="utf-8",
     )
     load(root, tmp_path)
-    assert query(tmp_path, "select src, src_e164 from raw_call_center.cdr order by 1") == [
-        ("02155551234", "+862155551234"),
-        ("8613812345678", "+8613812345678"),
+    assert query(tmp_path, "select src, src_e164, dst, dst_e164 from raw_call_center.cdr order by 1") == [
+        ("02155551234", "+862155551234", "4008208820", "+864008208820"),
+        ("8003", None, "139 1234 5678", "+8613912345678"),
+        ("8613812345678", "+8613812345678", "4008208820", "+864008208820"),
     ]
 
 

@@ -241,8 +241,10 @@ def test_a_nameless_call_on_a_shared_line_is_its_organizations_alone_in_the_trut
     org_only = named = 0
     for row in cdr(us):
         entity = entities["call_center", "cdr", row[16]]
-        name = re.match(r'"(.*)" <', row[4]).group(1)
-        if "organization" in entity and row[1][-10:] in shared:
+        outbound = row[3] == "from-internal"  # an agent calling out: the clid names the agent
+        number = row[2] if outbound else row[1]
+        name = "" if outbound else re.match(r'"(.*)" <', row[4]).group(1)
+        if "organization" in entity and number[-10:] in shared:
             nameless = name.lower() in NO_NAME | {""} or name == row[1]
             assert not (nameless and "person" in entity), (row[4], entity)  # nothing says who it was
             org_only += "person" not in entity
@@ -370,6 +372,17 @@ def test_follow_ups_are_logged_in_the_companys_own_words(us):
     ]
     assert any("score you gave us" in body or "honest feedback" in body for body in replies)
     assert not [body for body in replies if "follow" in body.lower()]
+
+
+def test_some_follow_ups_are_calls_the_agents_place_to_a_known_person_some_unanswered(us):
+    entities = who(us)
+    outbound = [row for row in cdr(us) if row[3] == "from-internal"]
+    assert outbound, "agents call customers back"
+    for row in outbound:  # from an extension, through the trunk, to the customer's number
+        assert re.fullmatch(r"\d{4}", row[1]) and len(row[2]) >= 10 and row[7] == "Dial", row
+        assert entities["call_center", "cdr", row[16]], row  # a known customer's number
+        assert (row[14] == "ANSWERED") == (row[10] != "" and int(row[13]) > 0), row
+    assert {row[14] for row in outbound} == {"ANSWERED", "NO ANSWER"}
 
 
 # ---------- the CRM's pipeline ----------

@@ -7,11 +7,11 @@
       theirs marked Do Not Call;
     - by e-mail: an address of their own (a well-formed address that is no shared mailbox) and
       no record of theirs opted out of e-mail;
-    - and either way: not unanswered recently, that is the company wrote to them at least twice
-      in the last 90 days (CRM e-mails to their contact or lead, marked completed: sent) and heard
-      nothing from them since the first of those times: no call, ticket, ticket comment or rating
-      of theirs, and no completed CRM call, meeting or visit with them (a completed call is a
-      conversation; the sources record no call that went unanswered). -#}
+    - and either way: not unanswered recently, that is the company tried them at least twice
+      in the last 90 days (CRM e-mails to their contact or lead, marked completed: sent; calls
+      the PBX placed to them that nobody answered) and heard nothing from them since the first
+      of those times: no call of theirs or answered call of the company's, no ticket, ticket
+      comment or rating of theirs, and no completed CRM call, meeting or visit with them. -#}
 with identity_map as (
     select * from {{ ref('customer_identity_map') }} where person_id is not null
 ),
@@ -50,11 +50,22 @@ person_tasks as (
     where not tasks.is_deleted
 ),
 
--- the company writing to a person: CRM e-mails sent to their contact or lead (a public reply on
--- a ticket is not counted: a customer who opened a ticket and read the answer has not gone silent)
+calls as (
+    select callers.person_id, calls.started_at, calls.direction, calls.is_answered
+    from {{ ref('stg_call_center__calls') }} as calls
+    inner join {{ ref('int_customers__calls') }} as callers on callers.call_id = calls.call_id
+),
+
+-- the company trying a person: CRM e-mails sent to their contact or lead, calls to them nobody
+-- answered (a public reply on a ticket is not counted: a customer who opened a ticket and read
+-- the answer has not gone silent)
 reached_out as (
     select person_id, created_at as reached_at from person_tasks
     where task_type = 'email' and task_status = 'completed'
+
+    union all
+
+    select person_id, started_at from calls where direction = 'outbound' and not is_answered
 ),
 
 -- the person's own doing, or a conversation with them
@@ -64,9 +75,7 @@ heard_from as (
 
     union all
 
-    select callers.person_id, calls.started_at as heard_at
-    from {{ ref('stg_call_center__calls') }} as calls
-    inner join {{ ref('int_customers__calls') }} as callers on callers.call_id = calls.call_id
+    select person_id, started_at from calls where direction = 'inbound' or is_answered
 
     union all
 

@@ -127,7 +127,7 @@ records as (
 
     select
         'call_center', 'cdr', call_id, 'person',
-        caller_name, null, caller_e164, null,
+        caller_name, null, party_e164, null,
         null, null, null, null, null, null, null, null, started_at, started_at
     from calls
 )

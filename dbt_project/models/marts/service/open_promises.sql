@@ -94,11 +94,12 @@ rating_windows as (
 ),
 
 -- the company in touch with a customer, whatever the channel and words: an agent's public
--- reply on any of its tickets, an answered call, a CRM activity
+-- reply on any of its tickets, a call answered (theirs by an agent, or the company's by them),
+-- a CRM activity; a call out that nobody answered is an attempt, not a follow-up
 company_contacts as (
     select customer_id, occurred_at
     from {{ ref('fct_touchpoints') }}
-    where touchpoint_type in ('ticket_reply', 'call_answered', 'crm_activity')
+    where touchpoint_type in ('ticket_reply', 'call_answered', 'call_outbound_answered', 'crm_activity')
 ),
 
 -- a contact follows up the bad ratings given before it: every rating whose window it falls in,

@@ -7,7 +7,11 @@ deduplicated as (
     select
         *,
         -- caller id name the carrier delivered: clid is `"Name" <number>`
-        nullif(trim(regexp_extract(clid, '^"([^"]*)"', 1)), '') as clid_name
+        nullif(trim(regexp_extract(clid, '^"([^"]*)"', 1)), '') as clid_name,
+        -- a call the company placed: from an internal extension (a short number, never what a
+        -- carrier delivers for a caller) to an outside number; its clid names the extension
+        src_e164 is null and dst_e164 is not null and {{ regexp_contains('trim(src)', "'^[0-9]{2,6}$'") }}
+            as is_outbound
     from source
     qualify row_number() over (partition by uniqueid order by _c360_source desc) = 1
 ),
@@ -15,11 +19,15 @@ deduplicated as (
 renamed as (
     select
         uniqueid as call_id,
+        case when is_outbound then 'outbound' else 'inbound' end as direction,
         src as caller_number_raw,
-        src_e164 as caller_e164,
+        -- the customer's side: the caller's number, or the number an agent dialled
+        case when is_outbound then dst_e164 else src_e164 end as party_e164,
         -- no name where the carrier sent none: Asterisk then writes the number itself, or the
-        -- network's placeholders for a withheld or missing name (any case)
+        -- network's placeholders for a withheld or missing name (any case); a call placed by
+        -- the company names only its own extension
         case
+            when is_outbound then null
             when {{ regexp_contains('clid_name', "'^[0-9 +().,/-]*$'") }} then null  -- digits and dialling signs only
             when lower(clid_name) in ('unknown', 'anonymous', 'unavailable', 'private', 'restricted', 'withheld')
                 then null
