@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks.scale import cached_company
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]  # a bench of two nights: make test-slow
 
 NIGHTLY_STEPS = {
     "calendar__working_days",
