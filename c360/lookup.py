@@ -30,6 +30,10 @@ PROFILE_COLUMNS = [
     ("late_deliveries_12m", "late deliveries 12 m"),
     ("last_touch_at", "last touch"),
     ("is_contactable", "contactable"),
+    ("reachable_contacts", "reachable people"),
+    ("decision_maker", "decision maker"),
+    ("is_decision_maker_reachable", "  can be reached"),
+    ("open_pipeline_amount", "open pipeline"),
     ("churn_risk", "churn risk"),
     ("churn_reasons", "why"),
     ("next_best_action", "next best action"),
@@ -181,6 +185,20 @@ def promises_open(con: duckdb.DuckDBPyConnection, customer_id: str) -> list[tupl
     ).fetchall()
 
 
+def opportunities_open(con: duckdb.DuckDBPyConnection, customer_id: str) -> list[tuple]:
+    """What the customer is considering: each open deal, the soonest to close first, with who
+    is involved and why it has gone stale."""
+    return con.execute(
+        """
+        select opportunity_name, stage_name, amount, probability, close_date, owner_name,
+               last_activity_at, contact_roles, stale_reason
+        from marts.sales_open_opportunities where customer_id = ?
+        order by close_date nulls last, opportunity_id
+        """,
+        [customer_id],
+    ).fetchall()
+
+
 def timeline(con: duckdb.DuckDBPyConnection, customer_id: str, limit: int | None) -> list[tuple]:
     """Newest first: when, department, channel, what, outcome, where it came from."""
     sql = (
@@ -199,6 +217,7 @@ def render(
     total_events: int,
     contacts: list[tuple] = (),
     promises: list[tuple] = (),
+    opportunities: list[tuple] = (),
 ) -> list[str]:
     lines = [f"{customer['display_name']}  ({customer['customer_id']})"]
     for column, label in PROFILE_COLUMNS:
@@ -207,6 +226,8 @@ def render(
             continue
         if column == "churn_risk":
             value = f"{value:.0%}"
+        elif column == "reachable_contacts":
+            value = f"{value} of {customer.get('contacts')}"
         elif isinstance(value, float):
             value = f"{value:,.1f}"
         lines.append(f"  {label:<22}{value}")
@@ -217,6 +238,15 @@ def render(
             reach = ", ".join(way for way, ok in (("phone", by_phone), ("e-mail", by_email)) if ok)
             touched = f"last touch {last_touch:%Y-%m-%d}" if last_touch else "never touched"
             lines.append(f"  {name}  {title or ''} · {role} · {touched} · " + (reach or f"unreachable: {why_not}"))
+    if opportunities:
+        lines += ["", "open opportunities"]
+        for name, stage, amount, probability, close, owner, last_activity, roles, stale in opportunities:
+            money = f"{amount:,.0f}" if amount is not None else "no amount"
+            chance = f" at {probability:.0f} %" if probability is not None else ""
+            closes = f"closes {close:%Y-%m-%d}" if close else "no close date"
+            lines.append(f"  {name} · {stage} · {money}{chance} · {closes} · owner {owner or '?'}")
+            active = f"last activity {last_activity:%Y-%m-%d}" if last_activity else "no activity"
+            lines.append(f"    {active} · {roles or 'no contact named'}" + (f" · stale: {stale}" if stale else ""))
     if promises:
         lines += ["", "open promises"]
         for kind, department, order_number, due_at, status, overdue in promises:

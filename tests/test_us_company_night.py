@@ -125,3 +125,26 @@ def test_a_crm_without_the_survey_object_publishes_and_says_the_table_is_absent(
     assert "Survey_Response__c" not in tables
     assert "run succeeded" in output and "absent       sales.survey_response_c" in output
     assert warehouse.execute("select count(*) from marts.customer_360").fetchone()[0] > 0
+
+
+def test_open_and_stale_opportunities_are_the_planted_ones(us_company, warehouse):
+    planted = {row["opportunity_id"]: row["is_stale"] == "1" for row in truth(us_company, "opportunities.csv")}
+    assert planted and any(planted.values()) and not all(planted.values()), "the us company plants both kinds"
+    listed = dict(warehouse.execute("select opportunity_id, is_stale from marts.sales_open_opportunities").fetchall())
+    assert listed == planted
+    unowned = warehouse.execute(
+        "select count(*) from marts.sales_open_opportunities where customer_id is null"
+    ).fetchone()
+    assert unowned == (0,)
+
+
+def test_a_customer_lookup_lists_their_open_opportunities_and_says_which_are_stale(us_company, warehouse):
+    customer_id, opportunities, stale, amount = warehouse.execute(
+        """select customer_id, count(*), count(*) filter (where is_stale), sum(amount)
+           from marts.sales_open_opportunities
+           group by 1 order by count(*) filter (where is_stale) desc, 2 desc, 1 limit 1"""
+    ).fetchone()
+    out = c360("customer", "--config", str(us_company), customer_id).stdout
+    section = out.split("open opportunities\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(section) == 2 * opportunities and sum("stale: " in line for line in section) == stale > 0
+    assert f"open pipeline         {amount:,.1f}" in out and "decision maker        " in out

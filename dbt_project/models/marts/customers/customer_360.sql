@@ -259,9 +259,55 @@ cross_sell as (
     group by owned_families.customer_id
 ),
 
+-- the buying centre: who of the customer's people the company can reach, and who decides
+-- (a contact with the Decision Maker role on an open or recent opportunity, the primary first)
+contacts as (
+    select
+        customer_id,
+        display_name,
+        is_primary_contact,
+        coalesce(is_reachable_by_phone or is_reachable_by_email, false) as is_reachable,
+        coalesce(buying_roles like '%Decision Maker%', false) as is_decision_maker
+    from {{ ref('customer_contacts') }}
+),
+
+buying_centre as (
+    select
+        customer_id,
+        count(*) as contacts,
+        count(case when is_reachable then 1 end) as reachable_contacts,
+        {{ arg_min('case when is_decision_maker then display_name end',
+                   ['case when is_decision_maker then 0 else 1 end', 'case when is_primary_contact then 0 else 1 end', 'display_name']) }}
+            as decision_maker,
+        bool_or(is_decision_maker and is_reachable) as is_decision_maker_reachable,
+        bool_or(is_decision_maker) as has_decision_maker
+    from contacts
+    group by customer_id
+),
+
+-- what the customer is considering now
+pipeline as (
+    select
+        customer_id,
+        count(*) as open_opportunities,
+        sum(amount) as open_pipeline_amount,
+        count(case when is_stale then 1 end) as stale_opportunities
+    from {{ ref('sales_open_opportunities') }}
+    where customer_id is not null
+    group by customer_id
+),
+
 final as (
     select
         profile.*,
+        coalesce(buying_centre.contacts, 0) as contacts,
+        coalesce(buying_centre.reachable_contacts, 0) as reachable_contacts,
+        buying_centre.decision_maker,
+        case when buying_centre.has_decision_maker then buying_centre.is_decision_maker_reachable end
+            as is_decision_maker_reachable,
+        coalesce(pipeline.open_opportunities, 0) as open_opportunities,
+        coalesce(pipeline.open_pipeline_amount, 0) as open_pipeline_amount,
+        coalesce(pipeline.stale_opportunities, 0) as stale_opportunities,
         churn.churn_risk,
         coalesce(churn.churn_risk >= {{ var('high_churn_risk') }}, false) as is_high_churn_risk,
         churn.churn_reasons,
@@ -287,6 +333,8 @@ final as (
     left join churn on churn.customer_id = profile.customer_id and profile.lifecycle_stage not in ('lapsed', 'prospect')
     left join promise_actions on promise_actions.customer_id = profile.customer_id
     left join cross_sell on cross_sell.customer_id = profile.customer_id
+    left join buying_centre on buying_centre.customer_id = profile.customer_id
+    left join pipeline on pipeline.customer_id = profile.customer_id
 )
 
 -- published sorted (c360.warehouse.PUBLISHED_ORDER) by customer id: a lookup of one customer reads one row group (min/max pruning)
