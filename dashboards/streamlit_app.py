@@ -29,6 +29,7 @@ LAYOUT = [
     ("delivery.py", "page.delivery", ":material/local_shipping:"),
     ("segments_churn.py", "page.segments_churn", ":material/pie_chart:"),
     ("open_promises.py", "page.open_promises", ":material/assignment_late:"),
+    ("pipeline.py", "page.pipeline", ":material/filter_alt:"),
     ("data_health.py", "page.data_health", ":material/monitor_heart:"),
 ]
 

@@ -29,6 +29,7 @@ PAGES = {
     "delivery": "Order journey",
     "segments_churn": "Churn-risk list",
     "open_promises": "Work queue",
+    "pipeline": "Stale deals to act on",
     "data_health": "Identity resolution",
 }
 

@@ -1,0 +1,62 @@
+"""The queries of the Pipeline page (dashboards/views/pipeline.py), on dashboards.data's
+connection and caches: every value a user picked reaches DuckDB as a bound parameter."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.data import ROW_CAP, query, segment_filter, with_tiers
+
+
+@st.cache_data(show_spinner=False)
+def totals(version: str, tiers: tuple[str, ...]) -> dict:
+    """Open deals, their amount and weighted amount, and how many have gone stale."""
+    row = query(
+        version,
+        f"""
+        select count(*) as deals, sum(amount) as amount, sum(weighted_amount) as weighted_amount,
+               count(*) filter (where is_stale) as stale_deals
+        from marts.sales_open_opportunities
+        where true {segment_filter(tiers)}
+        """,
+        with_tiers({}, tiers),
+    ).iloc[0]
+    return {column: (None if pd.isna(value) else value) for column, value in row.items()}
+
+
+@st.cache_data(show_spinner=False)
+def by_stage(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
+    """Each stage with its deals, amount, weighted amount and stale deals, in the order deals go
+    through them (by the probability the CRM gives each stage; the company's own stage names)."""
+    return query(
+        version,
+        f"""
+        select stage_name, avg(probability) as probability, count(*) as deals, sum(amount) as amount,
+               sum(weighted_amount) as weighted_amount, count(*) filter (where is_stale) as stale_deals
+        from marts.sales_open_opportunities
+        where true {segment_filter(tiers)}
+        group by stage_name
+        order by probability nulls last, stage_name
+        """,
+        with_tiers({}, tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def stale_deals(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
+    """The stale deals to act on, the biggest first."""
+    return query(
+        version,
+        f"""
+        select deals.customer_id, customers.display_name, deals.opportunity_name, deals.stage_name,
+               deals.amount, deals.close_date, deals.owner_name, deals.last_activity_at, deals.decision_maker,
+               deals.stale_reason
+        from marts.sales_open_opportunities as deals
+        left join marts.customer_360 as customers using (customer_id)
+        where deals.is_stale {segment_filter(tiers, "deals.customer_id")}
+        order by deals.amount desc nulls last, deals.opportunity_id
+        limit {ROW_CAP}
+        """,
+        with_tiers({}, tiers),
+    )

@@ -1,0 +1,66 @@
+"""The Pipeline page on a company whose CRM has open deals (a small us demo company: every stage,
+some stale), and on one whose CRM has none (Streamlit AppTest, in this process)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SESSION_AS_OF, c360, free_port, serving_demo_api
+from tests.dashboards.test_pages import open_app, published, rendered_ok
+
+pytestmark = pytest.mark.integration
+
+PAGE = "views/pipeline.py"
+
+
+@pytest.fixture(scope="module")
+def company_with_deals(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pipeline_company")
+    c360(
+        "demo", "--profile", "us", "--customers", "80", "--seed", "7", "--out", str(out), "--api-port", str(free_port())
+    )
+    config = out / "c360.yml"
+    with serving_demo_api(config):
+        c360("run", "--config", str(config), env={"C360_AS_OF": SESSION_AS_OF})
+    return config
+
+
+def test_the_pipeline_shows_the_open_deals_by_stage_and_the_stale_ones_biggest_first(monkeypatch, company_with_deals):
+    with published(company_with_deals) as con:
+        deals, stale, stages = con.execute(
+            "select count(*), count(*) filter (where is_stale), count(distinct stage_name) "
+            "from marts.sales_open_opportunities"
+        ).fetchone()
+        stale_amounts = [
+            a
+            for (a,) in con.execute(
+                "select amount from marts.sales_open_opportunities where is_stale order by amount desc"
+            ).fetchall()
+        ]
+    assert deals and 0 < stale < deals and stages >= 2, "the us company plants deals in every stage, some stale"
+    at = open_app(monkeypatch, company_with_deals, PAGE)
+    rendered_ok(at)
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["Open deals"] == f"{deals:,}" and figures["Stale deals"] == f"{stale:,}"
+    by_stage, stale_list = (frame.value for frame in at.dataframe)
+    assert len(by_stage) == stages and by_stage["deals"].sum() == deals
+    assert list(stale_list["amount"]) == stale_amounts, "every stale deal, the biggest first"
+    assert stale_list.iloc[:, 0].str.startswith("customer_360?customer=").all(), "each row opens its customer"
+
+
+def test_the_pipeline_reads_in_chinese(monkeypatch, company_with_deals):
+    at = open_app(monkeypatch, company_with_deals)
+    at.radio(key="widget-language").set_value("zh").run()
+    at.switch_page(PAGE).run()
+    rendered_ok(at)
+    assert at.title[0].value == "销售管道"
+    assert {"进行中的商机", "管道金额", "加权管道金额", "停滞商机"} <= {m.label for m in at.metric}
+    assert {"按阶段", "需要跟进的停滞商机"} <= {s.value for s in at.subheader}
+
+
+def test_a_crm_without_open_deals_says_so(monkeypatch, published_company):
+    config, _ = published_company
+    at = open_app(monkeypatch, config, PAGE)
+    rendered_ok(at)
+    assert {m.label: m.value for m in at.metric}["Open deals"] == "0"
+    assert any("No open opportunities" in info.value for info in at.info)
