@@ -161,11 +161,12 @@ def profile(con: duckdb.DuckDBPyConnection, customer_id: str) -> dict:
 
 def buying_centre(con: duckdb.DuckDBPyConnection, customer_id: str) -> list[tuple]:
     """The customer's people: name, title, their roles on open or recent deals (and before),
-    their last touch, how they can be reached or why not."""
+    their last touch, how they can be reached or why not, and each department's last touch."""
     return con.execute(
         """
         select display_name, title, buying_roles, past_buying_roles, last_touch_at,
-               is_reachable_by_phone, is_reachable_by_email, unreachable_reason
+               is_reachable_by_phone, is_reachable_by_email, unreachable_reason,
+               last_sales_touch_at, last_service_touch_at, last_logistics_touch_at, last_call_center_touch_at
         from marts.customer_contacts where customer_id = ?
         order by is_primary_contact desc nulls last, buying_roles nulls last, display_name
         """,
@@ -233,11 +234,15 @@ def render(
         lines.append(f"  {label:<22}{value}")
     if contacts:
         lines += ["", "buying centre"]
-        for name, title, roles, past_roles, last_touch, by_phone, by_email, why_not in contacts:
+        for name, title, roles, past_roles, last_touch, by_phone, by_email, why_not, *by_department in contacts:
             role = roles or (f"before: {past_roles}" if past_roles else "no role on a deal")
             reach = ", ".join(way for way, ok in (("phone", by_phone), ("e-mail", by_email)) if ok)
             touched = f"last touch {last_touch:%Y-%m-%d}" if last_touch else "never touched"
             lines.append(f"  {name}  {title or ''} · {role} · {touched} · " + (reach or f"unreachable: {why_not}"))
+            departments = zip(("sales", "service", "logistics", "call center"), by_department, strict=True)
+            seen = [f"{department} {at:%Y-%m-%d}" for department, at in departments if at]
+            if seen:
+                lines.append("    last touched by " + ", ".join(seen))
     if opportunities:
         lines += ["", "open opportunities"]
         for name, stage, amount, probability, close, owner, last_activity, roles, stale in opportunities:

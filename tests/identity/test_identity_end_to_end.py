@@ -101,4 +101,6 @@ def test_a_customer_lookup_shows_risk_next_action_buying_centre_and_open_promise
     section = out.split("open promises\n", 1)[1].split("\n\n", 1)[0]
     assert len(section.splitlines()) >= promises and "overdue" in section
     if people:
-        assert len(out.split("buying centre\n", 1)[1].split("\n\n", 1)[0].splitlines()) == people
+        section = out.split("buying centre\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        assert len([line for line in section if not line.startswith("    ")]) == people  # a person a line
+        assert any(line.startswith("    last touched by ") for line in section), "and each department's last touch"

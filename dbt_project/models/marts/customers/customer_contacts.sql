@@ -88,14 +88,67 @@ role_lists as (
     group by person_id
 ),
 
-last_touch as (
-    select person_records.person_id, max(touchpoints.occurred_at) as last_touch_at
+requesters as (
+    select * from {{ ref('int_customers__desk_users') }}
+),
+
+tickets as (
+    select ticket_id, requester_id, created_at from {{ ref('stg_service__tickets') }}
+),
+
+-- each department's dealings with the person, read from the records that name them: the
+-- touchpoints of their own records (deliveries and installations addressed to them, calls from
+-- or to their number), CRM tasks on their contact or lead, the tickets they asked with every
+-- comment on them, and their ratings
+department_touches as (
+    select person_records.person_id, touchpoints.department, touchpoints.occurred_at as touched_at
     from person_records
     inner join touchpoints
         on touchpoints.source_system = person_records.source_system
         and touchpoints.source_table = person_records.source_table
         and touchpoints.source_record_id = person_records.source_record_id
-    group by person_records.person_id
+
+    union all
+
+    select person_records.person_id, 'sales', tasks.created_at
+    from {{ ref('stg_sales__tasks') }} as tasks
+    inner join person_records
+        on person_records.source_table in ('Contact', 'Lead') and person_records.source_record_id = tasks.who_id
+    where not tasks.is_deleted
+
+    union all
+
+    select requesters.person_id, 'service', tickets.created_at
+    from tickets
+    inner join requesters on requesters.user_id = cast(tickets.requester_id as {{ dbt.type_string() }})
+
+    union all
+
+    select requesters.person_id, 'service', events.created_at
+    from {{ ref('stg_service__ticket_events') }} as events
+    inner join tickets on tickets.ticket_id = events.ticket_id
+    inner join requesters on requesters.user_id = cast(tickets.requester_id as {{ dbt.type_string() }})
+    where events.event_type = 'Comment'
+
+    union all
+
+    select requesters.person_id, 'service', ratings.created_at
+    from {{ ref('stg_service__satisfaction_ratings') }} as ratings
+    inner join requesters on requesters.user_id = cast(ratings.requester_id as {{ dbt.type_string() }})
+),
+
+-- the newest touch, and each department's (sales may have been silent for a year while service
+-- talks to them every week)
+last_touch as (
+    select
+        person_id,
+        max(touched_at) as last_touch_at,
+        max(case when department = 'sales' then touched_at end) as last_sales_touch_at,
+        max(case when department = 'service' then touched_at end) as last_service_touch_at,
+        max(case when department = 'logistics' then touched_at end) as last_logistics_touch_at,
+        max(case when department = 'call_center' then touched_at end) as last_call_center_touch_at
+    from department_touches
+    group by person_id
 ),
 
 final as (
@@ -108,6 +161,10 @@ final as (
         role_lists.past_buying_roles,
         coalesce(role_lists.is_primary_contact, false) as is_primary_contact,
         last_touch.last_touch_at,
+        last_touch.last_sales_touch_at,
+        last_touch.last_service_touch_at,
+        last_touch.last_logistics_touch_at,
+        last_touch.last_call_center_touch_at,
         reachability.is_reachable_by_phone,
         reachability.is_reachable_by_email,
         reachability.phone_unreachable_reason,
