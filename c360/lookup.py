@@ -200,6 +200,17 @@ def opportunities_open(con: duckdb.DuckDBPyConnection, customer_id: str) -> list
     ).fetchall()
 
 
+def verbatims_newest(con: duckdb.DuckDBPyConnection, customer_id: str, limit: int = 5) -> list[tuple]:
+    """The customer's newest comments with ratings and surveys: when, channel, score, words, themes."""
+    return con.execute(
+        """
+        select responded_at, channel, score, comment, themes from marts.satisfaction_verbatims
+        where customer_id = ? order by responded_at desc, response_id limit ?
+        """,
+        [customer_id, limit],
+    ).fetchall()
+
+
 def timeline(con: duckdb.DuckDBPyConnection, customer_id: str, limit: int | None) -> list[tuple]:
     """Newest first: when, department, channel, what, outcome, where it came from."""
     sql = (
@@ -219,6 +230,7 @@ def render(
     contacts: list[tuple] = (),
     promises: list[tuple] = (),
     opportunities: list[tuple] = (),
+    verbatims: list[tuple] = (),
 ) -> list[str]:
     lines = [f"{customer['display_name']}  ({customer['customer_id']})"]
     for column, label in PROFILE_COLUMNS:
@@ -258,6 +270,11 @@ def render(
             late = f"{overdue:.0f} business days overdue" if status == "open" and overdue else status
             order = f" order {order_number}" if order_number else ""
             lines.append(f"  {kind.replace('_', ' ')}{order} ({department}), due {due_at:%Y-%m-%d}: {late}")
+    if verbatims:
+        lines += ["", "in their words (newest first)"]
+        for said_at, channel, score, comment, themes in verbatims:
+            about = f"  [{themes}]" if themes else ""
+            lines.append(f"  {said_at:%Y-%m-%d} {channel} {score}: “{comment}”{about}")
     lines.append("")
     shown = f"newest {len(events)} of {total_events}" if len(events) < total_events else f"all {total_events}"
     lines.append(f"timeline ({shown} touchpoints, times UTC)")

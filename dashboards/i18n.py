@@ -65,6 +65,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "CRM 中这些客户没有进行中的商机。",
     },
     "empty.no_stale_deals": {"en": "No stale deals.", "zh": "没有停滞的商机。"},
+    "empty.no_verbatims": {"en": "No comments in this period.", "zh": "本期没有客户留言。"},
+    "satisfaction.verbatims": {"en": "In the customers' own words", "zh": "客户原话"},
+    "satisfaction.verbatims.help": {
+        "en": "Comments written with ratings and surveys, by theme (the lexicon in "
+        "dbt_project/seeds/verbatim_themes.csv), newest first; each row opens the customer.",
+        "zh": "评分和调查中的客户留言，按主题归类（词表 dbt_project/seeds/verbatim_themes.csv），"
+        "最新在前；每一行可打开该客户。",
+    },
+    "filter.theme": {"en": "Theme", "zh": "主题"},
     # pipeline
     "pipeline.help": {
         "en": "Open CRM opportunities now: what customers are considering. Weighted = amount × the CRM's probability.",
@@ -276,6 +285,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "field.threshold": {"en": "Threshold", "zh": "阈值"},
     "field.open_promises": {"en": "Open promises", "zh": "未兑现承诺"},
     "field.stage_name": {"en": "Stage", "zh": "阶段"},
+    "field.theme": {"en": "Theme", "zh": "主题"},
+    "field.themes": {"en": "Themes", "zh": "主题"},
+    "field.comments": {"en": "Comments", "zh": "留言数"},
+    "field.bad_comments": {"en": "With a bad score", "zh": "差评留言数"},
+    "field.comment": {"en": "Comment", "zh": "留言"},
+    "field.score": {"en": "Score", "zh": "评分"},
+    "field.responded_at": {"en": "Answered", "zh": "回答时间"},
     "field.probability": {"en": "Probability %", "zh": "赢单概率 %"},
     "field.deals": {"en": "Deals", "zh": "商机数"},
     "field.amount": {"en": "Amount", "zh": "金额"},

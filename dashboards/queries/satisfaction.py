@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards.data import Period, query, tier_filter, with_tiers
+from dashboards.data import ROW_CAP, Period, query, tier_filter, with_tiers
 
 
 @st.cache_data(show_spinner=False)
@@ -78,4 +78,40 @@ def bad_rating_precursors(version: str, start: date, end: date, tiers: tuple[str
         order by precursor, is_bad desc
         """,
         with_tiers(Period(start, end).params(), tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def themes_by_month(version: str, start: date, end: date, tiers: tuple[str, ...]) -> pd.DataFrame:
+    """What customers wrote about, per month and theme (the lexicon of seed verbatim_themes)."""
+    return query(
+        version,
+        f"""
+        select cast(response_month as date) as month, theme, sum(comments) as comments,
+               sum(bad_comments) as bad_comments
+        from marts.satisfaction_themes_monthly
+        where response_month between date_trunc('month', cast($start_date as date)) and $end_date
+              {tier_filter(tiers)}
+        group by all
+        order by month, theme
+        """,
+        with_tiers(Period(start, end).params(), tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def verbatims(version: str, start: date, end: date, tiers: tuple[str, ...], theme: str | None) -> pd.DataFrame:
+    """The customers' own words in the period, the newest first; of one theme when one is picked."""
+    theme_filter = " and list_contains(string_split(themes, ', '), $theme)" if theme else ""
+    params = with_tiers(Period(start, end).params(), tiers)
+    return query(
+        version,
+        f"""
+        select customer_id, responded_at, channel, score, comment, themes
+        from marts.satisfaction_verbatims
+        where response_date between $start_date and $end_date {tier_filter(tiers)}{theme_filter}
+        order by responded_at desc, response_id
+        limit {ROW_CAP}
+        """,
+        {**params, "theme": theme} if theme else params,
     )

@@ -42,3 +42,16 @@ if not precursors.empty:
     shown = precursors.assign(group=precursors["is_bad"].map({True: t("value.bad"), False: t("value.other")}))
     ui.chart(px.bar(shown, x="precursor", y="pct_of_answers", color="group", barmode="group"))
 ui.table(precursors, "bad_rating_precursors")
+
+st.subheader(t("satisfaction.verbatims"))
+st.caption(t("satisfaction.verbatims.help"))
+themes = queries.themes_by_month(*args)
+if not themes.empty:
+    ui.chart(px.bar(themes, x="month", y="comments", color="theme"), filters.end)
+picked = st.selectbox(
+    t("filter.theme"),
+    sorted(themes["theme"].unique()) if not themes.empty else [],
+    index=None,
+    placeholder=t("filter.all"),
+)
+ui.table(queries.verbatims(*args, picked), "satisfaction_verbatims", "empty.no_verbatims")

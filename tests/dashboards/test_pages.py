@@ -23,6 +23,7 @@ pytestmark = pytest.mark.integration
 PAGES = {
     "views/overview.py": ["Touchpoints by month and department"],
     "views/satisfaction.py": [
+        "In the customers' own words",
         "Over time by channel",
         "By value tier",
         "By product family",
@@ -542,3 +543,20 @@ def test_every_row_about_a_customer_links_to_their_customer_360(monkeypatch, pub
         links = frame.value["open_customer"]
         assert (links == "customer_360?customer=" + frame.value["customer_id"]).all()
         assert json.loads(frame.proto.columns)["open_customer"]["type_config"]["type"] == "link"
+
+
+def test_comments_are_shown_in_the_customers_words_and_a_theme_narrows_them(monkeypatch, published_company):
+    config, _ = published_company
+    at = open_app(monkeypatch, config, "views/satisfaction.py")
+    rendered_ok(at)
+    every = at.dataframe[-1].value
+    assert len(every) and every["comment"].notna().all(), "the customers' comments, each with its words"
+    themed = every.dropna(subset=["themes"])
+    assert len(themed), "the lexicon finds themes in the demo's comments"
+    theme = themed["themes"].str.split(", ").explode().value_counts().index[-1]  # the rarest theme shown
+    [picker] = [box for box in at.selectbox if box.label == "Theme"]
+    picker.set_value(theme).run()
+    rendered_ok(at)
+    narrowed = at.dataframe[-1].value
+    assert len(narrowed) < len(every) or len(themed) == len(every)
+    assert narrowed["themes"].str.split(", ").apply(lambda names: theme in names).all()

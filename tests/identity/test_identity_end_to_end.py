@@ -104,3 +104,23 @@ def test_a_customer_lookup_shows_risk_next_action_buying_centre_and_open_promise
         section = out.split("buying centre\n", 1)[1].split("\n\n", 1)[0].splitlines()
         assert len([line for line in section if not line.startswith("    ")]) == people  # a person a line
         assert any(line.startswith("    last touched by ") for line in section), "and each department's last touch"
+
+
+def test_a_customer_lookup_quotes_their_newest_comments_with_score_and_themes(published_company):
+    config, _ = published_company
+    published = config.parent / "warehouse" / "published" / "current.duckdb"
+    [(customer_id, comments)] = query(
+        published,
+        """select customer_id, count(*) from marts.satisfaction_verbatims
+           group by 1 having count(themes) > 0 order by 2 desc, 1 limit 1""",
+    )
+    [(newest, themes)] = query(
+        published,
+        """select comment, themes from marts.satisfaction_verbatims where customer_id = ?
+           order by responded_at desc, response_id limit 1""",
+        [customer_id],
+    )
+    out = c360("customer", "--config", str(config), customer_id).stdout
+    section = out.split("in their words (newest first)\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(section) == min(comments, 5) and f"“{newest}”" in section[0]
+    assert themes is None or f"[{themes}]" in section[0]

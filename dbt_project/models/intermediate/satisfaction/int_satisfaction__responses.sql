@@ -1,5 +1,6 @@
 {#- One satisfaction answer of a known customer, from every channel that asks: service-desk
-    ticket ratings (good/bad), IVR CSAT (1–5), CRM NPS (0–10) and CES (1–7) surveys. -#}
+    ticket ratings (good/bad), IVR CSAT (1–5), CRM NPS (0–10) and CES (1–7) surveys; with the
+    comment the customer wrote, where the channel takes one (the IVR does not). -#}
 with ratings as (
     select * from {{ ref('stg_service__satisfaction_ratings') }} where score in ('good', 'bad')
 ),
@@ -22,13 +23,14 @@ responses as (
         ratings.ticket_id,
         ratings.score = 'good' as is_satisfied,
         cast(null as integer) as nps_score,
-        cast(null as double) as ces_score
+        cast(null as double) as ces_score,
+        {{ blank_to_null('ratings.comment') }} as comment
     from ratings
     inner join {{ ref('int_customers__desk_users') }} as raters on raters.user_id = cast(ratings.requester_id as {{ dbt.type_string() }})
 
     union all
 
-    select callers.customer_id, ivr.answered_at, 'ivr', 'ivr_responses', ivr.ivr_response_id, null, ivr.score >= 4, null, null
+    select callers.customer_id, ivr.answered_at, 'ivr', 'ivr_responses', ivr.ivr_response_id, null, ivr.score >= 4, null, null, null
     from ivr
     inner join {{ ref('int_customers__calls') }} as callers on callers.call_id = ivr.call_id
 
@@ -43,7 +45,8 @@ responses as (
         null,
         null,
         case when surveys.survey_type = 'NPS' then cast(surveys.score as integer) end,
-        case when surveys.survey_type = 'CES' then cast(surveys.score as double) end
+        case when surveys.survey_type = 'CES' then cast(surveys.score as double) end,
+        {{ blank_to_null('surveys.comment') }}
     from surveys
     inner join {{ ref('int_customers__crm_accounts') }} as accounts on accounts.crm_account_id = surveys.account_id
 )

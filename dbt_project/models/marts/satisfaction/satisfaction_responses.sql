@@ -115,6 +115,7 @@ final as (
         preceded.had_overdue_installation_30d,
         preceded.had_long_wait_30d,
         preceded.had_reopened_ticket_30d,
+        responses.comment,
         responses.source_table,
         responses.source_record_id
     from responses
