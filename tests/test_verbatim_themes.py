@@ -1,7 +1,8 @@
 """The lexicon of comment themes (dbt_project/seeds/verbatim_themes.csv) finds each theme in
 English and Chinese sentences of the kind customers write, and not in words that merely contain
 its letters ("translated" is not late). Python's `re` reads these patterns as RE2 (DuckDB) and
-Java (Spark) do: word boundaries, groups and alternation only."""
+Java (Spark) do: classes, groups and alternation only, with no backslash and no quote, which
+dbt-spark's seed loader would write unescaped into a Spark SQL string (where `\b` is a backspace)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,11 @@ def test_each_theme_is_found_in_english_and_chinese(theme):
     assert set(themes()) == set(SENTENCES), "every theme of the seed has its sentences here"
     for sentence in SENTENCES[theme]:
         assert theme in found(sentence), sentence
+
+
+def test_the_patterns_are_written_as_every_engine_loads_them():
+    for theme, pattern in themes().items():
+        assert "\\" not in pattern.pattern and "'" not in pattern.pattern, theme
 
 
 def test_words_that_only_contain_a_themes_letters_carry_no_theme():
