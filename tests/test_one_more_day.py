@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import TOKEN, TOKEN_ENV, c360, free_port, wait_for_port
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]  # two nights of a bigger company: make test-slow
 
 
 def loaded(run_output: str) -> dict[str, int]:
