@@ -10,22 +10,6 @@ from dashboards.data import ROW_CAP, query, segment_filter, with_tiers
 
 
 @st.cache_data(show_spinner=False)
-def totals(version: str, tiers: tuple[str, ...]) -> dict:
-    """Open deals, their amount and weighted amount, and how many have gone stale."""
-    row = query(
-        version,
-        f"""
-        select count(*) as deals, sum(amount) as amount, sum(weighted_amount) as weighted_amount,
-               count(*) filter (where is_stale) as stale_deals
-        from marts.sales_open_opportunities
-        where true {segment_filter(tiers)}
-        """,
-        with_tiers({}, tiers),
-    ).iloc[0]
-    return {column: (None if pd.isna(value) else value) for column, value in row.items()}
-
-
-@st.cache_data(show_spinner=False)
 def by_stage(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
     """Each stage with its deals, amount, weighted amount and stale deals, in the order deals go
     through them (by the probability the CRM gives each stage; the company's own stage names)."""

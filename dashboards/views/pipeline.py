@@ -11,15 +11,19 @@ from dashboards.queries import pipeline as queries
 version, filters = ui.page_header("page.pipeline", dated=False)
 st.caption(t("pipeline.help"))
 
-totals = queries.totals(version, filters.tiers)
+stages = queries.by_stage(version, filters.tiers)
+# the page's figures are the stages' sums (no amount at all when there is no deal)
 deals, amount, weighted, stale = st.columns(4)
-deals.metric(t("pipeline.open_deals"), ui.count(totals["deals"]))
-amount.metric(t("pipeline.amount"), ui.money(totals["amount"]))
-weighted.metric(t("pipeline.weighted"), ui.money(totals["weighted_amount"]), help=t("pipeline.weighted.help"))
-stale.metric(t("pipeline.stale"), ui.count(totals["stale_deals"]), help=t("pipeline.stale.help"))
+deals.metric(t("pipeline.open_deals"), ui.count(stages["deals"].sum()))
+amount.metric(t("pipeline.amount"), ui.money(stages["amount"].sum() if len(stages) else None))
+weighted.metric(
+    t("pipeline.weighted"),
+    ui.money(stages["weighted_amount"].sum() if len(stages) else None),
+    help=t("pipeline.weighted.help"),
+)
+stale.metric(t("pipeline.stale"), ui.count(stages["stale_deals"].sum()), help=t("pipeline.stale.help"))
 
 st.subheader(t("pipeline.by_stage"))
-stages = queries.by_stage(version, filters.tiers)
 if not stages.empty:
     ui.chart(
         px.bar(

@@ -6,9 +6,7 @@ with opportunities as (
 ),
 
 accounts as (
-    select customer_id, source_record_id as account_id
-    from {{ ref('customer_identity_map') }}
-    where source_system = 'sales' and source_table = 'Account'
+    select * from {{ ref('int_customers__crm_accounts') }}
 ),
 
 users as (
@@ -37,7 +35,7 @@ last_activity as (
     group by what_id
 ),
 
--- who is involved: each contact with their role, the primary one first
+-- who is involved: each contact with their role (the primary one marked), in name order
 involved as (
     select
         roles.opportunity_id,
@@ -64,7 +62,7 @@ measured as (
         now.as_of_at
     from opportunities
     cross join now
-    left join accounts on accounts.account_id = opportunities.account_id
+    left join accounts on accounts.crm_account_id = opportunities.account_id
     left join users on users.user_id = opportunities.owner_user_id
     left join last_activity on last_activity.opportunity_id = opportunities.opportunity_id
     left join involved on involved.opportunity_id = opportunities.opportunity_id
