@@ -3,7 +3,7 @@ the published warehouse, for whoever picks up the phone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
@@ -200,6 +200,25 @@ def opportunities_open(con: duckdb.DuckDBPyConnection, customer_id: str) -> list
     ).fetchall()
 
 
+def actions_of(con: duckdb.DuckDBPyConnection, customer_id: str, finished: int = 5) -> list[tuple]:
+    """The customer's actions on the worklist: those still to do (overdue first, then by due
+    time), then the newest `finished` ones done or superseded."""
+    return con.execute(
+        """
+        with ranked as (
+            select *, row_number() over (
+                partition by status in ('open', 'overdue') order by coalesce(closed_at, proposed_at) desc, action_id
+            ) as newest
+            from marts.action_queue where customer_id = ?
+        )
+        select action, reason, status, owner, department, proposed_at, due_at, done_at from ranked
+        where status in ('open', 'overdue') or newest <= ?
+        order by status in ('open', 'overdue') desc, status = 'overdue' desc, due_at, closed_at desc, action_id
+        """,
+        [customer_id, finished],
+    ).fetchall()
+
+
 def verbatims_newest(con: duckdb.DuckDBPyConnection, customer_id: str, limit: int = 5) -> list[tuple]:
     """The customer's newest comments with ratings and surveys: when, channel, score, words, themes."""
     return con.execute(
@@ -223,15 +242,30 @@ def timeline(con: duckdb.DuckDBPyConnection, customer_id: str, limit: int | None
     return con.execute(sql, [customer_id]).fetchall()
 
 
-def render(
-    customer: dict,
-    events: list[tuple],
-    total_events: int,
-    contacts: list[tuple] = (),
-    promises: list[tuple] = (),
-    opportunities: list[tuple] = (),
-    verbatims: list[tuple] = (),
-) -> list[str]:
+@dataclass
+class Sections:
+    """What `c360 customer` prints below the profile, each as its query above returns it."""
+
+    contacts: list[tuple] = field(default_factory=list)
+    opportunities: list[tuple] = field(default_factory=list)
+    promises: list[tuple] = field(default_factory=list)
+    actions: list[tuple] = field(default_factory=list)
+    verbatims: list[tuple] = field(default_factory=list)
+
+
+def sections_of(con: duckdb.DuckDBPyConnection, customer_id: str) -> Sections:
+    return Sections(
+        contacts=buying_centre(con, customer_id),
+        opportunities=opportunities_open(con, customer_id),
+        promises=promises_open(con, customer_id),
+        actions=actions_of(con, customer_id),
+        verbatims=verbatims_newest(con, customer_id),
+    )
+
+
+def render(customer: dict, events: list[tuple], total_events: int, sections: Sections | None = None) -> list[str]:
+    sections = sections or Sections()
+    contacts, opportunities, promises = sections.contacts, sections.opportunities, sections.promises
     lines = [f"{customer['display_name']}  ({customer['customer_id']})"]
     for column, label in PROFILE_COLUMNS:
         value = customer.get(column)
@@ -270,9 +304,21 @@ def render(
             late = f"{overdue:.0f} business days overdue" if status == "open" and overdue else status
             order = f" order {order_number}" if order_number else ""
             lines.append(f"  {kind.replace('_', ' ')}{order} ({department}), due {due_at:%Y-%m-%d}: {late}")
-    if verbatims:
+    if sections.actions:
+        lines += ["", "actions (worklist; times UTC)"]
+        for action, reason, status, owner, department, proposed_at, due_at, done_at in sections.actions:
+            when = {
+                "open": f"due {due_at:%Y-%m-%d %H:%M}",
+                "overdue": f"was due {due_at:%Y-%m-%d %H:%M}",
+                "done": f"done {done_at:%Y-%m-%d %H:%M}" if done_at else "done",
+                "superseded": "no longer needed",
+            }[status]
+            lines.append(
+                f"  [{status}] {action} · {reason} · {owner} ({department}) · proposed {proposed_at:%Y-%m-%d} · {when}"
+            )
+    if sections.verbatims:
         lines += ["", "in their words (newest first)"]
-        for said_at, channel, score, comment, themes in verbatims:
+        for said_at, channel, score, comment, themes in sections.verbatims:
             about = f"  [{themes}]" if themes else ""
             lines.append(f"  {said_at:%Y-%m-%d} {channel} {score}: “{comment}”{about}")
     lines.append("")

@@ -21,6 +21,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "page.segments_churn": {"en": "Segments and churn", "zh": "客户分群与流失"},
     "page.open_promises": {"en": "Open promises", "zh": "未兑现承诺"},
     "page.pipeline": {"en": "Pipeline", "zh": "销售管道"},
+    "page.worklist": {"en": "Worklist", "zh": "待办行动"},
     "page.data_health": {"en": "Data health", "zh": "数据健康"},
     "language": {"en": "Language", "zh": "语言"},
     # shared
@@ -65,6 +66,52 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "CRM 中这些客户没有进行中的商机。",
     },
     "empty.no_stale_deals": {"en": "No stale deals.", "zh": "没有停滞的商机。"},
+    "empty.no_actions": {"en": "No actions for these filters.", "zh": "当前筛选条件下没有行动。"},
+    # worklist
+    "worklist.help": {
+        "en": (
+            "What c360 proposes each night (a broken promise to put right, a customer likely to leave to call, a "
+            "lapsed one to win back, a stale deal, a decision maker nobody can reach) and what became of it: done "
+            "once the company reached the customer, superseded when the reason went away first."
+        ),
+        "zh": (
+            "c360 每晚提出的行动（兑现已违背的承诺、致电可能流失的客户、挽回已流失客户、跟进停滞商机、联系无法触达的"
+            "决策者）及其结果：公司联系到客户即为已完成，原因先行消失即为已取代。"
+        ),
+    },
+    "worklist.open": {"en": "To do", "zh": "待办"},
+    "worklist.open.help": {
+        "en": "Actions not yet due, as the last night left them.",
+        "zh": "尚未到期的行动（截至最近一次夜间运行）。",
+    },
+    "worklist.overdue": {"en": "Overdue", "zh": "已逾期"},
+    "worklist.overdue.help": {
+        "en": "Actions past their due time with nobody having reached the customer.",
+        "zh": "已过期限且尚无人联系客户的行动。",
+    },
+    "worklist.done": {"en": "Done in the period", "zh": "本期已完成"},
+    "worklist.done.help": {
+        "en": "Actions whose customer the company reached within the chosen dates.",
+        "zh": "在所选日期内已联系到客户的行动。",
+    },
+    "worklist.superseded": {"en": "No longer needed in the period", "zh": "本期已取代"},
+    "worklist.superseded.help": {
+        "en": "Actions whose reason went away within the chosen dates before anyone acted.",
+        "zh": "在所选日期内、有人行动之前原因已消失的行动。",
+    },
+    "worklist.by_owner": {"en": "By owner", "zh": "按负责人"},
+    "worklist.actions": {"en": "Actions", "zh": "行动数"},
+    "worklist.list": {"en": "Actions", "zh": "行动列表"},
+    "status.open": {"en": "open", "zh": "待办"},
+    "status.overdue": {"en": "overdue", "zh": "已逾期"},
+    "status.done": {"en": "done", "zh": "已完成"},
+    "status.superseded": {"en": "no longer needed", "zh": "已取代"},
+    "department.sales": {"en": "sales", "zh": "销售"},
+    "department.service": {"en": "service", "zh": "服务"},
+    "department.logistics": {"en": "logistics", "zh": "物流"},
+    "department.call_center": {"en": "call center", "zh": "呼叫中心"},
+    "filter.everyone": {"en": "Everyone", "zh": "所有人"},
+    "filter.every_department": {"en": "Every department", "zh": "所有部门"},
     "empty.no_verbatims": {"en": "No comments in this period.", "zh": "本期没有客户留言。"},
     "satisfaction.verbatims": {"en": "In the customers' own words", "zh": "客户原话"},
     "satisfaction.verbatims.help": {
@@ -166,6 +213,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kpi.target": {"en": "target {target}", "zh": "目标 {target}"},
     "kpi.target_met": {"en": "target {target}: met", "zh": "目标 {target}：已达成"},
     "kpi.target_missed": {"en": "target {target}: missed", "zh": "目标 {target}：未达成"},
+    "overview.worklist": {"en": "Worklist", "zh": "待办行动"},
+    "overview.worklist.done": {"en": "Actions done", "zh": "已完成行动"},
+    "overview.worklist.overdue": {"en": "Actions overdue", "zh": "逾期行动"},
+    "overview.worklist.done_share": {"en": "Done on time or late", "zh": "完成比例"},
+    "overview.worklist.done_share.help": {
+        "en": "Actions done in the period ÷ (done in the period + overdue now).",
+        "zh": "本期已完成行动 ÷（本期已完成 + 当前逾期）。",
+    },
     "overview.touchpoints": {"en": "Touchpoints by month and department", "zh": "按月份与部门的接触次数"},
     "chart.partial_month": {"en": "to {day} only", "zh": "仅至 {day}"},
     # customer 360
@@ -301,6 +356,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "field.opportunity_name": {"en": "Opportunity", "zh": "商机"},
     "field.close_date": {"en": "Expected close", "zh": "预计成交日期"},
     "field.owner_name": {"en": "Owner", "zh": "负责人"},
+    "field.owner": {"en": "Owner", "zh": "负责人"},
+    "field.action": {"en": "Action", "zh": "行动"},
+    "field.reason": {"en": "Why", "zh": "原因"},
+    "field.proposed_at": {"en": "Proposed", "zh": "提出时间"},
+    "field.due_at": {"en": "Due", "zh": "截止时间"},
+    "field.done_at": {"en": "Done", "zh": "完成时间"},
+    "field.open": {"en": "To do", "zh": "待办"},
+    "field.overdue": {"en": "Overdue", "zh": "已逾期"},
+    "field.done": {"en": "Done", "zh": "已完成"},
     "field.last_activity_at": {"en": "Last activity", "zh": "最近跟进"},
     "field.decision_maker": {"en": "Decision maker", "zh": "决策人"},
     "field.stale_reason": {"en": "Why stale", "zh": "停滞原因"},

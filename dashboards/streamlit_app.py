@@ -30,6 +30,7 @@ LAYOUT = [
     ("segments_churn.py", "page.segments_churn", ":material/pie_chart:"),
     ("open_promises.py", "page.open_promises", ":material/assignment_late:"),
     ("pipeline.py", "page.pipeline", ":material/filter_alt:"),
+    ("worklist.py", "page.worklist", ":material/checklist:"),
     ("data_health.py", "page.data_health", ":material/monitor_heart:"),
 ]
 

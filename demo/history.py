@@ -32,6 +32,7 @@ class Simulation(SalesStory, LogisticsStory, ServiceStory, CallCenterStory):
         self.p = profile or load_profile(DEFAULT_PROFILE)
         self.clock = LocalClock(self.p.time_zone)
         self.rng = random.Random(seed)
+        self.seed = seed
         self.end = end.date()
         self.start = self.end - timedelta(days=HISTORY_DAYS)
         self.end_dt = end.replace(microsecond=0)
@@ -246,6 +247,7 @@ class Simulation(SalesStory, LogisticsStory, ServiceStory, CallCenterStory):
         if profile.open_pipeline:
             gone = churned_at is not None and churned_at <= self.end_dt
             self._open_opportunity(c, account["Id"], owner, prospect=False, gone=gone)
+        self._call_a_customer_who_left(c, owner, churned_at)
         self.truth_customers.append(self._truth_customer(c, churned_at, n_orders))
 
     def _account(self, c: Customer, created: datetime, owner: str) -> dict:

@@ -6,6 +6,7 @@ A part of demo.history.Simulation (a mixin): it reads and writes the simulation'
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, time, timedelta
 
 from demo.company import Customer, Person
@@ -240,6 +241,43 @@ class SalesStory:
         )
         self._log_contact(c, when)
         return True
+
+    def _call_a_customer_who_left(self, c: Customer, owner: str, churned_at: datetime | None) -> None:
+        """On the history's last day, the account owner calls some customers who left within the
+        last year (a completed CRM task; truth file follow_ups): the night that day arrives,
+        the warehouse's open actions for them turn done. Drawn from a random stream of its own,
+        so that the rest of the company is what it was without it."""
+        share = self.p.calls_to_customers_who_left
+        if not share or churned_at is None or not (self.end - timedelta(days=365) <= churned_at.date() <= self.end):
+            return
+        rng = random.Random(f"{self.seed}-call-{c.customer_id}")
+        if rng.random() >= share or not self.cal.is_working_day(self.end):
+            return
+        person = rng.choice(c.contacts)
+        who = self.contact_ids.get(person.person_id)
+        start, end = self.p.working_hours
+        minute = rng.randrange(start * 60, end * 60)
+        when = datetime.combine(self.end, time(minute // 60, minute % 60, rng.randrange(60)))
+        if who is None or when > self.end_dt:
+            return
+        task = self._sf_row(
+            "00T",
+            when,
+            WhoId=who,
+            WhatId=self.account_ids[c.customer_id],
+            AccountId=self.account_ids[c.customer_id],
+            Subject=self.p.task_subjects["Call"],
+            Type="Call",
+            Status="Completed",
+            ActivityDate=when.date().isoformat(),
+            Description=None,
+            OwnerId=owner,
+        )
+        self.crm["Task"].append(task)
+        self._log_contact(c, when)
+        self.more_truth["follow_ups"].append(
+            {"true_customer_id": c.truth_id, "task_id": task["Id"], "called_at": self.clock.utc(when).isoformat()}
+        )
 
     def _nps(self, c: Customer, when: datetime, mood: float) -> None:
         """An NPS answer in the CRM's survey object, where the company keeps one."""

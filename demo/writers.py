@@ -117,6 +117,8 @@ MORE_TRUTH_COLUMNS = {
     ],
     # customers who lapsed (no order for over 3.5 times their usual interval) and came back
     "win_backs": ["true_customer_id", "lapsed_after", "returned_at", "usual_interval_days", "orders_before"],
+    # customers who left whom their account owner called on the history's last day (a CRM task)
+    "follow_ups": ["true_customer_id", "task_id", "called_at"],
     # every open opportunity, and whether it is stale (no activity for 21 days or more)
     "opportunities": [
         "opportunity_id",
@@ -494,4 +496,5 @@ def _plants(profile, truth_file: str) -> bool:
         "people": profile.person_truth,
         "win_backs": bool(profile.win_back_share),
         "opportunities": profile.open_pipeline,
+        "follow_ups": bool(profile.calls_to_customers_who_left),
     }[truth_file]

@@ -12,6 +12,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 import pytest
 
 TOKEN = "test-token-not-secret"
@@ -148,3 +149,12 @@ def published_company(small_company, demo_api) -> tuple[Path, subprocess.Complet
     """One `c360 run` of the small company; returns its config and the run's output."""
     result = c360("run", "--config", str(small_company))
     return small_company, result
+
+
+@pytest.fixture(scope="module")
+def warehouse(published_company):
+    """The small company's published warehouse, open read-only (a module's tests share it)."""
+    config, _ = published_company
+    con = duckdb.connect(str((config.parent / "warehouse" / "published" / "current.duckdb").resolve()), read_only=True)
+    yield con
+    con.close()

@@ -22,15 +22,6 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def warehouse(published_company):
-    config, _ = published_company
-    link = config.parent / "warehouse" / "published" / "current.duckdb"
-    con = duckdb.connect(str(link.resolve()), read_only=True)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
 def crm(published_company):
     config, _ = published_company
     con = sqlite3.connect(config.parent / "crm" / "crm.sqlite")

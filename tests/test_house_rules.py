@@ -92,7 +92,8 @@ def test_an_imported_module_left_undeclared_fails_naming_it(tmp_path):
     assert "'phonenumbers' imported but" in result.stdout + result.stderr
 
 
-# the marts published before the naming rule: analysts' SQL names them, so they keep their names
+# the marts published before the naming rule, and those the analyst contract names: analysts' SQL
+# names them, so they keep their names
 NAMED_BEFORE_THE_RULE = {
     "callcenter_daily",
     "callcenter_hourly",
@@ -105,6 +106,8 @@ NAMED_BEFORE_THE_RULE = {
     "acquisition_funnel",
     "orders_daily",
     "open_promises",
+    # named by the analyst contract (ARCHITECTURE.md)
+    "action_queue",
 }
 # the word a mart of each department's folder starts with
 MART_PREFIX = {

@@ -1,5 +1,6 @@
 """Nightly increments, end to end: a run after one more day of source data loads exactly that
-day, and a run with nothing new loads nothing."""
+day, a run with nothing new loads nothing, and the worklist's actions are followed up from one
+night to the next."""
 
 from __future__ import annotations
 
@@ -72,6 +73,27 @@ def id_changes(config) -> set[tuple[str, str]]:
     return {tuple(r) for r in list(csv.reader(io.StringIO(out)))[1:]}
 
 
+def accounts_of(folder) -> dict[str, str]:
+    """The ground truth's customers: true customer id -> their CRM account's Id."""
+    with open(folder / "ground_truth" / "identities.csv", encoding="utf-8") as f:
+        return {r["true_entity_id"]: r["source_record_id"] for r in csv.DictReader(f) if r["source_table"] == "Account"}
+
+
+def actions_of_accounts(config, accounts: list[str]) -> dict[str, tuple[str, str, str, str]]:
+    """action_id -> (CRM account, status, proposed_at, done_at) of those accounts' actions."""
+    listed = ", ".join(f"'{a}'" for a in accounts)
+    out = c360(
+        "sql",
+        "--config",
+        str(config),
+        "--csv",
+        "select a.action_id, m.source_record_id, a.status, a.proposed_at, coalesce(cast(a.done_at as varchar), '') "
+        "from marts.action_queue as a inner join marts.customer_identity_map as m "
+        f"on m.customer_id = a.customer_id and m.source_table = 'Account' where m.source_record_id in ({listed})",
+    ).stdout
+    return {r[0]: (r[1], r[2], r[3], r[4]) for r in list(csv.reader(io.StringIO(out)))[1:]}
+
+
 def test_a_run_after_one_more_day_loads_exactly_that_day(tmp_path):
     port = free_port()
     # a working Wednesday, so every system has something on the day held back
@@ -86,18 +108,32 @@ def test_a_run_after_one_more_day_loads_exactly_that_day(tmp_path):
     )
     try:
         wait_for_port(port)
-        first = loaded(c360("run", "--config", str(config)).stdout)
+        # each night at the end of its last day (Shanghai, UTC+8)
+        first = loaded(c360("run", "--config", str(config), "--as-of", "2026-11-17 15:59:59").stdout)
         ids_first_night = identity_map(config)
         assert all(first[s] > 0 for s in ("sales", "service", "logistics", "call_center")), first
         expected = held_back_rows(tmp_path)
         assert all(expected.values()), expected
+        with open(tmp_path / "ground_truth" / "follow_ups.csv", encoding="utf-8") as f:
+            calls = {accounts_of(tmp_path)[r["true_customer_id"]]: r["called_at"] for r in csv.DictReader(f)}
+        to_do = {
+            action: (account, proposed_at)
+            for action, (account, status, proposed_at, _) in actions_of_accounts(config, list(calls)).items()
+            if status in ("open", "overdue")
+        }
         gone = delete_an_account_in_the_crm(tmp_path)
         expected["sales"] += 1
         c360("demo-advance", "--config", str(config))
-        second = loaded(c360("run", "--config", str(config)).stdout)
+        second = loaded(c360("run", "--config", str(config), "--as-of", "2026-11-18 15:59:59").stdout)
         assert second == expected
+        # the account owners' calls of the day held back (planted) mark their customers' open actions done
+        assert to_do, "the planted calls are to customers with actions still to do"
+        after = actions_of_accounts(config, list(calls))
+        for action, (account, _) in to_do.items():
+            _, status, _, done_at = after[action]
+            assert status == "done" and done_at <= calls[account].replace("T", " "), (action, after[action])
         ids_second_night = identity_map(config)
-        third = loaded(c360("run", "--config", str(config)).stdout)
+        third = loaded(c360("run", "--config", str(config), "--as-of", "2026-11-18 15:59:59").stdout)
         assert third == {"sales": 0, "service": 0, "logistics": 0, "call_center": 0}
         assert identity_map(config) == ids_second_night, "a night without news changes no customer id"
         # every record keeps its customer id from night to night, unless the history says where it went

@@ -7,22 +7,12 @@ import csv
 import json
 from datetime import datetime
 
-import duckdb
 import pytest
 
 from tests.conftest import SESSION_AS_OF
 from tests.warehouse import assert_broken_promises_are_the_planted_ones, query
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def warehouse(published_company):
-    config, _ = published_company
-    link = config.parent / "warehouse" / "published" / "current.duckdb"
-    con = duckdb.connect(str(link.resolve()), read_only=True)
-    yield con
-    con.close()
 
 
 def planted(published_company) -> set[tuple[str, str]]:

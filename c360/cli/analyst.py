@@ -10,16 +10,7 @@ from c360.cli.options import tcp_port, with_config
 from c360.config import load_config
 from c360.docs import generate as generate_docs
 from c360.docs import serve as serve_docs
-from c360.lookup import (
-    buying_centre,
-    find_customers,
-    opportunities_open,
-    profile,
-    promises_open,
-    render,
-    timeline,
-    verbatims_newest,
-)
+from c360.lookup import find_customers, profile, render, sections_of, timeline
 from c360.privacy import pseudonym_key, real_contacts, show_contacts
 from c360.warehouse import WarehousePaths, current_file, open_published
 
@@ -80,15 +71,11 @@ def cmd_customer(args) -> int:
             "select count(*) from marts.fct_touchpoints where customer_id = ?", [chosen.customer_id]
         ).fetchall()[0][0]
         events = timeline(con, chosen.customer_id, None if args.all else args.limit)
-        contacts, promises = buying_centre(con, chosen.customer_id), promises_open(con, chosen.customer_id)
-        opportunities, verbatims = (
-            opportunities_open(con, chosen.customer_id),
-            verbatims_newest(con, chosen.customer_id),
-        )
+        sections = sections_of(con, chosen.customer_id)
     finally:
         con.close()
     print(f"matched on {chosen.matched_on}")
-    print("\n".join(render(customer, events, total, contacts, promises, opportunities, verbatims)))
+    print("\n".join(render(customer, events, total, sections)))
     return 0
 
 

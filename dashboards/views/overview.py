@@ -7,6 +7,7 @@ import streamlit as st
 from dashboards import ui
 from dashboards.i18n import t
 from dashboards.queries import overview as queries
+from dashboards.queries import worklist
 
 version, filters = ui.page_header("page.overview")
 kpis = queries.overview(version, filters.start, filters.end, filters.tiers)
@@ -48,6 +49,23 @@ for row in (list(LAYOUT)[:5], list(LAYOUT)[5:]):
             if notes:
                 st.caption(" · ".join(notes))
             st.page_link(page, label=t("link.details"), icon=":material/arrow_forward:")
+
+# the worklist: were the proposed actions followed up?
+st.subheader(t("overview.worklist"))
+actions = worklist.summary(version, filters.start, filters.end, filters.tiers)
+followed_up = actions["done"] + actions["overdue"]
+done, overdue, share = st.columns(3)
+done.metric(t("overview.worklist.done"), ui.count(actions["done"]), help=t("worklist.done.help"), border=True)
+overdue.metric(
+    t("overview.worklist.overdue"), ui.count(actions["overdue"]), help=t("worklist.overdue.help"), border=True
+)
+share.metric(
+    t("overview.worklist.done_share"),
+    ui.pct(100.0 * actions["done"] / followed_up if followed_up else None),
+    help=t("overview.worklist.done_share.help"),
+    border=True,
+)
+st.page_link("views/worklist.py", label=t("link.details"), icon=":material/arrow_forward:")
 
 st.subheader(t("overview.touchpoints"))
 monthly = queries.touchpoints_by_month(version, filters.start, filters.end, filters.tiers)

@@ -117,7 +117,7 @@ def test_overview_figures_equal_the_warehouse_and_lead_to_their_pages(monkeypatc
     con.close()
     assert metrics["Customers"] == f"{customers[0][0]:,}"
     assert metrics["High churn risk"] == f"{high[0][0]:,}"
-    assert len(at.get("page_link")) == 10, "each figure leads to its detail page"
+    assert len(at.get("page_link")) == 11, "each figure (and the worklist's) leads to its detail page"
     assert at.get("plotly_chart")
 
 

@@ -124,3 +124,27 @@ def test_a_customer_lookup_quotes_their_newest_comments_with_score_and_themes(pu
     section = out.split("in their words (newest first)\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert len(section) == min(comments, 5) and f"“{newest}”" in section[0]
     assert themes is None or f"[{themes}]" in section[0]
+
+
+def test_a_customer_lookup_lists_their_actions_with_status_overdue_first(published_company):
+    config, _ = published_company
+    published = config.parent / "warehouse" / "published" / "current.duckdb"
+
+    def actions_printed(customer_id: str) -> list[str]:
+        out = c360("customer", "--config", str(config), customer_id).stdout
+        return out.split("actions (worklist; times UTC)\n", 1)[1].split("\n\n", 1)[0].splitlines()
+
+    [(customer_id, to_do)] = query(
+        published,
+        """select customer_id, count(*) from marts.action_queue where status in ('open', 'overdue')
+           group by 1 having count(*) filter (where status = 'overdue') > 0 order by 2 desc, 1 limit 1""",
+    )
+    section = actions_printed(customer_id)
+    statuses = [line.split("]", 1)[0].strip(" [") for line in section]
+    assert statuses[0] == "overdue" and statuses.count("overdue") + statuses.count("open") == to_do
+    assert all(line.count(" · ") >= 3 and "was due " in line for line in section if "[overdue]" in line)
+    [(customer_id, done_at)] = query(
+        published,
+        "select customer_id, max(done_at) from marts.action_queue where status = 'done' group by 1 order by 1 limit 1",
+    )
+    assert any(f"done {done_at:%Y-%m-%d %H:%M}" in line for line in actions_printed(customer_id))

@@ -12,7 +12,7 @@
     case
         when {{ last_order_at }} is null then 'prospect'
         when {{ first_order_at }} >= {{ dbt.dateadd('day', -90, as_of) }} then 'new'
-        when {{ dbt.datediff(last_order_at, as_of, 'day') }} > 3 * coalesce({{ usual_interval_days }}, 120) then 'lapsed'
+        when {{ dbt.datediff(last_order_at, as_of, 'day') }} > {{ lapsed_after_days(usual_interval_days) }} then 'lapsed'
         when {{ dbt.datediff(last_order_at, as_of, 'day') }} > 1.5 * coalesce({{ usual_interval_days }}, 120) then 'at_risk'
         when {{ previous_order_at }} is not null
             and {{ dbt.datediff(previous_order_at, last_order_at, 'day') }} > 3 * coalesce({{ interval_before_gap }}, 120)

@@ -60,6 +60,7 @@ order_stats as (
         max(previous_created_at) filter (where is_latest) as previous_order_at,
         min(created_at) as first_order_at,
         count(*) as orders_total,
+        sum(total_amount) as lifetime_revenue,
         -- the customer's own usual interval between orders
         case when count(*) > 1 then {{ dbt.datediff('min(created_at)', 'max(created_at)', 'day') }} / (count(*) - 1) end
             as usual_order_interval_days
@@ -145,7 +146,8 @@ ranked as (
         ) as revenue_rank,
         {{ quintile('order_stats.last_order_at') }} as rfm_recency,
         {{ quintile('order_stats.orders_12m, order_stats.orders_total') }} as rfm_frequency,
-        {{ quintile('order_stats.revenue_12m') }} as rfm_monetary
+        {{ quintile('order_stats.revenue_12m') }} as rfm_monetary,
+        percent_rank() over (order by order_stats.lifetime_revenue desc) as lifetime_value_rank
     from order_stats
 ),
 
@@ -164,6 +166,19 @@ profile as (
         cast(ranked.rfm_recency as {{ dbt.type_string() }}) || cast(ranked.rfm_frequency as {{ dbt.type_string() }})
             || cast(ranked.rfm_monetary as {{ dbt.type_string() }}) as rfm_score,
         coalesce(order_stats.revenue_12m, 0) as revenue_12m,
+        coalesce(order_stats.lifetime_revenue, 0) as lifetime_revenue,
+        -- lapsed no longer than win_back_within_days ago, and among the customers who spent most
+        -- with the company over their whole life (not the last 12 months, which a lapsed customer
+        -- has spent nothing in): worth an offer to win them back
+        coalesce(
+            {{ dbt.datediff('order_stats.last_order_at', 'now.as_of_at', 'day') }}
+                > {{ lapsed_after_days('order_stats.usual_order_interval_days') }}
+            and {{ dbt.datediff('order_stats.last_order_at', 'now.as_of_at', 'day') }}
+                <= {{ lapsed_after_days('order_stats.usual_order_interval_days') }} + {{ var('win_back_within_days') }}
+            and ranked.lifetime_value_rank < {{ var('win_back_lifetime_value_share') }}
+            and order_stats.first_order_at < {{ dbt.dateadd('day', -90, 'now.as_of_at') }},
+            false
+        ) as is_worth_winning_back,
         coalesce(order_stats.orders_12m, 0) as orders_12m,
         order_stats.last_order_at,
         order_stats.usual_order_interval_days,
@@ -195,8 +210,9 @@ churn as (
     select customer_id, churn_risk, churn_reasons from {{ source('scoring', 'churn_scores') }}
 ),
 
--- next best action, most urgent first: a broken promise to put right, a lapsing high-value
--- customer to win back, then the product family most often bought with what they own
+-- next best action, most urgent first: a broken promise to put right, a lapsed customer worth
+-- winning back, an active one likely to leave to call, then the product family most often
+-- bought with what they own
 promise_actions as (
     select
         customer_id,
@@ -213,22 +229,8 @@ promise_actions as (
                 when 'bad_rating_no_follow_up' then 4
                 when 'delivery_late' then 5
             end * 1000 - overdue_business_days as urgency,
-            case kind
-                when 'installation_overdue' then 'Resolve the overdue installation'
-                when 'compensation_unanswered' then 'Answer the compensation claim'
-                when 'wrong_item_shipped' then 'Replace the wrong item'
-                when 'bad_rating_no_follow_up' then 'Call back after the bad rating'
-                when 'delivery_late' then 'Chase the late delivery'
-            end as action,
-            case kind
-                when 'installation_overdue' then 'work order ' || source_record_id
-                when 'compensation_unanswered' then 'ticket #' || source_record_id
-                when 'wrong_item_shipped' then 'shipment ' || source_record_id
-                when 'bad_rating_no_follow_up' then 'rating ' || source_record_id
-                when 'delivery_late' then 'shipment ' || source_record_id
-            end
-            || case when status = 'open' then ', ' || overdue_business_days || ' working day(s) overdue'
-                    else ', due ' || cast({{ local_date('due_at') }} as {{ dbt.type_string() }}) end as reason
+            {{ promise_action('kind') }} as action,
+            {{ promise_reason() }} as reason
         from {{ ref('open_promises') }}
         where status in ('open', 'at_risk')
     ) as promise_rows
@@ -313,17 +315,18 @@ final as (
         churn.churn_reasons,
         case
             when promise_actions.action is not null then promise_actions.action
-            when profile.value_tier in ('platinum', 'gold')
-                and (profile.lifecycle_stage in ('at_risk', 'lapsed') or churn.churn_risk >= {{ var('high_churn_risk') }})
-                then 'Win-back offer'
+            when profile.is_worth_winning_back then 'Win-back offer'
+            when churn.churn_risk >= {{ var('high_churn_risk') }} then 'Retention call'
             when cross_sell.family is not null then 'Cross-sell ' || cross_sell.family
         end as next_best_action,
         case
             when promise_actions.action is not null then promise_actions.reason
-            when profile.value_tier in ('platinum', 'gold')
-                and (profile.lifecycle_stage in ('at_risk', 'lapsed') or churn.churn_risk >= {{ var('high_churn_risk') }})
-                then profile.value_tier || ' customer, ' || profile.lifecycle_stage
-                     || coalesce(', churn risk ' || cast(round(100 * churn.churn_risk) as integer) || ' %', '')
+            when profile.is_worth_winning_back
+                then 'lapsed, last order ' || cast({{ local_date('profile.last_order_at') }} as {{ dbt.type_string() }})
+                     || ', lifetime revenue ' || cast(cast(round(profile.lifetime_revenue) as bigint) as {{ dbt.type_string() }})
+            when churn.churn_risk >= {{ var('high_churn_risk') }}
+                then 'churn risk ' || cast(cast(round(100 * churn.churn_risk) as integer) as {{ dbt.type_string() }}) || ' %'
+                     || coalesce(': ' || churn.churn_reasons, '')
             when cross_sell.family is not null
                 then cast(round(100 * cross_sell.confidence) as integer) || ' % of orders with '
                      || cross_sell.because_of || ' also have ' || cross_sell.family

@@ -1,0 +1,58 @@
+"""Worklist: the actions c360 proposed (marts.action_queue) and what became of them. Who owes
+what, overdue first, narrowed by status, owner and department; every row opens the customer, and
+the list downloads as CSV."""
+
+import plotly.express as px
+import streamlit as st
+
+from dashboards import ui
+from dashboards.i18n import t
+from dashboards.queries import worklist as queries
+
+STATUSES = ("overdue", "open", "done", "superseded")
+
+version, filters = ui.page_header("page.worklist")
+st.caption(t("worklist.help"))
+
+figures = queries.summary(version, filters.start, filters.end, filters.tiers)
+to_do, overdue, done, superseded = st.columns(4)
+to_do.metric(t("worklist.open"), ui.count(figures["open"]), help=t("worklist.open.help"), border=True)
+overdue.metric(t("worklist.overdue"), ui.count(figures["overdue"]), help=t("worklist.overdue.help"), border=True)
+done.metric(t("worklist.done"), ui.count(figures["done"]), help=t("worklist.done.help"), border=True)
+superseded.metric(
+    t("worklist.superseded"), ui.count(figures["superseded"]), help=t("worklist.superseded.help"), border=True
+)
+
+st.subheader(t("worklist.by_owner"))
+owners = queries.by_owner(version, filters.start, filters.end, filters.tiers)
+if not owners.empty:
+    chart = owners.groupby("owner", as_index=False)[["overdue", "open"]].sum()
+    chart = chart.sort_values(["overdue", "open"], ascending=False).head(15)
+    ui.chart(
+        px.bar(
+            chart.melt(id_vars="owner", value_vars=["overdue", "open"], var_name="status", value_name="actions"),
+            x="actions",
+            y="owner",
+            color="status",
+            orientation="h",
+            category_orders={"owner": chart["owner"].tolist(), "status": ["overdue", "open"]},
+            labels={"actions": t("worklist.actions"), "owner": t("field.owner"), "status": t("field.status")},
+        )
+    )
+ui.table(owners, "worklist_by_owner", "empty.no_actions")
+
+st.subheader(t("worklist.list"))
+status_column, owner_column, department_column = st.columns(3)
+chosen = status_column.multiselect(
+    t("field.status"), STATUSES, default=["overdue", "open"], format_func=lambda s: t(f"status.{s}"), key="wl-status"
+)
+owner = owner_column.selectbox(
+    t("field.owner"), [None, *queries.owners(version)], format_func=lambda o: o or t("filter.everyone"), key="wl-owner"
+)
+department = department_column.selectbox(
+    t("field.department"),
+    [None, "sales", "service", "logistics", "call_center"],
+    format_func=lambda d: t(f"department.{d}") if d else t("filter.every_department"),
+    key="wl-department",
+)
+ui.table(queries.actions(version, filters.tiers, tuple(chosen), owner, department), "worklist", "empty.no_actions")
