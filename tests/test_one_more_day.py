@@ -114,8 +114,9 @@ def test_a_run_after_one_more_day_loads_exactly_that_day(tmp_path):
         assert all(first[s] > 0 for s in ("sales", "service", "logistics", "call_center")), first
         expected = held_back_rows(tmp_path)
         assert all(expected.values()), expected
+        account = accounts_of(tmp_path)
         with open(tmp_path / "ground_truth" / "follow_ups.csv", encoding="utf-8") as f:
-            calls = {accounts_of(tmp_path)[r["true_customer_id"]]: r["called_at"] for r in csv.DictReader(f)}
+            calls = {account[r["true_customer_id"]]: r["called_at"] for r in csv.DictReader(f)}
         to_do = {
             action: (account, proposed_at)
             for action, (account, status, proposed_at, _) in actions_of_accounts(config, list(calls)).items()
