@@ -67,6 +67,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "empty.no_stale_deals": {"en": "No stale deals.", "zh": "没有停滞的商机。"},
     "empty.no_actions": {"en": "No actions for these filters.", "zh": "当前筛选条件下没有行动。"},
+    "empty.no_people": {"en": "Nobody of this customer is known by name.", "zh": "该客户没有已知姓名的联系人。"},
+    "empty.no_customer_verbatims": {"en": "No comments from this customer.", "zh": "该客户没有留言。"},
+    "customer.actions": {"en": "Actions on the worklist", "zh": "待办行动"},
+    "customer.people": {"en": "Buying centre", "zh": "采购决策团队"},
+    "customer.opportunities": {"en": "Open opportunities", "zh": "进行中的商机"},
+    "customer.verbatims": {"en": "In their words", "zh": "客户原话"},
     # worklist
     "worklist.help": {
         "en": (
@@ -357,6 +363,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "field.close_date": {"en": "Expected close", "zh": "预计成交日期"},
     "field.owner_name": {"en": "Owner", "zh": "负责人"},
     "field.owner": {"en": "Owner", "zh": "负责人"},
+    "field.title": {"en": "Title", "zh": "职务"},
+    "field.buying_roles": {"en": "Roles on deals now", "zh": "当前商机角色"},
+    "field.past_buying_roles": {"en": "Roles before", "zh": "以往角色"},
+    "field.is_primary_contact": {"en": "Primary contact", "zh": "主要联系人"},
+    "field.is_reachable_by_phone": {"en": "Reachable by phone", "zh": "电话可达"},
+    "field.is_reachable_by_email": {"en": "Reachable by e-mail", "zh": "邮件可达"},
+    "field.unreachable_reason": {"en": "Why not", "zh": "不可达原因"},
     "field.action": {"en": "Action", "zh": "行动"},
     "field.reason": {"en": "Why", "zh": "原因"},
     "field.proposed_at": {"en": "Proposed", "zh": "提出时间"},

@@ -115,3 +115,62 @@ def customer_departments_and_channels(version: str, customer_id: str) -> tuple[l
         {"customer_id": customer_id},
     )
     return sorted(frame["department"].dropna().unique()), sorted(frame["channel"].dropna().unique())
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def customer_people(version: str, customer_id: str) -> pd.DataFrame:
+    """The buying centre: each person, their roles on open or recent deals (and before), their
+    last touch, and whether and how the company can reach them."""
+    return query(
+        version,
+        """
+        select display_name, title, buying_roles, past_buying_roles, is_primary_contact, last_touch_at,
+               is_reachable_by_phone, is_reachable_by_email, unreachable_reason
+        from marts.customer_contacts where customer_id = $customer_id
+        order by is_primary_contact desc nulls last, buying_roles nulls last, display_name
+        """,
+        {"customer_id": customer_id},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def customer_opportunities(version: str, customer_id: str) -> pd.DataFrame:
+    """What the customer is considering: each open deal, the soonest to close first."""
+    return query(
+        version,
+        """
+        select opportunity_name, stage_name, amount, probability, close_date, owner_name, last_activity_at,
+               contact_roles, stale_reason
+        from marts.sales_open_opportunities where customer_id = $customer_id
+        order by close_date nulls last, opportunity_id
+        """,
+        {"customer_id": customer_id},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def customer_actions(version: str, customer_id: str) -> pd.DataFrame:
+    """The customer's actions on the worklist: still to do (overdue first), then the rest, newest first."""
+    return query(
+        version,
+        """
+        select action, reason, status, owner, department, proposed_at, due_at, done_at
+        from marts.action_queue where customer_id = $customer_id
+        order by status in ('open', 'overdue') desc, status = 'overdue' desc, due_at,
+                 coalesce(closed_at, proposed_at) desc, action_id
+        """,
+        {"customer_id": customer_id},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def customer_verbatims(version: str, customer_id: str) -> pd.DataFrame:
+    """The customer's comments with their scores and themes, newest first."""
+    return query(
+        version,
+        """
+        select responded_at, channel, score, comment, themes from marts.satisfaction_verbatims
+        where customer_id = $customer_id order by responded_at desc, response_id
+        """,
+        {"customer_id": customer_id},
+    )

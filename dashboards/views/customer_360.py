@@ -82,6 +82,15 @@ ui.table(pd.DataFrame(golden).map(ui.as_text), f"customer_{chosen}_profile")
 st.subheader(t("customer.open_promises"))
 ui.table(queries.customer_promises(version, chosen), f"customer_{chosen}_promises", "empty.no_promises")
 
+st.subheader(t("customer.actions"))
+ui.table(queries.customer_actions(version, chosen), f"customer_{chosen}_actions", "empty.no_actions")
+
+st.subheader(t("customer.people"))
+ui.table(queries.customer_people(version, chosen), f"customer_{chosen}_people", "empty.no_people")
+
+st.subheader(t("customer.opportunities"))
+ui.table(queries.customer_opportunities(version, chosen), f"customer_{chosen}_opportunities", "empty.no_opportunities")
+
 st.subheader(t("customer.satisfaction"))
 satisfaction = queries.customer_satisfaction(version, chosen)
 # the customer's satisfaction month by month (CSAT, or the NPS score where only NPS was asked),
@@ -96,6 +105,9 @@ for measure, top in (("csat_pct", 100), ("nps_score_avg", 10)):
         ui.chart(figure, data.publish_info(version)["as_of"])  # the month of the publish is partial
         break
 ui.table(satisfaction, f"customer_{chosen}_satisfaction", "empty.no_answers")
+
+st.subheader(t("customer.verbatims"))
+ui.table(queries.customer_verbatims(version, chosen), f"customer_{chosen}_verbatims", "empty.no_customer_verbatims")
 
 st.subheader(t("customer.timeline"))
 departments, channels = queries.customer_departments_and_channels(version, chosen)

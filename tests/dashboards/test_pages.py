@@ -21,7 +21,7 @@ pytestmark = pytest.mark.integration
 
 # page -> subheaders it must show (English)
 PAGES = {
-    "views/overview.py": ["Touchpoints by month and department"],
+    "views/overview.py": ["Worklist", "Touchpoints by month and department"],
     "views/satisfaction.py": [
         "In the customers' own words",
         "Over time by channel",
@@ -33,6 +33,7 @@ PAGES = {
     "views/delivery.py": ["Delivery and installation by month", "Order journey"],
     "views/segments_churn.py": ["Value pyramid × lifecycle stage", "Movement between tiers", "Churn-risk list"],
     "views/open_promises.py": ["Work queue"],
+    "views/worklist.py": ["By owner", "Actions"],
     "views/data_health.py": ["Recent runs", "Sources: freshness and rows", "Quality checks", "Identity resolution"],
 }
 
@@ -560,3 +561,32 @@ def test_comments_are_shown_in_the_customers_words_and_a_theme_narrows_them(monk
     narrowed = at.dataframe[-1].value
     assert len(narrowed) < len(every) or len(themed) == len(every)
     assert narrowed["themes"].str.split(", ").apply(lambda names: theme in names).all()
+
+
+def test_customer_360_shows_their_actions_people_deals_and_words(monkeypatch, published_company):
+    config, _ = published_company
+    with published(config) as con:
+        customer, actions, people, comments = con.execute(
+            """select q.customer_id, count(*),
+                      (select count(*) from marts.customer_contacts as c where c.customer_id = q.customer_id),
+                      (select count(*) from marts.satisfaction_verbatims as v where v.customer_id = q.customer_id)
+               from marts.action_queue as q group by q.customer_id
+               having count(*) filter (where status = 'overdue') > 0 order by 3 desc, 4 desc, 1 limit 1"""
+        ).fetchone()
+    assert people and comments, "the demo's customers have people and say things"
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    at = AppTest.from_file(APP, default_timeout=60).switch_page("views/customer_360.py")
+    at.query_params = {"customer": customer}
+    at.run()
+    rendered_ok(at)
+    headings = [s.value for s in at.subheader]
+    assert {"Actions on the worklist", "Buying centre", "Open opportunities", "In their words"} <= set(headings)
+    # each section's table, known by a column only it has
+    tables = {
+        column: frame.value
+        for frame in at.dataframe
+        for column in ("action", "buying_roles", "comment")
+        if column in frame.value.columns
+    }
+    assert len(tables["action"]) == actions and tables["action"]["status"].iloc[0] == "overdue", "overdue first"
+    assert len(tables["buying_roles"]) == people and len(tables["comment"]) == comments
