@@ -69,6 +69,9 @@ class Simulation(SalesStory, LogisticsStory, ServiceStory, CallCenterStory):
         self.more_truth: dict[str, list[dict]] = defaultdict(list)
         self.contact_ids: dict[str, str] = {}  # person_id -> CRM Contact Id
         self.account_ids: dict[str, str] = {}  # customer_id -> CRM Account Id
+        # (created, Account Id, true customer id) of the batch's accounts, in the order written:
+        # who may have referred a later lead
+        self.accounts_created: list[tuple[datetime, str, str]] = []
 
     # ---------- small helpers ----------
 
@@ -295,6 +298,7 @@ class Simulation(SalesStory, LogisticsStory, ServiceStory, CallCenterStory):
             )
         self.crm["Account"].append(account)
         self.account_ids[c.customer_id] = account["Id"]
+        self.accounts_created.append((created, account["Id"], c.truth_id))
         self.truth("sales", "Account", account["Id"], c, None if org else c.person)
         return account
 

@@ -186,8 +186,30 @@ class SalesStory:
                 ConvertedContactId=row["Id"],
                 ConvertedDate=created.date().isoformat(),
             )
+            self._referred_by_a_customer(lead, c, lead_created)
             self.crm["Lead"].append(lead)
             self.truth("sales", "Lead", lead["Id"], c, p)
+
+    def _referred_by_a_customer(self, lead: dict, c: Customer, created: datetime) -> None:
+        """Where the CRM records referrals (Lead.Referred_By__c), some converted leads came from
+        an earlier customer (truth file referrals). Drawn from a random stream of its own, so
+        that the rest of the company is what it was without it."""
+        if not self.p.referral_share:
+            return
+        rng = random.Random(f"{self.seed}-referral-{lead['Id']}")
+        if rng.random() >= self.p.referral_share:
+            return
+        for _ in range(5):  # a customer whose account existed before the lead came in
+            if not self.accounts_created:
+                return
+            account_created, account_id, referrer = rng.choice(self.accounts_created)
+            if account_created < created and referrer != c.truth_id:
+                lead["LeadSource"] = "Customer Referral"
+                lead["Referred_By__c"] = account_id
+                self.more_truth["referrals"].append(
+                    {"lead_id": lead["Id"], "true_customer_id": c.truth_id, "referred_by_true_customer_id": referrer}
+                )
+                return
 
     def _unconverted_leads(self) -> None:
         """Prospects who never became customers: their own persons, and nothing else."""

@@ -119,6 +119,8 @@ MORE_TRUTH_COLUMNS = {
     "win_backs": ["true_customer_id", "lapsed_after", "returned_at", "usual_interval_days", "orders_before"],
     # customers who left whom their account owner called on the history's last day (a CRM task)
     "follow_ups": ["true_customer_id", "task_id", "called_at"],
+    # converted leads a customer referred (Lead.Referred_By__c), and who referred them
+    "referrals": ["lead_id", "true_customer_id", "referred_by_true_customer_id"],
     # every open opportunity, and whether it is stale (no activity for 21 days or more)
     "opportunities": [
         "opportunity_id",
@@ -188,7 +190,8 @@ def write_crm(history: History, path: Path, create: bool = True, tables=ALL_CRM_
     for table, extra in CRM_COLUMNS.items():
         if table not in tables:
             continue
-        columns = COMMON_COLUMNS + extra.split()
+        custom = list(history.profile.crm_custom_fields.get(table, ())) if history.profile else []
+        columns = COMMON_COLUMNS + extra.split() + custom
         ddl = ", ".join(f'"{c}" {SQL_TYPES.get(c, "TEXT")}' + (" PRIMARY KEY" if c == "Id" else "") for c in columns)
         if create:
             con.execute(f'CREATE TABLE "{table}" ({ddl})')
@@ -497,4 +500,5 @@ def _plants(profile, truth_file: str) -> bool:
         "win_backs": bool(profile.win_back_share),
         "opportunities": profile.open_pipeline,
         "follow_ups": bool(profile.calls_to_customers_who_left),
+        "referrals": bool(profile.referral_share),
     }[truth_file]

@@ -148,3 +148,29 @@ def test_a_customer_lookup_lists_their_open_opportunities_and_says_which_are_sta
     section = out.split("open opportunities\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert len(section) == 2 * opportunities and sum("stale: " in line for line in section) == stale > 0
     assert f"open pipeline         {amount:,.1f}" in out and "decision maker        " in out
+
+
+def test_referrals_are_credited_to_the_customers_who_made_them(us_company, warehouse):
+    """The us CRM records who referred a lead (Lead.Referred_By__c): each referrer's referrals,
+    as the ground truth lists them, are theirs in customer_360; every one converted."""
+    account_of = {
+        row["true_entity_id"]: row["source_record_id"]
+        for row in truth(us_company, "identities.csv")
+        if row["source_table"] == "Account"
+    }
+    planted = Counter(account_of[row["referred_by_true_customer_id"]] for row in truth(us_company, "referrals.csv"))
+    assert len(planted) >= 5, "the us company plants referrals"
+    credited = warehouse.execute(
+        """select map.source_record_id, c.referrals_made, c.referrals_converted, c.referred_revenue
+           from marts.customer_360 as c
+           inner join marts.customer_identity_map as map using (customer_id)
+           where map.source_table = 'Account' and c.referrals_made > 0"""
+    ).fetchall()
+    assert {account: made for account, made, _, _ in credited} == dict(planted)
+    assert all(converted == made for _, made, converted, _ in credited)
+    assert sum(revenue for *_, revenue in credited) > 0, "the referred customers bought"
+    unattributed = warehouse.execute(
+        "select count(*) from marts.sales_referrals where lead_source = 'Customer Referral' "
+        "and referrer_customer_id is null"
+    ).fetchone()
+    assert unattributed == (0,)

@@ -98,6 +98,10 @@ class Profile:
     win_back_share = 0.0  # share of the regular customers that lapse and come back
     # share of the customers who left within the last year whom their account owner calls on the last day
     calls_to_customers_who_left = 0.3
+    # the CRM's optional custom fields the company has (SOURCES.md): {object: (field, ...)}
+    crm_custom_fields: dict[str, tuple[str, ...]] = {}
+    # share of converted leads a customer referred (needs Lead.Referred_By__c)
+    referral_share = 0.0
     follow_up_rate = 0.55  # share of bad ratings followed up
     follow_up_ways: tuple[str, ...] = ("task",)  # task (CRM activity), reply (on the ticket), call
     person_truth = False  # ground_truth/people.csv: every person's true names and numbers

@@ -167,6 +167,8 @@ profile as (
             || cast(ranked.rfm_monetary as {{ dbt.type_string() }}) as rfm_score,
         coalesce(order_stats.revenue_12m, 0) as revenue_12m,
         coalesce(order_stats.lifetime_revenue, 0) as lifetime_revenue,
+        coalesce(order_stats.orders_total, 0) as orders_total,
+        {{ dbt.datediff('order_stats.first_order_at', 'now.as_of_at', 'day') }} as tenure_days,
         -- lapsed no longer than win_back_within_days ago, and among the customers who spent most
         -- with the company over their whole life (not the last 12 months, which a lapsed customer
         -- has spent nothing in): worth an offer to win them back
@@ -287,6 +289,29 @@ buying_centre as (
     group by customer_id
 ),
 
+-- loyalty: the product families the customer bought, out of those the company offers
+families_bought as (
+    select customer_id, count(*) as product_families_bought from owned_families group by customer_id
+),
+
+families_offered as (
+    select count(distinct product_family) as product_families_offered
+    from {{ ref('stg_sales__products') }}
+    where product_family is not null and is_active and not is_deleted
+),
+
+-- the leads the customer referred (sales_referrals)
+referrals as (
+    select
+        referrer_customer_id as customer_id,
+        count(*) as referrals_made,
+        count(case when is_converted then 1 end) as referrals_converted,
+        sum(referred_revenue) as referred_revenue
+    from {{ ref('sales_referrals') }}
+    where referrer_customer_id is not null
+    group by referrer_customer_id
+),
+
 -- what the customer is considering now
 pipeline as (
     select
@@ -310,6 +335,12 @@ final as (
         coalesce(pipeline.open_opportunities, 0) as open_opportunities,
         coalesce(pipeline.open_pipeline_amount, 0) as open_pipeline_amount,
         coalesce(pipeline.stale_opportunities, 0) as stale_opportunities,
+        coalesce(families_bought.product_families_bought, 0) as product_families_bought,
+        families_offered.product_families_offered,
+        coalesce(profile.nps_last >= 9, false) as is_promoter,
+        coalesce(referrals.referrals_made, 0) as referrals_made,
+        coalesce(referrals.referrals_converted, 0) as referrals_converted,
+        coalesce(referrals.referred_revenue, 0) as referred_revenue,
         churn.churn_risk,
         coalesce(churn.churn_risk >= {{ var('high_churn_risk') }}, false) as is_high_churn_risk,
         churn.churn_reasons,
@@ -338,6 +369,9 @@ final as (
     left join cross_sell on cross_sell.customer_id = profile.customer_id
     left join buying_centre on buying_centre.customer_id = profile.customer_id
     left join pipeline on pipeline.customer_id = profile.customer_id
+    left join families_bought on families_bought.customer_id = profile.customer_id
+    left join referrals on referrals.customer_id = profile.customer_id
+    cross join families_offered
 )
 
 -- published sorted (c360.warehouse.PUBLISHED_ORDER) by customer id: a lookup of one customer reads one row group (min/max pruning)

@@ -17,6 +17,8 @@ renamed as (
         converted_account_id,
         converted_contact_id,
         cast(converted_date as date) as converted_date,
+        -- the referring customer's account, where the CRM records referrals (an optional field)
+        {{ optional_column('sales', 'lead', 'referred_by_c') }} as referred_by_account_id,
         {{ to_utc('created_date') }} as created_at,
         {{ to_utc('system_modstamp') }} as modified_at,
         cast(is_deleted as boolean) as is_deleted
