@@ -30,6 +30,7 @@ PAGES = {
     "segments_churn": "Churn-risk list",
     "open_promises": "Work queue",
     "pipeline": "Stale deals to act on",
+    "worklist": "By owner",
     "data_health": "Identity resolution",
 }
 
@@ -135,6 +136,27 @@ def test_a_customer_is_found_in_the_browser_and_the_timeline_shown(dashboard, br
         page.screenshot(path=str(ARTIFACTS / "dashboard-customer_360-found.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_the_worklist_and_a_customers_actions_and_people_read_in_chinese(dashboard, browser, warehouse):
+    customer = warehouse.execute(
+        """select customer_id from marts.action_queue group by 1
+           having count(*) filter (where status = 'overdue') > 0 order by count(*) desc, 1 limit 1"""
+    ).fetchone()[0]
+    for path, heading, shown, shot in (
+        ("worklist?lang=zh", "待办行动", "按负责人", "dashboard-worklist-zh.png"),
+        (f"customer_360?customer={customer}&lang=zh", "客户 360", "采购决策团队", "dashboard-customer_360-zh.png"),
+        (f"customer_360?customer={customer}", "Customer 360", "Buying centre", "dashboard-customer_360-sections.png"),
+    ):
+        page = open_page(browser, f"{dashboard}/{path}")
+        try:
+            page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
+            page.get_by_text(shown, exact=False).first.wait_for(timeout=30_000)
+            no_error_box(page)
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+        finally:
+            page.close()
 
 
 def test_stopping_c360_dashboard_stops_the_server_on_its_port(published_company):
