@@ -276,3 +276,15 @@ def test_time_to_first_order_is_measured_only_within_the_order_history(warehouse
     )
     longest = count(warehouse, "select max(days_to_first_order_avg) from marts.acquisition_funnel")
     assert longest is not None and longest <= history_days
+
+
+def test_every_comment_with_a_rating_or_survey_is_on_the_timeline_in_the_customers_words(warehouse):
+    missing, commented = warehouse.execute(
+        """select count(*) filter (where t.summary is null or not contains(t.summary, '“' || trim(v.comment) || '”')),
+                  count(*)
+           from marts.satisfaction_verbatims as v
+           left join marts.fct_touchpoints as t
+               on t.source_record_id = v.source_record_id and t.source_table = v.source_table
+           where v.source_table in ('satisfaction_ratings', 'Survey_Response__c')"""
+    ).fetchone()
+    assert commented > 0 and missing == 0, f"{missing} of {commented} comments are not on the timeline"

@@ -44,7 +44,8 @@ events as (
     select
         account_customers.customer_id, surveys.responded_at, 'sales', 'survey',
         lower(surveys.survey_type) || '_response',
-        surveys.survey_type || ' score ' || cast(cast(surveys.score as integer) as {{ dbt.type_string() }}),
+        surveys.survey_type || ' score ' || cast(cast(surveys.score as integer) as {{ dbt.type_string() }})
+            || coalesce(': “' || nullif(trim(surveys.comment), '') || '”', ''),
         'inbound', cast(cast(surveys.score as integer) as {{ dbt.type_string() }}), 'sales', 'Survey_Response__c', surveys.survey_response_id
     from surveys
     inner join account_customers on surveys.account_id = account_customers.crm_account_id

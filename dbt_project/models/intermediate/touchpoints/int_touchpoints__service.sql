@@ -60,7 +60,9 @@ events as (
 
     select
         requesters.customer_id, ratings.created_at, 'service', 'survey', 'satisfaction_rating',
-        'Rated ticket #' || cast(ratings.ticket_id as {{ dbt.type_string() }}) || ' ' || ratings.score,
+        -- with the customer's own words, where they wrote some
+        'Rated ticket #' || cast(ratings.ticket_id as {{ dbt.type_string() }}) || ' ' || ratings.score
+            || coalesce(': “' || nullif(trim(ratings.comment), '') || '”', ''),
         'inbound', ratings.score, 'service', 'satisfaction_ratings', cast(ratings.satisfaction_rating_id as {{ dbt.type_string() }})
     from ratings
     inner join requesters on cast(ratings.requester_id as {{ dbt.type_string() }}) = requesters.source_record_id
