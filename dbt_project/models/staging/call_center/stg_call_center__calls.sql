@@ -10,8 +10,10 @@ deduplicated as (
         nullif(trim(regexp_extract(clid, '^"([^"]*)"', 1)), '') as clid_name,
         -- a call the company placed: from an internal extension (a short number, never what a
         -- carrier delivers for a caller) to an outside number; its clid names the extension
-        src_e164 is null and dst_e164 is not null and {{ regexp_contains('trim(src)', "'^[0-9]{2,6}$'") }}
-            as is_outbound
+        src_e164 is null and {{ optional_column('call_center', 'cdr', 'dst_e164') }} is not null
+            and {{ regexp_contains('trim(src)', "'^[0-9]{2,6}$'") }} as is_outbound,
+        -- the number dialled, in E.164; a cdr table loaded before c360 read it has no such column
+        {{ optional_column('call_center', 'cdr', 'dst_e164') }} as dialled_e164
     from source
     qualify row_number() over (partition by uniqueid order by _c360_source desc) = 1
 ),
@@ -22,7 +24,7 @@ renamed as (
         case when is_outbound then 'outbound' else 'inbound' end as direction,
         src as caller_number_raw,
         -- the customer's side: the caller's number, or the number an agent dialled
-        case when is_outbound then dst_e164 else src_e164 end as party_e164,
+        case when is_outbound then dialled_e164 else src_e164 end as party_e164,
         -- no name where the carrier sent none: Asterisk then writes the number itself, or the
         -- network's placeholders for a withheld or missing name (any case); a call placed by
         -- the company names only its own extension
