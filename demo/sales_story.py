@@ -26,10 +26,13 @@ class SalesStory:
             name, email = self.p.staff_user(self.rng, i)
             dept = "Sales" if i < 10 else ("Service" if i < 12 else "Logistics")
             self.crm["User"].append(self._sf_row("005", created, Name=name, Email=email, Department=dept, IsActive=1))
-        for code, name, family, _price, _install in self.p.products:
-            self.crm["Product2"].append(
-                self._sf_row("01t", created, Name=name, ProductCode=code, Family=family, IsActive=1)
-            )
+        for code, name, family, price, _install in self.p.products:
+            product = self._sf_row("01t", created, Name=name, ProductCode=code, Family=family, IsActive=1)
+            if "Unit_Cost__c" in self.p.crm_custom_fields.get("Product2", ()):
+                # a margin of 20-45 % from a random stream of its own (the rest of the company unchanged)
+                margin = random.Random(f"{self.seed}-cost-{code}").uniform(0.20, 0.45)
+                product["Unit_Cost__c"] = round(price * (1 - margin), 2)
+            self.crm["Product2"].append(product)
         self.rep_ids = [user["Id"] for user in self.crm["User"] if user["Department"] == "Sales"]
         self.product_ids = {product["ProductCode"]: product["Id"] for product in self.crm["Product2"]}
 

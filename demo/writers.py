@@ -55,6 +55,7 @@ SQL_TYPES = {
     "UnitPrice": "REAL",
     "TotalPrice": "REAL",
     "Score__c": "REAL",
+    "Unit_Cost__c": "REAL",
     "IsDeleted": "BOOLEAN",
     "IsConverted": "BOOLEAN",
     "IsClosed": "BOOLEAN",

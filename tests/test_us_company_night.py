@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -174,3 +175,23 @@ def test_referrals_are_credited_to_the_customers_who_made_them(us_company, wareh
         "and referrer_customer_id is null"
     ).fetchone()
     assert unattributed == (0,)
+
+
+def test_margins_are_revenue_less_the_crms_unit_costs(us_company, warehouse):
+    """The us CRM records unit costs (Product2.Unit_Cost__c): the 12 months' margin of all
+    customers is what the CRM's own rows give, and the matrix adds up to the same."""
+    as_of = datetime.fromisoformat(SESSION_AS_OF)
+    since = (as_of - timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%S")
+    with sqlite3.connect(us_company.parent / "crm" / "crm.sqlite") as crm:
+        [(expected,)] = crm.execute(
+            """select sum(i.TotalPrice - i.Quantity * p.Unit_Cost__c)
+               from OrderItem i join "Order" o on o.Id = i.OrderId join Product2 p on p.Id = i.Product2Id
+               where not i.IsDeleted and not o.IsDeleted and o.CreatedDate >= ?""",
+            [since],
+        ).fetchall()
+    [(by_customer, tiers)] = warehouse.execute(
+        "select sum(margin_12m), count(distinct profit_tier) from marts.customer_360"
+    ).fetchall()
+    [(by_matrix,)] = warehouse.execute("select sum(margin_12m) from marts.segment_family_matrix").fetchall()
+    assert expected > 0 and tiers > 1
+    assert abs(by_customer - expected) < 0.01 * expected and abs(by_matrix - by_customer) < 1e-6 * by_customer

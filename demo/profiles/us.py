@@ -426,7 +426,7 @@ class UsProfile(Profile):
     open_pipeline = True
     win_back_share = 0.25
     # its CRM records who referred a lead (an optional custom field, SOURCES.md)
-    crm_custom_fields = {"Lead": ("Referred_By__c",)}
+    crm_custom_fields = {"Lead": ("Referred_By__c",), "Product2": ("Unit_Cost__c",)}
     referral_share = 0.3
     follow_up_rate = 0.6
     follow_up_ways = ("task", "reply", "call")

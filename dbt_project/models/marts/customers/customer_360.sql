@@ -134,6 +134,21 @@ nps_last as (
     group by accounts.customer_id
 ),
 
+-- margin over 12 months, where the CRM records the products' unit costs (Product2.Unit_Cost__c):
+-- line revenue less quantity × unit cost, over the lines whose product has a cost
+margin_stats as (
+    select
+        orders.customer_id,
+        sum(items.total_price - items.quantity * products.unit_cost) as margin_12m
+    from orders
+    cross join now
+    inner join {{ ref('stg_sales__order_items') }} as items on items.order_id = orders.order_id
+    inner join {{ ref('stg_sales__products') }} as products on products.product_id = items.product_id
+    where not items.is_deleted and products.unit_cost is not null
+        and orders.created_at >= {{ dbt.dateadd('day', -365, 'now.as_of_at') }}
+    group by orders.customer_id
+),
+
 -- ranks among customers with orders: the value pyramid among paying ones (12 months), and
 -- RFM quintiles (5 = best): recency of the last order, orders and revenue in 12 months. A
 -- quintile comes from the rank, so equal customers share it (ntile would split a tie at random
@@ -147,8 +162,13 @@ ranked as (
         {{ quintile('order_stats.last_order_at') }} as rfm_recency,
         {{ quintile('order_stats.orders_12m, order_stats.orders_total') }} as rfm_frequency,
         {{ quintile('order_stats.revenue_12m') }} as rfm_monetary,
-        percent_rank() over (order by order_stats.lifetime_revenue desc) as lifetime_value_rank
+        percent_rank() over (order by order_stats.lifetime_revenue desc) as lifetime_value_rank,
+        margin_stats.margin_12m,
+        percent_rank() over (
+            partition by coalesce(margin_stats.margin_12m, 0) > 0 order by margin_stats.margin_12m desc
+        ) as margin_rank
     from order_stats
+    left join margin_stats on margin_stats.customer_id = order_stats.customer_id
 ),
 
 profile as (
@@ -157,6 +177,12 @@ profile as (
         customers.display_name,
         customers.customer_type,
         {{ value_tier('order_stats.revenue_12m', 'ranked.revenue_rank') }} as value_tier,
+        ranked.margin_12m,
+        -- the pyramid by margin where the company records costs, else by revenue
+        case
+            when (select count(*) from margin_stats) > 0 then {{ value_tier('ranked.margin_12m', 'ranked.margin_rank') }}
+            else {{ value_tier('order_stats.revenue_12m', 'ranked.revenue_rank') }}
+        end as profit_tier,
         {{ lifecycle_stage('order_stats.first_order_at', 'order_stats.last_order_at', 'order_stats.previous_order_at',
                            'order_stats.usual_order_interval_days', 'order_stats.orders_total', 'now.as_of_at') }}
             as lifecycle_stage,

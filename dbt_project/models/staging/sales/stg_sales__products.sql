@@ -9,6 +9,8 @@ renamed as (
         product_code,
         family as product_family,
         cast(is_active as boolean) as is_active,
+        -- the company's cost of one unit, where its CRM records one (an optional field)
+        cast({{ optional_column('sales', 'product2', 'unit_cost_c') }} as double) as unit_cost,
         cast(is_deleted as boolean) as is_deleted
     from source
 )
