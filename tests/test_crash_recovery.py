@@ -14,7 +14,8 @@ from c360.config import load_config
 from c360.warehouse import WarehousePaths, current_file, verify_publish
 from tests.conftest import SESSION_AS_OF, c360, config_variant, kill_run_at, published_checksums, start_run
 
-pytestmark = pytest.mark.integration
+# each kill point reruns a whole night (about 4 minutes in all on a fresh clone): make test-slow
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 # "now" pinned for every run here, and to the real now: later tests of the shared company
 # compare its publish with what its systems hold today

@@ -35,6 +35,7 @@ def one_consistent_read(paths: WarehousePaths) -> str:
         con.close()
 
 
+@pytest.mark.slow  # two more nights of the small company (113 s on a fresh clone): make test-slow
 def test_readers_see_whole_publishes_while_a_run_publishes_twice(monkeypatch, published_company):
     config, _ = published_company
     paths = WarehousePaths(load_config(config).warehouse_dir)

@@ -9,7 +9,8 @@ from c360.config import load_config
 from c360.warehouse import WarehousePaths, current_file, table_checksums
 from tests.conftest import SESSION_AS_OF, c360
 
-pytestmark = pytest.mark.integration
+# the company built again under another zone (83 s on a fresh clone): make test-slow
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 # "now" pinned, so both builds mean the same moment; the real now, as later tests of the shared
 # company compare its publish with what its systems hold today
