@@ -589,6 +589,12 @@ def run_night(config: Path, env: dict, record: NightRecord) -> subprocess.Comple
     return result
 
 
+# marts that remember the nights before by design, which a rebuild of one night cannot equal:
+# the worklist knows which actions were done and when each was proposed (the dbt tests of every
+# night hold its keys and values)
+MEMORY_OF_THE_NIGHTS = {"action_queue"}
+
+
 def test_thirty_nights_with_faults_reconcile_keep_ids_and_privacy_and_equal_a_full_rebuild(tmp_path):
     started = time.monotonic()
     company = tmp_path / "company"
@@ -740,7 +746,7 @@ def test_thirty_nights_with_faults_reconcile_keep_ids_and_privacy_and_equal_a_fu
     differ = {
         table: {"soak": soak.get(table), "rebuild": fresh.get(table)}
         for table in sorted(set(soak) | set(fresh))
-        if soak.get(table) != fresh.get(table)
+        if table not in MEMORY_OF_THE_NIGHTS and soak.get(table) != fresh.get(table)
     }
     print(
         f"soak: {len(nights_done)} nights in {soak_seconds:.0f} s "
