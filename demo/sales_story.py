@@ -249,23 +249,27 @@ class SalesStory:
         if who is None or when > self.end_dt:
             return False
         kind = kind or self.rng.choice(["Call", "Email", "Meeting", "Visit", "Call"])
-        self.crm["Task"].append(
-            self._sf_row(
-                "00T",
-                when,
-                WhoId=who,
-                WhatId=self.account_ids[c.customer_id],
-                AccountId=self.account_ids[c.customer_id],
-                Subject=subject or self.p.task_subjects[kind],
-                Type=kind,
-                Status="Completed",
-                ActivityDate=when.date().isoformat(),
-                Description=None,
-                OwnerId=self.sales_rep(),
-            )
-        )
-        self._log_contact(c, when)
+        self._completed_task(c, who, when, kind, subject or self.p.task_subjects[kind], self.sales_rep())
         return True
+
+    def _completed_task(self, c: Customer, who: str, when: datetime, kind: str, subject: str, owner: str) -> dict:
+        """A completed CRM task of `owner` with contact `who` of the customer, logged as a contact."""
+        task = self._sf_row(
+            "00T",
+            when,
+            WhoId=who,
+            WhatId=self.account_ids[c.customer_id],
+            AccountId=self.account_ids[c.customer_id],
+            Subject=subject,
+            Type=kind,
+            Status="Completed",
+            ActivityDate=when.date().isoformat(),
+            Description=None,
+            OwnerId=owner,
+        )
+        self.crm["Task"].append(task)
+        self._log_contact(c, when)
+        return task
 
     def _call_a_customer_who_left(self, c: Customer, owner: str, churned_at: datetime | None) -> None:
         """On the history's last day, the account owner calls some customers who left within the
@@ -285,21 +289,7 @@ class SalesStory:
         when = datetime.combine(self.end, time(minute // 60, minute % 60, rng.randrange(60)))
         if who is None or when > self.end_dt:
             return
-        task = self._sf_row(
-            "00T",
-            when,
-            WhoId=who,
-            WhatId=self.account_ids[c.customer_id],
-            AccountId=self.account_ids[c.customer_id],
-            Subject=self.p.task_subjects["Call"],
-            Type="Call",
-            Status="Completed",
-            ActivityDate=when.date().isoformat(),
-            Description=None,
-            OwnerId=owner,
-        )
-        self.crm["Task"].append(task)
-        self._log_contact(c, when)
+        task = self._completed_task(c, who, when, "Call", self.p.task_subjects["Call"], owner)
         self.more_truth["follow_ups"].append(
             {"true_customer_id": c.truth_id, "task_id": task["Id"], "called_at": self.clock.utc(when).isoformat()}
         )
