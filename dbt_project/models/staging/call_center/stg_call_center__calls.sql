@@ -1,4 +1,7 @@
 {#- One row per call detail record (Asterisk cdr_csv). -#}
+{#- the number dialled, in E.164; a cdr table loaded before c360 read it has no such column (one
+    look at the table's columns, used twice) -#}
+{%- set dialled_e164 = optional_column('call_center', 'cdr', 'dst_e164') %}
 with source as (
     select * from {{ source_or_empty('call_center', 'cdr') }}
 ),
@@ -10,10 +13,9 @@ deduplicated as (
         nullif(trim(regexp_extract(clid, '^"([^"]*)"', 1)), '') as clid_name,
         -- a call the company placed: from an internal extension (a short number, never what a
         -- carrier delivers for a caller) to an outside number; its clid names the extension
-        src_e164 is null and {{ optional_column('call_center', 'cdr', 'dst_e164') }} is not null
+        src_e164 is null and {{ dialled_e164 }} is not null
             and {{ regexp_contains('trim(src)', "'^[0-9]{2,6}$'") }} as is_outbound,
-        -- the number dialled, in E.164; a cdr table loaded before c360 read it has no such column
-        {{ optional_column('call_center', 'cdr', 'dst_e164') }} as dialled_e164
+        {{ dialled_e164 }} as dialled_e164
     from source
     qualify row_number() over (partition by uniqueid order by _c360_source desc) = 1
 ),
