@@ -9,11 +9,21 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 
 import pytest
 
 from c360.config import load_config
-from c360.warehouse import WarehousePaths, current_file, kept_publishes, open_published, verify_publish
+from c360.privacy import pseudonym_key
+from c360.warehouse import (
+    WarehousePaths,
+    connect_work,
+    current_file,
+    kept_publishes,
+    open_published,
+    publish,
+    verify_publish,
+)
 from tests.conftest import TOKEN, TOKEN_ENV, c360
 
 pytestmark = pytest.mark.integration
@@ -103,9 +113,25 @@ def test_readers_see_whole_publishes_while_a_run_publishes_twice(monkeypatch, pu
     assert version == str(current_file(paths)), "the dashboard now reads the current publish"
 
 
+def publish_the_working_database_again(config) -> None:
+    """A second publish of the night's working database, as the night's last step makes it (a
+    whole second night would cost make test about a minute for the same files)."""
+    settings = load_config(config)
+    paths = WarehousePaths(settings.warehouse_dir)
+    con = connect_work(paths)
+    try:
+        publish(
+            con, paths, f"republish-{uuid.uuid4()}", {}, pseudonym_key(settings.warehouse_dir), settings.keep_publishes
+        )
+    finally:
+        con.close()
+
+
 def test_rollback_restores_the_previous_publish_with_the_checksums_recorded_at_publish(published_company):
     config, _ = published_company
     paths = WarehousePaths(load_config(config).warehouse_dir)
+    if len(kept_publishes(paths)) < 2:  # the run of readers during two publishes is in make test-slow
+        publish_the_working_database_again(config)
     kept = kept_publishes(paths)
     assert len(kept) >= 2, "the previous publishes are kept"
     current = current_file(paths)
