@@ -191,10 +191,10 @@ def opportunities_open(con: duckdb.DuckDBPyConnection, customer_id: str) -> list
     is involved and why it has gone stale."""
     return con.execute(
         """
-        select opportunity_name, stage_name, amount, probability, close_date, owner_name,
-               last_activity_at, contact_roles, stale_reason
-        from marts.sales_open_opportunities where customer_id = ?
-        order by close_date nulls last, opportunity_id
+        select opportunity_name, stage, days_in_stage, is_days_in_stage_at_least, amount, probability,
+               expected_close_date, owner_name, last_activity_at, contact_roles, stale_reason
+        from marts.open_opportunities where customer_id = ?
+        order by expected_close_date nulls last, opportunity_id
         """,
         [customer_id],
     ).fetchall()
@@ -291,7 +291,20 @@ def render(customer: dict, events: list[tuple], total_events: int, sections: Sec
                 lines.append("    last touched by " + ", ".join(seen))
     if opportunities:
         lines += ["", "open opportunities"]
-        for name, stage, amount, probability, close, owner, last_activity, roles, stale in opportunities:
+        for (
+            name,
+            stage,
+            days,
+            at_least,
+            amount,
+            probability,
+            close,
+            owner,
+            last_activity,
+            roles,
+            stale,
+        ) in opportunities:
+            stage = f"{stage} for {'at least ' if at_least else ''}{days} days"
             money = f"{amount:,.0f}" if amount is not None else "no amount"
             chance = f" at {probability:.0f} %" if probability is not None else ""
             closes = f"closes {close:%Y-%m-%d}" if close else "no close date"

@@ -220,6 +220,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kpi.target_met": {"en": "target {target}: met", "zh": "目标 {target}：已达成"},
     "kpi.target_missed": {"en": "target {target}: missed", "zh": "目标 {target}：未达成"},
     "overview.worklist": {"en": "Worklist", "zh": "待办行动"},
+    "overview.reachability": {"en": "Reachable contacts", "zh": "可联系的联系人"},
+    "overview.reachability.help": {
+        "en": "The share of the persons known this month the company can reach, against last month "
+        "(the data-health page says why not the others).",
+        "zh": "本月已知联系人中公司可以联系到的比例，与上月相比（数据健康页列出其余联系人不可达的原因）。",
+    },
+    "overview.reachable_by_phone": {"en": "Reachable by phone", "zh": "电话可达"},
+    "overview.reachable_by_email": {"en": "Reachable by e-mail", "zh": "邮件可达"},
     "overview.worklist.done": {"en": "Actions done", "zh": "已完成行动"},
     "overview.worklist.overdue": {"en": "Actions overdue", "zh": "逾期行动"},
     "overview.worklist.done_share": {"en": "Done on time or late", "zh": "完成比例"},
@@ -345,7 +353,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "field.splink_links": {"en": "splink links", "zh": "splink 链接数"},
     "field.threshold": {"en": "Threshold", "zh": "阈值"},
     "field.open_promises": {"en": "Open promises", "zh": "未兑现承诺"},
-    "field.stage_name": {"en": "Stage", "zh": "阶段"},
+    "field.days_in_stage": {"en": "Days in stage", "zh": "本阶段天数"},
+    "field.median_days_in_stage": {"en": "Median days in stage", "zh": "本阶段天数中位数"},
     "field.theme": {"en": "Theme", "zh": "主题"},
     "field.themes": {"en": "Themes", "zh": "主题"},
     "field.comments": {"en": "Comments", "zh": "留言数"},
@@ -360,7 +369,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "field.stale_deals": {"en": "Stale deals", "zh": "停滞商机"},
     "field.open_pipeline_amount": {"en": "Pipeline amount", "zh": "管道金额"},
     "field.opportunity_name": {"en": "Opportunity", "zh": "商机"},
-    "field.close_date": {"en": "Expected close", "zh": "预计成交日期"},
+    "field.expected_close_date": {"en": "Expected close", "zh": "预计成交日期"},
     "field.owner_name": {"en": "Owner", "zh": "负责人"},
     "field.owner": {"en": "Owner", "zh": "负责人"},
     "field.title": {"en": "Title", "zh": "职务"},
@@ -475,6 +484,32 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "health.contactable": {"en": "Contactable", "zh": "可联系"},
     "health.contactability": {"en": "Contactability", "zh": "可联系性"},
+    "health.reachability": {"en": "Reachable contacts, month by month", "zh": "联系人可达率（按月）"},
+    "health.reachability.help": {
+        "en": "Of the persons known at each month's end, the share the company can reach by phone and by "
+        "e-mail, and why not the others. Numbers, addresses and opt-outs count as they stand today; "
+        '"unanswered recently" as it stood at each month\'s end.',
+        "zh": "每月末已知联系人中，可通过电话和邮件联系的比例，以及其余联系人不可达的原因。"
+        "号码、地址和退订按当前状态计；“近期无回应”按当月末状态计。",
+    },
+    "channel.phone": {"en": "phone", "zh": "电话"},
+    "channel.email": {"en": "e-mail", "zh": "邮件"},
+    "field.reachability": {"en": "Reachability", "zh": "可达情况"},
+    "field.share_pct": {"en": "Share (%)", "zh": "占比（%）"},
+    "field.phone_pct": {"en": "Reachable by phone (%)", "zh": "电话可达（%）"},
+    "field.email_pct": {"en": "Reachable by e-mail (%)", "zh": "邮件可达（%）"},
+    "reachability.reachable": {"en": "reachable", "zh": "可达"},
+    "reachability.unidentified caller": {"en": "unidentified caller", "zh": "身份不明的来电"},
+    "reachability.do-not-call": {"en": "do-not-call", "zh": "拒绝来电"},
+    "reachability.opted out of e-mail": {"en": "opted out of e-mail", "zh": "已退订邮件"},
+    "reachability.unanswered recently": {"en": "unanswered recently", "zh": "近期无回应"},
+    "reachability.only a shared switchboard or line": {
+        "en": "only a shared switchboard or line",
+        "zh": "仅有共用总机或线路",
+    },
+    "reachability.only a shared mailbox": {"en": "only a shared mailbox", "zh": "仅有共用邮箱"},
+    "reachability.no valid number": {"en": "no valid number", "zh": "无有效号码"},
+    "reachability.no valid address": {"en": "no valid address", "zh": "无有效邮箱"},
 }
 
 

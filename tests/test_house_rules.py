@@ -108,6 +108,7 @@ NAMED_BEFORE_THE_RULE = {
     "open_promises",
     # named by the analyst contract (ARCHITECTURE.md)
     "action_queue",
+    "open_opportunities",
 }
 # the word a mart of each department's folder starts with
 MART_PREFIX = {

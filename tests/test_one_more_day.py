@@ -50,6 +50,34 @@ def delete_an_account_in_the_crm(folder) -> str:
     return account_id
 
 
+def reopen_a_deal(folder, not_of_account: str) -> str:
+    """A sales rep reopens a lost or won deal during the day, in a stage of its own."""
+    with sqlite3.connect(folder / "crm" / "crm.sqlite") as con:
+        opportunity_id = con.execute(
+            "select Id from Opportunity where IsClosed = 1 and IsDeleted = 0 and AccountId <> ? order by Id limit 1",
+            [not_of_account],
+        ).fetchone()[0]
+        con.execute(
+            "update Opportunity set IsClosed = 0, IsWon = 0, StageName = 'Reopened', "
+            "SystemModstamp = '2026-11-18T03:00:00.000+0000' where Id = ?",
+            [opportunity_id],
+        )
+    return opportunity_id
+
+
+def opportunity_stages(config) -> dict[str, tuple[str, str, str, str]]:
+    """opportunity_id -> (stage, stage_entered_at, is_days_in_stage_at_least, days_in_stage)."""
+    out = c360(
+        "sql",
+        "--config",
+        str(config),
+        "--csv",
+        "select opportunity_id, stage, stage_entered_at, is_days_in_stage_at_least, days_in_stage "
+        "from marts.open_opportunities",
+    ).stdout
+    return {r[0]: tuple(r[1:]) for r in list(csv.reader(io.StringIO(out)))[1:]}
+
+
 def identity_map(config) -> dict[tuple[str, str, str], str]:
     out = c360(
         "sql",
@@ -122,8 +150,10 @@ def test_a_run_after_one_more_day_loads_exactly_that_day(tmp_path):
             for action, (account, status, proposed_at, _) in actions_of_accounts(config, list(calls)).items()
             if status in ("open", "overdue")
         }
+        stages_first_night = opportunity_stages(config)
         gone = delete_an_account_in_the_crm(tmp_path)
-        expected["sales"] += 1
+        reopened = reopen_a_deal(tmp_path, gone)
+        expected["sales"] += 2
         c360("demo-advance", "--config", str(config))
         second = loaded(c360("run", "--config", str(config), "--as-of", "2026-11-18 15:59:59").stdout)
         assert second == expected
@@ -133,6 +163,13 @@ def test_a_run_after_one_more_day_loads_exactly_that_day(tmp_path):
         for action, (account, _) in to_do.items():
             _, status, _, done_at = after[action]
             assert status == "done" and done_at <= calls[account].replace("T", " "), (action, after[action])
+        # the CRM keeps no stage history: the warehouse dates the change by the version it saw
+        # first in the new stage (the night before saw the deal closed), and keeps every other
+        # open deal's date of entry
+        stages = opportunity_stages(config)
+        assert reopened not in stages_first_night
+        assert stages[reopened] == ("Reopened", "2026-11-18 03:00:00", "false", "0"), stages[reopened]
+        assert all(stages[d][:3] == entry[:3] for d, entry in stages_first_night.items() if d in stages)
         ids_second_night = identity_map(config)
         third = loaded(c360("run", "--config", str(config), "--as-of", "2026-11-18 15:59:59").stdout)
         assert third == {"sales": 0, "service": 0, "logistics": 0, "call_center": 0}

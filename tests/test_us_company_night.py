@@ -129,20 +129,29 @@ def test_a_crm_without_the_survey_object_publishes_and_says_the_table_is_absent(
 
 
 def test_open_and_stale_opportunities_are_the_planted_ones(us_company, warehouse):
-    planted = {row["opportunity_id"]: row["is_stale"] == "1" for row in truth(us_company, "opportunities.csv")}
-    assert planted and any(planted.values()) and not all(planted.values()), "the us company plants both kinds"
-    listed = dict(warehouse.execute("select opportunity_id, is_stale from marts.sales_open_opportunities").fetchall())
-    assert listed == planted
-    unowned = warehouse.execute(
-        "select count(*) from marts.sales_open_opportunities where customer_id is null"
-    ).fetchone()
+    planted = {row["opportunity_id"]: row for row in truth(us_company, "opportunities.csv")}
+    stale = {deal: row["is_stale"] == "1" for deal, row in planted.items()}
+    assert planted and any(stale.values()) and not all(stale.values()), "the us company plants both kinds"
+    listed = {
+        deal: (is_stale, stage, days, at_least, age)
+        for deal, is_stale, stage, days, at_least, age in warehouse.execute(
+            "select opportunity_id, is_stale, stage, days_in_stage, is_days_in_stage_at_least, age_days "
+            "from marts.open_opportunities"
+        ).fetchall()
+    }
+    assert {deal: row[0] for deal, row in listed.items()} == stale
+    assert {deal: row[1] for deal, row in listed.items()} == {deal: row["stage"] for deal, row in planted.items()}
+    # the demo's deals were worked on since their creation and the warehouse sees them for the
+    # first time: in their stage at least since their last change, and never longer than they exist
+    assert all(at_least and 0 <= days <= age for _, _, days, at_least, age in listed.values())
+    unowned = warehouse.execute("select count(*) from marts.open_opportunities where customer_id is null").fetchone()
     assert unowned == (0,)
 
 
 def test_a_customer_lookup_lists_their_open_opportunities_and_says_which_are_stale(us_company, warehouse):
     customer_id, opportunities, stale, amount = warehouse.execute(
         """select customer_id, count(*), count(*) filter (where is_stale), sum(amount)
-           from marts.sales_open_opportunities
+           from marts.open_opportunities
            group by 1 order by count(*) filter (where is_stale) desc, 2 desc, 1 limit 1"""
     ).fetchone()
     out = c360("customer", "--config", str(us_company), customer_id).stdout

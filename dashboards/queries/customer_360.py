@@ -139,10 +139,10 @@ def customer_opportunities(version: str, customer_id: str) -> pd.DataFrame:
     return query(
         version,
         """
-        select opportunity_name, stage_name, amount, probability, close_date, owner_name, last_activity_at,
-               contact_roles, stale_reason
-        from marts.sales_open_opportunities where customer_id = $customer_id
-        order by close_date nulls last, opportunity_id
+        select opportunity_name, stage, days_in_stage, amount, probability, expected_close_date, owner_name,
+               last_activity_at, contact_roles, stale_reason
+        from marts.open_opportunities where customer_id = $customer_id
+        order by expected_close_date nulls last, opportunity_id
         """,
         {"customer_id": customer_id},
     )

@@ -171,6 +171,48 @@ def shared_identifiers(version: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def reachability_words(reason: str | None) -> str:
+    """A reachability reason of the warehouse in the chosen language (the warehouse's own words
+    where the catalogue has none: a company's reasons are the rules' words, not free text)."""
+    key = f"reachability.{reason or 'reachable'}"
+    words = t(key)
+    return (reason or "reachable") if words == key else words
+
+
+@st.cache_data(show_spinner=False)
+def reachability_by_month(version: str) -> pd.DataFrame:
+    """Data rot: for each month and channel, the persons known then by reachability (the
+    reachable ones first, then each reason), with their share in percent."""
+    frame = query(
+        version,
+        """
+        select month_start_date as month, channel, unreachable_reason, contacts,
+               100.0 * share_of_contacts as share_pct
+        from marts.customer_reachability_monthly
+        order by month, channel, is_reachable desc, contacts desc, unreachable_reason
+        """,
+    )
+    frame.insert(2, "reachability", frame.pop("unreachable_reason").map(reachability_words))
+    frame["channel"] = frame["channel"].map(lambda channel: t(f"channel.{channel}"))
+    return frame
+
+
+@st.cache_data(show_spinner=False)
+def reachable_share_by_month(version: str) -> pd.DataFrame:
+    """Per month, the share of the persons known then reachable by phone and by e-mail."""
+    return query(
+        version,
+        """
+        select month_start_date as month,
+               100.0 * sum(share_of_contacts) filter (where channel = 'phone' and is_reachable) as phone_pct,
+               100.0 * sum(share_of_contacts) filter (where channel = 'email' and is_reachable) as email_pct
+        from marts.customer_reachability_monthly
+        group by month_start_date
+        order by month_start_date
+        """,
+    ).fillna({"phone_pct": 0.0, "email_pct": 0.0})
+
+
 def contactability(version: str) -> pd.DataFrame:
     return query(
         version,

@@ -16,12 +16,13 @@ def by_stage(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
     return query(
         version,
         f"""
-        select stage_name, avg(probability) as probability, count(*) as deals, sum(amount) as amount,
-               sum(weighted_amount) as weighted_amount, count(*) filter (where is_stale) as stale_deals
-        from marts.sales_open_opportunities
+        select stage, avg(probability) as probability, count(*) as deals, sum(amount) as amount,
+               sum(weighted_amount) as weighted_amount, count(*) filter (where is_stale) as stale_deals,
+               median(days_in_stage) as median_days_in_stage
+        from marts.open_opportunities
         where true {segment_filter(tiers)}
-        group by stage_name
-        order by probability nulls last, stage_name
+        group by stage
+        order by probability nulls last, stage
         """,
         with_tiers({}, tiers),
     )
@@ -33,10 +34,10 @@ def stale_deals(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
     return query(
         version,
         f"""
-        select deals.customer_id, customers.display_name, deals.opportunity_name, deals.stage_name,
-               deals.amount, deals.close_date, deals.owner_name, deals.last_activity_at, deals.decision_maker,
-               deals.stale_reason
-        from marts.sales_open_opportunities as deals
+        select deals.customer_id, customers.display_name, deals.opportunity_name, deals.stage,
+               deals.days_in_stage, deals.amount, deals.expected_close_date, deals.owner_name,
+               deals.last_activity_at, deals.decision_maker, deals.stale_reason
+        from marts.open_opportunities as deals
         left join marts.customer_360 as customers using (customer_id)
         where deals.is_stale {segment_filter(tiers, "deals.customer_id")}
         order by deals.amount desc nulls last, deals.opportunity_id

@@ -1,6 +1,7 @@
 """Data health: recent runs, freshness of each source, rows loaded and quarantined, quality
 results, identity resolution, and how many customers can actually be reached."""
 
+import plotly.express as px
 import streamlit as st
 
 from dashboards import ui
@@ -36,3 +37,14 @@ ui.table(queries.shared_identifiers(version), "shared_identifiers", "empty.no_ro
 
 st.subheader(t("health.contactability"))
 ui.table(queries.contactability(version), "contactability")
+
+# data rot: month by month, who can still be reached, and why not the others
+st.subheader(t("health.reachability"))
+st.caption(t("health.reachability.help"))
+shares = queries.reachable_share_by_month(version)
+if not shares.empty:
+    ui.chart(px.line(shares, x="month", y=["phone_pct", "email_pct"], markers=True, labels={"variable": ""}))
+reasons = queries.reachability_by_month(version)
+if not reasons.empty:
+    ui.chart(px.bar(reasons, x="month", y="share_pct", color="reachability", facet_col="channel"))
+ui.table(reasons, "reachability_by_month", "empty.no_rows")

@@ -6,8 +6,8 @@ import streamlit as st
 
 from dashboards import ui
 from dashboards.i18n import t
+from dashboards.queries import data_health, worklist
 from dashboards.queries import overview as queries
-from dashboards.queries import worklist
 
 version, filters = ui.page_header("page.overview")
 kpis = queries.overview(version, filters.start, filters.end, filters.tiers)
@@ -66,6 +66,21 @@ share.metric(
     border=True,
 )
 st.page_link("views/worklist.py", label=t("link.details"), icon=":material/arrow_forward:")
+
+# data rot: the persons the company can still reach, this month against the month before
+st.subheader(t("overview.reachability"))
+shares = data_health.reachable_share_by_month(version)
+for column, channel in zip(st.columns(2), ("phone", "email"), strict=True):
+    now = shares[f"{channel}_pct"].iloc[-1] if len(shares) else None
+    before = shares[f"{channel}_pct"].iloc[-2] if len(shares) > 1 else None
+    column.metric(
+        t(f"overview.reachable_by_{channel}"),
+        ui.pct(now),
+        ui.change(now, before, " pt"),
+        help=t("overview.reachability.help"),
+        border=True,
+    )
+st.page_link("views/data_health.py", label=t("link.details"), icon=":material/arrow_forward:")
 
 st.subheader(t("overview.touchpoints"))
 monthly = queries.touchpoints_by_month(version, filters.start, filters.end, filters.tiers)

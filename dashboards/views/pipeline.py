@@ -28,7 +28,7 @@ if not stages.empty:
     ui.chart(
         px.bar(
             stages,
-            x="stage_name",
+            x="stage",
             y=["amount", "weighted_amount"],
             barmode="group",
             labels={"variable": "", "value": "open_pipeline_amount"},

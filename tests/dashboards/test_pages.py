@@ -21,7 +21,7 @@ pytestmark = pytest.mark.integration
 
 # page -> subheaders it must show (English)
 PAGES = {
-    "views/overview.py": ["Worklist", "Touchpoints by month and department"],
+    "views/overview.py": ["Worklist", "Reachable contacts", "Touchpoints by month and department"],
     "views/satisfaction.py": [
         "In the customers' own words",
         "Over time by channel",
@@ -34,7 +34,13 @@ PAGES = {
     "views/segments_churn.py": ["Value pyramid × lifecycle stage", "Movement between tiers", "Churn-risk list"],
     "views/open_promises.py": ["Work queue"],
     "views/worklist.py": ["By owner", "Actions"],
-    "views/data_health.py": ["Recent runs", "Sources: freshness and rows", "Quality checks", "Identity resolution"],
+    "views/data_health.py": [
+        "Recent runs",
+        "Sources: freshness and rows",
+        "Quality checks",
+        "Identity resolution",
+        "Reachable contacts, month by month",
+    ],
 }
 
 
@@ -118,8 +124,31 @@ def test_overview_figures_equal_the_warehouse_and_lead_to_their_pages(monkeypatc
     con.close()
     assert metrics["Customers"] == f"{customers[0][0]:,}"
     assert metrics["High churn risk"] == f"{high[0][0]:,}"
-    assert len(at.get("page_link")) == 11, "each figure (and the worklist's) leads to its detail page"
+    assert len(at.get("page_link")) == 12, "each figure (the worklist's, the reachable contacts') leads to its page"
     assert at.get("plotly_chart")
+
+
+def test_data_rot_month_by_month_is_the_warehouses_on_the_overview_and_data_health(monkeypatch, published_company):
+    config, _ = published_company
+    con = published(config)
+    months = con.execute(
+        """select month_start_date,
+                  100 * sum(share_of_contacts) filter (where channel = 'phone' and is_reachable),
+                  100 * sum(share_of_contacts) filter (where channel = 'email' and is_reachable)
+           from marts.customer_reachability_monthly group by 1 order by 1"""
+    ).fetchall()
+    rows = con.execute("select count(*) from marts.customer_reachability_monthly").fetchone()[0]
+    con.close()
+    assert len(months) >= 12 and rows >= 4 * len(months), "months, each channel with the reachable and reasons"
+    (_, phone_before, email_before), (_, phone, email) = months[-2], months[-1]
+    metrics = {m.label: m for m in open_app(monkeypatch, config).metric}
+    assert metrics["Reachable by phone"].value == f"{phone or 0:.1f} %"
+    assert metrics["Reachable by e-mail"].value == f"{email or 0:.1f} %"
+    assert metrics["Reachable by phone"].delta == f"{(phone or 0) - (phone_before or 0):+.1f} pt"
+    assert metrics["Reachable by e-mail"].delta == f"{(email or 0) - (email_before or 0):+.1f} pt"
+    at = open_app(monkeypatch, config, "views/data_health.py")
+    rendered_ok(at)
+    assert rows in table_rows(at), "the data-health page lists every month, channel and reason"
 
 
 def test_the_value_tier_filter_narrows_every_customer_figure(monkeypatch, published_company):

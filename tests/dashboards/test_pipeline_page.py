@@ -28,13 +28,12 @@ def company_with_deals(tmp_path_factory):
 def test_the_pipeline_shows_the_open_deals_by_stage_and_the_stale_ones_biggest_first(monkeypatch, company_with_deals):
     with published(company_with_deals) as con:
         deals, stale, stages = con.execute(
-            "select count(*), count(*) filter (where is_stale), count(distinct stage_name) "
-            "from marts.sales_open_opportunities"
+            "select count(*), count(*) filter (where is_stale), count(distinct stage) from marts.open_opportunities"
         ).fetchone()
         stale_amounts = [
             a
             for (a,) in con.execute(
-                "select amount from marts.sales_open_opportunities where is_stale order by amount desc"
+                "select amount from marts.open_opportunities where is_stale order by amount desc"
             ).fetchall()
         ]
     assert deals and 0 < stale < deals and stages >= 2, "the us company plants deals in every stage, some stale"

@@ -10,7 +10,7 @@ promises as (
 ),
 
 stale_opportunities as (
-    select * from {{ ref('sales_open_opportunities') }} where is_stale and customer_id is not null
+    select * from {{ ref('open_opportunities') }} where is_stale and customer_id is not null
 ),
 
 contacts as (
@@ -93,7 +93,7 @@ proposed as (
         'stale_opportunity',
         opportunity_id,
         'Revive or close the opportunity',
-        stage_name || ', ' || cast(cast(round(amount) as bigint) as {{ dbt.type_string() }}) || ': ' || stale_reason,
+        stage || ', ' || cast(cast(round(amount) as bigint) as {{ dbt.type_string() }}) || ': ' || stale_reason,
         'sales',
         owner_user_id,
         cast(null as timestamp)

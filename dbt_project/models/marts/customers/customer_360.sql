@@ -345,7 +345,7 @@ pipeline as (
         count(*) as open_opportunities,
         sum(amount) as open_pipeline_amount,
         count(case when is_stale then 1 end) as stale_opportunities
-    from {{ ref('sales_open_opportunities') }}
+    from {{ ref('open_opportunities') }}
     where customer_id is not null
     group by customer_id
 ),

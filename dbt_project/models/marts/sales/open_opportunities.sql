@@ -1,5 +1,6 @@
-{#- One row per open CRM opportunity: what a customer is considering now, how far along it is,
-    who is involved, and whether it has gone stale: no completed activity on it for more than
+{#- One row per open CRM opportunity: what a customer is considering now, how far along it is
+    and for how long it has been in its stage (int_sales__opportunity_stages), who is involved,
+    and whether it has gone stale: no completed activity on it for more than
     `stale_opportunity_business_days` working days, or its close date has passed. -#}
 with opportunities as (
     select * from {{ ref('stg_sales__opportunities') }} where not is_deleted and not is_closed
@@ -25,6 +26,20 @@ contacts as (
 
 now as (
     select {{ as_of() }} as as_of_at
+),
+
+-- the stage each was last seen entering; a stage history that does not end in tonight's stage
+-- (a night run at an earlier as-of than the history's) falls back to the first-sight rule below
+stage_entries as (
+    select opportunity_id, stage_name, entered_at, is_entered_at_an_upper_bound
+    from (
+        select
+            *,
+            row_number() over (partition by opportunity_id order by seen_at desc) as newest_first
+        from {{ ref('int_sales__opportunity_stages') }}
+        where seen_at <= {{ as_of() }}
+    ) as episodes
+    where newest_first = 1
 ),
 
 -- an activity is a task on the opportunity that was done (a planned call is not one yet)
@@ -59,6 +74,14 @@ measured as (
         involved.contacts_involved,
         involved.contact_roles,
         involved.decision_maker,
+        coalesce(
+            stage_entries.entered_at,
+            greatest(opportunities.created_at, coalesce(opportunities.modified_at, opportunities.created_at))
+        ) as stage_entered_at,
+        coalesce(
+            stage_entries.is_entered_at_an_upper_bound,
+            coalesce(opportunities.modified_at > opportunities.created_at, false)
+        ) as is_days_in_stage_at_least,
         now.as_of_at
     from opportunities
     cross join now
@@ -66,6 +89,9 @@ measured as (
     left join users on users.user_id = opportunities.owner_user_id
     left join last_activity on last_activity.opportunity_id = opportunities.opportunity_id
     left join involved on involved.opportunity_id = opportunities.opportunity_id
+    left join stage_entries
+        on stage_entries.opportunity_id = opportunities.opportunity_id
+        and stage_entries.stage_name = opportunities.stage_name
 ),
 
 final as (
@@ -73,11 +99,11 @@ final as (
         opportunity_id,
         customer_id,
         opportunity_name,
-        stage_name,
+        stage_name as stage,
         amount,
         probability,
         amount * probability / 100.0 as weighted_amount,
-        close_date,
+        close_date as expected_close_date,
         forecast_category_name,
         opportunity_type,
         lead_source,
@@ -85,6 +111,9 @@ final as (
         owner_name,
         created_at,
         {{ dbt.datediff('created_at', 'as_of_at', 'day') }} as age_days,
+        stage_entered_at,
+        greatest({{ dbt.datediff('stage_entered_at', 'as_of_at', 'day') }}, 0) as days_in_stage,
+        is_days_in_stage_at_least,
         last_activity_at,
         {{ working_days_between(local_date('last_activity_at'), local_date('as_of_at')) }} as working_days_since_activity,
         close_date < {{ local_date('as_of_at') }} as is_past_close_date,
