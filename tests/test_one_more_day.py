@@ -168,7 +168,7 @@ def test_a_run_after_one_more_day_loads_exactly_that_day(tmp_path):
         # open deal's date of entry
         stages = opportunity_stages(config)
         assert reopened not in stages_first_night
-        assert stages[reopened] == ("Reopened", "2026-11-18 03:00:00", "false", "0"), stages[reopened]
+        assert stages[reopened] == ("Reopened", "2026-11-18 03:00:00", "False", "0"), stages[reopened]
         assert all(stages[d][:3] == entry[:3] for d, entry in stages_first_night.items() if d in stages)
         ids_second_night = identity_map(config)
         third = loaded(c360("run", "--config", str(config), "--as-of", "2026-11-18 15:59:59").stdout)

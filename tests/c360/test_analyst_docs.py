@@ -35,6 +35,7 @@ def test_every_column_of_every_published_mart_has_a_description(published_compan
     assert not missing, f"columns without a description in the dbt YAML: {missing}"
 
 
+@pytest.mark.slow  # dbt docs generate over the whole project (about 35 s): make test-slow
 def test_c360_docs_writes_one_page_with_the_marts_and_their_column_descriptions(published_company):
     config, _ = published_company
     result = c360("docs", "--config", str(config), "--no-serve")
