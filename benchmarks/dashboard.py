@@ -213,6 +213,8 @@ def measure_queries(repeats: int) -> dict:
         "quality_results": lambda tiers: queries.data_health.quality_results.__wrapped__(version),
         "identity_health": lambda tiers: queries.data_health.identity_health.__wrapped__(version),
         "contactability": lambda tiers: queries.data_health.contactability.__wrapped__(version),
+        "reachability_rows": lambda tiers: queries.data_health.reachability_rows.__wrapped__(version),
+        "reachable_share_by_month": lambda tiers: queries.data_health.reachable_share_by_month.__wrapped__(version),
         "customer_profile": lambda tiers: queries.customer_360.customer_profile.__wrapped__(version, customer),
         "customer_timeline": lambda tiers: queries.customer_360.customer_timeline.__wrapped__(
             version, customer, start, end, (), ()

@@ -170,7 +170,6 @@ def shared_identifiers(version: str) -> pd.DataFrame:
     )
 
 
-@st.cache_data(show_spinner=False)
 def reachability_words(reason: str | None) -> str:
     """A reachability reason of the warehouse in the chosen language (the warehouse's own words
     where the catalogue has none: a company's reasons are the rules' words, not free text)."""
@@ -180,10 +179,10 @@ def reachability_words(reason: str | None) -> str:
 
 
 @st.cache_data(show_spinner=False)
-def reachability_by_month(version: str) -> pd.DataFrame:
-    """Data rot: for each month and channel, the persons known then by reachability (the
-    reachable ones first, then each reason), with their share in percent."""
-    frame = query(
+def reachability_rows(version: str) -> pd.DataFrame:
+    """Data rot as the warehouse has it: for each month and channel, the persons known then by
+    reachability (the reachable ones first, then each reason), with their share in percent."""
+    return query(
         version,
         """
         select month_start_date as month, channel, unreachable_reason, contacts,
@@ -192,6 +191,12 @@ def reachability_by_month(version: str) -> pd.DataFrame:
         order by month, channel, is_reachable desc, contacts desc, unreachable_reason
         """,
     )
+
+
+def reachability_by_month(version: str) -> pd.DataFrame:
+    """reachability_rows in the chosen language (translated after the cache, which is shared by
+    every language)."""
+    frame = reachability_rows(version).copy()
     frame.insert(2, "reachability", frame.pop("unreachable_reason").map(reachability_words))
     frame["channel"] = frame["channel"].map(lambda channel: t(f"channel.{channel}"))
     return frame
@@ -213,6 +218,7 @@ def reachable_share_by_month(version: str) -> pd.DataFrame:
     ).fillna({"phone_pct": 0.0, "email_pct": 0.0})
 
 
+@st.cache_data(show_spinner=False)
 def contactability(version: str) -> pd.DataFrame:
     return query(
         version,
