@@ -11,6 +11,11 @@ pytestmark = pytest.mark.integration
 
 def test_tonights_month_counts_the_contacts_as_customer_contacts_judges_them(warehouse):
     (month,) = warehouse.execute("select max(month_start_date) from marts.customer_reachability_monthly").fetchone()
+    # customer_contacts lists the persons of customers; a number that called with no name is none
+    unnamed = warehouse.execute(
+        "select count(distinct person_id) from marts.customer_identity_map where person_id is not null "
+        "and person_id not in (select person_id from marts.customer_contacts)"
+    ).fetchone()[0]
     for channel, column in (("phone", "phone_unreachable_reason"), ("email", "email_unreachable_reason")):
         counted = dict(
             warehouse.execute(
@@ -19,16 +24,11 @@ def test_tonights_month_counts_the_contacts_as_customer_contacts_judges_them(war
                 [month, channel],
             ).fetchall()
         )
-        # customer_contacts lists the persons of customers; a number that called with no name is none
         judged = dict(
             warehouse.execute(
                 f"select coalesce({column}, 'reachable'), count(*) from marts.customer_contacts group by 1"
             ).fetchall()
         )
-        unnamed = warehouse.execute(
-            "select count(distinct person_id) from marts.customer_identity_map where person_id is not null "
-            "and person_id not in (select person_id from marts.customer_contacts)"
-        ).fetchone()[0]
         assert counted.pop("unidentified caller", 0) == unnamed
         assert counted == judged, channel
         assert judged.get("reachable", 0) > 0 and len(judged) >= 3, "the demo plants several reasons"

@@ -118,10 +118,10 @@ judged as (
 reasons as (
     select
         *,
-        {{ phone_unreachable_reason('is_named', 'own_phones', 'shared_phones', 'is_do_not_call',
-                                    'is_unanswered_recently') }} as phone_unreachable_reason,
-        {{ email_unreachable_reason('is_named', 'own_emails', 'shared_emails', 'has_opted_out_of_email',
-                                    'is_unanswered_recently') }} as email_unreachable_reason
+        {{ unreachable_reason('phone', 'is_named', 'own_phones', 'shared_phones', 'is_do_not_call',
+                              'is_unanswered_recently') }} as phone_unreachable_reason,
+        {{ unreachable_reason('email', 'is_named', 'own_emails', 'shared_emails', 'has_opted_out_of_email',
+                              'is_unanswered_recently') }} as email_unreachable_reason
     from judged
 ),
 

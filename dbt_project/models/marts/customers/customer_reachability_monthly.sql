@@ -36,7 +36,7 @@ judged as (
         month_start_date,
         measured_at,
         'phone' as channel,
-        {{ phone_unreachable_reason('is_named', 'own_phones', 'shared_phones', 'is_do_not_call', 'is_unanswered') }}
+        {{ unreachable_reason('phone', 'is_named', 'own_phones', 'shared_phones', 'is_do_not_call', 'is_unanswered') }}
             as unreachable_reason
     from known
 
@@ -46,8 +46,8 @@ judged as (
         month_start_date,
         measured_at,
         'email',
-        {{ email_unreachable_reason('is_named', 'own_emails', 'shared_emails', 'has_opted_out_of_email',
-                                    'is_unanswered') }}
+        {{ unreachable_reason('email', 'is_named', 'own_emails', 'shared_emails', 'has_opted_out_of_email',
+                              'is_unanswered') }}
     from known
 ),
 
