@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import babel.numbers
 import holidays
 import yaml
 
@@ -28,6 +29,7 @@ SCHEMA = {
             "calendar_subdivision": (False, str),
             "working_hours": (False, {"start": (True, str), "end": (True, str)}),
             "phone_region": (False, str),
+            "currency": (False, str),
         },
     ),
     # each source system's section is declared with it (connectors/<source>/source.py) and
@@ -151,6 +153,17 @@ def _calendar(country: str, subdivision: str | None, file: Path) -> None:
         )
 
 
+def _currency(code: str | None, country: str, file: Path) -> None:
+    """A currency Unicode's CLDR (through babel) knows, or a country it knows one of."""
+    if code is not None and not babel.numbers.is_currency(code):
+        raise ConfigError(f"{file}: 'company.currency' is not an ISO 4217 currency code: {code!r} (e.g. CNY, USD, EUR)")
+    if code is None and not babel.numbers.get_territory_currencies(country):
+        raise ConfigError(
+            f"{file}: no currency is known for the calendar country {country!r}: set 'company.currency' "
+            "(an ISO 4217 code such as USD)"
+        )
+
+
 def check_zone(name: str, key: str, file: Path) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -194,6 +207,13 @@ class Config:
     @property
     def time_zone(self) -> str:
         return self.company["time_zone"]
+
+    @property
+    def currency(self) -> str:
+        """The ISO 4217 code money is shown in: `company.currency`, else the calendar country's."""
+        if self.company.get("currency"):
+            return self.company["currency"]
+        return babel.numbers.get_territory_currencies(self.company["calendar_country"])[0]
 
     @property
     def phone_region(self) -> str:
@@ -287,6 +307,7 @@ def load_config(
     config = Config(path, raw)
     check_zone(config.time_zone, "company.time_zone", path)
     _calendar(config.company["calendar_country"], config.company.get("calendar_subdivision"), path)
+    _currency(config.company.get("currency"), config.company["calendar_country"], path)
     for name, section in raw["sources"].items():
         where = f"sources.{name}"
         if not isinstance(section, dict):

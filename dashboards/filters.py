@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from dashboards import data
+from dashboards import data, words
 from dashboards.i18n import t
 
 DEFAULT_DAYS = 90
@@ -23,7 +23,8 @@ class Filters:
     tiers: tuple[str, ...]
 
     def describe(self, dated: bool = True) -> str:
-        tiers = t("caption.tiers", tiers=", ".join(self.tiers) if self.tiers else t("filter.all_tiers"))
+        named = ", ".join(words.word("tier", tier) for tier in self.tiers)
+        tiers = t("caption.tiers", tiers=named if self.tiers else t("filter.all_tiers"))
         if not dated:
             return tiers
         return t("caption.dates", start=f"{self.start:%Y-%m-%d}", end=f"{self.end:%Y-%m-%d}") + " · " + tiers
@@ -95,6 +96,7 @@ def sidebar(version: str) -> None:
         default=[tier for tier in st.session_state.get(TIERS, []) if tier in tiers],
         key=f"widget-{TIERS}",
         placeholder=t("filter.all_tiers"),
+        format_func=lambda tier: words.word("tier", tier),
         on_change=_keep,
         args=(f"widget-{TIERS}", TIERS),
     )

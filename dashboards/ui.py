@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, timedelta
 
+import babel.numbers
 import pandas as pd
 import streamlit as st
 
-from dashboards import data
+from dashboards import data, words
 from dashboards.filters import Filters, current_filters
-from dashboards.i18n import t
+from dashboards.i18n import locale, t
 
 
 def page_header(title_key: str, dated: bool = True) -> tuple[str, Filters]:
@@ -42,14 +43,17 @@ CUSTOMER_360_URL = "customer_360?customer="
 CUSTOMER_LINK = "open_customer"
 
 
-def table(frame: pd.DataFrame, name: str, empty_key: str = "empty.no_rows") -> None:
-    """A table and its CSV download (the same rows), or a clear empty state."""
+def table(
+    frame: pd.DataFrame, name: str, empty_key: str = "empty.no_rows", vocabulary: dict[str, str] | None = None
+) -> None:
+    """A table and its CSV download (the same rows), or a clear empty state. `vocabulary`: the
+    list a column's values come from where its name does not say (dashboards/words.py)."""
     if frame.empty:
         st.info(t(empty_key))
         return
     frame = data.in_company_time(frame)  # shown, and downloaded, as the company's clock reads
     # shown for a person, downloaded as the warehouse has it (names and values an analyst joins on)
-    shown, labels = presentable(frame), column_labels(frame)
+    shown, labels = presentable(frame, vocabulary), column_labels(frame)
     if "customer_id" in frame.columns:  # every row about a customer opens their Customer 360
         shown.insert(0, CUSTOMER_LINK, CUSTOMER_360_URL + frame["customer_id"].fillna("").astype(str))
         labels[CUSTOMER_LINK] = st.column_config.LinkColumn(t("column.open"), display_text=t("link.open_customer"))
@@ -102,10 +106,11 @@ def as_text(value) -> str:
     return str(value)
 
 
-def presentable(frame: pd.DataFrame) -> pd.DataFrame:
-    """What a person reads: true and false as words, no "None", numbers rounded (a share or a
-    probability to three decimals, a bigger figure to one)."""
-    shown = frame.copy()
+def presentable(frame: pd.DataFrame, vocabulary: dict[str, str] | None = None) -> pd.DataFrame:
+    """What a person reads: the warehouse's values in the chosen language (dashboards/words.py),
+    true and false as words, no "None", numbers rounded (a share or a probability to three
+    decimals, a bigger figure to one)."""
+    shown = words.in_words(frame, vocabulary)
     yes_no = {True: t("value.yes"), False: t("value.no")}
     for column in shown.columns:
         values = shown[column]
@@ -120,16 +125,22 @@ def presentable(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-# the "column=" Plotly Express puts before a facet's value; other annotations keep their text
-FACET_TITLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+# "column=value", as Plotly Express titles a facet's panel and writes a trace's hover text
+COLUMN_IS_VALUE = re.compile(r"(?P<column>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>[^<%]*)")
 
 
 def chart(figure, period_end: date | None = None) -> None:
     """A Plotly figure as every page draws it. `period_end`: the last day a monthly figure
     counts; a month it ends before the month is over is marked as partial, so that it does not
     read as a collapse."""
-    # a panel of a faceted chart is titled by its value ("logistics"), not Plotly's "department=logistics"
-    figure.for_each_annotation(lambda note: note.update(text=FACET_TITLE.sub("", note.text)))
+    # a panel of a faceted chart is titled by its value in words ("物流"), not Plotly's "department=logistics"
+    figure.for_each_annotation(
+        lambda note: (
+            note.update(text=words.value_in_words(found.group("column"), found.group("value")))
+            if (found := COLUMN_IS_VALUE.fullmatch(note.text or ""))
+            else None
+        )
+    )
     if figure.layout.xaxis.title.text == "month":
         # monthly figures get a tick per month (per quarter past a year), never Plotly's daily ones
         months = {str(x)[:7] for trace in figure.data for x in (trace.x if trace.x is not None else [])}
@@ -146,8 +157,38 @@ def chart(figure, period_end: date | None = None) -> None:
                 annotation_text=t("chart.partial_month", day=f"{period_end:%Y-%m-%d}"),
                 annotation_position="top left",
             )
+    _values_in_words(figure)
     _labels_in_words(figure)
     st.plotly_chart(figure, width="stretch")
+
+
+def _values_in_words(figure) -> None:
+    """The data's values a chart shows (a legend's entries, a category axis, the hover text) in
+    the chosen language, as tables show them (dashboards/words.py); read before the titles, which
+    still name the columns the values come from."""
+    legend = figure.layout.legend.title.text
+    columns = {"x": figure.layout.xaxis.title.text, "y": figure.layout.yaxis.title.text}
+    for trace in figure.data:
+        if legend and trace.name:
+            trace.update(name=words.value_in_words(legend, trace.name))
+        for axis, column in columns.items():
+            values = getattr(trace, axis, None)
+            if column and values is not None and len(values) and all(isinstance(v, str) for v in values):
+                trace.update({axis: [words.value_in_words(column, value) for value in values]})
+        if getattr(trace, "hovertemplate", None):
+            trace.update(
+                hovertemplate=COLUMN_IS_VALUE.sub(
+                    lambda found: (
+                        f"{column_label(found['column'])}="
+                        + str(words.value_in_words(found["column"], found["value"]) if found["value"] else "")
+                    ),
+                    trace.hovertemplate,
+                )
+            )
+    for axis, column in columns.items():
+        order = figure.layout[f"{axis}axis"].categoryarray
+        if column and order:
+            figure.layout[f"{axis}axis"].categoryarray = [words.value_in_words(column, value) for value in order]
 
 
 def _labels_in_words(figure) -> None:
@@ -178,13 +219,11 @@ def count(value: float | None) -> str:
 
 
 def money(value: float | None) -> str:
-    """Compact, so that a big revenue fits its card: 307.2 M."""
+    """Compact, in the company's currency and the reader's units, so that a big revenue fits its
+    card: CN¥307.2M in English, ¥3.1亿 in Chinese (CLDR's patterns, through babel)."""
     if value is None:
         return t("value.na")
-    for limit, suffix in ((1e9, " B"), (1e6, " M"), (1e3, " k")):
-        if abs(value) >= limit:
-            return f"{value / limit:,.1f}{suffix}"
-    return f"{value:,.0f}"
+    return babel.numbers.format_compact_currency(value, data.config().currency, locale=locale(), fraction_digits=1)
 
 
 def change(now: float | None, before: float | None, unit: str = "") -> str | None:

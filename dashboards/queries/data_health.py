@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from c360.run_history import read_run_history
+from dashboards import words
 from dashboards.data import ROW_CAP, config, query
 from dashboards.i18n import t
 
@@ -170,14 +171,6 @@ def shared_identifiers(version: str) -> pd.DataFrame:
     )
 
 
-def reachability_words(reason: str | None) -> str:
-    """A reachability reason of the warehouse in the chosen language (the warehouse's own words
-    where the catalogue has none: a company's reasons are the rules' words, not free text)."""
-    key = f"reachability.{reason or 'reachable'}"
-    words = t(key)
-    return (reason or "reachable") if words == key else words
-
-
 @st.cache_data(show_spinner=False)
 def reachability_rows(version: str) -> pd.DataFrame:
     """Data rot as the warehouse has it: for each month and channel, the persons known then by
@@ -197,8 +190,9 @@ def reachability_by_month(version: str) -> pd.DataFrame:
     """reachability_rows in the chosen language (translated after the cache, which is shared by
     every language)."""
     frame = reachability_rows(version).copy()
-    frame.insert(2, "reachability", frame.pop("unreachable_reason").map(reachability_words))
-    frame["channel"] = frame["channel"].map(lambda channel: t(f"channel.{channel}"))
+    reasons = frame.pop("unreachable_reason").fillna("reachable")
+    frame.insert(2, "reachability", reasons.map(lambda reason: words.word("reachability", reason)))
+    frame["channel"] = frame["channel"].map(lambda channel: words.word("channel", channel))
     return frame
 
 

@@ -7,7 +7,7 @@ import plotly.express as px
 import streamlit as st
 
 from c360.privacy import show_contacts
-from dashboards import auth, data, ui
+from dashboards import auth, data, ui, words
 from dashboards.i18n import t
 from dashboards.queries import customer_360 as queries
 
@@ -26,7 +26,8 @@ if matches.empty:
     st.stop()
 
 labels = {
-    row.customer_id: f"{row.display_name} · {row.customer_type} · {row.customer_id} ({row.matched_on})"
+    row.customer_id: f"{row.display_name} · {words.word('customer_type', row.customer_type)} · "
+    f"{row.customer_id} ({words.match(row.matched_on)})"
     for row in matches.itertuples()
 }
 chosen = st.selectbox(t("search.matches", n=len(matches)), list(labels), format_func=labels.get)
@@ -38,16 +39,19 @@ customer = show_contacts(customer, queries.customer_contacts(version, chosen) if
 
 st.header(customer["display_name"])
 cols = st.columns(4)
-cols[0].metric(t("field.value_tier"), customer.get("value_tier") or t("value.na"), border=True)
-cols[1].metric(t("field.lifecycle_stage"), customer.get("lifecycle_stage") or t("value.na"), border=True)
+cols[0].metric(t("field.value_tier"), words.word("tier", customer.get("value_tier")) or t("value.na"), border=True)
+cols[1].metric(
+    t("field.lifecycle_stage"), words.word("lifecycle", customer.get("lifecycle_stage")) or t("value.na"), border=True
+)
 risk = customer.get("churn_risk")
 cols[2].metric(t("field.churn_risk"), ui.pct(None if risk is None else 100 * risk), border=True)
 cols[3].metric(t("field.open_promises"), ui.count(customer.get("open_promises")), border=True)
 if customer.get("churn_reasons"):
-    st.markdown(f"**{t('field.churn_reasons')}:** {customer['churn_reasons']}")
+    st.markdown(f"**{t('field.churn_reasons')}:** {words.sentence(customer['churn_reasons'])}")
 if customer.get("next_best_action"):
-    reason = customer.get("next_best_action_reason") or ""
-    st.success(f"**{t('field.next_best_action')}:** {customer['next_best_action']} — {reason}")
+    action = words.sentence(customer["next_best_action"])
+    reason = words.sentence(customer.get("next_best_action_reason"))
+    st.success(f"**{t('field.next_best_action')}:** {action} — {reason or ''}")
 
 st.subheader(t("customer.golden_record"))
 GOLDEN = ["display_name", "primary_email", "primary_phone", "city", "country", "industry"]
@@ -60,7 +64,11 @@ golden = [
     for f in GOLDEN
 ]
 golden += [
-    {t("column.field"): t(f"field.{f}"), t("column.value"): customer.get(f), t("column.source"): "c360"}
+    {
+        t("column.field"): t(f"field.{f}"),
+        t("column.value"): words.value_in_words(f, customer.get(f)),
+        t("column.source"): "c360",
+    }
     for f in [
         "customer_id",
         "customer_type",
@@ -80,7 +88,12 @@ golden += [
 ui.table(pd.DataFrame(golden).map(ui.as_text), f"customer_{chosen}_profile")
 
 st.subheader(t("customer.open_promises"))
-ui.table(queries.customer_promises(version, chosen), f"customer_{chosen}_promises", "empty.no_promises")
+ui.table(
+    queries.customer_promises(version, chosen),
+    f"customer_{chosen}_promises",
+    "empty.no_promises",
+    {"status": "promise_status"},
+)
 
 st.subheader(t("customer.actions"))
 ui.table(queries.customer_actions(version, chosen), f"customer_{chosen}_actions", "empty.no_actions")
@@ -112,8 +125,12 @@ ui.table(queries.customer_verbatims(version, chosen), f"customer_{chosen}_verbat
 st.subheader(t("customer.timeline"))
 departments, channels = queries.customer_departments_and_channels(version, chosen)
 left, right = st.columns(2)
-picked_departments = left.multiselect(t("filter.departments"), departments, placeholder=t("filter.all"))
-picked_channels = right.multiselect(t("filter.channels"), channels, placeholder=t("filter.all"))
+picked_departments = left.multiselect(
+    t("filter.departments"), departments, placeholder=t("filter.all"), format_func=lambda d: words.word("department", d)
+)
+picked_channels = right.multiselect(
+    t("filter.channels"), channels, placeholder=t("filter.all"), format_func=lambda c: words.word("channel", c)
+)
 whole_history = st.toggle(t("customer.whole_history"), value=True)
 info = data.publish_info(version)
 start, end = (info["first_day"], info["as_of"]) if whole_history else (filters.start, filters.end)

@@ -3,7 +3,7 @@
 import plotly.express as px
 import streamlit as st
 
-from dashboards import data, ui
+from dashboards import data, ui, words
 from dashboards.i18n import t
 from dashboards.queries import open_promises as queries
 
@@ -32,5 +32,12 @@ ui.table(ages, "open_promises_by_age", "empty.no_promises")
 st.subheader(t("promises.queue"))
 queue = queries.promise_queue(version, filters.tiers)
 departments = sorted(queue["department"].dropna().unique()) if not queue.empty else []
-picked = st.multiselect(t("filter.departments"), departments, placeholder=t("filter.all"))
-ui.table(queue[queue["department"].isin(picked)] if picked else queue, "open_promises_queue", "empty.no_promises")
+picked = st.multiselect(
+    t("filter.departments"), departments, placeholder=t("filter.all"), format_func=lambda d: words.word("department", d)
+)
+ui.table(
+    queue[queue["department"].isin(picked)] if picked else queue,
+    "open_promises_queue",
+    "empty.no_promises",
+    {"status": "promise_status"},
+)

@@ -4,7 +4,7 @@ what preceded the bad ratings."""
 import plotly.express as px
 import streamlit as st
 
-from dashboards import ui
+from dashboards import ui, words
 from dashboards.i18n import t
 from dashboards.queries import satisfaction as queries
 
@@ -53,5 +53,6 @@ picked = st.selectbox(
     sorted(themes["theme"].unique()) if not themes.empty else [],
     index=None,
     placeholder=t("filter.all"),
+    format_func=lambda theme: words.word("theme", theme),
 )
 ui.table(queries.verbatims(*args, picked), "satisfaction_verbatims", "empty.no_verbatims")

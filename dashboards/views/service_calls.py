@@ -22,7 +22,7 @@ ui.table(queries.service_backlog(version, filters.tiers), "service_backlog", "em
 
 st.subheader(t("service.open_tickets"))
 st.caption(t("service.open_tickets.help"))
-ui.table(queries.open_tickets(version, filters.tiers), "open_tickets", "empty.no_backlog")
+ui.table(queries.open_tickets(version, filters.tiers), "open_tickets", "empty.no_backlog", {"status": "ticket_status"})
 
 st.divider()
 st.caption(t("calls.segment_note"))

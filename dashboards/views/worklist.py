@@ -5,7 +5,7 @@ the list downloads as CSV."""
 import plotly.express as px
 import streamlit as st
 
-from dashboards import ui
+from dashboards import ui, words
 from dashboards.i18n import t
 from dashboards.queries import worklist as queries
 
@@ -47,7 +47,10 @@ chosen = status_column.multiselect(
     t("field.status"), STATUSES, default=["overdue", "open"], format_func=lambda s: t(f"status.{s}"), key="wl-status"
 )
 owner = owner_column.selectbox(
-    t("field.owner"), [None, *queries.owners(version)], format_func=lambda o: o or t("filter.everyone"), key="wl-owner"
+    t("field.owner"),
+    [None, *queries.owners(version)],
+    format_func=lambda o: words.word("department", o) if o else t("filter.everyone"),
+    key="wl-owner",
 )
 department = department_column.selectbox(
     t("field.department"),

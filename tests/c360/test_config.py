@@ -161,3 +161,14 @@ def test_the_overviews_targets_are_read_and_a_rate_past_100_is_refused_naming_th
     raw["targets"] = {"churn": 5}
     with pytest.raises(ConfigError, match=r"unknown key 'targets\.churn'"):
         load_config(write(tmp_path, raw))
+
+
+def test_money_is_in_the_configured_currency_else_the_calendar_countrys_and_an_unknown_code_is_refused(tmp_path):
+    raw = base()
+    raw["company"]["calendar_country"] = "DE"
+    assert load_config(write(tmp_path, raw)).currency == "EUR"
+    raw["company"]["currency"] = "CHF"
+    assert load_config(write(tmp_path, raw)).currency == "CHF"
+    raw["company"]["currency"] = "EURO"
+    with pytest.raises(ConfigError, match=r"'company\.currency' is not an ISO 4217 currency code: 'EURO'"):
+        load_config(write(tmp_path, raw))

@@ -4,6 +4,7 @@ filters (Streamlit AppTest, in this process)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -42,6 +43,13 @@ PAGES = {
         "Reachable contacts, month by month",
     ],
 }
+
+
+def in_english(vocabulary: str, value: str) -> str:
+    """A warehouse value as the English pages show it (dashboards/words.py: "no tier" for none)."""
+    from dashboards.i18n import CATALOGUE
+
+    return CATALOGUE.get(f"{vocabulary}.{value}", {}).get("en", value)
 
 
 def published(config: Path) -> duckdb.DuckDBPyConnection:
@@ -160,8 +168,9 @@ def test_the_value_tier_filter_narrows_every_customer_figure(monkeypatch, publis
     after = {m.label: m.value for m in at.metric}
 
     def as_number(shown: str) -> float:
-        scale = {" k": 1e3, " M": 1e6, " B": 1e9}.get(shown[-2:], 1)
-        return float(shown.rstrip(" kMB%").replace(",", "")) * scale
+        """A card's figure: 1,158, or money as CLDR writes it compact (CN¥681.6M)."""
+        number, unit = re.fullmatch(r"\D*?([\d,.]+)\s*([KMB]?)\s*%?", shown).groups()
+        return float(number.replace(",", "")) * {"": 1, "K": 1e3, "M": 1e6, "B": 1e9}[unit]
 
     assert as_number(after["Customers"]) < as_number(before["Customers"])
     assert as_number(after["Revenue, 12 months"]) < as_number(before["Revenue, 12 months"])
@@ -246,7 +255,6 @@ def test_the_language_switch_turns_every_label_chinese(monkeypatch, published_co
 
 
 def test_the_catalogue_has_both_languages_for_every_label_the_pages_use():
-    import re
 
     from dashboards.i18n import CATALOGUE, LANGUAGES
 
@@ -347,9 +355,12 @@ def test_the_pyramid_runs_from_the_most_valuable_tier_and_promise_ages_run_in_ag
     at = open_app(monkeypatch, config, "views/segments_churn.py")
     rendered_ok(at)
     heatmap = next(spec for spec in chart_specs(at) if spec["data"][0].get("type") == "heatmap")
-    assert list(heatmap["data"][0]["y"]) == by_value and len(by_value) >= 3
+    assert list(heatmap["data"][0]["y"]) == [in_english("tier", tier) for tier in by_value] and len(by_value) >= 3
     stages = list(heatmap["data"][0]["x"])
-    assert stages == sorted(stages, key=["prospect", "new", "active", "won_back", "at_risk", "lapsed"].index)
+    lifecycle = [
+        in_english("lifecycle", stage) for stage in ("prospect", "new", "active", "won_back", "at_risk", "lapsed")
+    ]
+    assert stages == sorted(stages, key=lifecycle.index)
 
     at = open_app(monkeypatch, config, "views/open_promises.py")
     rendered_ok(at)
@@ -476,6 +487,8 @@ def test_each_rate_says_how_many_it_is_of_and_where_it_stands_against_its_target
 
 
 def test_a_link_carries_the_view_its_dates_tiers_language_and_customer(monkeypatch, published_company):
+    from dashboards.i18n import CATALOGUE
+
     config, _ = published_company
     monkeypatch.setenv("C360_CONFIG", str(config))
     con = published(config)
@@ -494,7 +507,7 @@ def test_a_link_carries_the_view_its_dates_tiers_language_and_customer(monkeypat
     at.run()
     rendered_ok(at)
     header = at.caption[0].value
-    assert f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}" in header and f"价值层级：{tier}" in header
+    assert f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}" in header and f"价值层级：{CATALOGUE[f'tier.{tier}']['zh']}" in header
     assert {key: at.query_params[key] for key in shared} == shared
 
     # a day the publish does not hold is left out: the default range stands

@@ -1,0 +1,209 @@
+"""The warehouse's values in the reader's language (dashboards/words.py): every sentence the
+warehouse composes has its Chinese, every word of its closed lists has one, the Chinese adds no
+English of its own, and a Chinese page shows none of the warehouse's raw values."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboards import words
+from dashboards.i18n import CATALOGUE
+from scoring.features import FEATURES
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py")
+# the abbreviations a Chinese reader meets as they are
+ABBREVIATIONS = {"IVR", "CSAT", "NPS", "SLA", "API", "CES", "CRM"}
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+VOCABULARIES = sorted(
+    {*words.COLUMN_VOCABULARY.values(), *words.PART_VOCABULARY.values(), "ticket_status", "promise_status"}
+)
+
+
+@pytest.fixture
+def chinese():
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # session state outside a running app
+    st.session_state["language"] = "zh"
+    yield
+    del st.session_state["language"]
+
+
+def english_words(text: str) -> set[str]:
+    return set(LATIN_WORD.findall(text)) - ABBREVIATIONS
+
+
+def test_the_chinese_adds_no_english_of_its_own():
+    for pattern, zh in [*words.SENTENCES_ZH, *words.MATCHES_ZH]:
+        assert not english_words(re.sub(r"\{[a-z_0-9]+\}", "", zh)), (pattern, zh)
+    for feature, zh in words.FEATURES_ZH.items():
+        assert not english_words(zh.replace("{}", "")), (feature, zh)
+    for key, entry in CATALOGUE.items():
+        if key.split(".")[0] in VOCABULARIES:
+            assert not english_words(entry["zh"]), (key, entry["zh"])
+
+
+def test_every_reason_the_churn_model_gives_reads_in_chinese(chinese):
+    assert set(words.FEATURES_ZH) == set(FEATURES), "scoring/features.py and dashboards/words.py name the same features"
+    for feature, template in FEATURES.items():
+        english = template.format(0.25)
+        printed = re.search(r"[\d.,]+%?", english).group()
+        assert words.sentence(english) == words.FEATURES_ZH[feature].format(printed), feature
+
+
+def test_sentences_keep_the_companys_words_and_read_their_parts(chinese):
+    assert words.sentence("Cross-sell Material Handling") == "交叉销售：Material Handling"
+    assert (
+        words.sentence("churn risk 71 %: 2 complaint ticket(s) in 180 days; only 1 order(s) so far")
+        == "流失风险 71 %：180 天内 2 张投诉工单；迄今仅 1 笔订单"
+    )
+    assert words.sentence("ticket #263, 166 working day(s) overdue") == "工单 #263，逾期 166 个工作日"
+    assert words.sentence("phone: do-not-call; e-mail: reachable") == "电话：拒绝来电；邮件：可达"
+    assert (
+        words.sentence("Negotiation/Review, 105200: no activity for 23 working days; past its close date")
+        == "Negotiation/Review，105200：23 个工作日没有跟进；已过预计成交日期"
+    )
+    assert words.sentence("Ann Lee (Decision Maker, primary); Bo Li (Custom Role)") == (
+        "Ann Lee（决策人，主要联系人）；Bo Li（Custom Role）"
+    )
+    assert words.match("similar name (0.83)") == "名称相近（0.83）"
+    assert words.match("phone +86 21 5555 0101") == "电话 +86 21 5555 0101"
+    assert words.sentence("Something a company wrote itself") == "Something a company wrote itself"
+    assert not words.knows("Something a company wrote itself")
+
+
+def test_english_readers_get_the_warehouses_sentences_as_stored():
+    assert words.sentence("ticket #263, 166 working day(s) overdue") == "ticket #263, 166 working day(s) overdue"
+
+
+# the published warehouse's sentences, by where they are; the CRM's activities are its own words
+SENTENCES = {
+    "action_queue": ["action", "reason"],
+    "customer_360": ["churn_reasons", "next_best_action", "next_best_action_reason"],
+    "open_opportunities": ["stale_reason", "contact_roles"],
+}
+CLOSED_LISTS = {
+    ("customer_360", "value_tier"): "tier",
+    ("customer_360", "lifecycle_stage"): "lifecycle",
+    ("customer_360", "customer_type"): "customer_type",
+    ("action_queue", "status"): "status",
+    ("action_queue", "kind"): "kind",
+    ("action_queue", "department"): "department",
+    ("open_promises", "status"): "promise_status",
+    ("open_promises", "kind"): "kind",
+    ("service_tickets", "status"): "ticket_status",
+    ("service_tickets", "priority"): "priority",
+    ("fct_touchpoints", "channel"): "channel",
+    ("fct_touchpoints", "touchpoint_type"): "touchpoint",
+    ("fct_touchpoints", "department"): "department",
+    ("satisfaction_daily", "channel"): "channel",
+    ("satisfaction_themes_monthly", "theme"): "theme",
+}
+
+
+@pytest.mark.integration
+def test_every_sentence_of_the_published_warehouse_reads_in_chinese(warehouse, chinese):
+    values = [
+        value
+        for table, columns in SENTENCES.items()
+        for column in columns
+        for (value,) in warehouse.execute(
+            f"select distinct {column} from marts.{table} where {column} <> ''"
+        ).fetchall()
+    ]
+    values += [
+        value
+        for (value,) in warehouse.execute(
+            "select distinct summary from marts.fct_touchpoints where touchpoint_type <> 'crm_activity'"
+        ).fetchall()
+    ]
+    assert len(values) > 100, "the small company has actions, reasons and a timeline"
+    unknown = [value for value in values if not words.knows(value)]
+    assert not unknown, f"sentences dashboards/words.py does not know: {unknown[:5]}"
+    assert all(words.sentence(value) != value for value in values)
+
+
+@pytest.mark.integration
+def test_every_word_of_the_warehouses_closed_lists_reads_in_chinese(warehouse):
+    for (table, column), vocabulary in CLOSED_LISTS.items():
+        found = {value for (value,) in warehouse.execute(f"select distinct {column} from marts.{table}").fetchall()}
+        missing = sorted(value for value in found - {None} if f"{vocabulary}.{value}" not in CATALOGUE)
+        assert not missing, f"marts.{table}.{column}: no {vocabulary}.<value> in the catalogue for {missing}"
+
+
+def raw_values() -> set[str]:
+    """The warehouse's own spelling of every closed-list word that reads otherwise in Chinese."""
+    return {key.split(".", 1)[1] for key in CATALOGUE if key.split(".")[0] in VOCABULARIES}
+
+
+PAGES = [
+    "views/overview.py",
+    "views/satisfaction.py",
+    "views/service_calls.py",
+    "views/delivery.py",
+    "views/segments_churn.py",
+    "views/open_promises.py",
+    "views/pipeline.py",
+    "views/worklist.py",
+    "views/data_health.py",
+    "views/customer_360.py",
+]
+
+
+@pytest.mark.integration
+def test_a_chinese_page_shows_no_raw_value_of_the_warehouse(monkeypatch, published_company, warehouse):
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    # Customer 360 opens the customer with the most actions
+    (customer,) = warehouse.execute(
+        "select customer_id from marts.action_queue group by 1 order by count(*) desc, 1 limit 1"
+    ).fetchone()
+    raw = raw_values()
+    checked = {}
+    for page in PAGES:
+        at = AppTest.from_file(APP, default_timeout=60).switch_page(page)
+        at.query_params = {"lang": "zh", "customer": customer} if page.endswith("customer_360.py") else {"lang": "zh"}
+        at.run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        for frame in at.dataframe:
+            shown = frame.value
+            for column in shown.columns:
+                if column in words.SENTENCE_COLUMNS:
+                    texts = [v for v in shown[column] if isinstance(v, str) and v]
+                    assert all(CJK.search(v) for v in texts), (
+                        page,
+                        column,
+                        [v for v in texts if not CJK.search(v)][:3],
+                    )
+                elif column in words.COLUMN_VOCABULARY and column != "owner":
+                    texts = [v for v in shown[column] if isinstance(v, str) and v]
+                    left = sorted(set(texts) & raw)
+                    assert not left, f"{page}: {column} shows the warehouse's {left}"
+                else:
+                    continue
+                checked[(page, column)] = len(texts)
+    assert sum(checked.values()) > 100, checked
+    for column in ("action", "reason", "status", "kind", "value_tier", "department", "summary", "churn_reasons"):
+        assert any(n for (_, shown_column), n in checked.items() if shown_column == column), f"no page showed {column}"
+
+
+@pytest.mark.integration
+def test_money_reads_in_the_companys_currency_and_the_readers_units(monkeypatch, published_company):
+    """The small company keeps its books in yuan (its calendar country's currency): 亿 and 万 in
+    Chinese, M and B in English, never a bare number."""
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    shown = {}
+    for language, label in (("en", "Revenue, 12 months"), ("zh", "近 12 个月收入")):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params = {"lang": language}
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        shown[language] = next(m.value for m in at.metric if m.label == label)
+    assert re.fullmatch(r"CN¥[\d,.]+[KMB]", shown["en"]), shown
+    assert re.fullmatch(r"¥[\d,.]+(万|亿)", shown["zh"]), shown
