@@ -125,8 +125,10 @@ def presentable(frame: pd.DataFrame, vocabulary: dict[str, str] | None = None) -
     return shown
 
 
-# "column=value", as Plotly Express titles a facet's panel and writes a trace's hover text
+# "column=value", as Plotly Express titles a facet's panel
 COLUMN_IS_VALUE = re.compile(r"(?P<column>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>[^<%]*)")
+# a line of a trace's hover text: "column=value" or "column=%{x}", "column: %{x}" (px.imshow)
+HOVER_LINE = re.compile(r"(?P<start>^|<br>)(?P<column>[A-Za-z_][A-Za-z0-9_]*)(?P<sep>=|: )(?P<value>[^<%]*)")
 
 
 def chart(figure, period_end: date | None = None) -> None:
@@ -176,19 +178,22 @@ def _values_in_words(figure) -> None:
             if column and values is not None and len(values) and all(isinstance(v, str) for v in values):
                 trace.update({axis: [words.value_in_words(column, value) for value in values]})
         if getattr(trace, "hovertemplate", None):
-            trace.update(
-                hovertemplate=COLUMN_IS_VALUE.sub(
-                    lambda found: (
-                        f"{column_label(found['column'])}="
-                        + str(words.value_in_words(found["column"], found["value"]) if found["value"] else "")
-                    ),
-                    trace.hovertemplate,
+            trace.update(hovertemplate=HOVER_LINE.sub(_hover_line_in_words, trace.hovertemplate))
+    # every panel's axes of a faceted chart keep the categories' order, in words too
+    for letter, each_axis in (("x", figure.for_each_xaxis), ("y", figure.for_each_yaxis)):
+        if columns[letter]:
+            each_axis(
+                lambda axis, column=columns[letter]: (
+                    axis.update(categoryarray=[words.value_in_words(column, value) for value in axis.categoryarray])
+                    if axis.categoryarray
+                    else None
                 )
             )
-    for axis, column in columns.items():
-        order = figure.layout[f"{axis}axis"].categoryarray
-        if column and order:
-            figure.layout[f"{axis}axis"].categoryarray = [words.value_in_words(column, value) for value in order]
+
+
+def _hover_line_in_words(found: re.Match) -> str:
+    value = words.value_in_words(found["column"], found["value"]) if found["value"] else ""
+    return f"{found['start']}{column_label(found['column'])}{found['sep']}{value}"
 
 
 def _labels_in_words(figure) -> None:

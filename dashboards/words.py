@@ -49,6 +49,20 @@ COLUMN_VOCABULARY = {
     "unreachable_reasons": "reachability",
     # an action's owner is a CRM user, else the department that owns it
     "owner": "department",
+    # a chart's series named after the warehouse's columns (otif_pct): the columns' labels
+    "measure": "field",
+    # the order journey's steps; a CRM's own stages have no entry and are shown as stored
+    "stage": "journey",
+    "precursor": "precursor",
+    "overdue_business_days": "overdue_bucket",
+    # a segment is a value tier or a lifecycle stage (segment_movements, satisfaction by segment)
+    "segment": ("tier", "lifecycle"),
+    "from_segment": ("tier", "lifecycle"),
+    "to_segment": ("tier", "lifecycle"),
+    "source": "department",
+    "source_system": "department",
+    "source_table": "source_table",
+    "identifier_type": "channel",
     # what became of a touchpoint: the call's disposition, the rating, the ticket's or delivery's state
     "outcome": "outcome",
 }
@@ -175,11 +189,13 @@ SENTENCES = _compiled()
 MATCHES = [(re.compile(f"^(?:{pattern})$", re.DOTALL), zh) for pattern, zh in MATCHES_ZH]
 
 
-def word(vocabulary: str, value):
-    """One value of a closed list in the chosen language; a value the list lacks as stored."""
-    if not isinstance(value, str) or f"{vocabulary}.{value}" not in CATALOGUE:
-        return value
-    return t(f"{vocabulary}.{value}")
+def word(vocabulary: str | tuple[str, ...], value):
+    """One value of a closed list (or of the first of several that has it) in the chosen
+    language; a value no list has as stored."""
+    for name in (vocabulary,) if isinstance(vocabulary, str) else vocabulary:
+        if isinstance(value, str) and f"{name}.{value}" in CATALOGUE:
+            return t(f"{name}.{value}")
+    return value
 
 
 def match(text: str) -> str:

@@ -43,7 +43,8 @@ st.subheader(t("health.reachability"))
 st.caption(t("health.reachability.help"))
 shares = queries.reachable_share_by_month(version)
 if not shares.empty:
-    ui.chart(px.line(shares, x="month", y=["phone_pct", "email_pct"], markers=True, labels={"variable": ""}))
+    shares = shares.melt(id_vars="month", value_vars=["phone_pct", "email_pct"], var_name="measure", value_name="pct")
+    ui.chart(px.line(shares, x="month", y="pct", color="measure", markers=True))
 reasons = queries.reachability_by_month(version)
 if not reasons.empty:
     ui.chart(px.bar(reasons, x="month", y="share_pct", color="reachability", facet_col="channel"))

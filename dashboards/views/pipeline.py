@@ -27,11 +27,16 @@ st.subheader(t("pipeline.by_stage"))
 if not stages.empty:
     ui.chart(
         px.bar(
-            stages,
+            stages.melt(
+                id_vars="stage",
+                value_vars=["amount", "weighted_amount"],
+                var_name="measure",
+                value_name="open_pipeline_amount",
+            ),
             x="stage",
-            y=["amount", "weighted_amount"],
+            y="open_pipeline_amount",
+            color="measure",
             barmode="group",
-            labels={"variable": "", "value": "open_pipeline_amount"},
         )
     )
 ui.table(stages, "pipeline_by_stage", "empty.no_opportunities")

@@ -21,7 +21,15 @@ if not tiers.empty:
         index=[v for v in data.value_tiers(version) if v in grid.index],
         columns=stages + sorted(set(grid.columns) - set(stages)),
     )
-    ui.chart(px.imshow(grid, text_auto=True, aspect="auto", color_continuous_scale="Blues"))
+    ui.chart(
+        px.imshow(
+            grid,
+            text_auto=True,
+            aspect="auto",
+            color_continuous_scale="Blues",
+            labels={"x": "lifecycle_stage", "y": "value_tier", "color": "customers"},
+        )
+    )
 ui.table(tiers, "customers_by_tier_and_stage")
 
 st.subheader(t("segments.movements"))

@@ -36,7 +36,6 @@ if not owners.empty:
             color="status",
             orientation="h",
             category_orders={"owner": chart["owner"].tolist(), "status": ["overdue", "open"]},
-            labels={"actions": t("worklist.actions"), "owner": t("field.owner"), "status": t("field.status")},
         )
     )
 ui.table(owners, "worklist_by_owner", "empty.no_actions")

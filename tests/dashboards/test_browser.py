@@ -89,15 +89,22 @@ def no_error_box(page) -> None:
     assert errors.count() == 0, errors.first.inner_text()
 
 
+@pytest.mark.parametrize("language", ["en", "zh"])
 @pytest.mark.parametrize("path", list(PAGES))
-def test_every_page_opens_in_chromium_without_an_error_box(dashboard, browser, path):
-    page = open_page(browser, f"{dashboard}/{path}")
+def test_every_page_opens_in_chromium_without_an_error_box(dashboard, browser, path, language):
+    """Each page in each language; its screenshot is kept (test-artifacts/dashboard-<page>[-zh].png)."""
+    page = open_page(browser, f"{dashboard}/{path}?lang={language}")
     try:
-        page.get_by_text(PAGES[path], exact=False).first.wait_for(timeout=30_000)
+        if language == "en":
+            page.get_by_text(PAGES[path], exact=False).first.wait_for(timeout=30_000)
+        else:
+            page.get_by_text("数据发布于").first.wait_for(timeout=30_000)
         no_error_box(page)
-        assert page.get_by_text("Data published").first.is_visible()
+        assert page.get_by_text("Data published" if language == "en" else "数据发布于").first.is_visible()
+        page.wait_for_timeout(1_000)  # let the charts draw before the screenshot
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"dashboard-{path or 'overview'}.png"), full_page=True)
+        suffix = "" if language == "en" else "-zh"
+        page.screenshot(path=str(ARTIFACTS / f"dashboard-{path or 'overview'}{suffix}.png"), full_page=True)
     finally:
         page.close()
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SESSION_AS_OF, c360, free_port, serving_demo_api
+from tests.conftest import SESSION_AS_OF, c360, free_port, serving_demo_api, wait_for_port
+from tests.dashboards.test_browser import ARTIFACTS, browser, no_error_box, open_page, start_dashboard  # noqa: F401
 from tests.dashboards.test_pages import open_app, published, rendered_ok
+from tests.dashboards.test_words import english_on_chinese_pages
 
 pytestmark = pytest.mark.integration
 
@@ -58,6 +60,10 @@ def test_the_pipeline_reads_in_chinese(monkeypatch, company_with_deals):
     assert at.title[0].value == "销售管道"
     assert {"进行中的商机", "管道金额", "加权管道金额", "停滞商机"} <= {m.label for m in at.metric}
     assert {"按阶段", "需要跟进的停滞商机"} <= {s.value for s in at.subheader}
+    # every page of this company, whose deals, stages and roles the small cn company lacks
+    with published(company_with_deals) as con:
+        english = english_on_chinese_pages(monkeypatch, company_with_deals, con)
+    assert not english, f"English words on 中文 pages: {english}"
 
 
 def test_a_crm_without_open_deals_says_so(monkeypatch, published_company):
@@ -66,3 +72,35 @@ def test_a_crm_without_open_deals_says_so(monkeypatch, published_company):
     rendered_ok(at)
     assert {m.label: m.value for m in at.metric}["Open deals"] == "0"
     assert any("No open opportunities" in info.value for info in at.info)
+
+
+@pytest.mark.slow
+def test_the_pipeline_and_a_customers_days_in_stage_in_chromium_in_both_languages(company_with_deals, browser):  # noqa: F811
+    """Screenshots of the Pipeline page and of the Customer 360 of the customer with the most open
+    deals (their days in stage), in English and 中文 (test-artifacts/)."""
+    with published(company_with_deals) as con:
+        (customer,) = con.execute(
+            "select customer_id from marts.open_opportunities group by 1 order by count(*) desc, 1 limit 1"
+        ).fetchone()
+    port = free_port()
+    process = start_dashboard(company_with_deals, port)
+    try:
+        wait_for_port(port, timeout=60)
+        for path, shown, shot in (
+            ("pipeline?lang=en", "Stale deals to act on", "dashboard-pipeline-deals.png"),
+            ("pipeline?lang=zh", "需要跟进的停滞商机", "dashboard-pipeline-deals-zh.png"),
+            (f"customer_360?customer={customer}&lang=en", "Open opportunities", "dashboard-customer_360-deals.png"),
+            (f"customer_360?customer={customer}&lang=zh", "进行中的商机", "dashboard-customer_360-deals-zh.png"),
+        ):
+            page = open_page(browser, f"http://127.0.0.1:{port}/{path}")
+            try:
+                page.get_by_text(shown, exact=False).first.wait_for(timeout=30_000)
+                no_error_box(page)
+                page.wait_for_timeout(1_000)
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+            finally:
+                page.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -18,11 +18,20 @@ from scoring.features import FEATURES
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py")
 # the abbreviations a Chinese reader meets as they are
-ABBREVIATIONS = {"IVR", "CSAT", "NPS", "SLA", "API", "CES", "CRM"}
+ABBREVIATIONS = {"IVR", "CSAT", "NPS", "SLA", "API", "CES", "CRM", "OTIF", "CSV", "splink", "c360"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 VOCABULARIES = sorted(
-    {*words.COLUMN_VOCABULARY.values(), *words.PART_VOCABULARY.values(), "ticket_status", "promise_status"}
+    {
+        *(
+            name
+            for names in words.COLUMN_VOCABULARY.values()
+            for name in ([names] if isinstance(names, str) else names)
+        ),
+        *words.PART_VOCABULARY.values(),
+        "ticket_status",
+        "promise_status",
+    }
 )
 
 
@@ -207,3 +216,88 @@ def test_money_reads_in_the_companys_currency_and_the_readers_units(monkeypatch,
         shown[language] = next(m.value for m in at.metric if m.label == label)
     assert re.fullmatch(r"CN¥[\d,.]+[KMB]", shown["en"]), shown
     assert re.fullmatch(r"¥[\d,.]+(万|亿)", shown["zh"]), shown
+
+
+# the company's own words, which a page shows as the company wrote them (names and data)
+COMPANYS_WORDS = [
+    "select distinct queue_name from marts.callcenter_hourly",
+    "select distinct agent from marts.callcenter_hourly",
+    "select distinct product_family from marts.segment_family_matrix",
+    "select distinct stage from marts.open_opportunities",
+    "select distinct owner from marts.action_queue",
+    "select distinct display_name from marts.customer_360",
+]
+
+
+def page_texts(at: AppTest) -> list[str]:
+    """Every text a page shows outside its tables' cells (tested above): titles, captions, cards,
+    pickers, column headers, and what its charts write (titles, legends, categories, hover)."""
+    import json
+
+    shown = [
+        e.value
+        for kind in ("title", "header", "subheader", "caption", "markdown", "info", "success", "warning")
+        for e in at.get(kind)
+    ]
+    shown += [text for m in at.metric for text in (m.label, m.value)]
+    shown += [text for w in [*at.selectbox, *at.multiselect, *at.radio] for text in (w.label, *w.options)]
+    for frame in at.dataframe:
+        shown += [c.get("label") or "" for c in json.loads(frame.proto.columns or "{}").values() if isinstance(c, dict)]
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        layout = spec["layout"]
+        for axis in (key for key in layout if key.startswith(("xaxis", "yaxis"))):
+            shown.append((layout[axis].get("title") or {}).get("text") or "")
+            shown += [str(v) for v in layout[axis].get("categoryarray") or []]
+        shown.append(((layout.get("legend") or {}).get("title") or {}).get("text") or "")
+        shown += [note.get("text", "") for note in layout.get("annotations", [])]
+        for trace in spec["data"]:
+            shown += [trace.get("name") or "", re.sub(r"%\{[^}]*\}|<[^>]*>", " ", trace.get("hovertemplate") or "")]
+            for axis in ("x", "y"):
+                values = trace.get(axis)
+                if isinstance(values, list) and values and isinstance(values[0], str):
+                    shown += values
+    return shown
+
+
+def english_on_chinese_pages(monkeypatch, config: Path, warehouse) -> dict[str, set[str]]:
+    """Each page in 中文 (Customer 360: the customer with the most actions), and the English words
+    it shows outside the company's names and data, its time zone, its currency's symbol and ids."""
+    import babel.numbers
+
+    from c360.config import load_config
+
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    companys = sorted(
+        {value for sql in COMPANYS_WORDS for (value,) in warehouse.execute(sql).fetchall() if value},
+        key=len,
+        reverse=True,
+    )
+    company = load_config(config)
+    zone_name = re.escape(company.time_zone)
+    # a time's zone ("16:43 CST (Asia/Shanghai)"), the currency's symbol in Chinese (US$), and ids
+    symbol = re.escape(babel.numbers.get_currency_symbol(company.currency, "zh_Hans_CN"))
+    own = re.compile(rf"\S+ \({zone_name}\)|{zone_name}|{symbol}|\b\w*\d\w*\b")
+    (customer,) = warehouse.execute(
+        "select customer_id from marts.action_queue group by 1 order by count(*) desc, 1 limit 1"
+    ).fetchone()
+    english = {}
+    for page in PAGES:
+        at = AppTest.from_file(APP, default_timeout=60).switch_page(page)
+        at.query_params = {"lang": "zh", "customer": customer} if page.endswith("customer_360.py") else {"lang": "zh"}
+        at.run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        for text in page_texts(at):
+            text = own.sub(" ", text.replace("Language / 语言", "").replace("English", ""))  # the language picker
+            for value in companys:
+                text = text.replace(value, " ")
+            if left := english_words(text):
+                english.setdefault(page, set()).update(left)
+    return english
+
+
+@pytest.mark.integration
+def test_a_chinese_page_shows_no_english_outside_names_and_data(monkeypatch, published_company, warehouse):
+    config, _ = published_company
+    english = english_on_chinese_pages(monkeypatch, config, warehouse)
+    assert not english, f"English words on 中文 pages: {english}"
