@@ -44,6 +44,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "value.na": {"en": "n/a", "zh": "无"},
     "value.yes": {"en": "yes", "zh": "是"},
     "value.no": {"en": "no", "zh": "否"},
+    "value.hidden": {"en": "hidden (personal data)", "zh": "已隐藏（个人数据）"},
     "value.bad": {"en": "bad answers", "zh": "差评"},
     "value.other": {"en": "other answers", "zh": "其他评价"},
     "filter.dates": {"en": "Dates (company calendar)", "zh": "日期（公司日历）"},
@@ -208,8 +209,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "kpi.high_churn": {"en": "High churn risk", "zh": "高流失风险客户"},
     "kpi.high_churn.help": {
-        "en": "Customers whose churn risk is at or above the configured threshold now (scored nightly, no history).",
-        "zh": "当前流失风险不低于设定阈值的客户（每晚评分，无历史对比）。",
+        "en": "Customers whose churn risk is at or above the configured threshold now, against the last night "
+        "before this period (the Segments page draws it night by night).",
+        "zh": "当前流失风险不低于设定阈值的客户，与本期之前最后一晚对比（客户分群页逐夜展示）。",
     },
     # what a rate is of, and its target (config `targets:`)
     "kpi.csat.sample": {"en": "of {n} rated answers", "zh": "基于 {n} 条评价"},
@@ -522,6 +524,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "segments.rank_by.revenue": {"en": "revenue", "zh": "收入"},
     "segments.rank_by.growth": {"en": "growth", "zh": "增长"},
     "segments.churn_list": {"en": "Churn-risk list", "zh": "流失风险名单"},
+    "segments.value_at_risk": {"en": "Value at risk, night by night", "zh": "风险价值（逐夜）"},
+    "segments.value_at_risk.help": {
+        "en": "Churn risk × revenue of the last 12 months of the customers still buying, summed, as each "
+        "night scored them (kept from the warehouse's first night on).",
+        "zh": "仍在购买的客户的流失风险 × 近 12 个月收入之和，按每晚的评分记录（自数据仓库第一晚起保留）。",
+    },
+    "field.night_date": {"en": "Night", "zh": "夜间运行日期"},
+    "field.value_at_risk": {"en": "Value at risk", "zh": "风险价值"},
+    "field.high_risk_customers": {"en": "High churn risk", "zh": "高流失风险客户"},
+    "field.scored_customers": {"en": "Customers scored", "zh": "已评分客户"},
     "segments.churn_list.help": {
         "en": "Active customers likely to leave, the most revenue at risk (risk × revenue of the last "
         "12 months) first, with the reasons and the next best action.",

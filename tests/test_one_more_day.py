@@ -174,6 +174,15 @@ def test_a_run_after_one_more_day_loads_exactly_that_day(tmp_path):
         third = loaded(c360("run", "--config", str(config), "--as-of", "2026-11-18 15:59:59").stdout)
         assert third == {"sales": 0, "service": 0, "logistics": 0, "call_center": 0}
         assert identity_map(config) == ids_second_night, "a night without news changes no customer id"
+        # the churn history keeps a night per company day: the third night, on the second's day, replaces it
+        nights = c360(
+            "sql",
+            "--config",
+            str(config),
+            "--csv",
+            "select distinct night_date from marts.customer_churn_nightly order by 1",
+        ).stdout.splitlines()[1:]
+        assert nights == ["2026-11-17", "2026-11-18"], nights
         # every record keeps its customer id from night to night, unless the history says where it went
         changes = id_changes(config)
         moved = {

@@ -592,8 +592,9 @@ def run_night(config: Path, env: dict, record: NightRecord) -> subprocess.Comple
 
 # marts that remember the nights before by design, which a rebuild of one night cannot equal:
 # the worklist knows which actions were done and when each was proposed, the open opportunities
-# when each entered its stage (the dbt tests of every night hold their keys and values)
-MEMORY_OF_THE_NIGHTS = {"action_queue", "open_opportunities"}
+# when each entered its stage, the churn history every night's value at risk (the dbt tests of
+# every night hold their keys and values)
+MEMORY_OF_THE_NIGHTS = {"action_queue", "open_opportunities", "customer_churn_nightly"}
 
 
 def test_thirty_nights_with_faults_reconcile_keep_ids_and_privacy_and_equal_a_full_rebuild(tmp_path):

@@ -65,10 +65,11 @@ OVERVIEW_SQL = {
         where true {segment}
     """,
     "high_churn": """
-        -- scored nightly for the publish's day only: there is no earlier figure to compare
-        select count(*) filter (where is_high_churn_risk) as now, null as before
-        from marts.customer_360
-        where true {tier}
+        -- now: tonight's scores; before: as the last night up to the previous period's end left them
+        select (select count(*) filter (where is_high_churn_risk) from marts.customer_360 where true {tier}) as now,
+               (select sum(high_risk_customers) from marts.customer_churn_nightly
+                where night_date = (select max(night_date) from marts.customer_churn_nightly
+                                    where night_date <= $prev_end_date) {tier}) as before
     """,
 }
 OVERVIEW_KPIS = list(OVERVIEW_SQL)

@@ -46,6 +46,24 @@ def tier_movements(version: str, start: date, end: date, tiers: tuple[str, ...] 
 
 
 @st.cache_data(show_spinner=False)
+def value_at_risk_by_night(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
+    """Night by night, the churn risk of the customers still buying (marts.customer_churn_nightly):
+    value at risk, the scored and the high-risk customers, over the chosen tiers."""
+    return query(
+        version,
+        f"""
+        select night_date, sum(value_at_risk) as value_at_risk, sum(high_risk_customers) as high_risk_customers,
+               sum(scored_customers) as scored_customers, sum(revenue_12m) as revenue_12m
+        from marts.customer_churn_nightly
+        where true {tier_filter(tiers, "value_tier")}
+        group by night_date
+        order by night_date
+        """,
+        with_tiers({}, tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
 def churn_list(version: str, tiers: tuple[str, ...], limit: int = 500) -> pd.DataFrame:
     return query(
         version,

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from c360.privacy import show_contacts
+from c360.privacy import HIDDEN, show_contacts
 from dashboards import auth, data, ui, words
 from dashboards.i18n import t
 from dashboards.queries import customer_360 as queries
@@ -58,7 +58,8 @@ GOLDEN = ["display_name", "primary_email", "primary_phone", "city", "country", "
 golden = [
     {
         t("column.field"): t(f"field.{f}"),
-        t("column.value"): customer.get(f),
+        # a contact the viewer's role may not see says so in the viewer's language
+        t("column.value"): t("value.hidden") if customer.get(f) == HIDDEN else customer.get(f),
         t("column.source"): customer.get(f"{f}_source"),
     }
     for f in GOLDEN

@@ -50,6 +50,13 @@ ui.table(
     queries.top_customers(version, filters.start, filters.end, filters.tiers, rank_by), f"top_customers_by_{rank_by}"
 )
 
+st.subheader(t("segments.value_at_risk"))
+st.caption(t("segments.value_at_risk.help"))
+nights = queries.value_at_risk_by_night(version, filters.tiers)
+if not nights.empty:
+    ui.chart(px.line(nights, x="night_date", y="value_at_risk", markers=True, hover_data=["high_risk_customers"]))
+ui.table(nights, "value_at_risk_by_night")
+
 st.subheader(t("segments.churn_list"))
 st.caption(t("segments.churn_list.help"))
 ui.table(queries.churn_list(version, filters.tiers), "churn_risk_list")

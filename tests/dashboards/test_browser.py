@@ -80,6 +80,16 @@ def open_page(browser, url: str):
     return page
 
 
+def screenshot(page, name: str) -> None:
+    """The whole page into test-artifacts/<name>: Streamlit scrolls its main block itself, so the
+    window grows to the block's height first (a full-page shot would stop at the window's)."""
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 1000")
+    page.set_viewport_size({"width": 1400, "height": min(max(int(height), 1000), 12_000)})
+    page.wait_for_timeout(1_000)  # let the charts draw at the new size
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
 def no_error_box(page) -> None:
     page.wait_for_timeout(500)  # let late elements arrive
     assert page.locator("[data-testid='stException']").count() == 0, page.locator(
@@ -101,10 +111,7 @@ def test_every_page_opens_in_chromium_without_an_error_box(dashboard, browser, p
             page.get_by_text("数据发布于").first.wait_for(timeout=30_000)
         no_error_box(page)
         assert page.get_by_text("Data published" if language == "en" else "数据发布于").first.is_visible()
-        page.wait_for_timeout(1_000)  # let the charts draw before the screenshot
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        suffix = "" if language == "en" else "-zh"
-        page.screenshot(path=str(ARTIFACTS / f"dashboard-{path or 'overview'}{suffix}.png"), full_page=True)
+        screenshot(page, f"dashboard-{path or 'overview'}{'' if language == 'en' else '-zh'}.png")
     finally:
         page.close()
 
@@ -116,8 +123,7 @@ def test_switching_the_language_in_the_browser_turns_the_page_chinese(dashboard,
         page.get_by_role("heading", name="总览").wait_for(timeout=30_000)
         page.get_by_text("按月份与部门的接触次数").first.wait_for(timeout=30_000)
         no_error_box(page)
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "dashboard-overview-zh.png"), full_page=True)
+        screenshot(page, "dashboard-overview-zh.png")
     finally:
         page.close()
 
@@ -140,7 +146,7 @@ def test_a_customer_is_found_in_the_browser_and_the_timeline_shown(dashboard, br
         page.get_by_role("heading", name=name).wait_for(timeout=30_000)
         page.get_by_text("Timeline across departments").first.wait_for(timeout=30_000)
         no_error_box(page)
-        page.screenshot(path=str(ARTIFACTS / "dashboard-customer_360-found.png"), full_page=True)
+        screenshot(page, "dashboard-customer_360-found.png")
     finally:
         page.close()
 
@@ -160,8 +166,7 @@ def test_the_worklist_and_a_customers_actions_and_people_read_in_chinese(dashboa
             page.get_by_role("heading", name=heading).first.wait_for(timeout=30_000)
             page.get_by_text(shown, exact=False).first.wait_for(timeout=30_000)
             no_error_box(page)
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+            screenshot(page, shot)
         finally:
             page.close()
 

@@ -32,7 +32,12 @@ PAGES = {
     ],
     "views/service_calls.py": ["Tickets by month", "Open backlog", "Calls by hour of day", "By queue", "By agent"],
     "views/delivery.py": ["Delivery and installation by month", "Order journey"],
-    "views/segments_churn.py": ["Value pyramid × lifecycle stage", "Movement between tiers", "Churn-risk list"],
+    "views/segments_churn.py": [
+        "Value pyramid × lifecycle stage",
+        "Movement between tiers",
+        "Value at risk, night by night",
+        "Churn-risk list",
+    ],
     "views/open_promises.py": ["Work queue"],
     "views/worklist.py": ["By owner", "Actions"],
     "views/data_health.py": [
@@ -632,3 +637,17 @@ def test_customer_360_shows_their_actions_people_deals_and_words(monkeypatch, pu
     }
     assert len(tables["action"]) == actions and tables["action"]["status"].iloc[0] == "overdue", "overdue first"
     assert len(tables["buying_roles"]) == people and len(tables["comment"]) == comments
+
+
+def test_value_at_risk_is_the_warehouses_churn_risk_times_revenue_of_the_night(monkeypatch, published_company):
+    config, _ = published_company
+    with published(config) as con:
+        night, expected = con.execute(
+            """select (select max(night_date) from marts.customer_churn_nightly),
+                      sum(churn_risk * coalesce(revenue_12m, 0)) from marts.customer_360 where churn_risk is not null"""
+        ).fetchone()
+    at = open_app(monkeypatch, config, "views/segments_churn.py")
+    rendered_ok(at)
+    nights = next(frame.value for frame in at.dataframe if "value_at_risk" in frame.value.columns)
+    assert str(nights["night_date"].iloc[-1])[:10] == f"{night}" and expected > 0
+    assert nights["value_at_risk"].iloc[-1] == pytest.approx(expected, rel=1e-9)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SESSION_AS_OF, c360, free_port, serving_demo_api, wait_for_port
-from tests.dashboards.test_browser import ARTIFACTS, browser, no_error_box, open_page, start_dashboard  # noqa: F401
+from tests.dashboards.test_browser import browser, no_error_box, open_page, screenshot, start_dashboard  # noqa: F401
 from tests.dashboards.test_pages import open_app, published, rendered_ok
 from tests.dashboards.test_words import english_on_chinese_pages
 
@@ -96,9 +96,7 @@ def test_the_pipeline_and_a_customers_days_in_stage_in_chromium_in_both_language
             try:
                 page.get_by_text(shown, exact=False).first.wait_for(timeout=30_000)
                 no_error_box(page)
-                page.wait_for_timeout(1_000)
-                ARTIFACTS.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
+                screenshot(page, shot)
             finally:
                 page.close()
     finally:
