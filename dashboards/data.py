@@ -25,7 +25,12 @@ import streamlit as st
 from c360.config import Config, load_config
 from c360.warehouse import NotPublishedError, WarehousePaths, current_file, open_published
 
-ROW_CAP = 5_000  # longest list a page shows (and downloads); the full list is one `c360 sql` away
+ROW_CAP = 5_000  # longest list a page shows; its download has every row (ui.table)
+
+
+def row_limit(limit: int | None) -> str:
+    """A list query's LIMIT clause: the page's cap, or none for a download of every row."""
+    return f"limit {int(limit)}" if limit else ""
 
 
 def config() -> Config:

@@ -32,6 +32,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "caption.dates": {"en": "{start} to {end}", "zh": "{start} 至 {end}"},
     "caption.tiers": {"en": "value tiers: {tiers}", "zh": "价值层级：{tiers}"},
     "caption.capped": {
+        "en": "Showing the first {rows} rows; the download has all of them.",
+        "zh": "仅显示前 {rows} 行；下载的文件包含全部行。",
+    },
+    "caption.capped_sql": {
         "en": "Showing the first {rows} rows; `c360 sql` gives them all.",
         "zh": "仅显示前 {rows} 行；用 `c360 sql` 可查询全部。",
     },

@@ -4,6 +4,7 @@ CSV download, empty states, headline figures with their change, charts."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, timedelta
 
 import babel.numbers
@@ -44,10 +45,15 @@ CUSTOMER_LINK = "open_customer"
 
 
 def table(
-    frame: pd.DataFrame, name: str, empty_key: str = "empty.no_rows", vocabulary: dict[str, str] | None = None
+    frame: pd.DataFrame,
+    name: str,
+    empty_key: str = "empty.no_rows",
+    vocabulary: dict[str, str] | None = None,
+    every_row: Callable[[], pd.DataFrame] | None = None,
 ) -> None:
-    """A table and its CSV download (the same rows), or a clear empty state. `vocabulary`: the
-    list a column's values come from where its name does not say (dashboards/words.py)."""
+    """A table and its CSV download, or a clear empty state. `vocabulary`: the list a column's
+    values come from where its name does not say (dashboards/words.py). `every_row`: the list
+    without the page's cap (data.ROW_CAP), which the download gives when the page shows the cap."""
     if frame.empty:
         st.info(t(empty_key))
         return
@@ -58,16 +64,23 @@ def table(
         shown.insert(0, CUSTOMER_LINK, CUSTOMER_360_URL + frame["customer_id"].fillna("").astype(str))
         labels[CUSTOMER_LINK] = st.column_config.LinkColumn(t("column.open"), display_text=t("link.open_customer"))
     st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
-    if len(frame) >= data.ROW_CAP:
-        st.caption(t("caption.capped", rows=f"{data.ROW_CAP:,}"))
+    capped = len(frame) >= data.ROW_CAP
+    if capped:
+        st.caption(t("caption.capped" if every_row else "caption.capped_sql", rows=f"{data.ROW_CAP:,}"))
     st.download_button(
         t("button.download_csv"),
-        frame.to_csv(index=False).encode("utf-8"),
+        csv_of(every_row) if capped and every_row else frame.to_csv(index=False).encode("utf-8"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"download-{name}",
         on_click="ignore",
     )
+
+
+def csv_of(every_row: Callable[[], pd.DataFrame]) -> Callable[[], bytes]:
+    """A download's CSV made when it is clicked (Streamlit's deferred download): every row of the
+    list, in the company's time, as the warehouse has its values."""
+    return lambda: data.in_company_time(every_row()).to_csv(index=False).encode("utf-8")
 
 
 def column_label(column: str) -> str:

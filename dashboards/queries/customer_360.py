@@ -11,7 +11,7 @@ import streamlit as st
 
 from c360.lookup import find_customers, profile
 from c360.privacy import pseudonym_key, real_contacts
-from dashboards.data import ROW_CAP, config, connection, query
+from dashboards.data import ROW_CAP, config, connection, query, row_limit
 
 
 @st.cache_resource
@@ -83,7 +83,13 @@ def customer_satisfaction(version: str, customer_id: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=200)
 def customer_timeline(
-    version: str, customer_id: str, start: date, end: date, departments: tuple[str, ...], channels: tuple[str, ...]
+    version: str,
+    customer_id: str,
+    start: date,
+    end: date,
+    departments: tuple[str, ...],
+    channels: tuple[str, ...],
+    limit: int | None = ROW_CAP,
 ) -> pd.DataFrame:
     return query(
         version,
@@ -95,7 +101,7 @@ def customer_timeline(
             {"and list_contains($departments, department)" if departments else ""}
             {"and list_contains($channels, channel)" if channels else ""}
         order by occurred_at desc, touchpoint_id
-        limit {ROW_CAP}
+        {row_limit(limit)}
         """,
         {
             "customer_id": customer_id,

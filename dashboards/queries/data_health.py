@@ -11,7 +11,7 @@ import streamlit as st
 
 from c360.run_history import read_run_history
 from dashboards import words
-from dashboards.data import ROW_CAP, config, query
+from dashboards.data import ROW_CAP, config, query, row_limit
 from dashboards.i18n import t
 
 
@@ -97,14 +97,14 @@ def quality_results(version: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def quarantine(version: str) -> pd.DataFrame:
+def quarantine(version: str, limit: int | None = ROW_CAP) -> pd.DataFrame:
     return query(
         version,
         f"""
         select quarantined_at, source, table_name, origin, reasons
         from ops.quarantine
         order by quarantined_at desc
-        limit {ROW_CAP}
+        {row_limit(limit)}
         """,
     )
 

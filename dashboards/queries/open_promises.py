@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards.data import ROW_CAP, query, segment_filter, with_tiers
+from dashboards.data import ROW_CAP, query, row_limit, segment_filter, with_tiers
 from dashboards.queries.overview import OPEN_NOW_SQL
 
 
@@ -32,7 +32,7 @@ def promises_by_age(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def promise_queue(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
+def promise_queue(version: str, tiers: tuple[str, ...], limit: int | None = ROW_CAP) -> pd.DataFrame:
     """The first promises of the work queue, in its order (open_promises.queue_position)."""
     return query(
         version,
@@ -42,7 +42,7 @@ def promise_queue(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
         from marts.open_promises
         where queue_position is not null {segment_filter(tiers)}
         order by queue_position
-        limit {ROW_CAP}
+        {row_limit(limit)}
         """,
         with_tiers({}, tiers),
     )

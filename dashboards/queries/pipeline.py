@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards.data import ROW_CAP, query, segment_filter, with_tiers
+from dashboards.data import ROW_CAP, query, row_limit, segment_filter, with_tiers
 
 
 @st.cache_data(show_spinner=False)
@@ -29,7 +29,7 @@ def by_stage(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def stale_deals(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
+def stale_deals(version: str, tiers: tuple[str, ...], limit: int | None = ROW_CAP) -> pd.DataFrame:
     """The stale deals to act on, the biggest first."""
     return query(
         version,
@@ -41,7 +41,7 @@ def stale_deals(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
         left join marts.customer_360 as customers using (customer_id)
         where deals.is_stale {segment_filter(tiers, "deals.customer_id")}
         order by deals.amount desc nulls last, deals.opportunity_id
-        limit {ROW_CAP}
+        {row_limit(limit)}
         """,
         with_tiers({}, tiers),
     )

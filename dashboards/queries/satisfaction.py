@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards.data import ROW_CAP, Period, query, tier_filter, with_tiers
+from dashboards.data import ROW_CAP, Period, query, row_limit, tier_filter, with_tiers
 
 
 @st.cache_data(show_spinner=False)
@@ -100,7 +100,9 @@ def themes_by_month(version: str, start: date, end: date, tiers: tuple[str, ...]
 
 
 @st.cache_data(show_spinner=False)
-def verbatims(version: str, start: date, end: date, tiers: tuple[str, ...], theme: str | None) -> pd.DataFrame:
+def verbatims(
+    version: str, start: date, end: date, tiers: tuple[str, ...], theme: str | None, limit: int | None = ROW_CAP
+) -> pd.DataFrame:
     """The customers' own words in the period, the newest first; of one theme when one is picked."""
     theme_filter = " and list_contains(string_split(themes, ', '), $theme)" if theme else ""
     params = with_tiers(Period(start, end).params(), tiers)
@@ -111,7 +113,7 @@ def verbatims(version: str, start: date, end: date, tiers: tuple[str, ...], them
         from marts.satisfaction_verbatims
         where response_date between $start_date and $end_date {tier_filter(tiers)}{theme_filter}
         order by responded_at desc, response_id
-        limit {ROW_CAP}
+        {row_limit(limit)}
         """,
         {**params, "theme": theme} if theme else params,
     )

@@ -14,6 +14,7 @@ from dashboards.data import (
     company_zone,
     kpi_rate,
     query,
+    row_limit,
     segment_filter,
     tier_filter,
     with_tiers,
@@ -111,7 +112,7 @@ def calls_by_hour(version: str, start: date, end: date) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def calls_by_agent(version: str, start: date, end: date) -> pd.DataFrame:
+def calls_by_agent(version: str, start: date, end: date, limit: int | None = ROW_CAP) -> pd.DataFrame:
     return query(
         version,
         f"""
@@ -123,14 +124,14 @@ def calls_by_agent(version: str, start: date, end: date) -> pd.DataFrame:
         where call_date between $start_date and $end_date and agent <> 'none'
         group by all
         order by answered desc
-        limit {ROW_CAP}
+        {row_limit(limit)}
         """,
         Period(start, end).params(),
     )
 
 
 @st.cache_data(show_spinner=False)
-def open_tickets(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
+def open_tickets(version: str, tiers: tuple[str, ...], limit: int | None = ROW_CAP) -> pd.DataFrame:
     """The open tickets to act on: the most urgent first, the oldest first within a priority."""
     return query(
         version,
@@ -142,7 +143,7 @@ def open_tickets(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
         where tickets.is_open {segment_filter(tiers, "tickets.customer_id")}
         order by case tickets.priority when 'urgent' then 1 when 'high' then 2 when 'normal' then 3 else 4 end,
                  tickets.backlog_age_days desc, tickets.ticket_id
-        limit {ROW_CAP}
+        {row_limit(limit)}
         """,
         with_tiers({}, tiers),
     )

@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards.data import ROW_CAP, Period, query, segment_filter, with_tiers
+from dashboards.data import ROW_CAP, Period, query, row_limit, segment_filter, with_tiers
 
 STILL_TO_DO = ("open", "overdue")
 
@@ -65,7 +65,12 @@ def by_owner(version: str, start: date, end: date, tiers: tuple[str, ...]) -> pd
 
 @st.cache_data(show_spinner=False)
 def actions(
-    version: str, tiers: tuple[str, ...], statuses: tuple[str, ...], owner: str | None, department: str | None
+    version: str,
+    tiers: tuple[str, ...],
+    statuses: tuple[str, ...],
+    owner: str | None,
+    department: str | None,
+    limit: int | None = ROW_CAP,
 ) -> pd.DataFrame:
     """The actions of the chosen statuses (and owner, department): overdue first, then the
     soonest due."""
@@ -83,7 +88,7 @@ def actions(
             and ($department is null or actions.department = $department)
             {segment_filter(tiers, "actions.customer_id")}
         order by actions.status = 'overdue' desc, actions.due_at, actions.action_id
-        limit {ROW_CAP}
+        {row_limit(limit)}
         """,
         with_tiers(params, tiers),
     )

@@ -2,6 +2,8 @@
 whole story: the golden record and where each field came from, value and lifecycle, churn risk
 and why, the next best action, open promises, satisfaction over time, and every touchpoint."""
 
+from functools import partial
+
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -137,4 +139,18 @@ info = data.publish_info(version)
 start, end = (info["first_day"], info["as_of"]) if whole_history else (filters.start, filters.end)
 timeline = queries.customer_timeline(version, chosen, start, end, tuple(picked_departments), tuple(picked_channels))
 st.caption(t("caption.timeline", n=f"{len(timeline):,}", start=f"{start}", end=f"{end}", zone=data.company_zone().key))
-ui.table(timeline, f"customer_{chosen}_timeline", "empty.no_touchpoints")
+ui.table(
+    timeline,
+    f"customer_{chosen}_timeline",
+    "empty.no_touchpoints",
+    every_row=partial(
+        queries.customer_timeline.__wrapped__,
+        version,
+        chosen,
+        start,
+        end,
+        tuple(picked_departments),
+        tuple(picked_channels),
+        limit=None,
+    ),
+)

@@ -1,6 +1,8 @@
 """Data health: recent runs, freshness of each source, rows loaded and quarantined, quality
 results, identity resolution, and how many customers can actually be reached."""
 
+from functools import partial
+
 import plotly.express as px
 import streamlit as st
 
@@ -20,7 +22,12 @@ ui.table(queries.source_freshness(version), "source_freshness")
 st.subheader(t("health.quality"))
 ui.table(queries.quality_results(version), "quality_results")
 st.subheader(t("health.quarantine"))
-ui.table(queries.quarantine(version), "quarantine", "empty.no_quarantine")
+ui.table(
+    queries.quarantine(version),
+    "quarantine",
+    "empty.no_quarantine",
+    every_row=partial(queries.quarantine.__wrapped__, version, limit=None),
+)
 
 st.subheader(t("health.identity"))
 identity = queries.identity_health(version)

@@ -35,9 +35,18 @@ departments = sorted(queue["department"].dropna().unique()) if not queue.empty e
 picked = st.multiselect(
     t("filter.departments"), departments, placeholder=t("filter.all"), format_func=lambda d: words.word("department", d)
 )
+
+
+def every_promise():
+    """The whole queue (for the download), of the departments picked."""
+    every = queries.promise_queue.__wrapped__(version, filters.tiers, limit=None)
+    return every[every["department"].isin(picked)] if picked else every
+
+
 ui.table(
     queue[queue["department"].isin(picked)] if picked else queue,
     "open_promises_queue",
     "empty.no_promises",
     {"status": "promise_status"},
+    every_row=every_promise,
 )

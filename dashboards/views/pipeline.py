@@ -1,6 +1,8 @@
 """Pipeline: what customers are considering now. The open CRM deals by stage (amount and
 weighted by the CRM's probability) and the stale ones to act on, the biggest first."""
 
+from functools import partial
+
 import plotly.express as px
 import streamlit as st
 
@@ -43,4 +45,9 @@ ui.table(stages, "pipeline_by_stage", "empty.no_opportunities")
 
 st.subheader(t("pipeline.stale_deals"))
 st.caption(t("pipeline.stale_deals.help"))
-ui.table(queries.stale_deals(version, filters.tiers), "stale_opportunities", "empty.no_stale_deals")
+ui.table(
+    queries.stale_deals(version, filters.tiers),
+    "stale_opportunities",
+    "empty.no_stale_deals",
+    every_row=partial(queries.stale_deals.__wrapped__, version, filters.tiers, limit=None),
+)

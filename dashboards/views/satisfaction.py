@@ -1,6 +1,8 @@
 """Satisfaction: CSAT, NPS and CES over time by channel, by segment and product family, and
 what preceded the bad ratings."""
 
+from functools import partial
+
 import plotly.express as px
 import streamlit as st
 
@@ -55,4 +57,9 @@ picked = st.selectbox(
     placeholder=t("filter.all"),
     format_func=lambda theme: words.word("theme", theme),
 )
-ui.table(queries.verbatims(*args, picked), "satisfaction_verbatims", "empty.no_verbatims")
+ui.table(
+    queries.verbatims(*args, picked),
+    "satisfaction_verbatims",
+    "empty.no_verbatims",
+    every_row=partial(queries.verbatims.__wrapped__, *args, picked, limit=None),
+)

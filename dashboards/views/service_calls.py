@@ -2,6 +2,8 @@
 backlog; calls by hour, speed of answer, handle time, service level and abandonment, by
 queue and agent."""
 
+from functools import partial
+
 import plotly.express as px
 import streamlit as st
 
@@ -22,7 +24,13 @@ ui.table(queries.service_backlog(version, filters.tiers), "service_backlog", "em
 
 st.subheader(t("service.open_tickets"))
 st.caption(t("service.open_tickets.help"))
-ui.table(queries.open_tickets(version, filters.tiers), "open_tickets", "empty.no_backlog", {"status": "ticket_status"})
+ui.table(
+    queries.open_tickets(version, filters.tiers),
+    "open_tickets",
+    "empty.no_backlog",
+    {"status": "ticket_status"},
+    every_row=partial(queries.open_tickets.__wrapped__, version, filters.tiers, limit=None),
+)
 
 st.divider()
 st.caption(t("calls.segment_note"))
@@ -36,4 +44,8 @@ st.subheader(t("calls.by_queue"))
 ui.table(queries.calls_by_queue(version, filters.start, filters.end), "calls_by_queue")
 
 st.subheader(t("calls.by_agent"))
-ui.table(queries.calls_by_agent(version, filters.start, filters.end), "calls_by_agent")
+ui.table(
+    queries.calls_by_agent(version, filters.start, filters.end),
+    "calls_by_agent",
+    every_row=partial(queries.calls_by_agent.__wrapped__, version, filters.start, filters.end, limit=None),
+)

@@ -2,6 +2,8 @@
 what, overdue first, narrowed by status, owner and department; every row opens the customer, and
 the list downloads as CSV."""
 
+from functools import partial
+
 import plotly.express as px
 import streamlit as st
 
@@ -57,4 +59,11 @@ department = department_column.selectbox(
     format_func=lambda d: t(f"department.{d}") if d else t("filter.every_department"),
     key="wl-department",
 )
-ui.table(queries.actions(version, filters.tiers, tuple(chosen), owner, department), "worklist", "empty.no_actions")
+ui.table(
+    queries.actions(version, filters.tiers, tuple(chosen), owner, department),
+    "worklist",
+    "empty.no_actions",
+    every_row=partial(
+        queries.actions.__wrapped__, version, filters.tiers, tuple(chosen), owner, department, limit=None
+    ),
+)

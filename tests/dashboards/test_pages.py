@@ -651,3 +651,26 @@ def test_value_at_risk_is_the_warehouses_churn_risk_times_revenue_of_the_night(m
     nights = next(frame.value for frame in at.dataframe if "value_at_risk" in frame.value.columns)
     assert str(nights["night_date"].iloc[-1])[:10] == f"{night}" and expected > 0
     assert nights["value_at_risk"].iloc[-1] == pytest.approx(expected, rel=1e-9)
+
+
+def test_a_list_longer_than_the_page_shows_downloads_every_row(monkeypatch, published_company):
+    """The page shows a list up to its cap; the download (made when clicked) has every row, in
+    the company's time and the warehouse's values."""
+    import io
+    from functools import partial
+
+    import pandas as pd
+
+    from dashboards import ui
+    from dashboards.queries import worklist
+
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    version = data.publish_version()
+    statuses = ("open", "overdue", "done", "superseded")
+    every = worklist.actions.__wrapped__(version, (), statuses, None, None, limit=None)
+    shown = worklist.actions.__wrapped__(version, (), statuses, None, None, limit=3)
+    assert len(shown) == 3 < len(every), "the small company has more actions than this cap"
+    download = ui.csv_of(partial(worklist.actions.__wrapped__, version, (), statuses, None, None, limit=None))()
+    downloaded = pd.read_csv(io.BytesIO(download))
+    assert len(downloaded) == len(every) and set(downloaded["status"]) <= set(statuses)
