@@ -528,6 +528,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "segments.rank_by.revenue": {"en": "revenue", "zh": "收入"},
     "segments.rank_by.growth": {"en": "growth", "zh": "增长"},
     "segments.churn_list": {"en": "Churn-risk list", "zh": "流失风险名单"},
+    "segments.revenue": {"en": "Revenue against the year before", "zh": "收入与上年同期对比"},
+    "segments.revenue.help": {
+        "en": "Order lines' revenue of each of the 12 months to the period's end, beside the same month a year "
+        "before; below, the 12 months against the 12 before, by product family or by region.",
+        "zh": "截至期末 12 个月每月的订单行收入，与上年同月并列；下表按产品线或地区对比近 12 个月与之前 12 个月。",
+    },
+    "segments.revenue_by": {"en": "By", "zh": "维度"},
+    "field.region": {"en": "Region", "zh": "地区"},
+    "field.revenue_year_before": {"en": "A year before", "zh": "上年同期"},
+    "field.revenue_in_month": {"en": "The month", "zh": "当月"},
+    "field.monthly_revenue": {"en": "Revenue", "zh": "收入"},
     "segments.value_at_risk": {"en": "Value at risk, night by night", "zh": "风险价值（逐夜）"},
     "segments.value_at_risk.help": {
         "en": "Churn risk × revenue of the last 12 months of the customers still buying, summed, as each "

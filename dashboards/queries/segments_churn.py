@@ -45,6 +45,57 @@ def tier_movements(version: str, start: date, end: date, tiers: tuple[str, ...] 
     )
 
 
+# the last 12 months up to the month of the period's end, and the 12 before them
+LAST_12_MONTHS = "month_start_date > date_trunc('month', $end_date) - interval 12 month"
+MONTHS_24 = (
+    "month_start_date > date_trunc('month', $end_date) - interval 24 month "
+    "and month_start_date <= date_trunc('month', $end_date)"
+)
+
+
+@st.cache_data(show_spinner=False)
+def revenue_by_month_against_year_before(version: str, end: date, tiers: tuple[str, ...]) -> pd.DataFrame:
+    """Each of the 12 months to the period's end: its revenue and the same month's a year before."""
+    return query(
+        version,
+        f"""
+        select month_start_date as month, sum(revenue) as revenue_in_month,
+               (select sum(revenue) from marts.sales_revenue_monthly as before
+                where before.month_start_date = now.month_start_date - interval 12 month
+                {tier_filter(tiers, "before.segment")}) as revenue_year_before
+        from marts.sales_revenue_monthly as now
+        where {LAST_12_MONTHS} and month_start_date <= date_trunc('month', $end_date) {tier_filter(tiers, "segment")}
+        group by month_start_date
+        order by month_start_date
+        """,
+        with_tiers({"end_date": end}, tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def revenue_by_against_year_before(version: str, end: date, tiers: tuple[str, ...], by: str) -> pd.DataFrame:
+    """Revenue of the 12 months to the period's end against the 12 before, by product family or
+    by region (the country, or the city where every customer is in one country), the most first."""
+    regions = query(version, "select count(distinct country) as n from marts.sales_revenue_monthly").iloc[0]["n"]
+    column = {"product_family": "product_family", "region": "country" if regions > 1 else "city"}[by]  # fixed
+    return query(
+        version,
+        f"""
+        select {column} as {by},
+               sum(revenue) filter (where {LAST_12_MONTHS}) as revenue_12m,
+               sum(revenue) filter (where not ({LAST_12_MONTHS})) as revenue_year_before,
+               round(100.0 * (sum(revenue) filter (where {LAST_12_MONTHS})
+                              / nullif(sum(revenue) filter (where not ({LAST_12_MONTHS})), 0) - 1), 1)
+                   as revenue_growth_pct
+        from marts.sales_revenue_monthly
+        where {MONTHS_24} {tier_filter(tiers, "segment")}
+        group by all
+        order by revenue_12m desc nulls last, {by}
+        """,
+        with_tiers({"end_date": end}, tiers),
+    )
+
+
 @st.cache_data(show_spinner=False)
 def value_at_risk_by_night(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
     """Night by night, the churn risk of the customers still buying (marts.customer_churn_nightly):

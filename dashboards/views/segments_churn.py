@@ -50,6 +50,37 @@ ui.table(
     queries.top_customers(version, filters.start, filters.end, filters.tiers, rank_by), f"top_customers_by_{rank_by}"
 )
 
+st.subheader(t("segments.revenue"))
+st.caption(t("segments.revenue.help"))
+months = queries.revenue_by_month_against_year_before(version, filters.end, filters.tiers)
+if not months.empty:
+    ui.chart(
+        px.bar(
+            months.melt(
+                id_vars="month",
+                value_vars=["revenue_year_before", "revenue_in_month"],
+                var_name="measure",
+                value_name="monthly_revenue",
+            ),
+            x="month",
+            y="monthly_revenue",
+            color="measure",
+            barmode="group",
+        ),
+        filters.end,
+    )
+revenue_by = st.radio(
+    t("segments.revenue_by"),
+    ["product_family", "region"],
+    format_func=lambda choice: t(f"field.{choice}"),
+    horizontal=True,
+    key="revenue_by",
+)
+ui.table(
+    queries.revenue_by_against_year_before(version, filters.end, filters.tiers, revenue_by),
+    f"revenue_by_{revenue_by}",
+)
+
 st.subheader(t("segments.value_at_risk"))
 st.caption(t("segments.value_at_risk.help"))
 nights = queries.value_at_risk_by_night(version, filters.tiers)

@@ -35,6 +35,7 @@ PAGES = {
     "views/segments_churn.py": [
         "Value pyramid × lifecycle stage",
         "Movement between tiers",
+        "Revenue against the year before",
         "Value at risk, night by night",
         "Churn-risk list",
     ],
@@ -674,3 +675,28 @@ def test_a_list_longer_than_the_page_shows_downloads_every_row(monkeypatch, publ
     download = ui.csv_of(partial(worklist.actions.__wrapped__, version, (), statuses, None, None, limit=None))()
     downloaded = pd.read_csv(io.BytesIO(download))
     assert len(downloaded) == len(every) and set(downloaded["status"]) <= set(statuses)
+
+
+def test_revenue_against_the_year_before_adds_up_to_the_marts_months(monkeypatch, published_company):
+    """The 12 months to the period's end by product family add up to the mart's revenue of those
+    months, and each month's bar to the same month in orders_daily."""
+    config, _ = published_company
+    at = open_app(monkeypatch, config, "views/segments_churn.py")
+    rendered_ok(at)
+    end = filters._default_dates(data.publish_version())[1]
+    with published(config) as con:
+        (expected,) = con.execute(
+            """select sum(revenue) from marts.sales_revenue_monthly
+               where month_start_date > date_trunc('month', $end) - interval 12 month
+                 and month_start_date <= date_trunc('month', $end)""",
+            {"end": end},
+        ).fetchone()
+        (orders_total,) = con.execute(
+            """select sum(revenue) from marts.orders_daily
+               where ordered_date >= date_trunc('month', $end) - interval 11 month
+                 and ordered_date < date_trunc('month', $end) + interval 1 month""",
+            {"end": end},
+        ).fetchone()
+    families = next(frame.value for frame in at.dataframe if "product_family" in frame.value.columns)
+    assert expected > 0 and families["revenue_12m"].sum() == pytest.approx(expected)
+    assert expected == pytest.approx(orders_total), "order lines add up to their orders"
