@@ -33,9 +33,11 @@ tonight as (
         scored.value_tier,
         count(*) as scored_customers,
         sum(case when scored.is_high_churn_risk then 1 else 0 end) as high_risk_customers,
-        sum(scored.revenue_12m) as revenue_12m,
-        sum(scored.churn_risk * scored.revenue_12m) as value_at_risk,
-        avg(scored.churn_risk) as average_churn_risk
+        -- summed as decimals: a sum of fractions in floating point depends on the order DuckDB's
+        -- threads add them in, and the same night must publish the same figures
+        cast(sum(cast(scored.revenue_12m as decimal(38, 6))) as double) as revenue_12m,
+        cast(sum(cast(scored.churn_risk * scored.revenue_12m as decimal(38, 6))) as double) as value_at_risk,
+        cast(sum(cast(scored.churn_risk as decimal(38, 12))) / count(*) as double) as average_churn_risk
     from scored
     cross join now
     group by now.night_date, now.scored_at, scored.value_tier

@@ -29,8 +29,9 @@ final as (
         coalesce(customers.city, 'unknown') as city,
         coalesce(customers.value_tier, 'none') as segment,
         count(distinct lines.order_id) as orders,
-        sum(lines.total_price) as revenue,
-        sum(lines.margin) as margin
+        -- summed as decimals: a floating-point sum depends on the order DuckDB's threads add in
+        cast(sum(cast(lines.total_price as decimal(38, 6))) as double) as revenue,
+        cast(sum(cast(lines.margin as decimal(38, 6))) as double) as margin
     from lines
     left join customers on customers.customer_id = lines.customer_id
     group by 1, 2, 3, 4, 5
