@@ -47,6 +47,7 @@ COLUMN_VOCABULARY = {
     "past_buying_roles": "role",
     "unreachable_reason": "reachability",
     "unreachable_reasons": "reachability",
+    "reachability": "reachability",
     # an action's owner is a CRM user, else the department that owns it
     "owner": "department",
     # a chart's series named after the warehouse's columns (otif_pct): the columns' labels

@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 
 from c360.run_history import read_run_history
-from dashboards import words
 from dashboards.data import ROW_CAP, config, query, row_limit
 from dashboards.i18n import t
 
@@ -174,26 +173,17 @@ def shared_identifiers(version: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def reachability_rows(version: str) -> pd.DataFrame:
     """Data rot as the warehouse has it: for each month and channel, the persons known then by
-    reachability (the reachable ones first, then each reason), with their share in percent."""
+    reachability (the reachable ones first, then each reason), with their share in percent. The
+    pages show the channels and reasons in the reader's language (dashboards/words.py)."""
     return query(
         version,
         """
-        select month_start_date as month, channel, unreachable_reason, contacts,
+        select month_start_date as month, channel, coalesce(unreachable_reason, 'reachable') as reachability, contacts,
                100.0 * share_of_contacts as share_pct
         from marts.customer_reachability_monthly
         order by month, channel, is_reachable desc, contacts desc, unreachable_reason
         """,
     )
-
-
-def reachability_by_month(version: str) -> pd.DataFrame:
-    """reachability_rows in the chosen language (translated after the cache, which is shared by
-    every language)."""
-    frame = reachability_rows(version).copy()
-    reasons = frame.pop("unreachable_reason").fillna("reachable")
-    frame.insert(2, "reachability", reasons.map(lambda reason: words.word("reachability", reason)))
-    frame["channel"] = frame["channel"].map(lambda channel: words.word("channel", channel))
-    return frame
 
 
 @st.cache_data(show_spinner=False)

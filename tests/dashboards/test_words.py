@@ -164,21 +164,27 @@ PAGES = [
 ]
 
 
-@pytest.mark.integration
-def test_a_chinese_page_shows_no_raw_value_of_the_warehouse(monkeypatch, published_company, warehouse):
-    config, _ = published_company
+def chinese_pages(monkeypatch, config: Path, warehouse):
+    """Each page rendered in 中文, as (page, AppTest); Customer 360 opens the customer with the
+    most actions."""
     monkeypatch.setenv("C360_CONFIG", str(config))
-    # Customer 360 opens the customer with the most actions
     (customer,) = warehouse.execute(
         "select customer_id from marts.action_queue group by 1 order by count(*) desc, 1 limit 1"
     ).fetchone()
-    raw = raw_values()
-    checked = {}
     for page in PAGES:
         at = AppTest.from_file(APP, default_timeout=60).switch_page(page)
         at.query_params = {"lang": "zh", "customer": customer} if page.endswith("customer_360.py") else {"lang": "zh"}
         at.run()
         assert not at.exception, (page, [e.value for e in at.exception])
+        yield page, at
+
+
+@pytest.mark.integration
+def test_a_chinese_page_shows_no_raw_value_of_the_warehouse(monkeypatch, published_company, warehouse):
+    config, _ = published_company
+    raw = raw_values()
+    checked = {}
+    for page, at in chinese_pages(monkeypatch, config, warehouse):
         for frame in at.dataframe:
             shown = frame.value
             for column in shown.columns:
@@ -267,7 +273,6 @@ def english_on_chinese_pages(monkeypatch, config: Path, warehouse) -> dict[str, 
 
     from c360.config import load_config
 
-    monkeypatch.setenv("C360_CONFIG", str(config))
     companys = sorted(
         {value for sql in COMPANYS_WORDS for (value,) in warehouse.execute(sql).fetchall() if value},
         key=len,
@@ -278,15 +283,8 @@ def english_on_chinese_pages(monkeypatch, config: Path, warehouse) -> dict[str, 
     # a time's zone ("16:43 CST (Asia/Shanghai)"), the currency's symbol in Chinese (US$), and ids
     symbol = re.escape(babel.numbers.get_currency_symbol(company.currency, "zh_Hans_CN"))
     own = re.compile(rf"\S+ \({zone_name}\)|{zone_name}|{symbol}|\b\w*\d\w*\b")
-    (customer,) = warehouse.execute(
-        "select customer_id from marts.action_queue group by 1 order by count(*) desc, 1 limit 1"
-    ).fetchone()
     english = {}
-    for page in PAGES:
-        at = AppTest.from_file(APP, default_timeout=60).switch_page(page)
-        at.query_params = {"lang": "zh", "customer": customer} if page.endswith("customer_360.py") else {"lang": "zh"}
-        at.run()
-        assert not at.exception, (page, [e.value for e in at.exception])
+    for page, at in chinese_pages(monkeypatch, config, warehouse):
         for text in page_texts(at):
             text = own.sub(" ", text.replace("Language / 语言", "").replace("English", ""))  # the language picker
             for value in companys:
