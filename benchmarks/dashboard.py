@@ -39,11 +39,14 @@ from dashboards.queries import (  # noqa: F401 - each page's queries, reached as
     customer_360,
     data_health,
     delivery,
+    figure_details,
     open_promises,
     overview,
+    pipeline,
     satisfaction,
     segments_churn,
     service_calls,
+    worklist,
 )
 
 # columns that identify or name someone: made distinct per tile
@@ -223,6 +226,49 @@ def measure_queries(repeats: int) -> dict:
         "customer_satisfaction": lambda tiers: queries.customer_360.customer_satisfaction.__wrapped__(
             version, customer
         ),
+        **{
+            f"customer_{part}": (
+                lambda tiers, part=part: getattr(queries.customer_360, f"customer_{part}").__wrapped__(
+                    version, customer
+                )
+            )
+            for part in ("departments_and_channels", "people", "opportunities", "actions", "verbatims")
+        },
+        "publishes": lambda tiers: queries.data_health.publishes.__wrapped__(version),
+        "quarantine": lambda tiers: queries.data_health.quarantine.__wrapped__(version),
+        "identity_runs": lambda tiers: queries.data_health.identity_runs.__wrapped__(version),
+        "shared_identifiers": lambda tiers: queries.data_health.shared_identifiers.__wrapped__(version),
+        "open_and_at_risk": lambda tiers: queries.open_promises.open_and_at_risk.__wrapped__(version, tiers),
+        "themes_by_month": lambda tiers: queries.satisfaction.themes_by_month.__wrapped__(version, start, end, tiers),
+        "verbatims": lambda tiers: queries.satisfaction.verbatims.__wrapped__(version, start, end, tiers, None),
+        "revenue_by_month_against_year_before": lambda tiers: (
+            queries.segments_churn.revenue_by_month_against_year_before.__wrapped__(version, end, tiers)
+        ),
+        "revenue_by_family_against_year_before": lambda tiers: (
+            queries.segments_churn.revenue_by_against_year_before.__wrapped__(version, end, tiers, "product_family")
+        ),
+        "value_at_risk_by_night": lambda tiers: queries.segments_churn.value_at_risk_by_night.__wrapped__(
+            version, tiers
+        ),
+        "top_customers": lambda tiers: queries.segments_churn.top_customers.__wrapped__(version, start, end, tiers),
+        "open_tickets": lambda tiers: queries.service_calls.open_tickets.__wrapped__(version, tiers),
+        "pipeline_by_stage": lambda tiers: queries.pipeline.by_stage.__wrapped__(version, tiers),
+        "stale_deals": lambda tiers: queries.pipeline.stale_deals.__wrapped__(version, tiers),
+        "worklist_summary": lambda tiers: queries.worklist.summary.__wrapped__(version, start, end, tiers),
+        "worklist_by_owner": lambda tiers: queries.worklist.by_owner.__wrapped__(version, start, end, tiers),
+        "worklist_actions": lambda tiers: queries.worklist.actions.__wrapped__(
+            version, tiers, ("open", "overdue"), None, None
+        ),
+        # the list behind each of the Overview's figures, and the figure added up from all of it
+        **{
+            f"figure_details.{kpi}": (
+                lambda tiers, kpi=kpi: (
+                    queries.figure_details.figure.__wrapped__(version, kpi, start, end, tiers),
+                    queries.figure_details.rows.__wrapped__(version, kpi, start, end, tiers),
+                )
+            )
+            for kpi in queries.figure_details.FIGURES
+        },
     }
     figures = {}
     for name, call in calls.items():
@@ -271,7 +317,8 @@ def measure_search(repeats: int) -> dict:
 
 
 PAGES = ["views/overview.py", "views/customer_360.py", "views/satisfaction.py", "views/service_calls.py",
-         "views/delivery.py", "views/segments_churn.py", "views/open_promises.py", "views/data_health.py"]  # fmt: skip
+         "views/delivery.py", "views/segments_churn.py", "views/open_promises.py", "views/pipeline.py",
+         "views/worklist.py", "views/data_health.py", "views/figure_details.py"]  # fmt: skip
 
 
 def measure_pages(repeats: int, search_text: str) -> dict:

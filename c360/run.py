@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -128,10 +129,11 @@ NIGHT_JOB = "c360_nightly_run"
 KEEP_LOGS = 30
 
 
-def run_nightly(config: Config) -> RunSummary:
+def run_nightly(config: Config, verbose: bool = False) -> RunSummary:
     """One night, in this process. Its files are private (umask 077, and whatever an older
     version or a library left readable is narrowed, before and after); its full output goes to
-    `<warehouse>/logs/run-<run id>.log`, and the console gets one line a step."""
+    `<warehouse>/logs/run-<run id>.log`, and the console gets one line a step (`verbose`: the
+    whole log as well, as it is written)."""
     # Dagster, dbt, dlt, splink, scikit-learn: 5 s of imports, only when a night runs (c360.cli
     # imports this module for every command)
     import dagster as dg
@@ -149,7 +151,7 @@ def run_nightly(config: Config) -> RunSummary:
         paths.logs_dir.mkdir(mode=0o700, exist_ok=True)
         log = paths.logs_dir / f"run-{run_id}.log"
         try:
-            with _output_to(log) as (log_file, console):
+            with _output_to(log) as (log_file, console), _shown_live(log, console, verbose):
                 console.write(f"c360 run: every step's output goes to {log}\n")
                 console.flush()
                 defs = dg.Definitions(
@@ -158,10 +160,12 @@ def run_nightly(config: Config) -> RunSummary:
                     resources=nightly_resources(str(config.path)),
                     loggers=night_loggers(log_file, console),
                 )
+                job = defs.resolve_job_def(NIGHT_JOB)
+                progress = {"steps": len(job.graph.node_defs)}  # one step an asset (a dbt build is one)
                 with night_instance() as instance:
-                    result = defs.resolve_job_def(NIGHT_JOB).execute_in_process(
+                    result = job.execute_in_process(
                         instance=instance,
-                        run_config={"loggers": {"log_file": {}, "progress": {}}},
+                        run_config={"loggers": {"log_file": {}, "progress": {"config": progress}}},
                         raise_on_error=False,
                         run_id=run_id,
                     )
@@ -259,6 +263,43 @@ def _output_to(log: Path):
                 stream.close()
             except OSError:  # a full disk: what the log could not take is lost, the summary is not
                 pass
+
+
+@contextmanager
+def _shown_live(log: Path, console, verbose: bool):
+    """With `verbose`, the night's log on the console too as it grows (a thread follows the file,
+    as `tail -f` would: dbt's and every library's output reach the log through the process's own
+    stdout and stderr, which no logger sees)."""
+    if not verbose:
+        yield
+        return
+    stop = threading.Event()
+
+    def follow() -> None:
+        # whole lines only: a step's progress line, written meanwhile, never splits one
+        with open(log, encoding="utf-8", errors="replace") as grown:
+            partial = ""
+            while True:
+                partial += grown.readline()
+                if partial.endswith("\n"):
+                    console.write(partial)
+                    console.flush()
+                    partial = ""
+                elif stop.is_set():
+                    console.write(partial)
+                    return
+                else:
+                    stop.wait(0.2)
+
+    follower = threading.Thread(target=follow, name="c360-verbose", daemon=True)
+    follower.start()
+    try:
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):  # what this process still holds in its buffers
+            stream.flush()
+        stop.set()
+        follower.join(timeout=10)
 
 
 def _prune_logs(paths: WarehousePaths) -> None:

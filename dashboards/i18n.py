@@ -25,6 +25,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "page.pipeline": {"en": "Pipeline", "zh": "销售管道"},
     "page.worklist": {"en": "Worklist", "zh": "待办行动"},
     "page.data_health": {"en": "Data health", "zh": "数据健康"},
+    "page.figure_details": {"en": "Behind the figure", "zh": "指标明细"},
     "language": {"en": "Language", "zh": "语言"},
     # shared
     "caption.published": {"en": "Data published {at}", "zh": "数据发布于 {at}"},
@@ -226,6 +227,50 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kpi.target": {"en": "target {target}", "zh": "目标 {target}"},
     "kpi.target_met": {"en": "target {target}: met", "zh": "目标 {target}：已达成"},
     "kpi.target_missed": {"en": "target {target}: missed", "zh": "目标 {target}：未达成"},
+    # the list behind a figure (views/figure_details.py): what it lists and how it adds up to the figure
+    "details.figure": {"en": "Figure", "zh": "指标"},
+    "details.list": {"en": "The list it is counted from", "zh": "计算所依据的明细"},
+    "details.more": {"en": "More on the page {page}", "zh": "更多内容见“{page}”页"},
+    "details.customers": {
+        "en": "{n} customers who had ordered by the end of the period, one row each.",
+        "zh": "截至期末下过订单的 {n} 位客户，每位一行。",
+    },
+    "details.active": {
+        "en": "{n} customers who ordered in the period, one row each.",
+        "zh": "在此期间下过订单的 {n} 位客户，每位一行。",
+    },
+    "details.revenue_12m": {
+        "en": "{n} orders of the 12 months to the end of the period; their totals add up to the figure.",
+        "zh": "截至期末 12 个月的 {n} 笔订单，其金额合计即为该指标。",
+    },
+    "details.csat": {
+        "en": "{n} rated answers of the period: the satisfied ones ÷ all of them × 100.",
+        "zh": "期间的 {n} 条评价：满意评价 ÷ 全部评价 × 100。",
+    },
+    "details.nps": {
+        "en": "{n} NPS answers of the period: promoters (9–10) less detractors (0–6), per hundred answers.",
+        "zh": "期间的 {n} 条 NPS 回答：推荐者（9–10）减贬损者（0–6），按每百条回答计。",
+    },
+    "details.sla": {
+        "en": "{n} tickets opened in the period: those that met both targets ÷ all of them × 100.",
+        "zh": "期间新建的 {n} 张工单：两项时限均达标的工单 ÷ 全部工单 × 100。",
+    },
+    "details.otif": {
+        "en": "{n} orders due in the period: those delivered on time and in full ÷ all of them × 100.",
+        "zh": "期间应交付的 {n} 笔订单：准时且足额交付的订单 ÷ 全部订单 × 100。",
+    },
+    "details.abandonment": {
+        "en": "{n} calls offered in the period, by day and queue: abandoned ÷ offered × 100.",
+        "zh": "期间的 {n} 通进线呼叫，按日期与队列列出：放弃呼叫 ÷ 进线呼叫 × 100。",
+    },
+    "details.open_promises": {
+        "en": "{n} promises open at the end of the period, one row each.",
+        "zh": "期末仍未兑现的 {n} 项承诺，每项一行。",
+    },
+    "details.high_churn": {
+        "en": "{n} customers at high churn risk as the last night scored them, the most revenue at risk first.",
+        "zh": "按最近一晚评分处于高流失风险的 {n} 位客户，风险收入最高者在前。",
+    },
     "overview.worklist": {"en": "Worklist", "zh": "待办行动"},
     "overview.reachability": {"en": "Reachable contacts", "zh": "可联系的联系人"},
     "overview.reachability.help": {
@@ -286,6 +331,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "column.value": {"en": "value", "zh": "值"},
     "column.source": {"en": "source", "zh": "来源"},
     "field.display_name": {"en": "Name", "zh": "名称"},
+    # the lists behind the Overview's figures (views/figure_details.py)
+    "field.first_ordered_at": {"en": "First order", "zh": "首次下单"},
+    "field.last_ordered_at": {"en": "Last order", "zh": "最近下单"},
+    "field.ordered_at": {"en": "Ordered", "zh": "下单时间"},
+    "field.order_amount": {"en": "Order total", "zh": "订单金额"},
+    "field.is_satisfied": {"en": "Satisfied", "zh": "满意"},
+    "field.nps_score": {"en": "NPS score (0–10)", "zh": "NPS 评分（0–10）"},
+    "field.promised_delivery_date": {"en": "Delivery promised for", "zh": "承诺交付日"},
+    "field.delivered_at": {"en": "Delivered", "zh": "交付时间"},
+    "field.is_on_time": {"en": "On time", "zh": "准时"},
+    "field.is_in_full": {"en": "In full", "zh": "足额"},
+    "field.is_otif": {"en": "On time and in full", "zh": "准时且足额"},
+    "field.call_date": {"en": "Day", "zh": "日期"},
     "field.primary_email": {"en": "E-mail", "zh": "邮箱"},
     "field.primary_phone": {"en": "Phone", "zh": "电话"},
     "field.city": {"en": "City", "zh": "城市"},

@@ -33,6 +33,8 @@ LAYOUT = [
     ("worklist.py", "page.worklist", ":material/checklist:"),
     ("data_health.py", "page.data_health", ":material/monitor_heart:"),
 ]
+# opened from a figure (its Details), not from the menu: the list behind one headline figure
+HIDDEN = [("figure_details.py", "page.figure_details", ":material/list_alt:")]
 
 i18n.language_switch()
 st.session_state["c360_viewer_role"] = auth.require_login()  # stops here until someone signs in
@@ -43,5 +45,5 @@ if version is not None:
 pages = [
     st.Page(str(PAGES / file), title=t(title), icon=icon, default=(file == "overview.py"))
     for file, title, icon in LAYOUT
-]
+] + [st.Page(str(PAGES / file), title=t(title), icon=icon, visibility="hidden") for file, title, icon in HIDDEN]
 st.navigation(pages).run()

@@ -244,6 +244,22 @@ def money(value: float | None) -> str:
     return babel.numbers.format_compact_currency(value, data.config().currency, locale=locale(), fraction_digits=1)
 
 
+# how each headline figure reads (the Overview's cards, the Figure details page): a rate in
+# per cent, NPS as a number from −100 to 100, revenue as money, the rest as counts
+KPI_FORMATS = {
+    "customers": count,
+    "active": count,
+    "revenue_12m": money,
+    "csat": pct,
+    "nps": count,
+    "sla": pct,
+    "otif": pct,
+    "abandonment": pct,
+    "open_promises": count,
+    "high_churn": count,
+}
+
+
 def change(now: float | None, before: float | None, unit: str = "") -> str | None:
     """The change against the previous period as st.metric's delta, or None when unknown."""
     if now is None or before is None:

@@ -41,27 +41,38 @@ def nightly_resources(config_path: str | None = None) -> dict:
 
 class Progress:
     """What the console shows of a night while it runs: one line a step, the first thing the step
-    says it does. The step's other messages, Dagster's own events, dbt's output and stack traces
-    go to the night's log file only, so that a failure's clear line is not lost among them."""
+    says it does, after a bar of the steps begun so far out of the night's (`total`). The step's
+    other messages, Dagster's own events, dbt's output and stack traces go to the night's log file
+    only, so that a failure's clear line is not lost among them."""
 
     # dagster-dbt's notes about itself, not about the night
     BOOKKEEPING = ("A dbt subsetted execution", "Copying `", "Logging an `AssetObservation`", "Finished dbt command")
     WIDTH = 120
+    BAR = 12  # characters of the bar
 
-    def __init__(self) -> None:
-        self._started: set[str] = set()
+    def __init__(self, total: int = 0) -> None:
+        self.total = total
+        self._started: dict[str, int] = {}  # step -> its place in the night (1 for the first begun)
         self._shown: set[str] = set()
 
     def start(self, step: str) -> None:
         """The step began (a step skipped or not executed never does, and shows nothing)."""
-        self._started.add(step)
+        self._started.setdefault(step, len(self._started) + 1)
+
+    def bar(self, step: str) -> str:
+        """`[██████······]  6/11`: where this step stands in the night (nothing without a total)."""
+        if not self.total:
+            return ""
+        done = min(self._started[step], self.total)
+        filled = round(self.BAR * done / self.total)
+        return f"[{'█' * filled}{'·' * (self.BAR - filled)}] {done:>{len(str(self.total))}}/{self.total} "
 
     def line(self, step: str | None, message: str) -> str | None:
         if step not in self._started or step in self._shown or message.startswith(self.BOOKKEEPING):
             return None
         self._shown.add(step)
         first = message.strip().splitlines()[0] if message.strip() else ""
-        line = f"  {step} - {first}"
+        line = f"  {self.bar(step)}{step} - {first}"
         return line if len(line) <= self.WIDTH else line[: self.WIDTH - 1] + "…"
 
 
@@ -78,8 +89,8 @@ def night_loggers(log_file: TextIO, console: TextIO) -> dict[str, dg.LoggerDefin
         logger.addHandler(handler)
         return logger
 
-    def to_console(_init_context) -> logging.Logger:
-        progress = Progress()
+    def to_console(init_context) -> logging.Logger:
+        progress = Progress(init_context.logger_config["steps"])
 
         class ProgressHandler(logging.Handler):
             def emit(self, record: logging.LogRecord) -> None:
@@ -100,4 +111,8 @@ def night_loggers(log_file: TextIO, console: TextIO) -> dict[str, dg.LoggerDefin
         logger.addHandler(ProgressHandler())
         return logger
 
-    return {"log_file": dg.LoggerDefinition(to_file), "progress": dg.LoggerDefinition(to_console)}
+    return {
+        "log_file": dg.LoggerDefinition(to_file),
+        # steps: how many the night runs, for the progress bar (c360/run.py counts the job's)
+        "progress": dg.LoggerDefinition(to_console, config_schema={"steps": dg.Field(int, default_value=0)}),
+    }

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 import stat
 from datetime import date, datetime, timedelta
@@ -40,6 +41,22 @@ def test_the_run_reports_each_source_the_checks_and_the_publish(published_compan
     for source in ("sales", "service", "logistics", "call_center"):
         assert f"loaded {source}" in out
     assert "0 failed" in out and "published    " in out and "c360-" in out
+    # one line a step, after a bar of the steps begun out of the night's; the publish is the last
+    bars = re.findall(r"^  \[[█·]{12}\] +(\d+)/(\d+) (\w+) - ", out, flags=re.MULTILINE)
+    assert [int(done) for done, _, _ in bars] == list(range(1, len(bars) + 1))
+    assert bars[-1] == (bars[-1][1], bars[-1][1], "published_warehouse")
+    assert len(out.splitlines()) <= 40, "the console has the night's steps and summary, the log file the rest"
+
+
+def test_a_verbose_run_shows_the_whole_log_as_it_is_written(published_company):
+    """`c360 run --verbose` (here a night that fails for want of the service desk's token, the
+    quickest to run): the console has every line of the night's log, not one line a step."""
+    config, _ = published_company
+    result = c360("run", "--verbose", "--config", str(config), env={"C360_SERVICE_DESK_TOKEN": ""}, check=False)
+    assert result.returncode == 1
+    log = Path(re.search(r"every step's output goes to (\S+)", result.stdout).group(1)).read_text()
+    lines = [line for line in log.splitlines() if line.strip()]
+    assert len(lines) > 20 and not set(lines) - set(result.stdout.splitlines())
 
 
 def test_the_publish_is_a_read_only_file_behind_an_atomic_link(published_company):

@@ -86,6 +86,19 @@ def test_the_console_shows_one_line_a_step_and_no_bookkeeping():
     assert shown[4].startswith("  build - Running dbt command") and len(shown[4]) <= 120
 
 
+def test_each_steps_line_has_a_bar_of_the_steps_begun_out_of_the_nights():
+    from pipelines.nightly import Progress
+
+    progress = Progress(total=3)
+    progress.start("load_a")
+    first = progress.line("load_a", "a: t1: read 3, loaded 3")
+    progress.start("build")
+    progress.start("load_a")  # a step's start is counted once
+    second = progress.line("build", "building the marts")
+    assert first == "  [████········] 1/3 load_a - a: t1: read 3, loaded 3"
+    assert second == "  [████████····] 2/3 build - building the marts"
+
+
 @pytest.fixture
 def nothing_published(monkeypatch, tmp_path):
     """The night's assets replaced by two: a load that leaves one of its tables unmaterialized,

@@ -18,7 +18,7 @@ def cmd_run(args) -> int:
     config = load_night_config(args.config)
     as_of = pin_as_of(args.as_of)  # one "now" for every step of the night, and its children
     print(f"c360 run: as of {as_of} UTC", flush=True)
-    summary = run_nightly(config)
+    summary = run_nightly(config, verbose=args.verbose)
     print("\n".join(summary.lines()), flush=True)
     return 0 if summary.success else 1
 
@@ -43,6 +43,11 @@ def add_commands(sub) -> None:
         "--as-of",
         help="the night's 'now', UTC 'YYYY-MM-DD HH:MM:SS': the same sources and as-of give the same marts "
         "(default: $C360_AS_OF, else the night's start)",
+    )
+    p.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show the night's whole log (every step's messages, dbt's output) as it is written, not one line a step",
     )
     p.set_defaults(func=cmd_run)
 

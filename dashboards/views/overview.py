@@ -1,5 +1,5 @@
 """Overview: the company's customer relationships on one page, each figure against the
-period before and leading to its detail page."""
+period before and leading to the list it is counted from."""
 
 import plotly.express as px
 import streamlit as st
@@ -12,25 +12,26 @@ from dashboards.queries import overview as queries
 version, filters = ui.page_header("page.overview")
 kpis = queries.overview(version, filters.start, filters.end, filters.tiers)
 
-# kpi -> (format, delta unit, detail page, lower is better)
+# kpi -> (delta unit, lower is better); each figure's Details open the list it is counted from
 LAYOUT = {
-    "customers": (ui.count, "", "views/segments_churn.py", False),
-    "active": (ui.count, "", "views/segments_churn.py", False),
-    "revenue_12m": (ui.money, "money", "views/segments_churn.py", False),
-    "csat": (ui.pct, " pt", "views/satisfaction.py", False),
-    "nps": (ui.count, "", "views/satisfaction.py", False),
-    "sla": (ui.pct, " pt", "views/service_calls.py", False),
-    "otif": (ui.pct, " pt", "views/delivery.py", False),
-    "abandonment": (ui.pct, " pt", "views/service_calls.py", True),
-    "open_promises": (ui.count, "", "views/open_promises.py", True),
-    "high_churn": (ui.count, "", "views/segments_churn.py", True),
+    "customers": ("", False),
+    "active": ("", False),
+    "revenue_12m": ("money", False),
+    "csat": (" pt", False),
+    "nps": ("", False),
+    "sla": (" pt", False),
+    "otif": (" pt", False),
+    "abandonment": (" pt", True),
+    "open_promises": ("", True),
+    "high_churn": ("", True),
 }
 
 targets = ui.targets()
 
 for row in (list(LAYOUT)[:5], list(LAYOUT)[5:]):
     for column, kpi in zip(st.columns(5), row, strict=True):
-        fmt, unit, page, lower_is_better = LAYOUT[kpi]
+        unit, lower_is_better = LAYOUT[kpi]
+        fmt = ui.KPI_FORMATS[kpi]
         now, before, sample = kpis[kpi]
         with column:
             st.metric(
@@ -48,7 +49,12 @@ for row in (list(LAYOUT)[:5], list(LAYOUT)[5:]):
                 notes.append(ui.against_target(now, targets[kpi], fmt, lower_is_better))
             if notes:
                 st.caption(" · ".join(notes))
-            st.page_link(page, label=t("link.details"), icon=":material/arrow_forward:")
+            st.page_link(
+                "views/figure_details.py",
+                label=t("link.details"),
+                icon=":material/arrow_forward:",
+                query_params={"kpi": kpi},
+            )
 
 # the worklist: were the proposed actions followed up?
 st.subheader(t("overview.worklist"))

@@ -32,6 +32,7 @@ PAGES = {
     "pipeline": "Stale deals to act on",
     "worklist": "By owner",
     "data_health": "Identity resolution",
+    "figure_details?kpi=otif": "The list it is counted from",
 }
 
 
@@ -103,7 +104,7 @@ def no_error_box(page) -> None:
 @pytest.mark.parametrize("path", list(PAGES))
 def test_every_page_opens_in_chromium_without_an_error_box(dashboard, browser, path, language):
     """Each page in each language; its screenshot is kept (test-artifacts/dashboard-<page>[-zh].png)."""
-    page = open_page(browser, f"{dashboard}/{path}?lang={language}")
+    page = open_page(browser, f"{dashboard}/{path}{'&' if '?' in path else '?'}lang={language}")
     try:
         if language == "en":
             page.get_by_text(PAGES[path], exact=False).first.wait_for(timeout=30_000)
@@ -111,7 +112,7 @@ def test_every_page_opens_in_chromium_without_an_error_box(dashboard, browser, p
             page.get_by_text("数据发布于").first.wait_for(timeout=30_000)
         no_error_box(page)
         assert page.get_by_text("Data published" if language == "en" else "数据发布于").first.is_visible()
-        screenshot(page, f"dashboard-{path or 'overview'}{'' if language == 'en' else '-zh'}.png")
+        screenshot(page, f"dashboard-{path.split('?')[0] or 'overview'}{'' if language == 'en' else '-zh'}.png")
     finally:
         page.close()
 
@@ -259,3 +260,60 @@ def test_a_row_link_opens_the_customer_360_of_its_customer(dashboard, browser, p
         no_error_box(page)
     finally:
         page.close()
+
+
+def _counted_from(kpi: str, rows) -> float:
+    """A headline figure added up from the rows its list downloads (the warehouse's values)."""
+    if kpi == "revenue_12m":
+        return rows["order_amount"].sum()
+    if kpi in ("csat", "otif"):
+        return 100.0 * rows["is_satisfied" if kpi == "csat" else "is_otif"].astype(bool).mean()
+    if kpi == "sla":
+        return 100.0 * (~rows["is_sla_breached"].astype(bool)).mean()
+    if kpi == "nps":
+        return 100.0 * ((rows["nps_score"] >= 9).sum() - (rows["nps_score"] <= 6).sum()) / len(rows)
+    if kpi == "abandonment":
+        return 100.0 * rows["abandoned"].sum() / rows["offered"].sum()
+    return len(rows)  # customers, promises: one row each
+
+
+def test_each_figures_details_open_the_list_that_counts_to_it(dashboard, browser, published_company, monkeypatch):
+    """Clicked as a reader would: each card's Details on the Overview open its list, whose page
+    shows the same figure, and the list's download (every row, read here: the grid itself is a
+    canvas) adds up to the card's figure."""
+    import io
+
+    import pandas as pd
+
+    from dashboards import ui
+    from dashboards.i18n import CATALOGUE
+    from dashboards.queries.figure_details import FIGURES
+
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))  # the company's currency, for the money figure
+    for kpi in FIGURES:
+        page = open_page(browser, dashboard)
+        try:
+            page.get_by_text("Touchpoints by month and department").first.wait_for(timeout=30_000)
+            label = CATALOGUE[f"kpi.{kpi}"]["en"]
+            card = page.locator("[data-testid='stColumn']").filter(
+                has=page.locator("[data-testid='stMetricLabel']").get_by_text(label, exact=True)
+            )
+            shown = card.locator("[data-testid='stMetricValue']").inner_text().strip()
+            card.locator("a[href*='figure_details']").click()
+            page.get_by_text("The list it is counted from").first.wait_for(timeout=30_000)
+            page.wait_for_load_state("networkidle")
+            no_error_box(page)
+            assert f"kpi={kpi}" in page.url, f"{label}: Details opened {page.url}"
+            details = page.locator("[data-testid='stMetric']").first
+            assert details.locator("[data-testid='stMetricLabel']").inner_text().strip() == label
+            assert details.locator("[data-testid='stMetricValue']").inner_text().strip() == shown
+            if shown in ("0", "n/a"):
+                continue
+            with page.expect_download(timeout=30_000) as download:
+                page.get_by_text("Download CSV").first.click()
+            rows = pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()))
+            counted = ui.KPI_FORMATS[kpi](_counted_from(kpi, rows))
+            assert counted == shown, f"{label}: the list adds up to {counted}, not {shown}"
+        finally:
+            page.close()

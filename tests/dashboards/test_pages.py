@@ -7,6 +7,7 @@ import json
 import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import duckdb
 import pytest
@@ -41,6 +42,7 @@ PAGES = {
     ],
     "views/open_promises.py": ["Work queue"],
     "views/worklist.py": ["By owner", "Actions"],
+    "views/figure_details.py": ["The list it is counted from"],
     "views/data_health.py": [
         "Recent runs",
         "Sources: freshness and rows",
@@ -700,3 +702,66 @@ def test_revenue_against_the_year_before_adds_up_to_the_marts_months(monkeypatch
     families = next(frame.value for frame in at.dataframe if "product_family" in frame.value.columns)
     assert expected > 0 and families["revenue_12m"].sum() == pytest.approx(expected)
     assert expected == pytest.approx(orders_total), "order lines add up to their orders"
+
+
+def _counted_from(kpi: str, rows) -> tuple[float, float]:
+    """A headline figure added up from the rows its Details list (as the page shows them: yes and
+    no in words), and how many it is of."""
+    yes = {column: rows[column] == "yes" for column in ("is_satisfied", "is_otif") if column in rows}
+    if kpi == "revenue_12m":
+        return rows["order_amount"].sum(), len(rows)
+    if kpi in ("csat", "otif"):
+        return 100.0 * yes["is_satisfied" if kpi == "csat" else "is_otif"].mean(), len(rows)
+    if kpi == "sla":
+        return 100.0 * (rows["is_sla_breached"] == "no").mean(), len(rows)
+    if kpi == "nps":
+        return 100.0 * ((rows["nps_score"] >= 9).sum() - (rows["nps_score"] <= 6).sum()) / len(rows), len(rows)
+    if kpi == "abandonment":
+        return 100.0 * rows["abandoned"].sum() / rows["offered"].sum(), rows["offered"].sum()
+    return len(rows), len(rows)  # customers, promises: one row each
+
+
+@pytest.mark.parametrize("view", ["to the publish's day", "a past period of one tier"])
+def test_every_figure_opens_the_list_it_is_counted_from(monkeypatch, published_company, view):
+    """Each figure of the Overview opens its list (customers, orders, answers, tickets, calls,
+    promises) for the same dates and tiers, and the list adds up to the figure the card shows."""
+    from dashboards import ui
+    from dashboards.i18n import CATALOGUE
+    from dashboards.queries.figure_details import FIGURES
+
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    as_of = filters._default_dates(data.publish_version())[1]
+    shared = {}
+    if view != "to the publish's day":
+        tier = data.value_tiers.__wrapped__(data.publish_version())[0]
+        shared = {"from": f"{as_of - timedelta(days=70):%Y-%m-%d}", "to": f"{as_of - timedelta(days=20):%Y-%m-%d}"}
+        shared["tiers"] = tier
+    overview = AppTest.from_file(APP, default_timeout=60)
+    overview.query_params = dict(shared)
+    overview.run()
+    rendered_ok(overview)
+    cards = {m.label: m.value for m in overview.metric}
+    details = [parse_qs(link.proto.query_string) for link in overview.get("page_link")][: len(FIGURES)]
+    assert details == [{"kpi": [kpi]} for kpi in FIGURES], "each card's Details open its own list"
+    captions = " | ".join(caption.value for caption in overview.caption)
+    nonzero = 0
+    for kpi in FIGURES:
+        at = AppTest.from_file(APP, default_timeout=60).switch_page("views/figure_details.py")
+        at.query_params = {**shared, "kpi": kpi}
+        at.run()
+        rendered_ok(at)
+        label = in_english("kpi", kpi)
+        card = {m.label: m.value for m in at.metric}
+        assert card == {label: cards[label]}, f"{kpi}: the list's page shows the Overview's figure"
+        rows = at.dataframe[0].value if at.dataframe else None
+        if rows is None:
+            assert cards[label] in ("0", "n/a"), f"{kpi}: no rows behind {cards[label]}"
+            continue
+        nonzero += 1
+        figure, sample = _counted_from(kpi, rows)
+        assert ui.KPI_FORMATS[kpi](figure) == cards[label], f"{kpi}: the list adds up to {figure}, not the card"
+        if f"kpi.{kpi}.sample" in CATALOGUE:  # a rate says how many it is of
+            assert f"of {sample:,.0f} " in captions, f"{kpi}: the list has {sample} where the card says otherwise"
+        assert at.query_params["kpi"] == kpi and all(at.query_params[key] == value for key, value in shared.items())
+    assert nonzero >= 8, "the small company has rows behind nearly every figure"

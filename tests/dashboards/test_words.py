@@ -166,17 +166,23 @@ PAGES = [
 
 def chinese_pages(monkeypatch, config: Path, warehouse):
     """Each page rendered in 中文, as (page, AppTest); Customer 360 opens the customer with the
-    most actions."""
+    most actions, and the list behind each of the Overview's figures is a page of its own."""
+    from dashboards.queries.figure_details import FIGURES
+
     monkeypatch.setenv("C360_CONFIG", str(config))
     (customer,) = warehouse.execute(
         "select customer_id from marts.action_queue group by 1 order by count(*) desc, 1 limit 1"
     ).fetchone()
-    for page in PAGES:
+    views = [(page, {}) for page in PAGES if not page.endswith("customer_360.py")]
+    views += [("views/customer_360.py", {"customer": customer})]
+    views += [("views/figure_details.py", {"kpi": kpi}) for kpi in FIGURES]
+    for page, params in views:
         at = AppTest.from_file(APP, default_timeout=60).switch_page(page)
-        at.query_params = {"lang": "zh", "customer": customer} if page.endswith("customer_360.py") else {"lang": "zh"}
+        at.query_params = {"lang": "zh", **params}
         at.run()
-        assert not at.exception, (page, [e.value for e in at.exception])
-        yield page, at
+        name = f"{page}?kpi={params['kpi']}" if "kpi" in params else page
+        assert not at.exception, (name, [e.value for e in at.exception])
+        yield name, at
 
 
 @pytest.mark.integration

@@ -1,0 +1,190 @@
+"""The queries of the Figure details page (dashboards/views/figure_details.py): the rows behind
+each headline figure of the Overview (customers, orders, answers, tickets, calls, promises) for
+the same period and tiers, and the figure added up from exactly those rows, so that a reader sees
+the list count to the figure. Every value a user picked reaches DuckDB as a bound parameter.
+
+The rates' definitions live in marts.customer_kpis_daily (the Overview divides its sums); a list
+of single answers, tickets or orders has to say per row whether it counts, which restates them
+here. tests/dashboards/test_pages.py holds every list to the Overview's figure, so the two cannot
+drift apart unnoticed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.data import ROW_CAP, Period, publish_info, query, row_limit, segment_filter, tier_filter, with_tiers
+
+
+@dataclass(frozen=True)
+class Behind:
+    """What a figure is made of: its rows (a SELECT; `{segment}` limits them to the chosen tiers),
+    their order on the page, the figure as an aggregate over them, and for a rate the sample (how
+    many it is a rate of)."""
+
+    rows: str
+    order: str
+    figure: str
+    sample: str | None = None
+    customer: str = "customer_id"  # the column `{segment}` limits (qualified where the list joins)
+
+
+CUSTOMERS_WHO_ORDERED = """
+    select ordering.customer_id, customers.display_name, customers.value_tier, customers.lifecycle_stage,
+           ordering.orders, ordering.first_ordered_at, ordering.last_ordered_at, customers.revenue_12m
+    from (select customer_id, count(*) as orders, min(ordered_at) as first_ordered_at,
+                 max(ordered_at) as last_ordered_at
+          from marts.order_fulfilment
+          where customer_id is not null and ordered_at < $end_at {since} {segment}
+          group by customer_id) as ordering
+    left join marts.customer_360 as customers on customers.customer_id = ordering.customer_id
+"""
+
+
+PROMISES = """
+    select promise_id, customer_id, customer_name, kind, department, order_number, due_at, status, overdue_business_days
+    from marts.open_promises
+"""
+
+
+def _share(condition: str) -> str:
+    return f"100.0 * count(*) filter (where {condition}) / nullif(count(*), 0)"
+
+
+BEHIND = {
+    # the customers who had ordered by the period's end (a prospect who never bought is none)
+    "customers": Behind(CUSTOMERS_WHO_ORDERED.replace("{since}", ""), "last_ordered_at desc", "count(*)"),
+    "active": Behind(
+        CUSTOMERS_WHO_ORDERED.replace("{since}", "and ordered_at >= $start_at"), "last_ordered_at desc", "count(*)"
+    ),
+    # the orders of the 12 months to the period's end (the company's days, as orders_daily has them)
+    "revenue_12m": Behind(
+        """select orders.order_number, orders.customer_id, customers.display_name, customers.value_tier,
+                  orders.ordered_at, orders.order_amount
+           from marts.order_fulfilment as orders
+           left join marts.customer_360 as customers on customers.customer_id = orders.customer_id
+           where orders.ordered_at >= $year_start_at and orders.ordered_at < $end_at {segment}""",
+        "ordered_at desc",
+        "sum(order_amount)",
+        customer="orders.customer_id",
+    ),
+    "csat": Behind(
+        """select responses.customer_id, customers.display_name, responses.responded_at, responses.channel,
+                  responses.is_satisfied, responses.comment
+           from marts.satisfaction_responses as responses
+           left join marts.customer_360 as customers on customers.customer_id = responses.customer_id
+           where responses.response_date between $start_date and $end_date
+               and responses.is_satisfied is not null {segment}""",
+        "responded_at desc",
+        _share("is_satisfied"),
+        "count(*)",
+        "responses.customer_id",
+    ),
+    # promoters (9-10) less detractors (0-6), per hundred answers
+    "nps": Behind(
+        """select responses.customer_id, customers.display_name, responses.responded_at, responses.nps_score,
+                  responses.comment
+           from marts.satisfaction_responses as responses
+           left join marts.customer_360 as customers on customers.customer_id = responses.customer_id
+           where responses.response_date between $start_date and $end_date and responses.channel = 'nps'
+               and responses.nps_score is not null {segment}""",
+        "responded_at desc",
+        "100.0 * (count(*) filter (where nps_score >= 9) - count(*) filter (where nps_score <= 6))"
+        " / nullif(count(*), 0)",
+        "count(*)",
+        "responses.customer_id",
+    ),
+    "sla": Behind(
+        """select tickets.ticket_id, tickets.customer_id, customers.display_name, tickets.created_at,
+                  tickets.priority, tickets.status, tickets.is_sla_breached
+           from marts.service_tickets as tickets
+           left join marts.customer_360 as customers on customers.customer_id = tickets.customer_id
+           where tickets.created_at >= $start_at and tickets.created_at < $end_at
+               and tickets.is_sla_breached is not null {segment}""",
+        "created_at desc",
+        _share("not is_sla_breached"),
+        "count(*)",
+        "tickets.customer_id",
+    ),
+    "otif": Behind(
+        """select orders.order_number, orders.customer_id, customers.display_name, orders.promised_delivery_date,
+                  orders.delivered_at, orders.is_on_time, orders.is_in_full, orders.is_otif
+           from marts.order_fulfilment as orders
+           left join marts.customer_360 as customers on customers.customer_id = orders.customer_id
+           where orders.promised_delivery_date between $start_date and $end_date
+               and orders.is_otif is not null {segment}""",
+        "promised_delivery_date desc",
+        _share("is_otif"),
+        "count(*)",
+        "orders.customer_id",
+    ),
+    # calls by day and queue: a call that was abandoned has often no customer to list it under, and
+    # the warehouse publishes calls per day and queue (marts.callcenter_daily), not one by one
+    "abandonment": Behind(
+        """select call_date, queue_name, offered, abandoned
+           from marts.callcenter_daily
+           where call_date between $start_date and $end_date and offered > 0""",
+        "call_date desc, queue_name",
+        "100.0 * sum(abandoned) / nullif(sum(offered), 0)",
+        "sum(offered)",
+    ),
+    # open at the period's end: due by then and not resolved by then; a period to the publish's
+    # day takes the mart's own status (the Open promises page's figure), see OPEN_NOW below
+    "open_promises": Behind(
+        f"{PROMISES} where due_at < $end_at and (resolved_at is null or resolved_at >= $end_at) {{segment}}",
+        "due_at",
+        "count(*)",
+    ),
+    "high_churn": Behind(
+        """select customer_id, display_name, value_tier, lifecycle_stage, churn_risk, revenue_12m,
+                  churn_reasons, next_best_action
+           from marts.customer_360
+           where is_high_churn_risk {tier}""",
+        "churn_risk * coalesce(revenue_12m, 0) desc, churn_risk desc",
+        "count(*)",
+    ),
+}
+FIGURES = list(BEHIND)
+# the open promises as the night left them, the figure of a period that runs to the publish's day
+# (dashboards/queries/overview.py's OPEN_NOW_SQL, the Open promises page's)
+OPEN_NOW = Behind(f"{PROMISES} where status = 'open' {{segment}}", "due_at", "count(*)")
+
+
+def _behind(version: str, kpi: str, end: date) -> Behind:
+    return OPEN_NOW if kpi == "open_promises" and end >= publish_info(version)["as_of"] else BEHIND[kpi]
+
+
+def _rows_sql(behind: Behind, tiers: tuple[str, ...]) -> str:
+    return behind.rows.format(segment=segment_filter(tiers, behind.customer), tier=tier_filter(tiers, "value_tier"))
+
+
+def _params(start: date, end: date, tiers: tuple[str, ...]) -> dict:
+    year = Period(end - timedelta(days=364), end)  # the 12 months to the end, as revenue_12m counts them
+    return with_tiers({**Period(start, end).params(), "year_start_at": year.params()["start_at"]}, tiers)
+
+
+@st.cache_data(show_spinner=False)
+def figure(version: str, kpi: str, start: date, end: date, tiers: tuple[str, ...]) -> dict[str, float | None]:
+    """The figure added up from every row of its list, how many rows the list has, and for a
+    rate how many it is a rate of (the calls offered, for calls listed by day and queue)."""
+    behind = _behind(version, kpi, end)
+    sql = _rows_sql(behind, tiers)
+    row = query(
+        version,
+        f"select {behind.figure} as figure, {behind.sample or 'null'} as sample, count(*) as rows from ({sql})",
+        _params(start, end, tiers),
+    ).iloc[0]
+    return {name: None if pd.isna(value) else float(value) for name, value in row.items()}
+
+
+@st.cache_data(show_spinner=False)
+def rows(
+    version: str, kpi: str, start: date, end: date, tiers: tuple[str, ...], limit: int | None = ROW_CAP
+) -> pd.DataFrame:
+    """The list behind the figure, the page's cap long (`limit=None`: every row, for the download)."""
+    behind = _behind(version, kpi, end)
+    sql = _rows_sql(behind, tiers)
+    return query(version, f"{sql} order by {behind.order} {row_limit(limit)}", _params(start, end, tiers))

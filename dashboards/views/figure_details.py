@@ -1,0 +1,56 @@
+"""Figure details: the list behind one headline figure of the Overview (its customers, orders,
+answers, tickets, calls or promises) for the period and tiers in force, the figure added up from
+that very list, and the page that tells more. A figure's Details open it: `figure_details?kpi=otif`."""
+
+from functools import partial
+
+import streamlit as st
+
+from dashboards import ui
+from dashboards.i18n import t
+from dashboards.queries import figure_details as queries
+
+# figure -> the page that tells more about it
+MORE = {
+    "customers": "segments_churn",
+    "active": "segments_churn",
+    "revenue_12m": "segments_churn",
+    "csat": "satisfaction",
+    "nps": "satisfaction",
+    "sla": "service_calls",
+    "otif": "delivery",
+    "abandonment": "service_calls",
+    "open_promises": "open_promises",
+    "high_churn": "segments_churn",
+}
+# the list a row's status comes from (tickets and promises name theirs differently)
+STATUS = {"sla": {"status": "ticket_status"}, "open_promises": {"status": "promise_status"}}
+
+version, filters = ui.page_header("page.figure_details")
+asked = st.query_params.get("kpi")
+kpi = st.selectbox(
+    t("details.figure"),
+    queries.FIGURES,
+    index=queries.FIGURES.index(asked) if asked in queries.FIGURES else 0,
+    format_func=lambda figure: t(f"kpi.{figure}"),
+)
+st.query_params["kpi"] = kpi  # the link shares this figure's list
+
+args = (version, kpi, filters.start, filters.end, filters.tiers)
+totals = queries.figure(*args)
+card, _ = st.columns([1, 3])
+card.metric(t(f"kpi.{kpi}"), ui.KPI_FORMATS[kpi](totals["figure"]), help=t(f"kpi.{kpi}.help"), border=True)
+
+st.subheader(t("details.list"))
+st.caption(t(f"details.{kpi}", n=ui.count(totals["sample"] if totals["sample"] is not None else totals["rows"])))
+ui.table(
+    queries.rows(*args),
+    f"figure-{kpi}",
+    vocabulary=STATUS.get(kpi),
+    every_row=partial(queries.rows.__wrapped__, *args, limit=None),
+)
+st.page_link(
+    f"views/{MORE[kpi]}.py",
+    label=t("details.more", page=t(f"page.{MORE[kpi]}")),
+    icon=":material/arrow_forward:",
+)
