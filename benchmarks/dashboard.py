@@ -73,6 +73,11 @@ ADDITIVE = {
     "marts.acquisition_funnel": ["leads", "converted", "became_customers"],
     "marts.segment_movements": ["customers"],
     "marts.segment_family_matrix": ["customers", "orders", "revenue_12m"],
+    "marts.customer_kpis_daily": ["numerator", "denominator"],
+    "marts.customer_reachability_monthly": ["contacts"],
+    "marts.customer_churn_nightly": ["scored_customers", "high_risk_customers", "revenue_12m", "value_at_risk"],
+    "marts.sales_revenue_monthly": ["orders", "revenue", "margin"],
+    "marts.satisfaction_themes_monthly": ["comments", "bad_comments"],
 }  # fmt: skip
 # tables the models store sorted (see their SQL): tiles are sorted the same way
 SORTED_BY = {

@@ -289,6 +289,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "overview.touchpoints": {"en": "Touchpoints by month and department", "zh": "按月份与部门的接触次数"},
     "chart.partial_month": {"en": "to {day} only", "zh": "仅至 {day}"},
+    "chart.click_to_open": {
+        "en": "Click a bar to list what it counts.",
+        "zh": "点击柱形即可列出其包含的明细。",
+    },
+    "chart.picked": {"en": "What the bar counts: {what}", "zh": "所选柱形的明细：{what}"},
+    "chart.picked.promises": {"en": "{n} promises, one row each.", "zh": "{n} 项承诺，每项一行。"},
+    "chart.picked.deals": {"en": "{n} open deals, one row each.", "zh": "{n} 个未结商机，每个一行。"},
     # customer 360
     "search.label": {"en": "Find a customer", "zh": "查找客户"},
     "search.placeholder": {

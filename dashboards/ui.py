@@ -3,17 +3,21 @@ CSV download, empty states, headline figures with their change, charts."""
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 
 import babel.numbers
 import pandas as pd
+import plotly.express as px
 import streamlit as st
 
 from dashboards import data, words
 from dashboards.filters import Filters, current_filters
-from dashboards.i18n import locale, t
+from dashboards.i18n import language, locale, t
 
 
 def page_header(title_key: str, dated: bool = True) -> tuple[str, Filters]:
@@ -69,7 +73,8 @@ def table(
         st.caption(t("caption.capped" if every_row else "caption.capped_sql", rows=f"{data.ROW_CAP:,}"))
     st.download_button(
         t("button.download_csv"),
-        csv_of(every_row) if capped and every_row else frame.to_csv(index=False).encode("utf-8"),
+        # made when clicked, not on every re-run of the page (the frame is in company time already)
+        csv_of(every_row) if capped and every_row else lambda: frame.to_csv(index=False).encode("utf-8"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"download-{name}",
@@ -127,8 +132,9 @@ def presentable(frame: pd.DataFrame, vocabulary: dict[str, str] | None = None) -
     yes_no = {True: t("value.yes"), False: t("value.no")}
     for column in shown.columns:
         values = shown[column]
+        # infer_dtype looks at the values in C: a 5,000-row list is checked on every re-run
         if pd.api.types.is_bool_dtype(values) or (
-            values.dtype == object and values.dropna().map(type).eq(bool).all() and values.notna().any()
+            values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "boolean"
         ):
             shown[column] = values.map(yes_no).astype(object).where(values.notna(), "")
         elif pd.api.types.is_float_dtype(values):
@@ -144,10 +150,59 @@ COLUMN_IS_VALUE = re.compile(r"(?P<column>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>[^<%
 HOVER_LINE = re.compile(r"(?P<start>^|<br>)(?P<column>[A-Za-z_][A-Za-z0-9_]*)(?P<sep>=|: )(?P<value>[^<%]*)")
 
 
-def chart(figure, period_end: date | None = None) -> None:
-    """A Plotly figure as every page draws it. `period_end`: the last day a monthly figure
+@dataclass(frozen=True)
+class Express:
+    """A Plotly Express chart to draw: px.<kind>(frame, **options), then its layout updated."""
+
+    kind: str
+    frame: pd.DataFrame
+    options: dict
+    layout: dict
+
+
+def express(kind: str, frame: pd.DataFrame, layout: dict | None = None, **options) -> Express:
+    """What `chart` draws and keeps: `express("bar", monthly, x="month", y="orders")`."""
+    return Express(kind, frame, options, layout or {})
+
+
+def chart(
+    drawing: Express,
+    period_end: date | None = None,
+    opens: Callable[[list], None] | None = None,
+    key: str | None = None,
+) -> None:
+    """A Plotly Express chart as every page draws it. `period_end`: the last day a monthly figure
     counts; a month it ends before the month is over is marked as partial, so that it does not
-    read as a collapse."""
+    read as a collapse. `opens`: what a click on a bar shows, called with the bar's custom data
+    (the warehouse's values of the columns the figure was given as `custom_data`, never the
+    words the chart shows them in); the chart needs a `key` then."""
+    figure = _drawn(
+        drawing.kind,
+        drawing.frame,
+        json.dumps(drawing.options, sort_keys=True, default=str),
+        json.dumps(drawing.layout, sort_keys=True, default=str),
+        period_end,
+        language(),
+    )
+    if opens is None:
+        st.plotly_chart(figure, width="stretch")
+        return
+    picked = st.plotly_chart(figure, width="stretch", on_select="rerun", selection_mode="points", key=key)
+    points = picked.selection.points if picked else []
+    if not points:
+        st.caption(t("chart.click_to_open"))
+        return
+    point = points[0]
+    opens(list(figure.data[point["curve_number"]].customdata[point["point_index"]]))
+
+
+# Plotly Express takes 30-80 ms to build a figure, most of a page's re-run: each figure is built
+# once for its data, language and period, and the same object is drawn again (a resource, not
+# copied; nothing changes a figure once it is drawn)
+@st.cache_resource(show_spinner=False, max_entries=500)
+def _drawn(kind: str, frame: pd.DataFrame, options: str, layout: str, period_end: date | None, language: str):
+    figure = getattr(px, kind)(frame, **json.loads(options))
+    figure.update_layout(**json.loads(layout))
     # a panel of a faceted chart is titled by its value in words ("物流"), not Plotly's "department=logistics"
     figure.for_each_annotation(
         lambda note: (
@@ -174,7 +229,8 @@ def chart(figure, period_end: date | None = None) -> None:
             )
     _values_in_words(figure)
     _labels_in_words(figure)
-    st.plotly_chart(figure, width="stretch")
+    _ticks_in_words(figure)
+    return figure
 
 
 def _values_in_words(figure) -> None:
@@ -207,6 +263,43 @@ def _values_in_words(figure) -> None:
 def _hover_line_in_words(found: re.Match) -> str:
     value = words.value_in_words(found["column"], found["value"]) if found["value"] else ""
     return f"{found['start']}{column_label(found['column'])}{found['sep']}{value}"
+
+
+BIG = 10_000  # a value axis reaching this far is ticked in the reader's units
+
+
+def _ticks_in_words(figure) -> None:
+    """A value axis of big numbers ticked in the reader's units: 60万 and 1.5亿 in Chinese, 600K
+    and 150M in English (CLDR's compact forms, through babel), not Plotly's SI prefixes (600k,
+    1.5G), which no Chinese reader, and no reader of money, uses. Plotly formats ticks with d3,
+    which knows no 万: the ticks are chosen here (five steps of 1, 2, 2.5 or 5 × 10ⁿ) and labelled."""
+    tops, bottoms = [0.0], [0.0]
+    stacked_up, stacked_down = {}, {}  # stacked bars reach their sum at an x
+    for trace in figure.data:
+        if trace.type not in ("bar", "scatter") or trace.orientation == "h" or trace.y is None:
+            continue
+        values = pd.to_numeric(pd.Series(list(trace.y)), errors="coerce")
+        if values.isna().all():
+            return  # a category axis: nothing to tick
+        if trace.type == "scatter" or figure.layout.barmode in ("group", "overlay"):
+            tops.append(values.max())
+            bottoms.append(values.min())
+            continue
+        places = list(trace.x) if trace.x is not None else list(range(len(values)))
+        for place, value in zip(places, values.fillna(0), strict=False):
+            stack = stacked_up if value > 0 else stacked_down
+            stack[(trace.xaxis, str(place))] = stack.get((trace.xaxis, str(place)), 0.0) + value
+    tops += list(stacked_up.values())
+    bottoms += list(stacked_down.values())
+    high, low = float(pd.Series(tops).max()), float(pd.Series(bottoms).min())
+    if max(high, -low) < BIG:
+        return
+    raw = (high - low) / 5
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    ticks = [step * i for i in range(math.floor(low / step), math.ceil(high / step) + 1)]
+    texts = [babel.numbers.format_compact_decimal(tick, locale=locale(), fraction_digits=1) for tick in ticks]
+    figure.for_each_yaxis(lambda axis: axis.update(tickmode="array", tickvals=ticks, ticktext=texts))
 
 
 def _labels_in_words(figure) -> None:

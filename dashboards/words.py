@@ -275,6 +275,14 @@ def in_words(frame: pd.DataFrame, vocabulary: dict[str, str] | None = None) -> p
     shown = frame.copy()
     for column in shown.columns:
         translate = translator(column, vocabulary)
-        if translate is not None and (shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column])):
-            shown[column] = shown[column].map(translate, na_action="ignore")
+        values = shown[column]
+        if translate is not None and (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            # each distinct value once: a list of 5,000 rows holds a few statuses, and a word costs
+            # a look-up of the reader's language and the catalogue
+            try:
+                distinct = {value: translate(value) for value in values.dropna().unique()}
+            except TypeError:  # values a dict cannot hold (lists): each on its own
+                shown[column] = values.map(translate, na_action="ignore")
+            else:
+                shown[column] = values.map(distinct, na_action="ignore")
     return shown

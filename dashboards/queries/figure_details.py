@@ -21,29 +21,26 @@ from dashboards.data import ROW_CAP, Period, publish_info, query, row_limit, seg
 
 @dataclass(frozen=True)
 class Behind:
-    """What a figure is made of: its rows (a SELECT; `{segment}` limits them to the chosen tiers),
-    their order on the page, the figure as an aggregate over them, and for a rate the sample (how
-    many it is a rate of)."""
+    """What a figure is made of: its rows (a SELECT of one mart; `{segment}` limits them to the
+    chosen tiers), their order on the page, the figure as an aggregate over them, for a rate the
+    sample (how many it is a rate of), and the customer's columns a reader needs beside each row
+    (`named`: joined from customer_360 after the page's cap, so that neither the figure nor a
+    long list pays for a join of every row)."""
 
     rows: str
     order: str
     figure: str
     sample: str | None = None
-    customer: str = "customer_id"  # the column `{segment}` limits (qualified where the list joins)
+    named: tuple[str, ...] = ("display_name",)
 
 
 CUSTOMERS_WHO_ORDERED = """
-    select ordering.customer_id, customers.display_name, customers.value_tier, customers.lifecycle_stage,
-           ordering.orders, ordering.first_ordered_at, ordering.last_ordered_at, customers.revenue_12m
-    from (select customer_id, count(*) as orders, min(ordered_at) as first_ordered_at,
-                 max(ordered_at) as last_ordered_at
-          from marts.order_fulfilment
-          where customer_id is not null and ordered_at < $end_at {since} {segment}
-          group by customer_id) as ordering
-    left join marts.customer_360 as customers on customers.customer_id = ordering.customer_id
+    select customer_id, count(*) as orders, min(ordered_at) as first_ordered_at, max(ordered_at) as last_ordered_at
+    from marts.order_fulfilment
+    where customer_id is not null and ordered_at < $end_at {since} {segment}
+    group by customer_id
 """
-
-
+CUSTOMER = ("display_name", "value_tier", "lifecycle_stage", "revenue_12m")
 PROMISES = """
     select promise_id, customer_id, customer_name, kind, department, order_number, due_at, status, overdue_business_days
     from marts.open_promises
@@ -56,70 +53,60 @@ def _share(condition: str) -> str:
 
 BEHIND = {
     # the customers who had ordered by the period's end (a prospect who never bought is none)
-    "customers": Behind(CUSTOMERS_WHO_ORDERED.replace("{since}", ""), "last_ordered_at desc", "count(*)"),
+    "customers": Behind(
+        CUSTOMERS_WHO_ORDERED.replace("{since}", ""), "last_ordered_at desc", "count(*)", None, CUSTOMER
+    ),
     "active": Behind(
-        CUSTOMERS_WHO_ORDERED.replace("{since}", "and ordered_at >= $start_at"), "last_ordered_at desc", "count(*)"
+        CUSTOMERS_WHO_ORDERED.replace("{since}", "and ordered_at >= $start_at"),
+        "last_ordered_at desc",
+        "count(*)",
+        None,
+        CUSTOMER,
     ),
     # the orders of the 12 months to the period's end (the company's days, as orders_daily has them)
     "revenue_12m": Behind(
-        """select orders.order_number, orders.customer_id, customers.display_name, customers.value_tier,
-                  orders.ordered_at, orders.order_amount
-           from marts.order_fulfilment as orders
-           left join marts.customer_360 as customers on customers.customer_id = orders.customer_id
-           where orders.ordered_at >= $year_start_at and orders.ordered_at < $end_at {segment}""",
+        """select order_number, customer_id, ordered_at, order_amount
+           from marts.order_fulfilment
+           where ordered_at >= $year_start_at and ordered_at < $end_at {segment}""",
         "ordered_at desc",
         "sum(order_amount)",
-        customer="orders.customer_id",
+        None,
+        ("display_name", "value_tier"),
     ),
     "csat": Behind(
-        """select responses.customer_id, customers.display_name, responses.responded_at, responses.channel,
-                  responses.is_satisfied, responses.comment
-           from marts.satisfaction_responses as responses
-           left join marts.customer_360 as customers on customers.customer_id = responses.customer_id
-           where responses.response_date between $start_date and $end_date
-               and responses.is_satisfied is not null {segment}""",
+        """select customer_id, responded_at, channel, is_satisfied, comment
+           from marts.satisfaction_responses
+           where response_date between $start_date and $end_date and is_satisfied is not null {segment}""",
         "responded_at desc",
         _share("is_satisfied"),
         "count(*)",
-        "responses.customer_id",
     ),
     # promoters (9-10) less detractors (0-6), per hundred answers
     "nps": Behind(
-        """select responses.customer_id, customers.display_name, responses.responded_at, responses.nps_score,
-                  responses.comment
-           from marts.satisfaction_responses as responses
-           left join marts.customer_360 as customers on customers.customer_id = responses.customer_id
-           where responses.response_date between $start_date and $end_date and responses.channel = 'nps'
-               and responses.nps_score is not null {segment}""",
+        """select customer_id, responded_at, nps_score, comment
+           from marts.satisfaction_responses
+           where response_date between $start_date and $end_date and channel = 'nps'
+               and nps_score is not null {segment}""",
         "responded_at desc",
         "100.0 * (count(*) filter (where nps_score >= 9) - count(*) filter (where nps_score <= 6))"
         " / nullif(count(*), 0)",
         "count(*)",
-        "responses.customer_id",
     ),
     "sla": Behind(
-        """select tickets.ticket_id, tickets.customer_id, customers.display_name, tickets.created_at,
-                  tickets.priority, tickets.status, tickets.is_sla_breached
-           from marts.service_tickets as tickets
-           left join marts.customer_360 as customers on customers.customer_id = tickets.customer_id
-           where tickets.created_at >= $start_at and tickets.created_at < $end_at
-               and tickets.is_sla_breached is not null {segment}""",
+        """select ticket_id, customer_id, created_at, priority, status, is_sla_breached
+           from marts.service_tickets
+           where created_at >= $start_at and created_at < $end_at and is_sla_breached is not null {segment}""",
         "created_at desc",
         _share("not is_sla_breached"),
         "count(*)",
-        "tickets.customer_id",
     ),
     "otif": Behind(
-        """select orders.order_number, orders.customer_id, customers.display_name, orders.promised_delivery_date,
-                  orders.delivered_at, orders.is_on_time, orders.is_in_full, orders.is_otif
-           from marts.order_fulfilment as orders
-           left join marts.customer_360 as customers on customers.customer_id = orders.customer_id
-           where orders.promised_delivery_date between $start_date and $end_date
-               and orders.is_otif is not null {segment}""",
+        """select order_number, customer_id, promised_delivery_date, delivered_at, is_on_time, is_in_full, is_otif
+           from marts.order_fulfilment
+           where promised_delivery_date between $start_date and $end_date and is_otif is not null {segment}""",
         "promised_delivery_date desc",
         _share("is_otif"),
         "count(*)",
-        "orders.customer_id",
     ),
     # calls by day and queue: a call that was abandoned has often no customer to list it under, and
     # the warehouse publishes calls per day and queue (marts.callcenter_daily), not one by one
@@ -130,6 +117,7 @@ BEHIND = {
         "call_date desc, queue_name",
         "100.0 * sum(abandoned) / nullif(sum(offered), 0)",
         "sum(offered)",
+        (),
     ),
     # open at the period's end: due by then and not resolved by then; a period to the publish's
     # day takes the mart's own status (the Open promises page's figure), see OPEN_NOW below
@@ -137,6 +125,8 @@ BEHIND = {
         f"{PROMISES} where due_at < $end_at and (resolved_at is null or resolved_at >= $end_at) {{segment}}",
         "due_at",
         "count(*)",
+        None,
+        (),  # the promise names its customer itself
     ),
     "high_churn": Behind(
         """select customer_id, display_name, value_tier, lifecycle_stage, churn_risk, revenue_12m,
@@ -145,12 +135,14 @@ BEHIND = {
            where is_high_churn_risk {tier}""",
         "churn_risk * coalesce(revenue_12m, 0) desc, churn_risk desc",
         "count(*)",
+        None,
+        (),
     ),
 }
 FIGURES = list(BEHIND)
 # the open promises as the night left them, the figure of a period that runs to the publish's day
 # (dashboards/queries/overview.py's OPEN_NOW_SQL, the Open promises page's)
-OPEN_NOW = Behind(f"{PROMISES} where status = 'open' {{segment}}", "due_at", "count(*)")
+OPEN_NOW = Behind(f"{PROMISES} where status = 'open' {{segment}}", "due_at", "count(*)", None, ())
 
 
 def _behind(version: str, kpi: str, end: date) -> Behind:
@@ -158,7 +150,7 @@ def _behind(version: str, kpi: str, end: date) -> Behind:
 
 
 def _rows_sql(behind: Behind, tiers: tuple[str, ...]) -> str:
-    return behind.rows.format(segment=segment_filter(tiers, behind.customer), tier=tier_filter(tiers, "value_tier"))
+    return behind.rows.format(segment=segment_filter(tiers), tier=tier_filter(tiers, "value_tier"))
 
 
 def _params(start: date, end: date, tiers: tuple[str, ...]) -> dict:
@@ -186,5 +178,13 @@ def rows(
 ) -> pd.DataFrame:
     """The list behind the figure, the page's cap long (`limit=None`: every row, for the download)."""
     behind = _behind(version, kpi, end)
-    sql = _rows_sql(behind, tiers)
-    return query(version, f"{sql} order by {behind.order} {row_limit(limit)}", _params(start, end, tiers))
+    listed = f"select * from ({_rows_sql(behind, tiers)}) order by {behind.order} {row_limit(limit)}"
+    if behind.named:  # each row with its customer's name (and tier), next to the customer's id
+        named = ", ".join(f"customers.{column}" for column in behind.named)
+        listed = f"""
+            select listed.customer_id, {named}, listed.* exclude (customer_id)
+            from ({listed}) as listed
+            left join marts.customer_360 as customers on customers.customer_id = listed.customer_id
+            order by {", ".join(f"listed.{term.strip()}" for term in behind.order.split(","))}
+        """
+    return query(version, listed, _params(start, end, tiers))

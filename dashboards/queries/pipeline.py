@@ -29,6 +29,25 @@ def by_stage(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def deals_in_stage(version: str, tiers: tuple[str, ...], stage: str, limit: int | None = ROW_CAP) -> pd.DataFrame:
+    """The open deals of one stage (a bar of by_stage), the biggest first."""
+    return query(
+        version,
+        f"""
+        select deals.customer_id, customers.display_name, deals.opportunity_name, deals.stage,
+               deals.days_in_stage, deals.amount, deals.weighted_amount, deals.expected_close_date,
+               deals.owner_name, deals.is_stale
+        from marts.open_opportunities as deals
+        left join marts.customer_360 as customers using (customer_id)
+        where deals.stage = $stage {segment_filter(tiers, "deals.customer_id")}
+        order by deals.amount desc nulls last, deals.opportunity_id
+        {row_limit(limit)}
+        """,
+        with_tiers({"stage": stage}, tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
 def stale_deals(version: str, tiers: tuple[str, ...], limit: int | None = ROW_CAP) -> pd.DataFrame:
     """The stale deals to act on, the biggest first."""
     return query(

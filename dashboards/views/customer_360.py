@@ -5,7 +5,6 @@ and why, the next best action, open promises, satisfaction over time, and every 
 from functools import partial
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from c360.privacy import HIDDEN, show_contacts
@@ -114,10 +113,16 @@ satisfaction = queries.customer_satisfaction(version, chosen)
 for measure, top in (("csat_pct", 100), ("nps_score_avg", 10)):
     measured = satisfaction.dropna(subset=[measure])
     if not measured.empty:
-        figure = px.line(
-            measured, x="month", y=measure, color="channel", markers=True, hover_data=["responses", "bad_answers"]
+        figure = ui.express(
+            "line",
+            measured,
+            layout={"yaxis_range": [0, top * 1.05]},
+            x="month",
+            y=measure,
+            color="channel",
+            markers=True,
+            hover_data=["responses", "bad_answers"],
         )
-        figure.update_yaxes(range=[0, top * 1.05])
         ui.chart(figure, data.publish_info(version)["as_of"])  # the month of the publish is partial
         break
 ui.table(satisfaction, f"customer_{chosen}_satisfaction", "empty.no_answers")

@@ -3,7 +3,6 @@ results, identity resolution, and how many customers can actually be reached."""
 
 from functools import partial
 
-import plotly.express as px
 import streamlit as st
 
 from dashboards import ui
@@ -51,8 +50,8 @@ st.caption(t("health.reachability.help"))
 shares = queries.reachable_share_by_month(version)
 if not shares.empty:
     shares = shares.melt(id_vars="month", value_vars=["phone_pct", "email_pct"], var_name="measure", value_name="pct")
-    ui.chart(px.line(shares, x="month", y="pct", color="measure", markers=True))
+    ui.chart(ui.express("line", shares, x="month", y="pct", color="measure", markers=True))
 reasons = queries.reachability_rows(version)
 if not reasons.empty:
-    ui.chart(px.bar(reasons, x="month", y="share_pct", color="reachability", facet_col="channel"))
+    ui.chart(ui.express("bar", reasons, x="month", y="share_pct", color="reachability", facet_col="channel"))
 ui.table(reasons, "reachability_by_month", "empty.no_rows")

@@ -1,7 +1,6 @@
 """Delivery and installation: OTIF, perfect orders, wrong items, installation promises kept,
 and the order journey showing at which stage, in which department, promises break."""
 
-import plotly.express as px
 import streamlit as st
 
 from dashboards import ui
@@ -19,12 +18,12 @@ if not monthly.empty:
         var_name="measure",
         value_name="pct",
     )
-    ui.chart(px.line(long, x="month", y="pct", color="measure", markers=True), filters.end)
+    ui.chart(ui.express("line", long, x="month", y="pct", color="measure", markers=True), filters.end)
 ui.table(monthly, "delivery_by_month")
 
 st.subheader(t("delivery.journey"))
 st.caption(t("delivery.journey.help"))
 journey = queries.order_journey(version, filters.start, filters.end, filters.tiers)
 if not journey.empty and journey["orders"].sum() > 0:
-    ui.chart(px.funnel(journey, x="orders", y="stage", hover_data=["department", "promises_broken"]))
+    ui.chart(ui.express("funnel", journey, x="orders", y="stage", hover_data=["department", "promises_broken"]))
 ui.table(journey, "order_journey")

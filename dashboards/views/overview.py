@@ -1,7 +1,6 @@
 """Overview: the company's customer relationships on one page, each figure against the
 period before and leading to the list it is counted from."""
 
-import plotly.express as px
 import streamlit as st
 
 from dashboards import ui
@@ -93,5 +92,5 @@ monthly = queries.touchpoints_by_month(version, filters.start, filters.end, filt
 if monthly.empty:
     st.info(t("empty.no_rows"))
 else:
-    ui.chart(px.bar(monthly, x="month", y="touchpoints", color="department"), filters.end)
+    ui.chart(ui.express("bar", monthly, x="month", y="touchpoints", color="department"), filters.end)
 ui.table(monthly, "touchpoints_by_month")

@@ -3,7 +3,6 @@ weighted by the CRM's probability) and the stale ones to act on, the biggest fir
 
 from functools import partial
 
-import plotly.express as px
 import streamlit as st
 
 from dashboards import ui
@@ -26,9 +25,26 @@ weighted.metric(
 stale.metric(t("pipeline.stale"), ui.count(stages["stale_deals"].sum()), help=t("pipeline.stale.help"))
 
 st.subheader(t("pipeline.by_stage"))
+
+
+def deals_in_stage(picked: list) -> None:
+    """The open deals of a clicked stage."""
+    (stage,) = picked
+    shown = queries.deals_in_stage(version, filters.tiers, stage)
+    st.subheader(t("chart.picked", what=stage))  # the CRM's own stage name
+    st.caption(t("chart.picked.deals", n=ui.count(len(shown))))
+    ui.table(
+        shown,
+        "open_deals_in_stage",
+        "empty.no_opportunities",
+        every_row=partial(queries.deals_in_stage.__wrapped__, version, filters.tiers, stage, limit=None),
+    )
+
+
 if not stages.empty:
     ui.chart(
-        px.bar(
+        ui.express(
+            "bar",
             stages.melt(
                 id_vars="stage",
                 value_vars=["amount", "weighted_amount"],
@@ -39,7 +55,10 @@ if not stages.empty:
             y="open_pipeline_amount",
             color="measure",
             barmode="group",
-        )
+            custom_data=["stage"],
+        ),
+        opens=deals_in_stage,
+        key="pipeline_by_stage_chart",
     )
 ui.table(stages, "pipeline_by_stage", "empty.no_opportunities")
 

@@ -3,7 +3,6 @@ what preceded the bad ratings."""
 
 from functools import partial
 
-import plotly.express as px
 import streamlit as st
 
 from dashboards import ui, words
@@ -26,7 +25,7 @@ if not monthly.empty:
     if shown.empty:  # a measure no survey of the company asks (CES, NPS without a survey object)
         st.info(t("empty.not_asked"))
     else:
-        ui.chart(px.line(shown, x="month", y=measure, color="channel", markers=True), filters.end)
+        ui.chart(ui.express("line", shown, x="month", y=measure, color="channel", markers=True), filters.end)
 ui.table(monthly, "satisfaction_by_month")
 
 left, right = st.columns(2)
@@ -42,14 +41,14 @@ st.caption(t("satisfaction.precursors.help"))
 precursors = queries.bad_rating_precursors(*args)
 if not precursors.empty:
     shown = precursors.assign(group=precursors["is_bad"].map({True: t("value.bad"), False: t("value.other")}))
-    ui.chart(px.bar(shown, x="precursor", y="pct_of_answers", color="group", barmode="group"))
+    ui.chart(ui.express("bar", shown, x="precursor", y="pct_of_answers", color="group", barmode="group"))
 ui.table(precursors, "bad_rating_precursors")
 
 st.subheader(t("satisfaction.verbatims"))
 st.caption(t("satisfaction.verbatims.help"))
 themes = queries.themes_by_month(*args)
 if not themes.empty:
-    ui.chart(px.bar(themes, x="month", y="comments", color="theme"), filters.end)
+    ui.chart(ui.express("bar", themes, x="month", y="comments", color="theme"), filters.end)
 picked = st.selectbox(
     t("filter.theme"),
     sorted(themes["theme"].unique()) if not themes.empty else [],

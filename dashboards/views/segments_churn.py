@@ -2,7 +2,6 @@
 top customers by revenue or growth, and the customers most at risk of leaving with the reasons
 and the next best action."""
 
-import plotly.express as px
 import streamlit as st
 
 from dashboards import data, ui
@@ -22,7 +21,8 @@ if not tiers.empty:
         columns=stages + sorted(set(grid.columns) - set(stages)),
     )
     ui.chart(
-        px.imshow(
+        ui.express(
+            "imshow",
             grid,
             text_auto=True,
             aspect="auto",
@@ -55,7 +55,8 @@ st.caption(t("segments.revenue.help"))
 months = queries.revenue_by_month_against_year_before(version, filters.end, filters.tiers)
 if not months.empty:
     ui.chart(
-        px.bar(
+        ui.express(
+            "bar",
             months.melt(
                 id_vars="month",
                 value_vars=["revenue_year_before", "revenue_in_month"],
@@ -85,7 +86,9 @@ st.subheader(t("segments.value_at_risk"))
 st.caption(t("segments.value_at_risk.help"))
 nights = queries.value_at_risk_by_night(version, filters.tiers)
 if not nights.empty:
-    ui.chart(px.line(nights, x="night_date", y="value_at_risk", markers=True, hover_data=["high_risk_customers"]))
+    ui.chart(
+        ui.express("line", nights, x="night_date", y="value_at_risk", markers=True, hover_data=["high_risk_customers"])
+    )
 ui.table(nights, "value_at_risk_by_night")
 
 st.subheader(t("segments.churn_list"))

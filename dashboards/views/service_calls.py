@@ -4,7 +4,6 @@ queue and agent."""
 
 from functools import partial
 
-import plotly.express as px
 import streamlit as st
 
 from dashboards import ui
@@ -16,7 +15,7 @@ version, filters = ui.page_header("page.service_calls")
 st.subheader(t("service.by_month"))
 service = queries.service_by_month(version, filters.start, filters.end, filters.tiers)
 if not service.empty:
-    ui.chart(px.line(service, x="month", y="sla_compliance_pct", markers=True), filters.end)
+    ui.chart(ui.express("line", service, x="month", y="sla_compliance_pct", markers=True), filters.end)
 ui.table(service, "service_by_month")
 
 st.subheader(t("service.backlog"))
@@ -37,7 +36,7 @@ st.caption(t("calls.segment_note"))
 st.subheader(t("calls.by_hour"))
 hourly = queries.calls_by_hour(version, filters.start, filters.end)
 if not hourly.empty:
-    ui.chart(px.bar(hourly, x="hour_of_day", y="offered", color="queue_name"))
+    ui.chart(ui.express("bar", hourly, x="hour_of_day", y="offered", color="queue_name"))
 ui.table(hourly, "calls_by_hour")
 
 st.subheader(t("calls.by_queue"))

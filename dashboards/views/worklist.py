@@ -4,7 +4,6 @@ the list downloads as CSV."""
 
 from functools import partial
 
-import plotly.express as px
 import streamlit as st
 
 from dashboards import ui, words
@@ -31,7 +30,8 @@ if not owners.empty:
     chart = owners.groupby("owner", as_index=False)[["overdue", "open"]].sum()
     chart = chart.sort_values(["overdue", "open"], ascending=False).head(15)
     ui.chart(
-        px.bar(
+        ui.express(
+            "bar",
             chart.melt(id_vars="owner", value_vars=["overdue", "open"], var_name="status", value_name="actions"),
             x="actions",
             y="owner",

@@ -5,6 +5,7 @@ error box; the language switch works; a screenshot of each page is kept in test-
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -317,3 +318,43 @@ def test_each_figures_details_open_the_list_that_counts_to_it(dashboard, browser
             assert counted == shown, f"{label}: the list adds up to {counted}, not {shown}"
         finally:
             page.close()
+
+
+def click_a_bar(page, counted: str):
+    """Click the first bar of the page's first chart as a reader does, and return what opened:
+    the number its caption says it lists ("12 promises, one row each."), the rows its download
+    holds, and the chart."""
+    import io
+
+    import pandas as pd
+
+    page.get_by_text("Click a bar to list what it counts.").first.wait_for(timeout=30_000)
+    chart = page.locator(".js-plotly-plot").first
+    box = chart.locator("g.point path").first.bounding_box()
+    # Plotly's drag layer lies over the bars: the click lands at the bar's place, as a reader's does
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_text("What the bar counts").first.wait_for(timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    no_error_box(page)
+    caption = page.get_by_text(re.compile(rf"^[\d,]+ {counted}, one row each\.$")).first.inner_text()
+    with page.expect_download(timeout=30_000) as download:
+        # the list's download comes first: the list opens right under its chart
+        page.locator("[data-testid='stDownloadButton']").first.click()
+    rows = pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()))
+    return int(caption.split()[0].replace(",", "")), rows, chart
+
+
+def test_a_click_on_a_bar_of_open_promises_lists_the_promises_it_counts(dashboard, browser):
+    """A bar of promises by age (a department, a kind, an age) opens its promises, one row each:
+    as many as the bar is high, and all of that department, kind and age."""
+    page = open_page(browser, f"{dashboard}/open_promises")
+    try:
+        listed, rows, chart = click_a_bar(page, "promises")
+        height, (department, kind, age) = chart.evaluate(
+            "plot => [plot._fullData[0].y[0], plot._fullData[0].customdata[0]]"
+        )
+        assert len(rows) == listed == height > 0, f"the bar counts {height} promises, its list has {listed}"
+        assert set(rows["department"]) == {department} and set(rows["kind"]) == {kind}
+        assert age == "0 (due)" or (rows["overdue_business_days"] > 0).all()
+    finally:
+        page.close()

@@ -765,3 +765,39 @@ def test_every_figure_opens_the_list_it_is_counted_from(monkeypatch, published_c
             assert f"of {sample:,.0f} " in captions, f"{kpi}: the list has {sample} where the card says otherwise"
         assert at.query_params["kpi"] == kpi and all(at.query_params[key] == value for key, value in shared.items())
     assert nonzero >= 8, "the small company has rows behind nearly every figure"
+
+
+def test_every_bar_of_promises_by_age_opens_as_many_promises_as_it_counts(monkeypatch, published_company):
+    """What a click on a bar of Open promises lists (the browser test clicks one): for every bar,
+    its department's promises of its kind and age, as many as the bar is high."""
+    from dashboards.queries import open_promises
+
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    version = data.publish_version()
+    bars = open_promises.promises_by_age.__wrapped__(version, ())
+    assert len(bars) > 1
+    for bar in bars.itertuples():
+        listed = open_promises.promises_of_bar.__wrapped__(
+            version, (), bar.department, bar.kind, bar.overdue_business_days, limit=None
+        )
+        assert len(listed) == bar.promises, bar
+
+
+def test_big_numbers_on_a_charts_axis_read_in_the_readers_units(monkeypatch, published_company):
+    """Revenue by month ticked 2,000万 in Chinese and 20M in English (CLDR's compact forms), never
+    Plotly's SI prefixes (20M reads "20 mega" to nobody, 600k and 1.5G to no Chinese reader)."""
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    for language, units in (("zh", ("万", "亿")), ("en", ("K", "M", "B"))):
+        at = AppTest.from_file(APP, default_timeout=60).switch_page("views/segments_churn.py")
+        at.query_params = {"lang": language}
+        at.run()
+        rendered_ok(at)
+        ticked = [
+            spec["layout"]["yaxis"]["ticktext"] for spec in chart_specs(at) if spec["layout"]["yaxis"].get("ticktext")
+        ]
+        assert ticked, f"{language}: no chart of big numbers ticked in words"
+        for texts in ticked:
+            assert all(re.fullmatch(rf"-?[\d.,]+(?:{'|'.join(units)})?", text) for text in texts), texts
+            assert any(text.endswith(units) for text in texts), texts

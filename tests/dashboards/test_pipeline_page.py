@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import SESSION_AS_OF, c360, free_port, serving_demo_api, wait_for_port
-from tests.dashboards.test_browser import browser, no_error_box, open_page, screenshot, start_dashboard  # noqa: F401
+from tests.dashboards.test_browser import (  # noqa: F401 - browser: the fixture
+    browser,
+    click_a_bar,
+    no_error_box,
+    open_page,
+    screenshot,
+    start_dashboard,
+)
 from tests.dashboards.test_pages import open_app, published, rendered_ok
 from tests.dashboards.test_words import english_on_chinese_pages
 
@@ -99,6 +106,18 @@ def test_the_pipeline_and_a_customers_days_in_stage_in_chromium_in_both_language
                 screenshot(page, shot)
             finally:
                 page.close()
+        # a stage's bar clicked opens that stage's open deals, every one of them
+        page = open_page(browser, f"http://127.0.0.1:{port}/pipeline")
+        try:
+            listed, rows, _ = click_a_bar(page, "open deals")
+            (stage,) = set(rows["stage"])
+            with published(company_with_deals) as con:
+                (deals,) = con.execute(
+                    "select count(*) from marts.open_opportunities where stage = ?", [stage]
+                ).fetchone()
+            assert len(rows) == listed == deals > 0
+        finally:
+            page.close()
     finally:
         process.terminate()
         process.wait(timeout=20)
