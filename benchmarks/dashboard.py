@@ -266,13 +266,13 @@ def measure_queries(repeats: int) -> dict:
         ),
         # the list behind each of the Overview's figures, and the figure added up from all of it
         **{
-            f"figure_details.{kpi}": (
-                lambda tiers, kpi=kpi: (
-                    queries.figure_details.figure.__wrapped__(version, kpi, start, end, tiers),
-                    queries.figure_details.rows.__wrapped__(version, kpi, start, end, tiers),
-                )
+            f"figure_details.{kpi}{part}": (
+                lambda tiers, kpi=kpi, part=part: getattr(
+                    queries.figure_details, part.strip(".") or "rows"
+                ).__wrapped__(version, kpi, start, end, tiers)
             )
             for kpi in queries.figure_details.FIGURES
+            for part in ("", ".figure")
         },
     }
     figures = {}
