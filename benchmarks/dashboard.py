@@ -165,7 +165,8 @@ def timed(call, repeats: int) -> dict:
 
 def measure_queries(repeats: int) -> dict:
     """Each cached query of the data module, its work without Streamlit's cache (the DuckDB
-    query and the Arrow → pandas copy), on the default filters and on one value tier."""
+    query and the Arrow → pandas copy), on the default filters and on one value tier.
+    Long because: one table of every query the pages run, each with its arguments, in one place."""
 
     version = data.publish_version()
     info = data.publish_info(version)
