@@ -263,8 +263,9 @@ def test_a_row_link_opens_the_customer_360_of_its_customer(dashboard, browser, p
         page.close()
 
 
-def _counted_from(kpi: str, rows) -> float:
-    """A headline figure added up from the rows its list downloads (the warehouse's values)."""
+def counted_from(kpi: str, rows) -> float:
+    """A headline figure added up from the rows of its list (the warehouse's values: true and
+    false, as the download has them; test_pages.py gives it the rows the page shows)."""
     if kpi == "revenue_12m":
         return rows["order_amount"].sum()
     if kpi in ("csat", "otif"):
@@ -313,7 +314,7 @@ def test_each_figures_details_open_the_list_that_counts_to_it(dashboard, browser
                 with page.expect_download(timeout=30_000) as download:
                     page.get_by_text("Download CSV").first.click()
                 rows = pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()))
-                counted = ui.KPI_FORMATS[kpi](_counted_from(kpi, rows))
+                counted = ui.KPI_FORMATS[kpi](counted_from(kpi, rows))
                 assert counted == shown, f"{label}: the list adds up to {counted}, not {shown}"
             # back to the Overview as a reader goes, by the menu (no new page load)
             page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Overview").first.click()

@@ -704,23 +704,6 @@ def test_revenue_against_the_year_before_adds_up_to_the_marts_months(monkeypatch
     assert expected == pytest.approx(orders_total), "order lines add up to their orders"
 
 
-def _counted_from(kpi: str, rows) -> tuple[float, float]:
-    """A headline figure added up from the rows its Details list (as the page shows them: yes and
-    no in words), and how many it is of."""
-    yes = {column: rows[column] == "yes" for column in ("is_satisfied", "is_otif") if column in rows}
-    if kpi == "revenue_12m":
-        return rows["order_amount"].sum(), len(rows)
-    if kpi in ("csat", "otif"):
-        return 100.0 * yes["is_satisfied" if kpi == "csat" else "is_otif"].mean(), len(rows)
-    if kpi == "sla":
-        return 100.0 * (rows["is_sla_breached"] == "no").mean(), len(rows)
-    if kpi == "nps":
-        return 100.0 * ((rows["nps_score"] >= 9).sum() - (rows["nps_score"] <= 6).sum()) / len(rows), len(rows)
-    if kpi == "abandonment":
-        return 100.0 * rows["abandoned"].sum() / rows["offered"].sum(), rows["offered"].sum()
-    return len(rows), len(rows)  # customers, promises: one row each
-
-
 def test_every_figure_opens_the_list_it_is_counted_from(monkeypatch, published_company):
     """Each figure of the Overview opens its list (customers, orders, answers, tickets, calls,
     promises) for the same dates and tiers, and the list adds up to the figure the card shows: on
@@ -728,6 +711,7 @@ def test_every_figure_opens_the_list_it_is_counted_from(monkeypatch, published_c
     from dashboards import ui
     from dashboards.i18n import CATALOGUE
     from dashboards.queries.figure_details import FIGURES
+    from tests.dashboards.test_browser import counted_from
 
     config, _ = published_company
     monkeypatch.setenv("C360_CONFIG", str(config))
@@ -757,7 +741,9 @@ def test_every_figure_opens_the_list_it_is_counted_from(monkeypatch, published_c
             assert cards[label] in ("0", "n/a"), f"{kpi}: no rows behind {cards[label]}"
             continue
         nonzero += 1
-        figure, sample = _counted_from(kpi, rows)
+        # the page shows yes and no in words; the download, which the browser test adds up, booleans
+        figure = counted_from(kpi, rows.replace({"yes": True, "no": False}))
+        sample = rows["offered"].sum() if kpi == "abandonment" else len(rows)
         assert ui.KPI_FORMATS[kpi](figure) == cards[label], f"{kpi}: the list adds up to {figure}, not the card"
         if f"kpi.{kpi}.sample" in CATALOGUE:  # a rate says how many it is of
             assert f"of {sample:,.0f} " in captions, f"{kpi}: the list has {sample} where the card says otherwise"
