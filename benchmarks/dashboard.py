@@ -16,6 +16,7 @@ Pages run in Streamlit's AppTest, in this process, against the tiled warehouse r
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -28,6 +29,7 @@ from pathlib import Path
 import duckdb
 import phonenumbers
 import streamlit as st
+from streamlit.components.v2 import manifest_scanner
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.identity import base_company
@@ -332,6 +334,10 @@ def measure_pages(repeats: int, search_text: str) -> dict:
     re-runs with a warm cache (what a user's click costs on the server)."""
 
     app = str(Path(__file__).resolve().parents[1] / "dashboards" / "streamlit_app.py")
+    # A server reads every installed package's metadata for components once, when it starts; each
+    # new AppTest would do it again (0.4 s here), which no user waits for after a publish
+    scan = manifest_scanner.scan_component_manifests
+    manifest_scanner.scan_component_manifests = functools.cache(scan)
     figures = {}
     for page in PAGES:
         st.cache_data.clear()
@@ -351,6 +357,7 @@ def measure_pages(repeats: int, search_text: str) -> dict:
             samples.append(time.perf_counter() - started)
         figures[page] = {"first_render_after_publish_ms": round(1000 * first), "warm_rerun": percentiles(samples)}
         print(f"benchmark: page {page:<28} {figures[page]}", flush=True)
+    manifest_scanner.scan_component_manifests = scan
     return figures
 
 

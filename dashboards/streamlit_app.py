@@ -6,7 +6,11 @@ from pathlib import Path
 
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script by `streamlit run`
+# run as a script by `streamlit run`, which runs it again on every click: added once, as a path added
+# on each run made every later import and Streamlit's scan of installed packages slower
+_REPOSITORY = str(Path(__file__).resolve().parents[1])
+if _REPOSITORY not in sys.path:
+    sys.path.insert(0, _REPOSITORY)
 
 from dashboards import auth, data, filters, i18n  # noqa: E402
 from dashboards.i18n import t  # noqa: E402

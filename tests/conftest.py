@@ -108,6 +108,24 @@ def wait_for_port(port: int, timeout: float = 20) -> None:
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def installed_components_scanned_once():
+    """Each new AppTest has Streamlit read the metadata of every installed package, looking for
+    components (0.4 s, four times what a page takes to draw here); the packages installed do not
+    change during a session, so the first scan's answer is kept for the others."""
+    import functools
+
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:  # a Streamlit without v2 components scans nothing
+        yield
+        return
+    scan = manifest_scanner.scan_component_manifests
+    manifest_scanner.scan_component_manifests = functools.cache(scan)
+    yield
+    manifest_scanner.scan_component_manifests = scan
+
+
 @pytest.fixture(scope="session")
 def small_company(tmp_path_factory) -> Path:
     """`c360 demo` for a small company; returns its config file."""
