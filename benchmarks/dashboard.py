@@ -77,6 +77,8 @@ ADDITIVE = {
     "marts.segment_family_matrix": ["customers", "orders", "revenue_12m"],
     "marts.customer_kpis_daily": ["numerator", "denominator"],
     "marts.customer_reachability_monthly": ["contacts"],
+    "marts.customer_identity_summary": ["records", "resolved_into", "merged_away", "joined_by_rule",
+                                        "joined_by_splink", "alone"],
     "marts.customer_churn_nightly": ["scored_customers", "high_risk_customers", "revenue_12m", "value_at_risk"],
     "marts.sales_revenue_monthly": ["orders", "revenue", "margin"],
     "marts.satisfaction_themes_monthly": ["comments", "bad_comments"],

@@ -131,22 +131,13 @@ def identity_health(version: str) -> dict:
 def identity_runs(version: str) -> pd.DataFrame:
     """Per level (organizations, persons) what went in and what came out, in figures that add
     up: records = joined by a rule + joined by splink + alone, and records − resolved into =
-    merged away; beside them splink's pairs compared, links and threshold of the last run."""
+    merged away (marts.customer_identity_summary, counted at the night's build); beside them
+    splink's pairs compared, links and threshold of the last run."""
     return query(
         version,
         """
-        with records as (
-            select record_kind as level, match_method,
-                   case when record_kind = 'organization' then customer_id else person_id end as resolved_as
-            from marts.customer_identity_map
-        ),
-        counted as (
-            select level, count(*) as records, count(distinct resolved_as) as resolved_into,
-                   count(*) filter (where match_method not in ('probabilistic', 'unmatched')) as joined_by_rule,
-                   count(*) filter (where match_method = 'probabilistic') as joined_by_splink,
-                   count(*) filter (where match_method = 'unmatched') as alone
-            from records
-            group by level
+        with counted as (
+            select * from marts.customer_identity_summary
         ),
         splink as (
             select case level when 'organizations' then 'organization' else 'person' end as level,
@@ -154,7 +145,7 @@ def identity_runs(version: str) -> pd.DataFrame:
             from identity.match_runs
             where run_id = (select arg_max(run_id, finished_at) from identity.match_runs)
         )
-        select level, records, resolved_into, records - resolved_into as merged_away, joined_by_rule,
+        select level, records, resolved_into, merged_away, joined_by_rule,
                joined_by_splink, alone, pairs_compared, splink_links, threshold
         from counted left join splink using (level)
         order by level

@@ -53,8 +53,17 @@ def _share(condition: str) -> str:
 
 BEHIND = {
     # the customers who had ordered by the period's end (a prospect who never bought is none)
+    # each customer's last order by then (the next is later or none) carries their order count
     "customers": Behind(
-        CUSTOMERS_WHO_ORDERED.replace("{since}", ""), "last_ordered_at desc", "count(*)", None, CUSTOMER
+        """select customer_id, customer_order_sequence as orders, customer_first_ordered_at as first_ordered_at,
+                  ordered_at as last_ordered_at
+           from marts.order_fulfilment
+           where customer_id is not null and ordered_at < $end_at
+                 and (customer_next_ordered_at is null or customer_next_ordered_at >= $end_at) {segment}""",
+        "last_ordered_at desc",
+        "count(*)",
+        None,
+        CUSTOMER,
     ),
     "active": Behind(
         CUSTOMERS_WHO_ORDERED.replace("{since}", "and ordered_at >= $start_at"),

@@ -150,15 +150,20 @@ def top_customers(
             from marts.order_fulfilment
             where ordered_at >= $prev_start_at and ordered_at < $end_at {segment_filter(tiers)}
             group by customer_id
+        ),
+        -- the 50 first, then their names: a join of every buyer to customer_360 cost more than the ranking
+        ranked as (
+            select * from bought
+            where revenue > 0 or revenue_before > 0
+            order by {order}, customer_id
+            limit 50
         )
         select customer_id, customers.display_name, customers.value_tier, revenue, revenue_before,
                case when revenue_before > 0 then 100.0 * (revenue - revenue_before) / revenue_before end
                    as revenue_growth_pct,
                round(customers.churn_risk, 3) as churn_risk, customers.open_promises
-        from bought inner join marts.customer_360 as customers using (customer_id)
-        where revenue > 0 or revenue_before > 0
+        from ranked left join marts.customer_360 as customers using (customer_id)
         order by {order}, customer_id
-        limit 50
         """,
         with_tiers({**period.params(), **period.previous().params("prev_")}, tiers),
     )

@@ -164,7 +164,18 @@ final as (
             when is_on_time = false then 'delivery'
             when is_in_full = false then 'packing'
             when is_installation_overdue then 'installation'
-        end as broken_stage
+        end as broken_stage,
+        -- the customer's orders in order, so that "customers who had ordered by a day" and each
+        -- one's last order before it are filters of single rows, not a grouping of every order
+        case when customer_id is not null then
+            row_number() over (partition by customer_id order by ordered_at, order_id)
+        end as customer_order_sequence,
+        case when customer_id is not null then
+            min(ordered_at) over (partition by customer_id)
+        end as customer_first_ordered_at,
+        case when customer_id is not null then
+            lead(ordered_at) over (partition by customer_id order by ordered_at, order_id)
+        end as customer_next_ordered_at
     from overdue
 )
 
