@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 
+from c360.clock import run_now
 from c360.privacy import (  # contacts_of: also here, beside the other paths of a publish
     CONTACTS_TABLES,
     PUBLISHED_SCHEMAS,
@@ -238,15 +239,19 @@ def record_publish(
     con.execute(f"""create table if not exists {ops}.publish_log (
         run_id varchar, published_at timestamp, source_watermarks json, row_counts json)""")
     con.execute(f"alter table {ops}.publish_log add column if not exists table_checksums json")
+    # the moment the data describes (the night's pinned "now"): a rebuild of a past night, or a
+    # night that ends after midnight, describes another day than the one it is published on
+    con.execute(f"alter table {ops}.publish_log add column if not exists as_of_at timestamp")
     con.execute(
-        f"insert into {ops}.publish_log (run_id, published_at, source_watermarks, row_counts, table_checksums) "
-        "values (?, ?, ?, ?, ?)",
+        f"insert into {ops}.publish_log (run_id, published_at, source_watermarks, row_counts, table_checksums, "
+        "as_of_at) values (?, ?, ?, ?, ?, ?)",
         [
             run_id,
             datetime.now(UTC).replace(tzinfo=None),
             json.dumps(watermarks, default=str),
             json.dumps(counts),
             json.dumps(sums),
+            run_now(),
         ],
     )
 

@@ -172,19 +172,27 @@ def with_tiers(params: dict, tiers: tuple[str, ...]) -> dict:
 
 @st.cache_data(show_spinner=False)
 def publish_info(version: str) -> dict:
-    """When it was published, the local day it describes, and the days any filter may pick."""
+    """When it was published, the local day it describes (that of the night's as-of moment, which
+    a rebuild of a past night pins; a publish of before c360 logged it: that of the publish), and
+    the days any filter may pick."""
     cursor = connection(version).cursor()
     try:
-        published_at, first_day = cursor.execute(
-            """
-            select max(published_at), (select min(cast(first_seen_at as date)) from marts.dim_customer)
+        logs_as_of = cursor.execute(
+            "select count(*) from duckdb_columns() "
+            "where schema_name = 'ops' and table_name = 'publish_log' and column_name = 'as_of_at'"
+        ).fetchall()[0][0]
+        published_at, as_of_at, first_day = cursor.execute(
+            f"""
+            select max(published_at),
+                   arg_max({"coalesce(as_of_at, published_at)" if logs_as_of else "published_at"}, published_at),
+                   (select min(cast(first_seen_at as date)) from marts.dim_customer)
             from ops.publish_log
             """
         ).fetchall()[0]
     finally:
         cursor.close()
     zone = company_zone()
-    as_of = published_at.replace(tzinfo=UTC).astimezone(zone).date() if published_at else date.today()
+    as_of = as_of_at.replace(tzinfo=UTC).astimezone(zone).date() if as_of_at else date.today()
     first_day = first_day or as_of - timedelta(days=365)
     return {"published_at": published_at, "as_of": as_of, "first_day": min(first_day, as_of)}
 

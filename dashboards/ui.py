@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 
 import babel.numbers
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -97,10 +98,15 @@ def column_label(column: str) -> str:
 
 
 def column_labels(frame: pd.DataFrame) -> dict:
-    """st.dataframe's column_config: each column's label; numbers with thousands separators."""
+    """st.dataframe's column_config: each column's label; numbers with thousands separators; a
+    time's column names the zone its times are in (the company's: data.in_company_time)."""
+    times = {column for column in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[column])}
+    zone = data.company_zone().key if times else None
     return {
         column: st.column_config.NumberColumn(column_label(column), format="localized")
         if pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column])
+        else f"{column_label(column)} ({zone})"
+        if column in times
         else column_label(column)
         for column in frame.columns
     }
@@ -228,10 +234,27 @@ def _drawn(kind: str, frame: pd.DataFrame, options: str, layout: str, period_end
                 annotation_text=t("chart.partial_month", day=f"{period_end:%Y-%m-%d}"),
                 annotation_position="top left",
             )
+    elif (days := _days_on_x(figure)) is not None and (days.max() - days.min()).days < 7:
+        # a few days' figures (the nights of value at risk, say): Plotly ticks them by the hour,
+        # and a single day by the millisecond (23:59:59.999), neither of which a day has
+        figure.update_xaxes(
+            dtick=86_400_000,
+            tickformat="%Y-%m-%d",
+            range=[days.min() - timedelta(hours=12), days.max() + timedelta(hours=12)],
+        )
     _values_in_words(figure)
     _labels_in_words(figure)
     _ticks_in_words(figure)
     return figure
+
+
+def _days_on_x(figure) -> pd.Series | None:
+    """The x values when every one is a day (a date, or a time at midnight), else None."""
+    values = [x for trace in figure.data for x in (trace.x if trace.x is not None else [])]
+    if not values or not all(isinstance(x, (date, pd.Timestamp, np.datetime64)) for x in values):
+        return None
+    stamps = pd.Series(pd.to_datetime(values))
+    return stamps if (stamps == stamps.dt.normalize()).all() else None
 
 
 def _values_in_words(figure) -> None:
@@ -355,9 +378,12 @@ KPI_FORMATS = {
 
 
 def change(now: float | None, before: float | None, unit: str = "") -> str | None:
-    """The change against the previous period as st.metric's delta, or None when unknown."""
+    """The change against the previous period as st.metric's delta, or None when unknown.
+    `unit`: "money" (the company's currency), "points" (a rate's percentage points, in words)."""
     if now is None or before is None:
         return None
+    if unit == "points":
+        unit = t("unit.percentage_points")
     if unit == "money":
         sign = "+" if now >= before else "-"
         return sign + money(abs(now - before))

@@ -30,7 +30,7 @@ def plan(context: PlanContext) -> LoadPlan:
 SOURCE = SourceSystem(
     name="call_center",
     tables=tuple(asterisk.STREAMS),
-    watermark=("cdr", "start"),
+    watermark=("cdr", "start_utc"),  # the UTC time the load computes: the PBX writes its local clock
     plan=plan,
     settings=SourceSettings(
         {"landing_dir": (True, str), "pbx_time_zone": (True, str), "encoding": (False, str)}, _check

@@ -48,12 +48,16 @@ def describe_runs(runs: list[dict]) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def publishes(version: str) -> pd.DataFrame:
+    """Each publish, and per source how far its load reached: a time in the source's own
+    spelling (an offset, a Z, or none: UTC, as the warehouse keeps times), as one UTC time per
+    source, which the page shows in the company's zone like every other time."""
     frame = query(
         version, "select run_id, published_at, source_watermarks from ops.publish_log order by published_at desc"
     )
-    frame["source_watermarks"] = frame["source_watermarks"].map(
-        lambda v: ", ".join(f"{k}: {w}" for k, w in json.loads(v).items()) if isinstance(v, str) else v
-    )
+    reached = pd.DataFrame([json.loads(v) if isinstance(v, str) else {} for v in frame.pop("source_watermarks")])
+    for schema in reached.columns:
+        utc = pd.to_datetime(reached[schema], utc=True, errors="coerce", format="ISO8601").dt.tz_convert(None)
+        frame[f"{schema.removeprefix('raw_')}_read_up_to"] = utc.to_numpy()
     return frame
 
 

@@ -16,11 +16,11 @@ LAYOUT = {
     "customers": ("", False),
     "active": ("", False),
     "revenue_12m": ("money", False),
-    "csat": (" pt", False),
+    "csat": ("points", False),
     "nps": ("", False),
-    "sla": (" pt", False),
-    "otif": (" pt", False),
-    "abandonment": (" pt", True),
+    "sla": ("points", False),
+    "otif": ("points", False),
+    "abandonment": ("points", True),
     "open_promises": ("", True),
     "high_churn": ("", True),
 }
@@ -81,7 +81,7 @@ for column, channel in zip(st.columns(2), ("phone", "email"), strict=True):
     column.metric(
         t(f"overview.reachable_by_{channel}"),
         ui.pct(now),
-        ui.change(now, before, " pt"),
+        ui.change(now, before, "points"),
         help=t("overview.reachability.help"),
         border=True,
     )

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -101,10 +102,109 @@ def no_error_box(page) -> None:
     assert errors.count() == 0, errors.first.inner_text()
 
 
+# a time of day as a page writes it ("10:04", "23:59:59")
+TIME_OF_DAY = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
+# a warehouse's name: lower-case words joined by underscores ("csat_pct", "bad_rating_no_follow_up");
+# an id carries digits, an e-mail address or a link goes on past it
+WAREHOUSE_NAME = re.compile(r"(?<![\w/@.-])[a-z]+(?:_[a-z]+)+(?![\w/@.-])")
+# Streamlit's icons are words drawn in an icon font ("arrow_forward"): a reader sees a picture
+ICON = "[data-testid='stIconMaterial']"
+# the number of data points of each chart on the page, as Plotly holds them
+CHART_POINTS = """[...document.querySelectorAll('.js-plotly-plot')].map(chart => (chart._fullData || []).reduce(
+    (points, trace) => points + (trace._length ?? (trace.z || []).flat().filter(v => v !== null).length), 0))"""
+
+
+@dataclass
+class Seen:
+    """What a reader sees on a page: its lines of text (the charts' too), each table's headers
+    and the rows it draws (Streamlit's grid is a canvas; its accessible copy holds the text), and
+    how many data points each chart has."""
+
+    lines: list[str]
+    tables: list[tuple[list[str], list[list[str]]]]
+    chart_points: list[int]
+
+
+def seen_on(page) -> Seen:
+    main = page.locator("[data-testid='stMain']")
+    text = main.inner_text()
+    for icon in set(main.locator(ICON).all_text_contents()):
+        text = text.replace(icon, " ")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    tables = [
+        (grid.locator("[role=columnheader]").all_text_contents(),
+         [row.locator("td").all_text_contents() for row in grid.locator("tbody tr").all()])
+        for grid in main.locator("[data-testid='stDataFrame']").all()
+    ]  # fmt: skip
+    return Seen(lines, tables, page.evaluate(CHART_POINTS))
+
+
+def what_reads_wrong(seen: Seen, language: str, english_left_over, zone: str, executive: bool) -> list[str]:
+    """What issue 22 says no page may show: English on a 中文 page outside the company's names and
+    data, a warehouse's name on a page for executives, a chart without data points, a time
+    without its zone."""
+    headers = [header for header, _ in seen.tables for header in header]
+    cells = [cell for _, rows in seen.tables for row in rows for cell in row]
+    wrong = []
+    if language == "zh":  # a cell's words are the company's data (test_words.py checks the closed lists' values)
+        english = set().union(*(english_left_over(text) for text in [*seen.lines, *headers]))
+        if english:
+            wrong.append(f"English on the 中文 page: {sorted(english)}")
+    if executive:
+        names = {name for text in [*seen.lines, *headers, *cells] for name in WAREHOUSE_NAME.findall(text)}
+        if names:
+            wrong.append(f"warehouse names: {sorted(names)}")
+    if 0 in seen.chart_points:
+        wrong.append(f"a chart without data points (points per chart: {seen.chart_points})")
+    unzoned = [line for line in seen.lines if TIME_OF_DAY.search(line) and zone not in line]
+    for header, rows in seen.tables:
+        for column, name in enumerate(header):
+            if zone not in name and any(TIME_OF_DAY.search(row[column]) for row in rows if column < len(row)):
+                unzoned.append(f"the column {name!r}")
+    if unzoned:
+        wrong.append(f"times without their zone ({zone}): {unzoned[:5]}")
+    return wrong
+
+
+def test_what_reads_wrong_finds_each_thing_a_page_may_not_show():
+    def left_over(text: str) -> set[str]:
+        return {word for word in re.findall(r"[A-Za-z]{2,}", text) if word not in {"CST", "Asia", "Shanghai"}}
+
+    clean = Seen(
+        ["总览", "数据发布于 2026-11-30 15:43 CST (Asia/Shanghai)"],
+        [(["截止时间 (Asia/Shanghai)"], [["2026-11-30 23:59:59"]])],
+        [3],
+    )
+    assert what_reads_wrong(clean, "zh", left_over, "Asia/Shanghai", executive=True) == []
+    dirty = Seen(["总览 Overview", "csat_pct 76.1"], [(["截止时间"], [["2026-11-30 23:59:59"]])], [3, 0])
+    wrong = what_reads_wrong(dirty, "zh", left_over, "Asia/Shanghai", executive=True)
+    assert [problem.split(":")[0] for problem in wrong] == [
+        "English on the 中文 page",
+        "warehouse names",
+        "a chart without data points (points per chart",
+        "times without their zone (Asia/Shanghai)",
+    ], wrong
+    assert "Overview" in wrong[0] and "csat_pct" in wrong[1] and "截止时间" in wrong[3]
+    assert what_reads_wrong(dirty, "en", left_over, "Asia/Shanghai", executive=False)[0].startswith("a chart")
+
+
+@pytest.fixture(scope="module")
+def english_left_over(published_company, warehouse):
+    from tests.dashboards.test_words import english_left_over
+
+    config, _ = published_company
+    return english_left_over(config, warehouse)
+
+
 @pytest.mark.parametrize("language", ["en", "zh"])
 @pytest.mark.parametrize("path", list(PAGES))
-def test_every_page_opens_in_chromium_without_an_error_box(dashboard, browser, path, language):
-    """Each page in each language; its screenshot is kept (test-artifacts/dashboard-<page>[-zh].png)."""
+def test_every_page_opens_in_chromium_and_reads_right(
+    dashboard, browser, published_company, english_left_over, path, language
+):
+    """Each page in each language, as Chromium draws it: no error box, and none of what
+    `what_reads_wrong` looks for. Its screenshot is kept (test-artifacts/dashboard-<page>[-zh].png)."""
+    from c360.config import load_config
+
     page = open_page(browser, f"{dashboard}/{path}{'&' if '?' in path else '?'}lang={language}")
     try:
         if language == "en":
@@ -114,6 +214,10 @@ def test_every_page_opens_in_chromium_without_an_error_box(dashboard, browser, p
         no_error_box(page)
         assert page.get_by_text("Data published" if language == "en" else "数据发布于").first.is_visible()
         screenshot(page, f"dashboard-{path.split('?')[0] or 'overview'}{'' if language == 'en' else '-zh'}.png")
+        seen = seen_on(page)  # the page drawn whole: the screenshot grew the window to its height
+        zone = load_config(published_company[0]).time_zone
+        wrong = what_reads_wrong(seen, language, english_left_over, zone, executive=path != "data_health")
+        assert not wrong, wrong
     finally:
         page.close()
 

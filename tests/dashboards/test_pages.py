@@ -411,6 +411,34 @@ def test_times_are_shown_in_the_companys_time_zone_not_utc(monkeypatch, publishe
     assert str(runs["started_at"].dtype).startswith("datetime64")  # a time, not the log's ISO text
 
 
+def test_the_default_period_ends_on_the_day_the_night_describes_not_the_day_it_was_published(
+    monkeypatch, published_company
+):
+    """The session's night is pinned (tests/conftest.py SESSION_AS_OF) and published whenever
+    the suite runs: the pages' days follow the night's as-of moment, so the figures are the same
+    on any date, as they are for a rebuilt past night."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    import yaml
+
+    from tests.conftest import SESSION_AS_OF
+
+    config, _ = published_company
+    zone = ZoneInfo(yaml.safe_load(config.read_text(encoding="utf-8"))["company"]["time_zone"])
+    night = datetime.fromisoformat(SESSION_AS_OF).replace(tzinfo=UTC).astimezone(zone).date()
+    con = published(config)
+    as_of_at, published_at = con.execute(
+        "select as_of_at, published_at from ops.publish_log order by published_at desc limit 1"
+    ).fetchone()
+    con.close()
+    assert str(as_of_at) == SESSION_AS_OF and published_at > as_of_at
+    at = open_app(monkeypatch, config)
+    rendered_ok(at)
+    start = night - timedelta(days=filters.DEFAULT_DAYS - 1)
+    assert any(f"{start:%Y-%m-%d} to {night:%Y-%m-%d}" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
 def test_the_churn_list_puts_the_most_revenue_at_risk_first(monkeypatch, published_company):
     """Sorted by risk alone, a valuable customer at 0.8 sat below every small one at 0.9."""
     config, _ = published_company

@@ -33,6 +33,18 @@ def test_a_table_shows_words_and_rounded_numbers_under_named_columns():
     assert config["is_contactable"] == "Contactable"
 
 
+def test_a_times_column_names_the_zone_its_times_are_in(monkeypatch):
+    from zoneinfo import ZoneInfo
+
+    from dashboards import data
+
+    monkeypatch.setattr(data, "company_zone", lambda: ZoneInfo("America/Sao_Paulo"))
+    frame = pd.DataFrame({"due_at": pd.to_datetime(["2026-11-30 23:59:59"]), "due_date": ["2026-11-30"]})
+    config = column_labels(frame)
+    assert config["due_at"] == f"{column_label('due_at')} (America/Sao_Paulo)"
+    assert config["due_date"] == column_label("due_date"), "a day has no time of day to place in a zone"
+
+
 def test_the_run_history_says_how_each_night_ended_in_words_without_the_servers_paths():
     from dashboards.queries.data_health import describe_runs
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -251,7 +252,7 @@ def page_texts(at: AppTest) -> list[str]:
         for kind in ("title", "header", "subheader", "caption", "markdown", "info", "success", "warning")
         for e in at.get(kind)
     ]
-    shown += [text for m in at.metric for text in (m.label, m.value)]
+    shown += [text for m in at.metric for text in (m.label, m.value, m.delta or "")]
     shown += [text for w in [*at.selectbox, *at.multiselect, *at.radio] for text in (w.label, *w.options)]
     for frame in at.dataframe:
         shown += [c.get("label") or "" for c in json.loads(frame.proto.columns or "{}").values() if isinstance(c, dict)]
@@ -272,9 +273,10 @@ def page_texts(at: AppTest) -> list[str]:
     return shown
 
 
-def english_on_chinese_pages(monkeypatch, config: Path, warehouse) -> dict[str, set[str]]:
-    """Each page in 中文 (Customer 360: the customer with the most actions), and the English words
-    it shows outside the company's names and data, its time zone, its currency's symbol and ids."""
+def english_left_over(config: Path, warehouse) -> Callable[[str], set[str]]:
+    """What reads as English in a text of a 中文 page once the company's own words (its names and
+    data), its time zone, its currency's symbol, ids and the language picker are taken out (the
+    browser's check in test_browser.py reads the same way)."""
     import babel.numbers
 
     from c360.config import load_config
@@ -289,13 +291,24 @@ def english_on_chinese_pages(monkeypatch, config: Path, warehouse) -> dict[str, 
     # a time's zone ("16:43 CST (Asia/Shanghai)"), the currency's symbol in Chinese (US$), and ids
     symbol = re.escape(babel.numbers.get_currency_symbol(company.currency, "zh_Hans_CN"))
     own = re.compile(rf"\S+ \({zone_name}\)|{zone_name}|{symbol}|\b\w*\d\w*\b")
+
+    def left_over(text: str) -> set[str]:
+        text = own.sub(" ", text.replace("Language / 语言", "").replace("English", ""))  # the language picker
+        for value in companys:
+            text = text.replace(value, " ")
+        return english_words(text)
+
+    return left_over
+
+
+def english_on_chinese_pages(monkeypatch, config: Path, warehouse) -> dict[str, set[str]]:
+    """Each page in 中文 (Customer 360: the customer with the most actions), and the English words
+    it shows outside the company's names and data, its time zone, its currency's symbol and ids."""
+    left_over = english_left_over(config, warehouse)
     english = {}
     for page, at in chinese_pages(monkeypatch, config, warehouse):
         for text in page_texts(at):
-            text = own.sub(" ", text.replace("Language / 语言", "").replace("English", ""))  # the language picker
-            for value in companys:
-                text = text.replace(value, " ")
-            if left := english_words(text):
+            if left := left_over(text):
                 english.setdefault(page, set()).update(left)
     return english
 
