@@ -231,6 +231,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # the list behind a figure (views/figure_details.py): what it lists and how it adds up to the figure
     "details.figure": {"en": "Figure", "zh": "指标"},
     "details.list": {"en": "The list it is counted from", "zh": "计算所依据的明细"},
+    "details.month": {
+        "en": "Only {month} to {to}: the month of the point clicked, within the period chosen.",
+        "zh": "仅 {month} 至 {to}：所点选数据点的月份（在所选期间之内）。",
+    },
+    "details.whole_period": {"en": "The whole period", "zh": "整个期间"},
     "details.more": {"en": "More on the page {page}", "zh": "更多内容见“{page}”页"},
     "details.customers": {
         "en": "{n} customers who had ordered by the end of the period, one row each.",
@@ -291,9 +296,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "overview.touchpoints": {"en": "Touchpoints by month and department", "zh": "按月份与部门的接触次数"},
     "chart.partial_month": {"en": "to {day} only", "zh": "仅至 {day}"},
     "chart.click_to_open": {
-        "en": "Click a bar to list what it counts.",
-        "zh": "点击柱形即可列出其包含的明细。",
+        "en": "Click a bar or a point to list what it counts.",
+        "zh": "点击柱形或数据点即可列出其包含的明细。",
     },
+    "chart.open_month": {
+        "en": "{figure} of {month}: the list it is counted from",
+        "zh": "{month} 的{figure}：计算所依据的明细",
+    },
+    "chart.no_list": {"en": "No list is kept behind {measure}.", "zh": "{measure}没有可列出的明细。"},
     "chart.picked": {"en": "What the bar counts: {what}", "zh": "所选柱形的明细：{what}"},
     "chart.picked.promises": {"en": "{n} promises, one row each.", "zh": "{n} 项承诺，每项一行。"},
     "chart.picked.deals": {"en": "{n} open deals, one row each.", "zh": "{n} 个未结商机，每个一行。"},

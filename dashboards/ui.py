@@ -248,6 +248,36 @@ def _drawn(kind: str, frame: pd.DataFrame, options: str, layout: str, period_end
     return figure
 
 
+def month_of(text: str | None) -> tuple[date, date] | None:
+    """A month's first and last day from "2026-10" (a link's `month`), else None."""
+    try:
+        first = date.fromisoformat(f"{text}-01")
+    except (TypeError, ValueError):
+        return None
+    following = (first + timedelta(days=31)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def opens_the_months_list(kpi: str, measure: str | None = None) -> Callable[[list], None]:
+    """What a click on a point of a monthly chart opens (ui.chart's `opens`, the point's custom
+    data [month, measure]): a link to the list its figure is counted from, that month only
+    (views/figure_details.py); a measure no list counts says so."""
+
+    def opens(point: list) -> None:
+        month, shown = f"{pd.Timestamp(point[0]):%Y-%m}", point[1] if len(point) > 1 else None
+        if measure is not None and shown != measure:
+            st.caption(t("chart.no_list", measure=column_label(str(shown))))
+            return
+        st.page_link(
+            "views/figure_details.py",
+            label=t("chart.open_month", figure=t(f"kpi.{kpi}"), month=month),
+            icon=":material/arrow_forward:",
+            query_params={"kpi": kpi, "month": month},
+        )
+
+    return opens
+
+
 def _days_on_x(figure) -> pd.Series | None:
     """The x values when every one is a day (a date, or a time at midnight), else None."""
     values = [x for trace in figure.data for x in (trace.x if trace.x is not None else [])]

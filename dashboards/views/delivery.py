@@ -18,7 +18,12 @@ if not monthly.empty:
         var_name="measure",
         value_name="pct",
     )
-    ui.chart(ui.express("line", long, x="month", y="pct", color="measure", markers=True), filters.end)
+    ui.chart(
+        ui.express("line", long, x="month", y="pct", color="measure", markers=True, custom_data=["month", "measure"]),
+        filters.end,
+        opens=ui.opens_the_months_list("otif", measure="otif_pct"),
+        key="delivery-by-month",
+    )
 ui.table(monthly, "delivery_by_month")
 
 st.subheader(t("delivery.journey"))

@@ -36,7 +36,14 @@ kpi = st.selectbox(
 )
 st.query_params["kpi"] = kpi  # the link shares this figure's list
 
-args = (version, kpi, filters.start, filters.end, filters.tiers)
+# a chart's month (`&month=2026-10`, a point clicked on a monthly chart): the list of that month
+# of the period, so that it counts to the point
+start, end = filters.start, filters.end
+if (month := ui.month_of(st.query_params.get("month"))) and month[0] <= end and month[1] >= start:
+    start, end = max(start, month[0]), min(end, month[1])
+    st.caption(t("details.month", month=f"{start:%Y-%m-%d}", to=f"{end:%Y-%m-%d}"))
+    st.page_link("views/figure_details.py", label=t("details.whole_period"), query_params={"kpi": kpi})
+args = (version, kpi, start, end, filters.tiers)
 totals = queries.figure(*args)
 card, _ = st.columns([1, 3])
 card.metric(t(f"kpi.{kpi}"), ui.KPI_FORMATS[kpi](totals["figure"]), help=t(f"kpi.{kpi}.help"), border=True)

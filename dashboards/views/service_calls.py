@@ -15,7 +15,12 @@ version, filters = ui.page_header("page.service_calls")
 st.subheader(t("service.by_month"))
 service = queries.service_by_month(version, filters.start, filters.end, filters.tiers)
 if not service.empty:
-    ui.chart(ui.express("line", service, x="month", y="sla_compliance_pct", markers=True), filters.end)
+    ui.chart(
+        ui.express("line", service, x="month", y="sla_compliance_pct", markers=True, custom_data=["month"]),
+        filters.end,
+        opens=ui.opens_the_months_list("sla"),
+        key="service-by-month",
+    )
 ui.table(service, "service_by_month")
 
 st.subheader(t("service.backlog"))

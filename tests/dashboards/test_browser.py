@@ -436,7 +436,7 @@ def click_a_bar(page, counted: str):
 
     import pandas as pd
 
-    page.get_by_text("Click a bar to list what it counts.").first.wait_for(timeout=30_000)
+    page.get_by_text("Click a bar or a point to list what it counts.").first.wait_for(timeout=30_000)
     chart = page.locator(".js-plotly-plot").first
     box = chart.locator("g.point path").first.bounding_box()
     # Plotly's drag layer lies over the bars: the click lands at the bar's place, as a reader's does

@@ -813,3 +813,42 @@ def test_big_numbers_on_a_charts_axis_read_in_the_readers_units(monkeypatch, pub
         for texts in ticked:
             assert all(re.fullmatch(rf"-?[\d.,]+(?:{'|'.join(units)})?", text) for text in texts), texts
             assert any(text.endswith(units) for text in texts), texts
+
+
+def test_a_months_point_on_delivery_and_service_opens_the_list_that_counts_to_it(monkeypatch, published_company):
+    """OTIF by month (Delivery) and SLA compliance by month (Service & calls): a click on a
+    month's point opens `figure_details?kpi=…&month=…`, whose figure, counted from its list, is
+    the point's (the browser test clicks a bar; Plotly's clicks do not reach AppTest)."""
+    import pandas as pd
+
+    from dashboards import ui
+    from dashboards.queries import delivery, service_calls
+    from tests.dashboards.test_browser import counted_from
+
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    version = data.publish_version()
+    start, end = filters._default_dates(version)
+    monthly = {
+        "otif": ("views/delivery.py", delivery.delivery_by_month, "otif_pct"),
+        "sla": ("views/service_calls.py", service_calls.service_by_month, "sla_compliance_pct"),
+    }
+    for kpi, (page, by_month, column) in monthly.items():
+        frame = by_month.__wrapped__(version, start, end, ())
+        points = frame[column]
+        chart = chart_specs(open_app(monkeypatch, config, page))[0]
+        carried = {f"{pd.Timestamp(month):%Y-%m}" for trace in chart["data"] for month, *_ in trace["customdata"]}
+        assert carried == {f"{pd.Timestamp(month):%Y-%m}" for month in frame["month"]}, "each point carries its month"
+        checked = 0
+        for month, point in zip(frame["month"], points, strict=True):
+            at = AppTest.from_file(APP, default_timeout=60).switch_page("views/figure_details.py")
+            at.query_params = {"kpi": kpi, "month": f"{pd.Timestamp(month):%Y-%m}"}
+            at.run()
+            rendered_ok(at)
+            (card,) = [m.value for m in at.metric]
+            assert card == ui.KPI_FORMATS[kpi](None if pd.isna(point) else point), (kpi, month, card, point)
+            if at.dataframe:
+                rows = at.dataframe[0].value.replace({"yes": True, "no": False})
+                assert ui.KPI_FORMATS[kpi](counted_from(kpi, rows)) == card, (kpi, month)
+                checked += 1
+        assert checked >= 2, f"{kpi}: months with a list behind them"
