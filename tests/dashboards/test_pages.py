@@ -852,3 +852,24 @@ def test_a_months_point_on_delivery_and_service_opens_the_list_that_counts_to_it
                 assert ui.KPI_FORMATS[kpi](counted_from(kpi, rows)) == card, (kpi, month)
                 checked += 1
         assert checked >= 2, f"{kpi}: months with a list behind them"
+
+
+def test_a_publish_logged_before_the_as_of_moment_was_kept_dates_its_pages_by_its_publish(
+    monkeypatch, published_company, tmp_path
+):
+    """A warehouse published by an earlier c360 (its publish_log has no as_of_at) still opens:
+    its days are those of the publish, as they were."""
+    import shutil
+    from datetime import UTC
+
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    older = tmp_path / "older.duckdb"
+    shutil.copyfile((config.parent / "warehouse" / "published" / "current.duckdb").resolve(), older)
+    con = duckdb.connect(str(older))
+    con.execute("alter table ops.publish_log drop column as_of_at")
+    (published_at,) = con.execute("select max(published_at) from ops.publish_log").fetchone()
+    con.close()
+    info = data.publish_info.__wrapped__(str(older))
+    assert info["as_of"] == published_at.replace(tzinfo=UTC).astimezone(data.company_zone()).date()
+    assert info["published_at"] == published_at
