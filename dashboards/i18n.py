@@ -236,6 +236,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "仅 {month} 至 {to}：所点选数据点的月份（在所选期间之内）。",
     },
     "details.whole_period": {"en": "The whole period", "zh": "整个期间"},
+    "details.channel": {"en": "Only the answers given on {channel}.", "zh": "仅限通过{channel}给出的评价。"},
     "details.more": {"en": "More on the page {page}", "zh": "更多内容见“{page}”页"},
     "details.customers": {
         "en": "{n} customers who had ordered by the end of the period, one row each.",

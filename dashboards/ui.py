@@ -258,21 +258,23 @@ def month_of(text: str | None) -> tuple[date, date] | None:
     return first, following - timedelta(days=1)
 
 
-def opens_the_months_list(kpi: str, measure: str | None = None) -> Callable[[list], None]:
-    """What a click on a point of a monthly chart opens (ui.chart's `opens`, the point's custom
-    data [month, measure]): a link to the list its figure is counted from, that month only
-    (views/figure_details.py); a measure no list counts says so."""
+def opens_the_months_list(kpi: str, measure: str | None = None, by_channel: bool = False) -> Callable[[list], None]:
+    """What a click on a point of a monthly chart opens (ui.chart's `opens`; the point's custom
+    data is [month], [month, measure] or [month, channel]): a link to the list its figure is
+    counted from, that month (and channel) only (views/figure_details.py); a measure no list
+    counts says so."""
 
     def opens(point: list) -> None:
-        month, shown = f"{pd.Timestamp(point[0]):%Y-%m}", point[1] if len(point) > 1 else None
-        if measure is not None and shown != measure:
-            st.caption(t("chart.no_list", measure=column_label(str(shown))))
+        month, second = f"{pd.Timestamp(point[0]):%Y-%m}", point[1] if len(point) > 1 else None
+        if measure is not None and second != measure:
+            st.caption(t("chart.no_list", measure=column_label(str(second))))
             return
+        params = {"kpi": kpi, "month": month, **({"channel": str(second)} if by_channel else {})}
         st.page_link(
             "views/figure_details.py",
             label=t("chart.open_month", figure=t(f"kpi.{kpi}"), month=month),
             icon=":material/arrow_forward:",
-            query_params={"kpi": kpi, "month": month},
+            query_params=params,
         )
 
     return opens

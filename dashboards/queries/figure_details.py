@@ -158,36 +158,52 @@ def _behind(version: str, kpi: str, end: date) -> Behind:
     return OPEN_NOW if kpi == "open_promises" and end >= publish_info(version)["as_of"] else BEHIND[kpi]
 
 
-def _rows_sql(behind: Behind, tiers: tuple[str, ...]) -> str:
-    return behind.rows.format(segment=segment_filter(tiers), tier=tier_filter(tiers, "value_tier"))
+# the figures whose rows say their channel: a chart's line of one channel opens its rows alone
+BY_CHANNEL = {"csat"}
 
 
-def _params(start: date, end: date, tiers: tuple[str, ...]) -> dict:
+def _rows_sql(behind: Behind, tiers: tuple[str, ...], channel: str | None = None) -> str:
+    rows = behind.rows.format(segment=segment_filter(tiers), tier=tier_filter(tiers, "value_tier"))
+    return f"select * from ({rows}) where channel = $channel" if channel else rows
+
+
+def _params(start: date, end: date, tiers: tuple[str, ...], channel: str | None = None) -> dict:
     year = Period(end - timedelta(days=364), end)  # the 12 months to the end, as revenue_12m counts them
-    return with_tiers({**Period(start, end).params(), "year_start_at": year.params()["start_at"]}, tiers)
+    params = {**Period(start, end).params(), "year_start_at": year.params()["start_at"], "channel": channel}
+    return with_tiers(params, tiers)
 
 
 @st.cache_data(show_spinner=False)
-def figure(version: str, kpi: str, start: date, end: date, tiers: tuple[str, ...]) -> dict[str, float | None]:
+def figure(
+    version: str, kpi: str, start: date, end: date, tiers: tuple[str, ...], channel: str | None = None
+) -> dict[str, float | None]:
     """The figure added up from every row of its list, how many rows the list has, and for a
-    rate how many it is a rate of (the calls offered, for calls listed by day and queue)."""
+    rate how many it is a rate of (the calls offered, for calls listed by day and queue).
+    `channel`: one channel's rows only (a figure of BY_CHANNEL)."""
     behind = _behind(version, kpi, end)
-    sql = _rows_sql(behind, tiers)
+    sql = _rows_sql(behind, tiers, channel if kpi in BY_CHANNEL else None)
     row = query(
         version,
         f"select {behind.figure} as figure, {behind.sample or 'null'} as sample, count(*) as rows from ({sql})",
-        _params(start, end, tiers),
+        _params(start, end, tiers, channel),
     ).iloc[0]
     return {name: None if pd.isna(value) else float(value) for name, value in row.items()}
 
 
 @st.cache_data(show_spinner=False)
 def rows(
-    version: str, kpi: str, start: date, end: date, tiers: tuple[str, ...], limit: int | None = ROW_CAP
+    version: str,
+    kpi: str,
+    start: date,
+    end: date,
+    tiers: tuple[str, ...],
+    limit: int | None = ROW_CAP,
+    channel: str | None = None,
 ) -> pd.DataFrame:
     """The list behind the figure, the page's cap long (`limit=None`: every row, for the download)."""
     behind = _behind(version, kpi, end)
-    listed = f"select * from ({_rows_sql(behind, tiers)}) order by {behind.order} {row_limit(limit)}"
+    chosen = _rows_sql(behind, tiers, channel if kpi in BY_CHANNEL else None)
+    listed = f"select * from ({chosen}) order by {behind.order} {row_limit(limit)}"
     if behind.named:  # each row with its customer's name (and tier), next to the customer's id
         named = ", ".join(f"customers.{column}" for column in behind.named)
         listed = f"""
@@ -196,4 +212,4 @@ def rows(
             left join marts.customer_360 as customers on customers.customer_id = listed.customer_id
             order by {", ".join(f"listed.{term.strip()}" for term in behind.order.split(","))}
         """
-    return query(version, listed, _params(start, end, tiers))
+    return query(version, listed, _params(start, end, tiers, channel))

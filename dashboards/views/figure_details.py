@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from dashboards import ui
+from dashboards import ui, words
 from dashboards.i18n import t
 from dashboards.queries import figure_details as queries
 
@@ -43,18 +43,22 @@ if (month := ui.month_of(st.query_params.get("month"))) and month[0] <= end and 
     start, end = max(start, month[0]), min(end, month[1])
     st.caption(t("details.month", month=f"{start:%Y-%m-%d}", to=f"{end:%Y-%m-%d}"))
     st.page_link("views/figure_details.py", label=t("details.whole_period"), query_params={"kpi": kpi})
+# a chart's line of one channel (`&channel=email`): that channel's rows, for a figure whose rows say theirs
+channel = st.query_params.get("channel") if kpi in queries.BY_CHANNEL else None
+if channel:
+    st.caption(t("details.channel", channel=words.value_in_words("channel", channel)))
 args = (version, kpi, start, end, filters.tiers)
-totals = queries.figure(*args)
+totals = queries.figure(*args, channel=channel)
 card, _ = st.columns([1, 3])
 card.metric(t(f"kpi.{kpi}"), ui.KPI_FORMATS[kpi](totals["figure"]), help=t(f"kpi.{kpi}.help"), border=True)
 
 st.subheader(t("details.list"))
 st.caption(t(f"details.{kpi}", n=ui.count(totals["sample"] if totals["sample"] is not None else totals["rows"])))
 ui.table(
-    queries.rows(*args),
+    queries.rows(*args, channel=channel),
     f"figure-{kpi}",
     vocabulary=STATUS.get(kpi),
-    every_row=partial(queries.rows.__wrapped__, *args, limit=None),
+    every_row=partial(queries.rows.__wrapped__, *args, limit=None, channel=channel),
 )
 st.page_link(
     f"views/{MORE[kpi]}.py",

@@ -25,7 +25,16 @@ if not monthly.empty:
     if shown.empty:  # a measure no survey of the company asks (CES, NPS without a survey object)
         st.info(t("empty.not_asked"))
     else:
-        ui.chart(ui.express("line", shown, x="month", y=measure, color="channel", markers=True), filters.end)
+        # a month's point of CSAT opens that month's answers on its channel; of NPS, the month's NPS answers
+        listed = {"csat_pct": ("csat", True), "nps": ("nps", False)}.get(measure)
+        ui.chart(
+            ui.express(
+                "line", shown, x="month", y=measure, color="channel", markers=True, custom_data=["month", "channel"]
+            ),
+            filters.end,
+            opens=ui.opens_the_months_list(listed[0], by_channel=listed[1]) if listed else None,
+            key=f"satisfaction-by-month-{measure}",
+        )
 ui.table(monthly, "satisfaction_by_month")
 
 left, right = st.columns(2)

@@ -873,3 +873,37 @@ def test_a_publish_logged_before_the_as_of_moment_was_kept_dates_its_pages_by_it
     info = data.publish_info.__wrapped__(str(older))
     assert info["as_of"] == published_at.replace(tzinfo=UTC).astimezone(data.company_zone()).date()
     assert info["published_at"] == published_at
+
+
+def test_a_months_point_of_csat_opens_its_channels_answers_and_of_nps_the_months(monkeypatch, published_company):
+    """Satisfaction by month and channel: a CSAT point opens that month's rated answers on its
+    channel (`&channel=…`), an NPS point that month's NPS answers; each list counts to its point."""
+    import pandas as pd
+
+    from dashboards import ui, words
+    from dashboards.queries import satisfaction
+    from tests.dashboards.test_browser import counted_from
+
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    version = data.publish_version()
+    start, end = filters._default_dates(version)
+    monthly = satisfaction.satisfaction_by_month.__wrapped__(version, start, end, ())
+    chart = chart_specs(open_app(monkeypatch, config, "views/satisfaction.py"))[0]
+    assert {(f"{pd.Timestamp(m):%Y-%m}", c) for trace in chart["data"] for m, c in trace["customdata"]} == {
+        (f"{pd.Timestamp(row.month):%Y-%m}", row.channel) for row in monthly.dropna(subset=["csat_pct"]).itertuples()
+    }, "each CSAT point carries its month and channel"
+    for kpi, column in (("csat", "csat_pct"), ("nps", "nps")):
+        points = monthly.dropna(subset=[column])
+        assert len(points) >= 2, f"{kpi}: points to click"
+        for row in points.itertuples():
+            at = AppTest.from_file(APP, default_timeout=60).switch_page("views/figure_details.py")
+            at.query_params = {"kpi": kpi, "month": f"{pd.Timestamp(row.month):%Y-%m}", "channel": row.channel}
+            at.run()
+            rendered_ok(at)
+            (card,) = [m.value for m in at.metric]
+            assert card == ui.KPI_FORMATS[kpi](getattr(row, column)), (kpi, row)
+            rows = at.dataframe[0].value.replace({"yes": True, "no": False})
+            assert ui.KPI_FORMATS[kpi](counted_from(kpi, rows)) == card, (kpi, row)
+            if kpi == "csat":
+                assert set(rows["channel"]) == {words.value_in_words("channel", row.channel)}, "its channel's alone"
