@@ -165,6 +165,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "empty.no_runs": {"en": "No run recorded yet.", "zh": "尚无运行记录。"},
     "empty.no_quarantine": {"en": "Nothing quarantined: every row loaded.", "zh": "没有隔离记录：所有行均已加载。"},
     # overview
+    "kpi.revenue": {"en": "Revenue", "zh": "收入"},
+    "kpi.revenue.help": {
+        "en": "The orders' amounts, each order counted on the day it was placed in the company's time.",
+        "zh": "订单金额，每笔订单按公司时区的下单日期计入。",
+    },
+    "kpi.touchpoints": {"en": "Touchpoints", "zh": "接触次数"},
+    "kpi.touchpoints.help": {
+        "en": "Every contact with a customer the four systems recorded (orders, deliveries, tickets, calls, "
+        "answers), counted once each on its day in the company's time.",
+        "zh": "四个系统记录的每一次客户接触（订单、交付、工单、通话、评价），按公司时区的日期各计一次。",
+    },
     "kpi.customers": {"en": "Customers", "zh": "客户数"},
     "kpi.customers.help": {
         "en": "Customers (organisations and people) who had ordered by the end of the period; prospects who "
@@ -235,8 +246,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Only {month} to {to}: the month of the point clicked, within the period chosen.",
         "zh": "仅 {month} 至 {to}：所点选数据点的月份（在所选期间之内）。",
     },
+    "details.whole_month": {
+        "en": "Only {month} to {to}: the whole month of the bar clicked, as the chart counts it.",
+        "zh": "仅 {month} 至 {to}：所点选柱形的整个月份（与图表的统计口径一致）。",
+    },
     "details.whole_period": {"en": "The whole period", "zh": "整个期间"},
-    "details.channel": {"en": "Only the answers given on {channel}.", "zh": "仅限通过{channel}给出的评价。"},
+    "details.part": {"en": "Only the rows whose {column} is {value}.", "zh": "仅限{column}为“{value}”的记录。"},
     "details.more": {"en": "More on the page {page}", "zh": "更多内容见“{page}”页"},
     "details.customers": {
         "en": "{n} customers who had ordered by the end of the period, one row each.",
@@ -273,6 +288,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "details.open_promises": {
         "en": "{n} promises open at the end of the period, one row each.",
         "zh": "期末仍未兑现的 {n} 项承诺，每项一行。",
+    },
+    "details.touchpoints": {
+        "en": "{n} touchpoints of the customers with any department, one row each, the newest first.",
+        "zh": "客户与各部门的 {n} 次接触，每次一行，最新的在前。",
+    },
+    "details.revenue": {
+        "en": "{n} orders placed in the period, one row each, the newest first.",
+        "zh": "期间内下达的 {n} 笔订单，每笔一行，最新的在前。",
     },
     "details.high_churn": {
         "en": "{n} customers at high churn risk as the last night scored them, the most revenue at risk first.",

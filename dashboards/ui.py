@@ -19,6 +19,7 @@ import streamlit as st
 from dashboards import data, words
 from dashboards.filters import Filters, current_filters
 from dashboards.i18n import language, locale, t
+from dashboards.queries import figure_details
 
 
 def page_header(title_key: str, dated: bool = True) -> tuple[str, Filters]:
@@ -258,18 +259,20 @@ def month_of(text: str | None) -> tuple[date, date] | None:
     return first, following - timedelta(days=1)
 
 
-def opens_the_months_list(kpi: str, measure: str | None = None, by_channel: bool = False) -> Callable[[list], None]:
-    """What a click on a point of a monthly chart opens (ui.chart's `opens`; the point's custom
-    data is [month], [month, measure] or [month, channel]): a link to the list its figure is
-    counted from, that month (and channel) only (views/figure_details.py); a measure no list
-    counts says so."""
+def opens_the_months_list(kpi: str, measure: str | None = None) -> Callable[[list], None]:
+    """What a click on a point of a monthly chart opens (ui.chart's `opens`): a link to the list
+    its figure is counted from, that month only (views/figure_details.py). The point's custom data
+    is [month], or [month, what its colour is]: the measure it draws (`measure`: the one a list
+    counts; another says no list is kept), or a value of the column the figure is split by
+    (figure_details.split_of: the list is that value's rows alone)."""
+    split = figure_details.split_of(kpi)
 
     def opens(point: list) -> None:
-        month, second = f"{pd.Timestamp(point[0]):%Y-%m}", point[1] if len(point) > 1 else None
-        if measure is not None and second != measure:
-            st.caption(t("chart.no_list", measure=column_label(str(second))))
+        month, coloured = f"{pd.Timestamp(point[0]):%Y-%m}", point[1] if len(point) > 1 else None
+        if measure is not None and coloured != measure:
+            st.caption(t("chart.no_list", measure=column_label(str(coloured))))
             return
-        params = {"kpi": kpi, "month": month, **({"channel": str(second)} if by_channel else {})}
+        params = {"kpi": kpi, "month": month, **({split: str(coloured)} if split and measure is None else {})}
         st.page_link(
             "views/figure_details.py",
             label=t("chart.open_month", figure=t(f"kpi.{kpi}"), month=month),
@@ -406,6 +409,8 @@ KPI_FORMATS = {
     "abandonment": pct,
     "open_promises": count,
     "high_churn": count,
+    "touchpoints": count,
+    "revenue": money,
 }
 
 

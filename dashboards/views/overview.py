@@ -92,5 +92,11 @@ monthly = queries.touchpoints_by_month(version, filters.start, filters.end, filt
 if monthly.empty:
     st.info(t("empty.no_rows"))
 else:
-    ui.chart(ui.express("bar", monthly, x="month", y="touchpoints", color="department"), filters.end)
+    # a bar opens that month's touchpoints with its department
+    ui.chart(
+        ui.express("bar", monthly, x="month", y="touchpoints", color="department", custom_data=["month", "department"]),
+        filters.end,
+        opens=ui.opens_the_months_list("touchpoints"),
+        key="touchpoints-by-month",
+    )
 ui.table(monthly, "touchpoints_by_month")

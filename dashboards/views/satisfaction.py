@@ -26,13 +26,13 @@ if not monthly.empty:
         st.info(t("empty.not_asked"))
     else:
         # a month's point of CSAT opens that month's answers on its channel; of NPS, the month's NPS answers
-        listed = {"csat_pct": ("csat", True), "nps": ("nps", False)}.get(measure)
+        listed = {"csat_pct": "csat", "nps": "nps"}.get(measure)
         ui.chart(
             ui.express(
                 "line", shown, x="month", y=measure, color="channel", markers=True, custom_data=["month", "channel"]
             ),
             filters.end,
-            opens=ui.opens_the_months_list(listed[0], by_channel=listed[1]) if listed else None,
+            opens=ui.opens_the_months_list(listed) if listed else None,
             key=f"satisfaction-by-month-{measure}",
         )
 ui.table(monthly, "satisfaction_by_month")

@@ -2,6 +2,7 @@
 top customers by revenue or growth, and the customers most at risk of leaving with the reasons
 and the next best action."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import data, ui
@@ -54,21 +55,30 @@ st.subheader(t("segments.revenue"))
 st.caption(t("segments.revenue.help"))
 months = queries.revenue_by_month_against_year_before(version, filters.end, filters.tiers)
 if not months.empty:
+    # a bar opens its month's orders: the year before's bar those of twelve months earlier
+    bars_of_months = months.melt(
+        id_vars="month",
+        value_vars=["revenue_year_before", "revenue_in_month"],
+        var_name="measure",
+        value_name="monthly_revenue",
+    )
+    month = pd.to_datetime(bars_of_months["month"])
+    bars_of_months["ordered_month"] = month.where(
+        bars_of_months["measure"] == "revenue_in_month", month - pd.DateOffset(years=1)
+    )
     ui.chart(
         ui.express(
             "bar",
-            months.melt(
-                id_vars="month",
-                value_vars=["revenue_year_before", "revenue_in_month"],
-                var_name="measure",
-                value_name="monthly_revenue",
-            ),
+            bars_of_months,
             x="month",
             y="monthly_revenue",
             color="measure",
             barmode="group",
+            custom_data=["ordered_month"],
         ),
         filters.end,
+        opens=ui.opens_the_months_list("revenue"),
+        key="revenue-by-month",
     )
 revenue_by = st.radio(
     t("segments.revenue_by"),

@@ -82,6 +82,15 @@ def chart_specs(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
+def figure_details_page(params: dict) -> AppTest:
+    """The Figure details page opened by a link with these parameters, drawn without an error."""
+    at = AppTest.from_file(APP, default_timeout=60).switch_page("views/figure_details.py")
+    at.query_params = params
+    at.run()
+    rendered_ok(at)
+    return at
+
+
 def x_title(spec: dict) -> str | None:
     return spec["layout"].get("xaxis", {}).get("title", {}).get("text")
 
@@ -757,10 +766,7 @@ def test_every_figure_opens_the_list_it_is_counted_from(monkeypatch, published_c
     captions = " | ".join(caption.value for caption in overview.caption)
     nonzero = 0
     for kpi in FIGURES:
-        at = AppTest.from_file(APP, default_timeout=60).switch_page("views/figure_details.py")
-        at.query_params = {**shared, "kpi": kpi}
-        at.run()
-        rendered_ok(at)
+        at = figure_details_page({**shared, "kpi": kpi})
         label = in_english("kpi", kpi)
         card = {m.label: m.value for m in at.metric}
         assert card == {label: cards[label]}, f"{kpi}: the list's page shows the Overview's figure"
@@ -841,10 +847,7 @@ def test_a_months_point_on_delivery_and_service_opens_the_list_that_counts_to_it
         assert carried == {f"{pd.Timestamp(month):%Y-%m}" for month in frame["month"]}, "each point carries its month"
         checked = 0
         for month, point in zip(frame["month"], points, strict=True):
-            at = AppTest.from_file(APP, default_timeout=60).switch_page("views/figure_details.py")
-            at.query_params = {"kpi": kpi, "month": f"{pd.Timestamp(month):%Y-%m}"}
-            at.run()
-            rendered_ok(at)
+            at = figure_details_page({"kpi": kpi, "month": f"{pd.Timestamp(month):%Y-%m}"})
             (card,) = [m.value for m in at.metric]
             assert card == ui.KPI_FORMATS[kpi](None if pd.isna(point) else point), (kpi, month, card, point)
             if at.dataframe:
@@ -852,6 +855,81 @@ def test_a_months_point_on_delivery_and_service_opens_the_list_that_counts_to_it
                 assert ui.KPI_FORMATS[kpi](counted_from(kpi, rows)) == card, (kpi, month)
                 checked += 1
         assert checked >= 2, f"{kpi}: months with a list behind them"
+
+
+def test_a_bar_of_touchpoints_by_month_opens_its_departments_touchpoints_of_that_month(monkeypatch, published_company):
+    """Touchpoints by month and department (Overview): each bar carries its month and department,
+    and opens `figure_details?kpi=touchpoints&month=…&department=…`, that department's touchpoints
+    of that month, as many as the bar is high (every bar through the list's query; one through the
+    page, which shows the bar's figure and its department's rows alone)."""
+    import pandas as pd
+
+    from dashboards import ui, words
+    from dashboards.queries import figure_details, overview
+
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    version = data.publish_version()
+    start, end = filters._default_dates(version)
+    bars = overview.touchpoints_by_month.__wrapped__(version, start, end, ())
+    chart = chart_specs(open_app(monkeypatch, config, "views/overview.py"))[0]
+    carried = {(f"{pd.Timestamp(m):%Y-%m}", d) for trace in chart["data"] for m, d in trace["customdata"]}
+    assert carried == {(f"{pd.Timestamp(b.month):%Y-%m}", b.department) for b in bars.itertuples()}
+    assert bars["department"].nunique() >= 3 and bars["month"].nunique() >= 2, "bars of several kinds to open"
+    for bar in bars.itertuples():
+        first, last = ui.month_of(f"{pd.Timestamp(bar.month):%Y-%m}")
+        counted = figure_details.figure.__wrapped__(
+            version, "touchpoints", max(first, start), min(last, end), (), part=bar.department
+        )
+        assert counted["figure"] == bar.touchpoints, bar
+    bar = bars.sort_values("touchpoints").iloc[len(bars) // 2]
+    at = figure_details_page(
+        {"kpi": "touchpoints", "month": f"{pd.Timestamp(bar.month):%Y-%m}", "department": bar.department}
+    )
+    assert [m.value for m in at.metric] == [ui.count(bar.touchpoints)]
+    rows = at.dataframe[0].value
+    assert len(rows) == bar.touchpoints
+    assert set(rows["department"]) == {words.value_in_words("department", bar.department)}, "its department's alone"
+
+
+def test_a_bar_of_revenue_by_month_opens_the_orders_of_its_whole_month(monkeypatch, published_company):
+    """Revenue by month against the year before (Segments): each bar carries the month its orders
+    were placed in (the year before's bar, twelve months earlier) and opens
+    `figure_details?kpi=revenue&month=…`, that whole month's orders, whose amounts add up to the
+    bar, though the month lies before the period chosen (every bar through the list's query; one
+    through the page)."""
+    import pandas as pd
+
+    from dashboards import ui
+    from dashboards.queries import figure_details, segments_churn
+
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    version = data.publish_version()
+    start, end = filters._default_dates(version)
+    months = segments_churn.revenue_by_month_against_year_before.__wrapped__(version, end, ())
+    bars = {
+        f"{pd.Timestamp(row.month) - pd.DateOffset(years=back):%Y-%m}": getattr(row, measure)
+        for row in months.itertuples()
+        for measure, back in (("revenue_in_month", 0), ("revenue_year_before", 1))
+    }
+    chart = next(
+        c
+        for c in chart_specs(open_app(monkeypatch, config, "views/segments_churn.py"))
+        if c["data"][0].get("customdata")
+    )
+    carried = {f"{pd.Timestamp(m):%Y-%m}" for trace in chart["data"] for (m,) in trace["customdata"]}
+    assert carried == {month for month, revenue in bars.items() if not pd.isna(revenue)}, "each bar its month"
+    assert sum(not pd.isna(revenue) and revenue > 0 for revenue in bars.values()) >= 6, "months of orders to open"
+    for month, revenue in bars.items():
+        first, last = ui.month_of(month)
+        counted = figure_details.figure.__wrapped__(version, "revenue", first, last, ())["figure"]
+        assert (counted or 0) == pytest.approx(0 if pd.isna(revenue) else revenue), month
+    early = min(month for month, revenue in bars.items() if not pd.isna(revenue) and revenue > 0)
+    assert ui.month_of(early)[1] < start, "a month before the period, listed whole all the same"
+    at = figure_details_page({"kpi": "revenue", "month": early})
+    assert [m.value for m in at.metric] == [ui.money(bars[early])]
+    assert at.dataframe[0].value["order_amount"].sum() == pytest.approx(bars[early])
 
 
 def test_a_publish_logged_before_the_as_of_moment_was_kept_dates_its_pages_by_its_publish(
@@ -897,10 +975,7 @@ def test_a_months_point_of_csat_opens_its_channels_answers_and_of_nps_the_months
         points = monthly.dropna(subset=[column])
         assert len(points) >= 2, f"{kpi}: points to click"
         for row in points.itertuples():
-            at = AppTest.from_file(APP, default_timeout=60).switch_page("views/figure_details.py")
-            at.query_params = {"kpi": kpi, "month": f"{pd.Timestamp(row.month):%Y-%m}", "channel": row.channel}
-            at.run()
-            rendered_ok(at)
+            at = figure_details_page({"kpi": kpi, "month": f"{pd.Timestamp(row.month):%Y-%m}", "channel": row.channel})
             (card,) = [m.value for m in at.metric]
             assert card == ui.KPI_FORMATS[kpi](getattr(row, column)), (kpi, row)
             rows = at.dataframe[0].value.replace({"yes": True, "no": False})

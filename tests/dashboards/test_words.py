@@ -167,8 +167,8 @@ PAGES = [
 
 def chinese_pages(monkeypatch, config: Path, warehouse):
     """Each page rendered in 中文, as (page, AppTest); Customer 360 opens the customer with the
-    most actions, and the list behind each of the Overview's figures is a page of its own."""
-    from dashboards.queries.figure_details import FIGURES
+    most actions, and the list behind each of the Overview's figures and charts is a page of its own."""
+    from dashboards.queries.figure_details import LISTS
 
     monkeypatch.setenv("C360_CONFIG", str(config))
     (customer,) = warehouse.execute(
@@ -176,7 +176,7 @@ def chinese_pages(monkeypatch, config: Path, warehouse):
     ).fetchone()
     views = [(page, {}) for page in PAGES if not page.endswith("customer_360.py")]
     views += [("views/customer_360.py", {"customer": customer})]
-    views += [("views/figure_details.py", {"kpi": kpi}) for kpi in FIGURES]
+    views += [("views/figure_details.py", {"kpi": kpi}) for kpi in LISTS]
     for page, params in views:
         at = AppTest.from_file(APP, default_timeout=60).switch_page(page)
         at.query_params = {"lang": "zh", **params}
