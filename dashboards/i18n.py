@@ -165,6 +165,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "empty.no_runs": {"en": "No run recorded yet.", "zh": "尚无运行记录。"},
     "empty.no_quarantine": {"en": "Nothing quarantined: every row loaded.", "zh": "没有隔离记录：所有行均已加载。"},
     # overview
+    "kpi.comments": {"en": "Comments", "zh": "评论数"},
+    "kpi.comments.help": {
+        "en": "The comments customers wrote with a satisfaction answer in which the themes' lexicon finds a "
+        "theme; a comment of several themes counts once under each.",
+        "zh": "客户随满意度评价写下、且主题词库能识别出主题的评论；涉及多个主题的评论在每个主题下各计一次。",
+    },
+    "kpi.journey": {"en": "Stages reached", "zh": "已达环节数"},
+    "kpi.journey.help": {
+        "en": "The orders placed in the period, each counted once for every stage of its journey it reached "
+        "(ordered, shipped, delivered, installed, accepted).",
+        "zh": "期间内下达的订单，每笔订单在其到达的每个环节（下单、发货、送达、安装、验收）各计一次。",
+    },
     "kpi.revenue": {"en": "Revenue", "zh": "收入"},
     "kpi.revenue.help": {
         "en": "The orders' amounts, each order counted on the day it was placed in the company's time.",
@@ -293,6 +305,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{n} touchpoints of the customers with any department, one row each, the newest first.",
         "zh": "客户与各部门的 {n} 次接触，每次一行，最新的在前。",
     },
+    "details.comments": {
+        "en": "{n} comments with a theme, one row each (a comment of several themes under each), the newest first.",
+        "zh": "带主题的 {n} 条评论，每条一行（涉及多个主题的评论在每个主题下各一行），最新的在前。",
+    },
+    "details.journey": {
+        "en": "{n} stages reached by the orders placed in the period, one row for each order and stage.",
+        "zh": "期间内下达的订单共到达 {n} 个环节，每笔订单的每个环节一行。",
+    },
     "details.revenue": {
         "en": "{n} orders placed in the period, one row each, the newest first.",
         "zh": "期间内下达的 {n} 笔订单，每笔一行，最新的在前。",
@@ -327,9 +347,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{figure} of {month}: the list it is counted from",
         "zh": "{month} 的{figure}：计算所依据的明细",
     },
+    "chart.open_part": {
+        "en": "{figure}, {value}: the list it is counted from",
+        "zh": "{figure}（{value}）：计算所依据的明细",
+    },
     "chart.no_list": {"en": "No list is kept behind {measure}.", "zh": "{measure}没有可列出的明细。"},
     "chart.picked": {"en": "What the bar counts: {what}", "zh": "所选柱形的明细：{what}"},
     "chart.picked.promises": {"en": "{n} promises, one row each.", "zh": "{n} 项承诺，每项一行。"},
+    "chart.picked.actions": {"en": "{n} actions, one row each.", "zh": "{n} 项行动，每项一行。"},
     "chart.picked.deals": {"en": "{n} open deals, one row each.", "zh": "{n} 个未结商机，每个一行。"},
     # customer 360
     "search.label": {"en": "Find a customer", "zh": "查找客户"},
@@ -571,6 +596,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "field.promised_at": {"en": "Promised", "zh": "承诺时间"},
     "field.contact_roles": {"en": "Contacts and roles", "zh": "联系人与角色"},
     "field.bad_answers": {"en": "Bad answers", "zh": "差评数"},
+    "field.reached_at": {"en": "Reached", "zh": "到达时间"},
     "field.occurred_at": {"en": "When", "zh": "时间"},
     "field.touchpoint_type": {"en": "Touchpoint", "zh": "接触类型"},
     "field.summary": {"en": "What happened", "zh": "内容"},

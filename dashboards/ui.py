@@ -283,6 +283,25 @@ def opens_the_months_list(kpi: str, measure: str | None = None) -> Callable[[lis
     return opens
 
 
+def opens_the_list(kpi: str) -> Callable[[list], None]:
+    """What a click on a bar of a chart split by one column opens (ui.chart's `opens`; the bar's
+    custom data starts with its value of figure_details.split_of(kpi); Plotly Express adds the
+    hover data after it): a link to its rows of the list the figure is counted from, over the
+    period chosen (views/figure_details.py)."""
+    split = figure_details.split_of(kpi)
+
+    def opens(point: list) -> None:
+        value = point[0]
+        st.page_link(
+            "views/figure_details.py",
+            label=t("chart.open_part", figure=t(f"kpi.{kpi}"), value=words.value_in_words(split, str(value))),
+            icon=":material/arrow_forward:",
+            query_params={"kpi": kpi, split: str(value)},
+        )
+
+    return opens
+
+
 def _days_on_x(figure) -> pd.Series | None:
     """The x values when every one is a day (a date, or a time at midnight), else None."""
     values = [x for trace in figure.data for x in (trace.x if trace.x is not None else [])]
@@ -411,6 +430,8 @@ KPI_FORMATS = {
     "high_churn": count,
     "touchpoints": count,
     "revenue": money,
+    "comments": count,
+    "journey": count,
 }
 
 

@@ -35,6 +35,9 @@ class Behind:
     # the column a chart splits this figure by (its colours): a point's link may carry one value
     # of it (`&channel=email`), and the list is that value's rows alone
     split: str | None = None
+    # how a row is of the split's one value, where that is not `<split> = $part` (a comment of
+    # several themes is of each)
+    split_where: str | None = None
     # its chart counts whole months whatever the period (12 months to the period's end, and the
     # year before): a point's month is listed whole, not clipped to the period
     whole_months: bool = False
@@ -169,6 +172,31 @@ BEHIND_A_CHART = {
         "count(*)",
         split="department",
     ),
+    # the comments of a month and theme (Satisfaction's comments by theme and month, from
+    # marts.satisfaction_themes_monthly): a comment of several themes is listed under each
+    "comments": Behind(
+        """select customer_id, responded_at, channel, score, comment, themes
+           from marts.satisfaction_verbatims
+           where response_date between $start_date and $end_date and themes is not null {segment}""",
+        "responded_at desc",
+        "count(*)",
+        split="theme",
+        split_where="list_contains(string_split(themes, ', '), $part)",
+        whole_months=True,
+    ),
+    # each order placed in the period once for every stage of its journey it reached (Delivery's
+    # order journey: a stage's bar counts the orders that reached it)
+    "journey": Behind(
+        """unpivot (
+               select order_number, customer_id, ordered_at, ordered_at as ordered, shipped_at as shipped,
+                      delivered_at as delivered, installed_at as installed, accepted_at as accepted
+               from marts.order_fulfilment
+               where ordered_at >= $start_at and ordered_at < $end_at {segment}
+           ) on ordered, shipped, delivered, installed, accepted into name stage value reached_at""",
+        "ordered_at desc, order_number, reached_at",
+        "count(*)",
+        split="stage",
+    ),
     "revenue": Behind(
         """select order_number, customer_id, ordered_at, order_amount
            from marts.order_fulfilment
@@ -203,7 +231,8 @@ def split_of(kpi: str) -> str | None:
 def _rows_sql(behind: Behind, tiers: tuple[str, ...], part: str | None) -> str:
     rows = behind.rows.format(segment=segment_filter(tiers), tier=tier_filter(tiers, "value_tier"))
     # the column is the Behind's own (fixed); the value a link picked is bound
-    return f"select * from ({rows}) where {behind.split} = $part" if part and behind.split else rows
+    of_part = behind.split_where or f"{behind.split} = $part"
+    return f"select * from ({rows}) where {of_part}" if part and behind.split else rows
 
 
 def _params(start: date, end: date, tiers: tuple[str, ...], part: str | None) -> dict:

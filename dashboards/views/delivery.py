@@ -30,5 +30,17 @@ st.subheader(t("delivery.journey"))
 st.caption(t("delivery.journey.help"))
 journey = queries.order_journey(version, filters.start, filters.end, filters.tiers)
 if not journey.empty and journey["orders"].sum() > 0:
-    ui.chart(ui.express("funnel", journey, x="orders", y="stage", hover_data=["department", "promises_broken"]))
+    # a stage's bar opens the orders that reached it
+    ui.chart(
+        ui.express(
+            "funnel",
+            journey,
+            x="orders",
+            y="stage",
+            custom_data=["stage"],
+            hover_data=["department", "promises_broken"],
+        ),
+        opens=ui.opens_the_list("journey"),
+        key="order-journey",
+    )
 ui.table(journey, "order_journey")

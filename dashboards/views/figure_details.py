@@ -24,6 +24,8 @@ MORE = {
     "high_churn": "segments_churn",
     "touchpoints": "overview",
     "revenue": "segments_churn",
+    "comments": "satisfaction",
+    "journey": "delivery",
 }
 # the list a row's status comes from (tickets and promises name theirs differently)
 STATUS = {"sla": {"status": "ticket_status"}, "open_promises": {"status": "promise_status"}}

@@ -57,7 +57,13 @@ st.subheader(t("satisfaction.verbatims"))
 st.caption(t("satisfaction.verbatims.help"))
 themes = queries.themes_by_month(*args)
 if not themes.empty:
-    ui.chart(ui.express("bar", themes, x="month", y="comments", color="theme"), filters.end)
+    # a bar opens its month's comments of its theme
+    ui.chart(
+        ui.express("bar", themes, x="month", y="comments", color="theme", custom_data=["month", "theme"]),
+        filters.end,
+        opens=ui.opens_the_months_list("comments"),
+        key="themes-by-month",
+    )
 picked = st.selectbox(
     t("filter.theme"),
     sorted(themes["theme"].unique()) if not themes.empty else [],

@@ -24,6 +24,21 @@ superseded.metric(
     t("worklist.superseded"), ui.count(figures["superseded"]), help=t("worklist.superseded.help"), border=True
 )
 
+
+def actions_of_bar(picked: list) -> None:
+    """The actions a clicked bar counts: its owner's, of its status (every department)."""
+    owner, status = picked
+    shown = queries.actions(version, filters.tiers, (status,), owner, None)
+    st.subheader(t("chart.picked", what=f"{words.word('department', owner)} · {t(f'status.{status}')}"))
+    st.caption(t("chart.picked.actions", n=ui.count(len(shown))))
+    ui.table(
+        shown,
+        "worklist_of_bar",
+        "empty.no_actions",
+        every_row=partial(queries.actions.__wrapped__, version, filters.tiers, (status,), owner, None, limit=None),
+    )
+
+
 st.subheader(t("worklist.by_owner"))
 owners = queries.by_owner(version, filters.start, filters.end, filters.tiers)
 if not owners.empty:
@@ -38,7 +53,10 @@ if not owners.empty:
             color="status",
             orientation="h",
             category_orders={"owner": chart["owner"].tolist(), "status": ["overdue", "open"]},
-        )
+            custom_data=["owner", "status"],
+        ),
+        opens=actions_of_bar,
+        key="worklist-by-owner",
     )
 ui.table(owners, "worklist_by_owner", "empty.no_actions")
 

@@ -82,6 +82,14 @@ def chart_specs(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
+def default_view(monkeypatch, published_company) -> tuple[Path, str, tuple]:
+    """The published company's config (in force), its publish and the pages' default period."""
+    config, _ = published_company
+    monkeypatch.setenv("C360_CONFIG", str(config))
+    version = data.publish_version()
+    return config, version, filters._default_dates(version)
+
+
 def figure_details_page(params: dict) -> AppTest:
     """The Figure details page opened by a link with these parameters, drawn without an error."""
     at = AppTest.from_file(APP, default_timeout=60).switch_page("views/figure_details.py")
@@ -831,10 +839,7 @@ def test_a_months_point_on_delivery_and_service_opens_the_list_that_counts_to_it
     from dashboards.queries import delivery, service_calls
     from tests.dashboards.test_browser import counted_from
 
-    config, _ = published_company
-    monkeypatch.setenv("C360_CONFIG", str(config))
-    version = data.publish_version()
-    start, end = filters._default_dates(version)
+    config, version, (start, end) = default_view(monkeypatch, published_company)
     monthly = {
         "otif": ("views/delivery.py", delivery.delivery_by_month, "otif_pct"),
         "sla": ("views/service_calls.py", service_calls.service_by_month, "sla_compliance_pct"),
@@ -867,10 +872,7 @@ def test_a_bar_of_touchpoints_by_month_opens_its_departments_touchpoints_of_that
     from dashboards import ui, words
     from dashboards.queries import figure_details, overview
 
-    config, _ = published_company
-    monkeypatch.setenv("C360_CONFIG", str(config))
-    version = data.publish_version()
-    start, end = filters._default_dates(version)
+    config, version, (start, end) = default_view(monkeypatch, published_company)
     bars = overview.touchpoints_by_month.__wrapped__(version, start, end, ())
     chart = chart_specs(open_app(monkeypatch, config, "views/overview.py"))[0]
     carried = {(f"{pd.Timestamp(m):%Y-%m}", d) for trace in chart["data"] for m, d in trace["customdata"]}
@@ -903,10 +905,7 @@ def test_a_bar_of_revenue_by_month_opens_the_orders_of_its_whole_month(monkeypat
     from dashboards import ui
     from dashboards.queries import figure_details, segments_churn
 
-    config, _ = published_company
-    monkeypatch.setenv("C360_CONFIG", str(config))
-    version = data.publish_version()
-    start, end = filters._default_dates(version)
+    config, version, (start, end) = default_view(monkeypatch, published_company)
     months = segments_churn.revenue_by_month_against_year_before.__wrapped__(version, end, ())
     bars = {
         f"{pd.Timestamp(row.month) - pd.DateOffset(years=back):%Y-%m}": getattr(row, measure)
@@ -930,6 +929,76 @@ def test_a_bar_of_revenue_by_month_opens_the_orders_of_its_whole_month(monkeypat
     at = figure_details_page({"kpi": "revenue", "month": early})
     assert [m.value for m in at.metric] == [ui.money(bars[early])]
     assert at.dataframe[0].value["order_amount"].sum() == pytest.approx(bars[early])
+
+
+def test_a_bar_of_comments_by_theme_opens_that_months_comments_of_its_theme(monkeypatch, published_company):
+    """Comments by theme and month (Satisfaction): each bar carries its month and theme, and
+    opens `figure_details?kpi=comments&month=…&theme=…`, the whole month's comments of that theme
+    (the chart counts whole months), as many as the bar is high."""
+    import pandas as pd
+
+    from dashboards import ui
+    from dashboards.queries import figure_details, satisfaction
+
+    config, version, (start, end) = default_view(monkeypatch, published_company)
+    bars = satisfaction.themes_by_month.__wrapped__(version, start, end, ())
+    chart = next(
+        c
+        for c in chart_specs(open_app(monkeypatch, config, "views/satisfaction.py"))
+        if c["data"][0].get("customdata") and len(c["data"][0]["customdata"][0]) == 2 and c["data"][0]["type"] == "bar"
+    )
+    carried = {(f"{pd.Timestamp(m):%Y-%m}", theme) for trace in chart["data"] for m, theme in trace["customdata"]}
+    assert carried == {(f"{pd.Timestamp(b.month):%Y-%m}", b.theme) for b in bars.itertuples()}
+    assert bars["theme"].nunique() >= 3, "themes to open"
+    for bar in bars.itertuples():
+        first, last = ui.month_of(f"{pd.Timestamp(bar.month):%Y-%m}")
+        counted = figure_details.figure.__wrapped__(version, "comments", first, last, (), part=bar.theme)
+        assert counted["figure"] == bar.comments, bar
+    bar = bars.sort_values("comments").iloc[-1]
+    at = figure_details_page({"kpi": "comments", "month": f"{pd.Timestamp(bar.month):%Y-%m}", "theme": bar.theme})
+    assert [m.value for m in at.metric] == [ui.count(bar.comments)]
+    assert len(at.dataframe[0].value) == bar.comments
+
+
+def test_a_stage_of_the_order_journey_opens_the_orders_that_reached_it(monkeypatch, published_company):
+    """The order journey (Delivery): each stage's bar carries its stage and opens
+    `figure_details?kpi=journey&stage=…`, the period's orders that reached it, as many as the bar
+    counts; every order of the stage once."""
+    from dashboards import ui, words
+    from dashboards.queries import delivery, figure_details
+
+    config, version, (start, end) = default_view(monkeypatch, published_company)
+    stages = delivery.order_journey.__wrapped__(version, start, end, ())
+    chart = next(
+        c for c in chart_specs(open_app(monkeypatch, config, "views/delivery.py")) if c["data"][0]["type"] == "funnel"
+    )
+    assert [point[0] for point in chart["data"][0]["customdata"]] == stages["stage"].tolist()
+    assert stages["orders"].iloc[0] > stages["orders"].iloc[-1] > 0, "a funnel that narrows"
+    for stage in stages.itertuples():
+        listed = figure_details.rows.__wrapped__(version, "journey", start, end, (), limit=None, part=stage.stage)
+        assert len(listed) == stage.orders == listed["order_number"].nunique(), stage
+    delivered = stages.set_index("stage").loc["delivered", "orders"]
+    at = figure_details_page({"kpi": "journey", "stage": "delivered"})
+    assert [m.value for m in at.metric] == [ui.count(delivered)]
+    rows = at.dataframe[0].value
+    assert len(rows) == delivered and set(rows["stage"]) == {words.value_in_words("stage", "delivered")}
+
+
+def test_a_bar_of_the_worklist_by_owner_lists_as_many_actions_as_it_counts(monkeypatch, published_company):
+    """Worklist by owner: each bar carries its owner and status, and a click lists that owner's
+    actions of that status (the browser test clicks one; Plotly's clicks do not reach AppTest),
+    as many as the bar is long."""
+    from dashboards.queries import worklist
+
+    config, version, (start, end) = default_view(monkeypatch, published_company)
+    owners = worklist.by_owner.__wrapped__(version, start, end, ())
+    bars = owners.groupby("owner")[["overdue", "open"]].sum().stack()
+    chart = chart_specs(open_app(monkeypatch, config, "views/worklist.py"))[0]
+    carried = {tuple(point) for trace in chart["data"] for point in trace["customdata"]}
+    assert carried <= {(owner, status) for owner, status in bars.index} and len(carried) >= 2
+    for owner, status in carried:
+        listed = worklist.actions.__wrapped__(version, (), (status,), owner, None, limit=None)
+        assert len(listed) == bars[(owner, status)] and set(listed["owner"]) <= {owner}, (owner, status)
 
 
 def test_a_publish_logged_before_the_as_of_moment_was_kept_dates_its_pages_by_its_publish(
@@ -962,10 +1031,7 @@ def test_a_months_point_of_csat_opens_its_channels_answers_and_of_nps_the_months
     from dashboards.queries import satisfaction
     from tests.dashboards.test_browser import counted_from
 
-    config, _ = published_company
-    monkeypatch.setenv("C360_CONFIG", str(config))
-    version = data.publish_version()
-    start, end = filters._default_dates(version)
+    config, version, (start, end) = default_view(monkeypatch, published_company)
     monthly = satisfaction.satisfaction_by_month.__wrapped__(version, start, end, ())
     chart = chart_specs(open_app(monkeypatch, config, "views/satisfaction.py"))[0]
     assert {(f"{pd.Timestamp(m):%Y-%m}", c) for trace in chart["data"] for m, c in trace["customdata"]} == {
