@@ -171,11 +171,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "theme; a comment of several themes counts once under each.",
         "zh": "客户随满意度评价写下、且主题词库能识别出主题的评论；涉及多个主题的评论在每个主题下各计一次。",
     },
-    "kpi.journey": {"en": "Stages reached", "zh": "已达环节数"},
+    "kpi.journey": {"en": "Orders placed", "zh": "下单数"},
     "kpi.journey.help": {
-        "en": "The orders placed in the period, each counted once for every stage of its journey it reached "
-        "(ordered, shipped, delivered, installed, accepted).",
-        "zh": "期间内下达的订单，每笔订单在其到达的每个环节（下单、发货、送达、安装、验收）各计一次。",
+        "en": "The orders placed in the period; a stage of the order journey lists those of them that reached it "
+        "(shipped, delivered, installed, accepted).",
+        "zh": "期间内下达的订单；订单旅程的某一环节列出其中已到达该环节（发货、送达、安装、验收）的订单。",
     },
     "kpi.revenue": {"en": "Revenue", "zh": "收入"},
     "kpi.revenue.help": {
@@ -222,6 +222,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kpi.otif.help": {
         "en": "Orders due in the period delivered on time and in full.",
         "zh": "期间应交付订单中准时且足额交付的比例。",
+    },
+    "kpi.perfect_order": {"en": "Perfect orders", "zh": "完美订单率"},
+    "kpi.perfect_order.help": {
+        "en": "Orders due in the period that were perfect: on time and in full, the installation not overdue, "
+        "and no complaint ticket naming the order.",
+        "zh": "期间应交付订单中的完美订单比例：准时足额、安装未逾期，且没有提及该订单的投诉工单。",
+    },
+    "kpi.installation_kept": {"en": "Installation promises kept", "zh": "安装承诺兑现率"},
+    "kpi.installation_kept.help": {
+        "en": "Orders due in the period with an installation promised whose installation is not overdue.",
+        "zh": "期间应交付且承诺安装的订单中，安装未逾期的比例。",
     },
     "kpi.abandonment": {"en": "Abandonment rate", "zh": "呼损率"},
     "kpi.abandonment.help": {
@@ -293,6 +304,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{n} orders due in the period: those delivered on time and in full ÷ all of them × 100.",
         "zh": "期间应交付的 {n} 笔订单：准时且足额交付的订单 ÷ 全部订单 × 100。",
     },
+    "details.perfect_order": {
+        "en": "{n} orders due in the period: the perfect ones ÷ all of them × 100.",
+        "zh": "期间应交付的 {n} 笔订单：完美订单 ÷ 全部订单 × 100。",
+    },
+    "details.installation_kept": {
+        "en": "{n} orders due in the period with an installation promised: those not overdue ÷ all of them × 100.",
+        "zh": "期间应交付且承诺安装的 {n} 笔订单：安装未逾期的订单 ÷ 全部订单 × 100。",
+    },
     "details.abandonment": {
         "en": "{n} calls offered in the period, by day and queue: abandoned ÷ offered × 100.",
         "zh": "期间的 {n} 通进线呼叫，按日期与队列列出：放弃呼叫 ÷ 进线呼叫 × 100。",
@@ -310,8 +329,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh": "带主题的 {n} 条评论，每条一行（涉及多个主题的评论在每个主题下各一行），最新的在前。",
     },
     "details.journey": {
-        "en": "{n} stages reached by the orders placed in the period, one row for each order and stage.",
-        "zh": "期间内下达的订单共到达 {n} 个环节，每笔订单的每个环节一行。",
+        "en": "{n} orders placed in the period, one row each, with the moment each reached every stage.",
+        "zh": "期间内下达的 {n} 笔订单，每笔一行，附各环节的到达时间。",
     },
     "details.revenue": {
         "en": "{n} orders placed in the period, one row each, the newest first.",
@@ -406,7 +425,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "field.is_satisfied": {"en": "Satisfied", "zh": "满意"},
     "field.nps_score": {"en": "NPS score (0–10)", "zh": "NPS 评分（0–10）"},
     "field.promised_delivery_date": {"en": "Delivery promised for", "zh": "承诺交付日"},
+    "field.shipped_at": {"en": "Shipped", "zh": "发货时间"},
     "field.delivered_at": {"en": "Delivered", "zh": "交付时间"},
+    "field.installed_at": {"en": "Installed", "zh": "安装时间"},
+    "field.accepted_at": {"en": "Accepted", "zh": "验收时间"},
+    "field.is_perfect_order": {"en": "Perfect", "zh": "完美订单"},
+    "field.is_installation_overdue": {"en": "Installation overdue", "zh": "安装逾期"},
+    "field.is_installation_kept": {"en": "Installation promise kept", "zh": "安装承诺已兑现"},
+    "field.installation_promised_by": {"en": "Installation promised by", "zh": "承诺安装日"},
+    "field.installation_completed_at": {"en": "Installed", "zh": "安装完成时间"},
     "field.is_on_time": {"en": "On time", "zh": "准时"},
     "field.is_in_full": {"en": "In full", "zh": "足额"},
     "field.is_otif": {"en": "On time and in full", "zh": "准时且足额"},
@@ -596,7 +623,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "field.promised_at": {"en": "Promised", "zh": "承诺时间"},
     "field.contact_roles": {"en": "Contacts and roles", "zh": "联系人与角色"},
     "field.bad_answers": {"en": "Bad answers", "zh": "差评数"},
-    "field.reached_at": {"en": "Reached", "zh": "到达时间"},
     "field.occurred_at": {"en": "When", "zh": "时间"},
     "field.touchpoint_type": {"en": "Touchpoint", "zh": "接触类型"},
     "field.summary": {"en": "What happened", "zh": "内容"},

@@ -259,23 +259,25 @@ def month_of(text: str | None) -> tuple[date, date] | None:
     return first, following - timedelta(days=1)
 
 
-def opens_the_months_list(kpi: str, measure: str | None = None) -> Callable[[list], None]:
+def opens_the_months_list(kpi: str | dict[str, str]) -> Callable[[list], None]:
     """What a click on a point of a monthly chart opens (ui.chart's `opens`): a link to the list
     its figure is counted from, that month only (views/figure_details.py). The point's custom data
-    is [month], or [month, what its colour is]: the measure it draws (`measure`: the one a list
-    counts; another says no list is kept), or a value of the column the figure is split by
-    (figure_details.split_of: the list is that value's rows alone)."""
-    split = figure_details.split_of(kpi)
+    is [month], or [month, what its colour is]: a value of the column the figure is split by
+    (figure_details.split_of: the list is that value's rows alone), or, where the chart draws
+    several measures and `kpi` maps each measure to its list, the measure (one no list counts says
+    so)."""
 
     def opens(point: list) -> None:
         month, coloured = f"{pd.Timestamp(point[0]):%Y-%m}", point[1] if len(point) > 1 else None
-        if measure is not None and coloured != measure:
+        listed = kpi.get(str(coloured)) if isinstance(kpi, dict) else kpi
+        if listed is None:
             st.caption(t("chart.no_list", measure=column_label(str(coloured))))
             return
-        params = {"kpi": kpi, "month": month, **({split: str(coloured)} if split and measure is None else {})}
+        split = None if isinstance(kpi, dict) else figure_details.split_of(listed)
+        params = {"kpi": listed, "month": month, **({split: str(coloured)} if split else {})}
         st.page_link(
             "views/figure_details.py",
-            label=t("chart.open_month", figure=t(f"kpi.{kpi}"), month=month),
+            label=t("chart.open_month", figure=t(f"kpi.{listed}"), month=month),
             icon=":material/arrow_forward:",
             query_params=params,
         )
@@ -432,6 +434,8 @@ KPI_FORMATS = {
     "revenue": money,
     "comments": count,
     "journey": count,
+    "perfect_order": pct,
+    "installation_kept": pct,
 }
 
 

@@ -41,6 +41,12 @@ class Behind:
     # its chart counts whole months whatever the period (12 months to the period's end, and the
     # year before): a point's month is listed whole, not clipped to the period
     whole_months: bool = False
+    # a long list whose newest rows a daily mart finds fast: the rows' day column, and the mart's
+    # count of the rows of each day under the same filters ({tier}, {part}). The page's list then
+    # reads only the newest days that hold its cap ({newest} in `rows`), where sorting the whole
+    # period's rows for the newest took 60-100 ms at M (a table published by customer, for the
+    # timeline, whose days no row group's zone map can skip)
+    newest_days: tuple[str, str] | None = None
 
 
 CUSTOMERS_WHO_ORDERED = """
@@ -160,17 +166,45 @@ BEHIND = {
 }
 # the Overview's headline figures, each a card whose Details open its list
 FIGURES = list(BEHIND)
-# the lists behind a chart's points (not a card of the Overview): the touchpoints of a month and
-# department (Overview's touchpoints by month and department, from marts.touchpoints_daily), the
-# orders of a month (Segments' revenue by month, from marts.sales_revenue_monthly)
+# the lists behind a chart's points (not a card of the Overview), each counting to the point it
+# is opened from
 BEHIND_A_CHART = {
+    # OTIF's orders again, each said perfect or not (OTIF, installation not overdue, no complaint
+    # ticket naming the order: marts.order_fulfilment.is_perfect_order)
+    "perfect_order": Behind(
+        """select order_number, customer_id, promised_delivery_date, is_otif, is_installation_overdue, is_perfect_order
+           from marts.order_fulfilment
+           where promised_delivery_date between $start_date and $end_date and is_perfect_order is not null
+                 {segment}""",
+        "promised_delivery_date desc",
+        _share("is_perfect_order"),
+        "count(*)",
+    ),
+    # the orders due in the period with an installation promised: kept while not overdue
+    "installation_kept": Behind(
+        """select order_number, customer_id, promised_delivery_date, installation_promised_by,
+                  installation_completed_at, not coalesce(is_installation_overdue, false) as is_installation_kept
+           from marts.order_fulfilment
+           where promised_delivery_date between $start_date and $end_date
+                 and installation_promised_by is not null {segment}""",
+        "promised_delivery_date desc",
+        _share("is_installation_kept"),
+        "count(*)",
+    ),
+    # the touchpoints of a month and department (Overview's touchpoints by month and department)
     "touchpoints": Behind(
         """select customer_id, occurred_at, department, channel, touchpoint_type, summary
            from marts.fct_touchpoints
-           where occurred_date between $start_date and $end_date {segment}""",
+           where occurred_date between $start_date and $end_date {segment} {newest}""",
         "occurred_at desc",
         "count(*)",
         split="department",
+        newest_days=(
+            "occurred_date",
+            """select occurred_date as day, sum(touchpoints) as listed from marts.touchpoints_daily
+               where occurred_date between $start_date and $end_date {tier} {part}
+               group by occurred_date""",
+        ),
     ),
     # the comments of a month and theme (Satisfaction's comments by theme and month, from
     # marts.satisfaction_themes_monthly): a comment of several themes is listed under each
@@ -184,18 +218,19 @@ BEHIND_A_CHART = {
         split_where="list_contains(string_split(themes, ', '), $part)",
         whole_months=True,
     ),
-    # each order placed in the period once for every stage of its journey it reached (Delivery's
-    # order journey: a stage's bar counts the orders that reached it)
+    # the orders placed in the period, with the moment each reached every stage of its journey
+    # (Delivery's order journey: a stage's bar counts the orders that reached it)
     "journey": Behind(
-        """unpivot (
-               select order_number, customer_id, ordered_at, ordered_at as ordered, shipped_at as shipped,
-                      delivered_at as delivered, installed_at as installed, accepted_at as accepted
-               from marts.order_fulfilment
-               where ordered_at >= $start_at and ordered_at < $end_at {segment}
-           ) on ordered, shipped, delivered, installed, accepted into name stage value reached_at""",
-        "ordered_at desc, order_number, reached_at",
+        """select order_number, customer_id, ordered_at, shipped_at, delivered_at, installed_at, accepted_at
+           from marts.order_fulfilment
+           where ordered_at >= $start_at and ordered_at < $end_at {segment}""",
+        "ordered_at desc",
         "count(*)",
         split="stage",
+        # the funnel's stages (dashboards/queries/delivery.py's order_journey), each by its moment
+        split_where="""case $part when 'ordered' then true when 'shipped' then shipped_at is not null
+                       when 'delivered' then delivered_at is not null when 'installed' then installed_at is not null
+                       when 'accepted' then accepted_at is not null else false end""",
     ),
     "revenue": Behind(
         """select order_number, customer_id, ordered_at, order_amount
@@ -228,8 +263,8 @@ def split_of(kpi: str) -> str | None:
     return BEHIND[kpi].split
 
 
-def _rows_sql(behind: Behind, tiers: tuple[str, ...], part: str | None) -> str:
-    rows = behind.rows.format(segment=segment_filter(tiers), tier=tier_filter(tiers, "value_tier"))
+def _rows_sql(behind: Behind, tiers: tuple[str, ...], part: str | None, newest: str = "") -> str:
+    rows = behind.rows.format(segment=segment_filter(tiers), tier=tier_filter(tiers, "value_tier"), newest=newest)
     # the column is the Behind's own (fixed); the value a link picked is bound
     of_part = behind.split_where or f"{behind.split} = $part"
     return f"select * from ({rows}) where {of_part}" if part and behind.split else rows
@@ -270,7 +305,17 @@ def rows(
 ) -> pd.DataFrame:
     """The list behind the figure, the page's cap long (`limit=None`: every row, for the download)."""
     behind = _behind(version, kpi, end)
-    chosen = _rows_sql(behind, tiers, part)
+    newest = ""
+    if behind.newest_days and limit:
+        day, per_day = behind.newest_days
+        per_day = per_day.format(
+            tier=tier_filter(tiers), part=f"and {behind.split} = $part" if part and behind.split else ""
+        )
+        # the newest day from which on the days hold the cap (all of them where they hold less)
+        newest = f"""and {day} >= (
+            select coalesce(max(day) filter (where newer >= {int(limit)}), min(day))
+            from (select day, sum(listed) over (order by day desc) as newer from ({per_day})))"""
+    chosen = _rows_sql(behind, tiers, part, newest)
     # the cap by QUALIFY, not ORDER BY … LIMIT: DuckDB 2.0 keeps the row numbers' order by rowid
     # and fetches the 5,000 rows last, where its top-N carries every column through a heap; the
     # revenue list at M took 37-40 ms against 54-57 (benchmarks/dashboard.py, p95)

@@ -21,7 +21,9 @@ if not monthly.empty:
     ui.chart(
         ui.express("line", long, x="month", y="pct", color="measure", markers=True, custom_data=["month", "measure"]),
         filters.end,
-        opens=ui.opens_the_months_list("otif", measure="otif_pct"),
+        opens=ui.opens_the_months_list(
+            {"otif_pct": "otif", "perfect_order_pct": "perfect_order", "installation_kept_pct": "installation_kept"}
+        ),
         key="delivery-by-month",
     )
 ui.table(monthly, "delivery_by_month")

@@ -26,6 +26,8 @@ MORE = {
     "revenue": "segments_churn",
     "comments": "satisfaction",
     "journey": "delivery",
+    "perfect_order": "delivery",
+    "installation_kept": "delivery",
 }
 # the list a row's status comes from (tickets and promises name theirs differently)
 STATUS = {"sla": {"status": "ticket_status"}, "open_promises": {"status": "promise_status"}}

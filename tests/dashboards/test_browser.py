@@ -370,17 +370,18 @@ def test_a_row_link_opens_the_customer_360_of_its_customer(dashboard, browser, p
 def counted_from(kpi: str, rows) -> float:
     """A headline figure added up from the rows of its list (the warehouse's values: true and
     false, as the download has them; test_pages.py gives it the rows the page shows)."""
-    if kpi == "revenue_12m":
+    if kpi in ("revenue_12m", "revenue"):
         return rows["order_amount"].sum()
-    if kpi in ("csat", "otif"):
-        return 100.0 * rows["is_satisfied" if kpi == "csat" else "is_otif"].astype(bool).mean()
+    shares = {"csat": "is_satisfied", "otif": "is_otif", "perfect_order": "is_perfect_order"}
+    if kpi in shares or kpi == "installation_kept":
+        return 100.0 * rows[shares.get(kpi, "is_installation_kept")].astype(bool).mean()
     if kpi == "sla":
         return 100.0 * (~rows["is_sla_breached"].astype(bool)).mean()
     if kpi == "nps":
         return 100.0 * ((rows["nps_score"] >= 9).sum() - (rows["nps_score"] <= 6).sum()) / len(rows)
     if kpi == "abandonment":
         return 100.0 * rows["abandoned"].sum() / rows["offered"].sum()
-    return len(rows)  # customers, promises: one row each
+    return len(rows)  # customers, promises, touchpoints, comments, orders placed: one row each
 
 
 def test_each_figures_details_open_the_list_that_counts_to_it(dashboard, browser, published_company, monkeypatch):
