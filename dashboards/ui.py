@@ -69,7 +69,8 @@ def table(
     if "customer_id" in frame.columns:  # every row about a customer opens their Customer 360
         shown.insert(0, CUSTOMER_LINK, CUSTOMER_360_URL + frame["customer_id"].fillna("").astype(str))
         labels[CUSTOMER_LINK] = st.column_config.LinkColumn(t("column.open"), display_text=t("link.open_customer"))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
+    # a value that is missing (not delivered yet, never rated) reads as a dash, not Python's "None"
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=labels, placeholder=MISSING)
     capped = len(frame) >= data.ROW_CAP
     if capped:
         st.caption(t("caption.capped" if every_row else "caption.capped_sql", rows=f"{data.ROW_CAP:,}"))
@@ -89,6 +90,9 @@ def csv_of(every_row: Callable[[], pd.DataFrame]) -> Callable[[], bytes]:
     """A download's CSV made when it is clicked (Streamlit's deferred download): every row of the
     list, in the company's time, as the warehouse has its values."""
     return lambda: data.in_company_time(every_row()).to_csv(index=False).encode("utf-8")
+
+
+MISSING = "—"  # how a table shows a value that is missing, in every language
 
 
 def column_label(column: str) -> str:

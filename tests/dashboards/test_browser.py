@@ -139,10 +139,14 @@ def seen_on(page) -> Seen:
     return Seen(lines, tables, page.evaluate(CHART_POINTS))
 
 
+# how pandas, Python and Arrow write a value that is missing: a reader sees a dash
+MISSING_AS_WORDS = {"None", "nan", "NaN", "NaT", "<NA>", "null"}
+
+
 def what_reads_wrong(seen: Seen, language: str, english_left_over, zone: str, executive: bool) -> list[str]:
     """What issue 22 says no page may show: English on a 中文 page outside the company's names and
-    data, a warehouse's name on a page for executives, a chart without data points, a time
-    without its zone."""
+    data, a warehouse's name on a page for executives, a missing value written "None", a chart
+    without data points, a time without its zone."""
     headers = [header for header, _ in seen.tables for header in header]
     cells = [cell for _, rows in seen.tables for row in rows for cell in row]
     wrong = []
@@ -154,6 +158,9 @@ def what_reads_wrong(seen: Seen, language: str, english_left_over, zone: str, ex
         names = {name for text in [*seen.lines, *headers, *cells] for name in WAREHOUSE_NAME.findall(text)}
         if names:
             wrong.append(f"warehouse names: {sorted(names)}")
+    missing = sorted({cell for cell in cells if cell.strip() in MISSING_AS_WORDS})
+    if missing:
+        wrong.append(f"a missing value shown as a programmer's word: {missing}")
     if 0 in seen.chart_points:
         wrong.append(f"a chart without data points (points per chart: {seen.chart_points})")
     unzoned = [line for line in seen.lines if TIME_OF_DAY.search(line) and zone not in line]
@@ -176,16 +183,20 @@ def test_what_reads_wrong_finds_each_thing_a_page_may_not_show():
         [3],
     )
     assert what_reads_wrong(clean, "zh", left_over, "Asia/Shanghai", executive=True) == []
-    dirty = Seen(["总览 Overview", "csat_pct 76.1"], [(["截止时间"], [["2026-11-30 23:59:59"]])], [3, 0])
+    dirty = Seen(
+        ["总览 Overview", "csat_pct 76.1"], [(["截止时间", "金额"], [["2026-11-30 23:59:59", "None"]])], [3, 0]
+    )
     wrong = what_reads_wrong(dirty, "zh", left_over, "Asia/Shanghai", executive=True)
     assert [problem.split(":")[0] for problem in wrong] == [
         "English on the 中文 page",
         "warehouse names",
+        "a missing value shown as a programmer's word",
         "a chart without data points (points per chart",
         "times without their zone (Asia/Shanghai)",
     ], wrong
-    assert "Overview" in wrong[0] and "csat_pct" in wrong[1] and "截止时间" in wrong[3]
-    assert what_reads_wrong(dirty, "en", left_over, "Asia/Shanghai", executive=False)[0].startswith("a chart")
+    assert "Overview" in wrong[0] and "csat_pct" in wrong[1] and "None" in wrong[2] and "截止时间" in wrong[4]
+    in_english_for_analysts = what_reads_wrong(dirty, "en", left_over, "Asia/Shanghai", executive=False)
+    assert [problem.split(" ")[1] for problem in in_english_for_analysts] == ["missing", "chart", "without"]
 
 
 @pytest.fixture(scope="module")

@@ -188,12 +188,20 @@ def chinese_pages(monkeypatch, config: Path, warehouse):
 
 @pytest.mark.integration
 def test_a_chinese_page_shows_no_raw_value_of_the_warehouse(monkeypatch, published_company, warehouse):
+    """No value as the warehouse stores it (a status, a tier, a reason in English), and no missing
+    value as Python's "None": each table draws one as a dash (a canvas, which the browser test
+    cannot read, so the table's own setting is checked, on tables that hold such values)."""
+    from dashboards import ui
+
     config, _ = published_company
     raw = raw_values()
     checked = {}
+    with_missing_values = 0
     for page, at in chinese_pages(monkeypatch, config, warehouse):
         for frame in at.dataframe:
             shown = frame.value
+            assert frame.proto.placeholder == ui.MISSING, f"{page}: a missing value reads {frame.proto.placeholder!r}"
+            with_missing_values += bool(shown.isna().any().any())
             for column in shown.columns:
                 if column in words.SENTENCE_COLUMNS:
                     texts = [v for v in shown[column] if isinstance(v, str) and v]
@@ -210,6 +218,7 @@ def test_a_chinese_page_shows_no_raw_value_of_the_warehouse(monkeypatch, publish
                     continue
                 checked[(page, column)] = len(texts)
     assert sum(checked.values()) > 100, checked
+    assert with_missing_values >= 5, "tables with values missing, whose dash is checked"
     for column in ("action", "reason", "status", "kind", "value_tier", "department", "summary", "churn_reasons"):
         assert any(n for (_, shown_column), n in checked.items() if shown_column == column), f"no page showed {column}"
 
