@@ -215,6 +215,9 @@ def measure_queries(repeats: int) -> dict:
         "calls_by_queue": lambda tiers: queries.service_calls.calls_by_queue.__wrapped__(version, start, end),
         "calls_by_hour": lambda tiers: queries.service_calls.calls_by_hour.__wrapped__(version, start, end),
         "calls_by_agent": lambda tiers: queries.service_calls.calls_by_agent.__wrapped__(version, start, end),
+        "calls_of_hour": lambda tiers: queries.service_calls.calls_of_hour.__wrapped__(
+            version, start, end, 10, queries.service_calls.calls_by_queue.__wrapped__(version, start, end).iloc[0, 0]
+        ),
         "delivery_by_month": lambda tiers: queries.delivery.delivery_by_month.__wrapped__(version, start, end, tiers),
         "order_journey": lambda tiers: queries.delivery.order_journey.__wrapped__(version, start, end, tiers),
         "tier_by_stage": lambda tiers: queries.segments_churn.tier_by_stage.__wrapped__(version, tiers),

@@ -373,6 +373,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "chart.no_list": {"en": "No list is kept behind {measure}.", "zh": "{measure}没有可列出的明细。"},
     "chart.picked": {"en": "What the bar counts: {what}", "zh": "所选柱形的明细：{what}"},
     "chart.picked.promises": {"en": "{n} promises, one row each.", "zh": "{n} 项承诺，每项一行。"},
+    "chart.picked.calls": {
+        "en": "{n} calls offered, one row a day and agent who answered.",
+        "zh": "共 {n} 通来电，每天每位接听坐席一行。",
+    },
     "chart.picked.actions": {"en": "{n} actions, one row each.", "zh": "{n} 项行动，每项一行。"},
     "chart.picked.deals": {"en": "{n} open deals, one row each.", "zh": "{n} 个未结商机，每个一行。"},
     # customer 360

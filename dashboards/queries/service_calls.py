@@ -112,6 +112,24 @@ def calls_by_hour(version: str, start: date, end: date) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def calls_of_hour(version: str, start: date, end: date, hour: int, queue: str) -> pd.DataFrame:
+    """The calls a bar of calls by hour counts: its queue's calls of that hour, by day and the
+    agent who answered (the warehouse keeps calls per day, hour, queue and agent:
+    marts.callcenter_hourly; none for the calls nobody answered), the newest first."""
+    return query(
+        version,
+        """
+        select call_date, hour_of_day, queue_name, nullif(agent, 'none') as agent, offered, answered, abandoned
+        from marts.callcenter_hourly
+        where call_date between $start_date and $end_date and hour_of_day = $hour and queue_name = $queue
+            and offered > 0
+        order by call_date desc, agent
+        """,
+        {**Period(start, end).params(), "hour": int(hour), "queue": queue},
+    )
+
+
+@st.cache_data(show_spinner=False)
 def calls_by_agent(version: str, start: date, end: date, limit: int | None = ROW_CAP) -> pd.DataFrame:
     return query(
         version,

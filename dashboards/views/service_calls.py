@@ -40,8 +40,25 @@ st.divider()
 st.caption(t("calls.segment_note"))
 st.subheader(t("calls.by_hour"))
 hourly = queries.calls_by_hour(version, filters.start, filters.end)
+
+
+def calls_of_bar(picked: list) -> None:
+    """The calls a clicked bar counts: its queue's of its hour, by day and agent."""
+    hour, queue = picked
+    shown = queries.calls_of_hour(version, filters.start, filters.end, int(hour), queue)
+    st.subheader(t("chart.picked", what=f"{queue} · {int(hour):02d}:00"))  # the PBX's own queue name
+    st.caption(t("chart.picked.calls", n=ui.count(shown["offered"].sum() if not shown.empty else 0)))
+    ui.table(shown, "calls_of_hour")
+
+
 if not hourly.empty:
-    ui.chart(ui.express("bar", hourly, x="hour_of_day", y="offered", color="queue_name"))
+    ui.chart(
+        ui.express(
+            "bar", hourly, x="hour_of_day", y="offered", color="queue_name", custom_data=["hour_of_day", "queue_name"]
+        ),
+        opens=calls_of_bar,
+        key="calls-by-hour",
+    )
 ui.table(hourly, "calls_by_hour")
 
 st.subheader(t("calls.by_queue"))

@@ -1021,6 +1021,25 @@ def test_a_bar_of_the_worklist_by_owner_lists_as_many_actions_as_it_counts(monke
         assert len(listed) == bars[(owner, status)] and set(listed["owner"]) <= {owner}, (owner, status)
 
 
+def test_a_bar_of_calls_by_hour_lists_its_queues_calls_of_that_hour_by_day_and_agent(monkeypatch, published_company):
+    """Calls by hour of day (Service & calls): each bar carries its hour and queue, and a click
+    lists that queue's calls of that hour by day and agent (Plotly's clicks do not reach AppTest),
+    whose calls offered add up to the bar."""
+    from dashboards.queries import service_calls
+
+    config, version, (start, end) = default_view(monkeypatch, published_company)
+    bars = service_calls.calls_by_hour.__wrapped__(version, start, end)
+    charts = chart_specs(open_app(monkeypatch, config, "views/service_calls.py"))
+    chart = next(c for c in charts if len(c["data"][0].get("customdata", [[]])[0]) == 2)  # [hour, queue]
+    carried = {(int(hour), queue) for trace in chart["data"] for hour, queue in trace["customdata"]}
+    assert carried == {(int(b.hour_of_day), b.queue_name) for b in bars.itertuples()}
+    assert len(carried) >= 10, "bars to click"
+    for bar in bars.itertuples():
+        days = service_calls.calls_of_hour.__wrapped__(version, start, end, int(bar.hour_of_day), bar.queue_name)
+        assert days["offered"].sum() == bar.offered and days["abandoned"].sum() == bar.abandoned, bar
+        assert not days.duplicated(["call_date", "agent"]).any() and set(days["queue_name"]) <= {bar.queue_name}, bar
+
+
 def test_a_publish_logged_before_the_as_of_moment_was_kept_dates_its_pages_by_its_publish(
     monkeypatch, published_company, tmp_path
 ):
