@@ -1,12 +1,13 @@
 """The queries of the Figure details page (dashboards/views/figure_details.py): the rows behind
-each headline figure of the Overview (customers, orders, answers, tickets, calls, promises) for
-the same period and tiers, and the figure added up from exactly those rows, so that a reader sees
-the list count to the figure. Every value a user picked reaches DuckDB as a bound parameter.
+each headline figure of the Overview (customers, orders, answers, tickets, calls, promises) and
+behind a chart's point (a month, a department, a theme, a stage) for the same period and tiers,
+and the figure added up from exactly those rows, so that a reader sees the list count to the
+figure. Every value a user picked reaches DuckDB as a bound parameter.
 
 The rates' definitions live in marts.customer_kpis_daily (the Overview divides its sums); a list
 of single answers, tickets or orders has to say per row whether it counts, which restates them
-here. tests/dashboards/test_pages.py holds every list to the Overview's figure, so the two cannot
-drift apart unnoticed."""
+here. tests/dashboards/test_pages.py holds every list to the Overview's figure or the chart's
+point, so the two cannot drift apart unnoticed."""
 
 from __future__ import annotations
 

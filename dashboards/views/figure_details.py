@@ -1,6 +1,8 @@
 """Figure details: the list behind one headline figure of the Overview (its customers, orders,
-answers, tickets, calls or promises) for the period and tiers in force, the figure added up from
-that very list, and the page that tells more. A figure's Details open it: `figure_details?kpi=otif`."""
+answers, tickets, calls or promises), or behind a chart's point, for the period and tiers in
+force, the figure added up from that very list, and the page that tells more. A figure's Details
+open it (`figure_details?kpi=otif`), and so does a click on a chart's point
+(`figure_details?kpi=touchpoints&month=2026-10&department=logistics`)."""
 
 from functools import partial
 
