@@ -320,9 +320,8 @@ def rows(
     # the cap by QUALIFY, not ORDER BY … LIMIT: DuckDB 2.0 keeps the row numbers' order by rowid
     # and fetches the 5,000 rows last, where its top-N carries every column through a heap; the
     # revenue list at M took 37-40 ms against 54-57 (benchmarks/dashboard.py, p95)
-    listed = f"select * from ({chosen})" + (
-        f" qualify row_number() over (order by {behind.order}) <= {int(limit)}" if limit else ""
-    )
+    capped = f"qualify row_number() over (order by {behind.order}) <= {int(limit)}" if limit else ""
+    listed = f"select * from ({chosen}) {capped} order by {behind.order}"
     if behind.named:  # each row with its customer's name (and tier), next to the customer's id
         named = ", ".join(f"customers.{column}" for column in behind.named)
         listed = f"""

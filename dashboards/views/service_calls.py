@@ -47,7 +47,7 @@ def calls_of_bar(picked: list) -> None:
     hour, queue = picked
     shown = queries.calls_of_hour(version, filters.start, filters.end, int(hour), queue)
     st.subheader(t("chart.picked", what=f"{queue} · {int(hour):02d}:00"))  # the PBX's own queue name
-    st.caption(t("chart.picked.calls", n=ui.count(shown["offered"].sum() if not shown.empty else 0)))
+    st.caption(t("chart.picked.calls", n=ui.count(shown["offered"].sum())))
     ui.table(shown, "calls_of_hour")
 
 

@@ -951,6 +951,28 @@ def test_a_capped_list_found_through_its_daily_mart_is_the_newest_of_the_whole_l
             assert capped["occurred_at"].tolist() == newest, (part, cap)
 
 
+def test_every_list_comes_in_its_order_on_the_page_and_in_the_download(monkeypatch, published_company):
+    """Each list behind a figure or a chart is sorted as its Behind says (its first sort key, where
+    that is a column of the list), capped for the page and whole for the download."""
+    from dashboards.queries import figure_details
+
+    _, version, (start, end) = default_view(monkeypatch, published_company)
+    checked = 0
+    for kpi in figure_details.LISTS:
+        column, *direction = figure_details.BEHIND[kpi].order.split(",")[0].split()
+        if len(direction) > 1:  # an expression (revenue at risk), not a column of the list
+            continue
+        for limit in (40, None):
+            listed = figure_details.rows.__wrapped__(version, kpi, start, end, (), limit=limit)
+            if column not in listed.columns or len(listed) < 3:
+                continue
+            values = listed[column].dropna()
+            ordered = values.is_monotonic_decreasing if direction == ["desc"] else values.is_monotonic_increasing
+            assert ordered, (kpi, limit, values.head(10).tolist())
+            checked += 1
+    assert checked >= 20, "lists long enough to be out of order"
+
+
 def test_a_bar_of_comments_by_theme_opens_that_months_comments_of_its_theme(monkeypatch, published_company):
     """Comments by theme and month (Satisfaction): each bar carries its month and theme, and
     opens `figure_details?kpi=comments&month=…&theme=…`, the whole month's comments of that theme
