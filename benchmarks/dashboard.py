@@ -178,6 +178,12 @@ def measure_queries(repeats: int) -> dict:
     start = date.fromordinal(end.toordinal() - 89)
     customer = queries.segments_churn.churn_list(version, ()).iloc[0]["customer_id"]
     period = data.Period(start, end)
+    # a point of a customer's satisfaction over time: the newest answer's customer, month and channel
+    answered = data.query(
+        version,
+        """select customer_id, cast(date_trunc('month', response_date) as date) as month, channel
+           from marts.satisfaction_responses order by responded_at desc, response_id limit 1""",
+    ).iloc[0]
     overview_params = {**period.params(), **period.previous().params("prev_")}
 
     def overview_statement(kpi: str, tiers: tuple[str, ...]):
@@ -208,6 +214,9 @@ def measure_queries(repeats: int) -> dict:
         "bad_rating_precursors": lambda tiers: queries.satisfaction.bad_rating_precursors.__wrapped__(
             version, start, end, tiers
         ),
+        "answers_after": lambda tiers: queries.satisfaction.answers_after.__wrapped__(
+            version, start, end, tiers, "late_delivery", True
+        ),
         "service_by_month": lambda tiers: queries.service_calls.service_by_month.__wrapped__(
             version, start, end, tiers
         ),
@@ -221,8 +230,14 @@ def measure_queries(repeats: int) -> dict:
         "delivery_by_month": lambda tiers: queries.delivery.delivery_by_month.__wrapped__(version, start, end, tiers),
         "order_journey": lambda tiers: queries.delivery.order_journey.__wrapped__(version, start, end, tiers),
         "tier_by_stage": lambda tiers: queries.segments_churn.tier_by_stage.__wrapped__(version, tiers),
+        "customers_of_tier_and_stage": lambda tiers: queries.segments_churn.customers_of_tier_and_stage.__wrapped__(
+            version, (tiers or data.value_tiers(version))[0], "active"
+        ),
         "tier_movements": lambda tiers: queries.segments_churn.tier_movements.__wrapped__(version, start, end),
         "churn_list": lambda tiers: queries.segments_churn.churn_list.__wrapped__(version, tiers),
+        "value_at_risk_of_night": lambda tiers: queries.segments_churn.churn_list.__wrapped__(
+            version, tiers, limit=data.ROW_CAP
+        ),
         "promises_by_age": lambda tiers: queries.open_promises.promises_by_age.__wrapped__(version, tiers),
         "promise_queue": lambda tiers: queries.open_promises.promise_queue.__wrapped__(version, tiers),
         "source_freshness": lambda tiers: queries.data_health.source_freshness.__wrapped__(version),
@@ -238,6 +253,9 @@ def measure_queries(repeats: int) -> dict:
         "customer_promises": lambda tiers: queries.customer_360.customer_promises.__wrapped__(version, customer),
         "customer_satisfaction": lambda tiers: queries.customer_360.customer_satisfaction.__wrapped__(
             version, customer
+        ),
+        "customer_answers_of_month": lambda tiers: queries.customer_360.customer_answers_of_month.__wrapped__(
+            version, answered.customer_id, answered.month, answered.channel
         ),
         **{
             f"customer_{part}": (

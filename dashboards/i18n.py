@@ -377,7 +377,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{n} calls offered, one row a day and agent who answered.",
         "zh": "共 {n} 通来电，每天每位接听坐席一行。",
     },
+    "chart.picked.answers": {
+        "en": "{n} of {of} answers, one row each.",
+        "zh": "{of} 条评价中的 {n} 条，每条一行。",
+    },
+    "chart.picked.month_answers": {
+        "en": "The answers of {month} on {channel}:",
+        "zh": "{month} 经{channel}的评价：",
+    },
     "chart.picked.actions": {"en": "{n} actions, one row each.", "zh": "{n} 项行动，每项一行。"},
+    "chart.picked.customers": {"en": "{n} customers, one row each.", "zh": "{n} 位客户，每位一行。"},
+    "chart.night_not_kept": {
+        "en": "The night of {night} kept its totals alone; the customers behind them are listed for the newest night.",
+        "zh": "{night} 当晚只保留了合计；客户明细只列出最近一晚的。",
+    },
+    "chart.picked.persons": {"en": "{n} persons, one row each.", "zh": "{n} 位联系人，每位一行。"},
+    "chart.month_not_listed": {
+        "en": "{month} is counted as it stood then; the persons behind a figure are listed for {newest}, "
+        "tonight's month.",
+        "zh": "{month} 按当时情况计数；只列出今晚所在月份（{newest}）的联系人明细。",
+    },
     "chart.picked.deals": {"en": "{n} open deals, one row each.", "zh": "{n} 个未结商机，每个一行。"},
     # customer 360
     "search.label": {"en": "Find a customer", "zh": "查找客户"},
@@ -421,6 +440,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "column.value": {"en": "value", "zh": "值"},
     "column.source": {"en": "source", "zh": "来源"},
     "field.display_name": {"en": "Name", "zh": "名称"},
+    "field.person_id": {"en": "Person", "zh": "联系人编号"},
     # the lists behind the Overview's figures (views/figure_details.py)
     "field.first_ordered_at": {"en": "First order", "zh": "首次下单"},
     "field.last_ordered_at": {"en": "Last order", "zh": "最近下单"},
@@ -428,6 +448,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "field.order_amount": {"en": "Order total", "zh": "订单金额"},
     "field.is_satisfied": {"en": "Satisfied", "zh": "满意"},
     "field.nps_score": {"en": "NPS score (0–10)", "zh": "NPS 评分（0–10）"},
+    "field.ces_score": {"en": "CES score (1–7)", "zh": "费力度 CES 评分（1–7）"},
     "field.promised_delivery_date": {"en": "Delivery promised for", "zh": "承诺交付日"},
     "field.shipped_at": {"en": "Shipped", "zh": "发货时间"},
     "field.delivered_at": {"en": "Delivered", "zh": "交付时间"},

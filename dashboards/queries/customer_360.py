@@ -82,6 +82,22 @@ def customer_satisfaction(version: str, customer_id: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
+def customer_answers_of_month(version: str, customer_id: str, month: date, channel: str) -> pd.DataFrame:
+    """The answers a point of customer_satisfaction stands on: the customer's of that month and channel."""
+    return query(
+        version,
+        """
+        select responded_at, channel, is_satisfied, nps_score, ces_score, is_bad, comment
+        from marts.satisfaction_responses
+        where customer_id = $customer_id and channel = $channel
+              and response_date >= $month and response_date < $month + interval 1 month
+        order by responded_at desc, response_id
+        """,
+        {"customer_id": customer_id, "channel": channel, "month": month},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
 def customer_timeline(
     version: str,
     customer_id: str,

@@ -182,6 +182,26 @@ def reachability_rows(version: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def persons_of_reachability(version: str, channel: str, reachability: str, limit: int | None = ROW_CAP) -> pd.DataFrame:
+    """The persons a bar of tonight's month of reachability_rows counts (`reachability`: a reason,
+    or 'reachable'): customer_contacts judges every person as that month does."""
+    if channel not in ("phone", "email"):  # a part of a column's name, so never a value from outside
+        raise ValueError(f"no channel {channel!r}: phone or email")
+    return query(
+        version,
+        f"""
+        select customer_id, person_id, display_name, {channel}_unreachable_reason as unreachable_reason,
+               last_touch_at
+        from marts.customer_contacts
+        where coalesce({channel}_unreachable_reason, 'reachable') = $reachability
+        order by customer_id, person_id
+        {row_limit(limit)}
+        """,
+        {"reachability": reachability},
+    )
+
+
+@st.cache_data(show_spinner=False)
 def reachable_share_by_month(version: str) -> pd.DataFrame:
     """Per month, the share of the persons known then reachable by phone and by e-mail."""
     return query(

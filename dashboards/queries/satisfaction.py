@@ -53,9 +53,15 @@ def satisfaction_by(version: str, dimension: str, start: date, end: date, tiers:
     )
 
 
+# what can go wrong in the 30 days before an answer: each a flag had_<precursor>_30d of
+# marts.satisfaction_responses, named once for the chart and for the answers a bar opens
+PRECURSORS = ("late_delivery", "overdue_installation", "long_wait", "reopened_ticket")
+
+
 @st.cache_data(show_spinner=False)
 def bad_rating_precursors(version: str, start: date, end: date, tiers: tuple[str, ...]) -> pd.DataFrame:
     """For each thing that can go wrong: the share of bad and of other answers it preceded."""
+    shares = ",\n".join(f"100.0 * avg(cast(had_{precursor}_30d as integer)) as {precursor}" for precursor in PRECURSORS)
     return query(
         version,
         f"""
@@ -64,20 +70,42 @@ def bad_rating_precursors(version: str, start: date, end: date, tiers: tuple[str
             where response_date between $start_date and $end_date {tier_filter(tiers)}
         )
         unpivot (
-            select
-                is_bad,
-                count(*) as answers,
-                100.0 * avg(cast(had_late_delivery_30d as integer)) as late_delivery,
-                100.0 * avg(cast(had_overdue_installation_30d as integer)) as overdue_installation,
-                100.0 * avg(cast(had_long_wait_30d as integer)) as long_wait,
-                100.0 * avg(cast(had_reopened_ticket_30d as integer)) as reopened_ticket
+            select is_bad, count(*) as answers, {shares}
             from answers
             group by is_bad
-        ) on late_delivery, overdue_installation, long_wait, reopened_ticket
+        ) on {", ".join(PRECURSORS)}
         into name precursor value pct_of_answers
         order by precursor, is_bad desc
         """,
         with_tiers(Period(start, end).params(), tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def answers_after(
+    version: str,
+    start: date,
+    end: date,
+    tiers: tuple[str, ...],
+    precursor: str,
+    is_bad: bool,
+    limit: int | None = ROW_CAP,
+) -> pd.DataFrame:
+    """The answers a bar of bad_rating_precursors counts: the period's bad (or other) answers that
+    followed the precursor within 30 days, the newest first."""
+    if precursor not in PRECURSORS:  # a name of a column, so never a value from outside the list
+        raise ValueError(f"no precursor {precursor!r}: one of {', '.join(PRECURSORS)}")
+    return query(
+        version,
+        f"""
+        select customer_id, responded_at, channel, is_bad, is_satisfied, nps_score, ces_score, comment
+        from marts.satisfaction_responses
+        where response_date between $start_date and $end_date {tier_filter(tiers)}
+              and is_bad = $is_bad and had_{precursor}_30d
+        order by responded_at desc, response_id
+        {row_limit(limit)}
+        """,
+        {**with_tiers(Period(start, end).params(), tiers), "is_bad": bool(is_bad)},
     )
 
 

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboards.data import Period, query, segment_filter, tier_filter, with_tiers
+from dashboards.data import ROW_CAP, Period, query, row_limit, segment_filter, tier_filter, with_tiers
 
 
 @st.cache_data(show_spinner=False)
@@ -23,6 +23,24 @@ def tier_by_stage(version: str, tiers: tuple[str, ...]) -> pd.DataFrame:
         order by value_tier, lifecycle_stage
         """,
         with_tiers({}, tiers),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def customers_of_tier_and_stage(version: str, tier: str, stage: str, limit: int | None = ROW_CAP) -> pd.DataFrame:
+    """The customers a part of tier_by_stage counts, the most revenue first."""
+    return query(
+        version,
+        f"""
+        select customer_id, display_name, value_tier, lifecycle_stage, revenue_12m, round(churn_risk, 3) as churn_risk,
+               last_touch_at
+        from marts.customer_360
+        where customer_type <> 'unidentified'
+              and value_tier is not distinct from $tier and lifecycle_stage is not distinct from $stage
+        order by revenue_12m desc nulls last, customer_id
+        {row_limit(limit)}
+        """,
+        {"tier": tier, "stage": stage},
     )
 
 
@@ -115,7 +133,8 @@ def value_at_risk_by_night(version: str, tiers: tuple[str, ...]) -> pd.DataFrame
 
 
 @st.cache_data(show_spinner=False)
-def churn_list(version: str, tiers: tuple[str, ...], limit: int = 500) -> pd.DataFrame:
+def churn_list(version: str, tiers: tuple[str, ...], limit: int | None = 500) -> pd.DataFrame:
+    """Tonight's scored customers (those still buying), the most revenue at risk first."""
     return query(
         version,
         f"""
@@ -126,7 +145,7 @@ def churn_list(version: str, tiers: tuple[str, ...], limit: int = 500) -> pd.Dat
         where churn_risk is not null {tier_filter(tiers, "value_tier")}
         -- what the company stands to lose first: a valuable customer at 0.8 before a small one at 0.9
         order by churn_risk * coalesce(revenue_12m, 0) desc, churn_risk desc, customer_id
-        limit {int(limit)}
+        {row_limit(limit)}
         """,
         with_tiers({}, tiers),
     )

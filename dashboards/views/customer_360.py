@@ -108,6 +108,16 @@ ui.table(queries.customer_opportunities(version, chosen), f"customer_{chosen}_op
 
 st.subheader(t("customer.satisfaction"))
 satisfaction = queries.customer_satisfaction(version, chosen)
+
+
+def answers_of_point(picked: list) -> None:
+    """The customer's answers a clicked point of satisfaction over time stands on."""
+    month, channel = pd.Timestamp(picked[0]).date(), picked[1]
+    shown = queries.customer_answers_of_month(version, chosen, month, channel)
+    st.caption(t("chart.picked.month_answers", month=f"{month:%Y-%m}", channel=words.word("channel", channel)))
+    ui.table(shown, f"customer_{chosen}_answers_{month:%Y_%m}", "empty.no_answers")
+
+
 # the customer's satisfaction month by month (CSAT, or the NPS score where only NPS was asked),
 # with how many answers each point rests on; not the number of answers itself
 for measure, top in (("csat_pct", 100), ("nps_score_avg", 10)):
@@ -122,8 +132,10 @@ for measure, top in (("csat_pct", 100), ("nps_score_avg", 10)):
             color="channel",
             markers=True,
             hover_data=["responses", "bad_answers"],
+            custom_data=["month", "channel"],
         )
-        ui.chart(figure, data.publish_info(version)["as_of"])  # the month of the publish is partial
+        # the month of the publish is partial; a point opens the answers it stands on
+        ui.chart(figure, data.publish_info(version)["as_of"], opens=answers_of_point, key=f"satisfaction-{measure}")
         break
 ui.table(satisfaction, f"customer_{chosen}_satisfaction", "empty.no_answers")
 

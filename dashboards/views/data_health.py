@@ -3,9 +3,10 @@ results, identity resolution, and how many customers can actually be reached."""
 
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
-from dashboards import ui
+from dashboards import ui, words
 from dashboards.i18n import t
 from dashboards.queries import data_health as queries
 
@@ -48,10 +49,61 @@ ui.table(queries.contactability(version), "contactability")
 st.subheader(t("health.reachability"))
 st.caption(t("health.reachability.help"))
 shares = queries.reachable_share_by_month(version)
+reasons = queries.reachability_rows(version)
+
+
+def persons_of_bar(picked: list) -> None:
+    """The persons a clicked bar or point counts: tonight's month's are listed (customer_contacts
+    judges each person tonight); an earlier month is counted as it stood, but not listed."""
+    month, channel, reachability = pd.Timestamp(picked[0]).date(), picked[1], picked[2]
+    newest = pd.Timestamp(reasons["month"].max()).date()
+    if month != newest:
+        st.caption(t("chart.month_not_listed", month=f"{month:%Y-%m}", newest=f"{newest:%Y-%m}"))
+        return
+    shown = queries.persons_of_reachability(version, channel, reachability)
+    what = f"{words.word('channel', channel)} · {words.value_in_words('reachability', reachability)}"
+    st.subheader(t("chart.picked", what=what))
+    st.caption(t("chart.picked.persons", n=ui.count(len(shown))))
+    ui.table(
+        shown,
+        f"persons_{channel}_{reachability}",
+        every_row=partial(queries.persons_of_reachability.__wrapped__, version, channel, reachability, limit=None),
+    )
+
+
 if not shares.empty:
     shares = shares.melt(id_vars="month", value_vars=["phone_pct", "email_pct"], var_name="measure", value_name="pct")
-    ui.chart(ui.express("line", shares, x="month", y="pct", color="measure", markers=True))
-reasons = queries.reachability_rows(version)
+    # a point opens the persons reachable on its channel (tonight's month)
+    shares["channel"] = shares["measure"].str.removesuffix("_pct")
+    shares["reachability"] = "reachable"
+    ui.chart(
+        ui.express(
+            "line",
+            shares,
+            x="month",
+            y="pct",
+            color="measure",
+            markers=True,
+            custom_data=["month", "channel", "reachability"],
+        ),
+        opens=persons_of_bar,
+        key="reachable-share-by-month",
+    )
 if not reasons.empty:
-    ui.chart(ui.express("bar", reasons, x="month", y="share_pct", color="reachability", facet_col="channel"))
+    ui.chart(
+        ui.express(
+            "bar",
+            reasons,
+            x="month",
+            y="share_pct",
+            color="reachability",
+            facet_col="channel",
+            # wide enough a gap that the next panel's axis handle does not lie over the newest bar
+            # (a click there dragged the axis instead of opening the bar)
+            facet_col_spacing=0.08,
+            custom_data=["month", "channel", "reachability"],
+        ),
+        opens=persons_of_bar,
+        key="reachability-by-month",
+    )
 ui.table(reasons, "reachability_by_month", "empty.no_rows")

@@ -48,9 +48,40 @@ with right:
 st.subheader(t("satisfaction.precursors"))
 st.caption(t("satisfaction.precursors.help"))
 precursors = queries.bad_rating_precursors(*args)
+
+
+def answers_of_bar(picked: list) -> None:
+    """The answers a clicked bar counts: the period's bad (or other) answers its precursor preceded."""
+    precursor, is_bad = picked[0], bool(picked[1])
+    shown = queries.answers_after(*args, precursor, is_bad)
+    of_all = precursors.loc[precursors["is_bad"] == is_bad, "answers"].iloc[0]
+    group = t("value.bad" if is_bad else "value.other")
+    st.subheader(t("chart.picked", what=f"{t(f'precursor.{precursor}')} · {group}"))
+    st.caption(t("chart.picked.answers", n=ui.count(len(shown)), of=ui.count(of_all)))
+    ui.table(
+        shown,
+        "answers_after_precursor",
+        "empty.no_rows",
+        every_row=partial(queries.answers_after.__wrapped__, *args, precursor, is_bad, limit=None),
+    )
+
+
 if not precursors.empty:
     shown = precursors.assign(group=precursors["is_bad"].map({True: t("value.bad"), False: t("value.other")}))
-    ui.chart(ui.express("bar", shown, x="precursor", y="pct_of_answers", color="group", barmode="group"))
+    # a bar opens the answers it counts
+    ui.chart(
+        ui.express(
+            "bar",
+            shown,
+            x="precursor",
+            y="pct_of_answers",
+            color="group",
+            barmode="group",
+            custom_data=["precursor", "is_bad"],
+        ),
+        opens=answers_of_bar,
+        key="bad-rating-precursors",
+    )
 ui.table(precursors, "bad_rating_precursors")
 
 st.subheader(t("satisfaction.verbatims"))

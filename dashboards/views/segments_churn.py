@@ -2,10 +2,12 @@
 top customers by revenue or growth, and the customers most at risk of leaving with the reasons
 and the next best action."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
-from dashboards import data, ui
+from dashboards import data, ui, words
 from dashboards.i18n import t
 from dashboards.queries import segments_churn as queries
 
@@ -13,23 +15,42 @@ version, filters = ui.page_header("page.segments_churn")
 
 st.subheader(t("segments.pyramid"))
 tiers = queries.tier_by_stage(version, filters.tiers)
-if not tiers.empty:
-    grid = tiers.pivot_table(index="value_tier", columns="lifecycle_stage", values="customers", fill_value=0)
-    # the pyramid top down (most valuable tier first), the stages in the order customers go through them
-    stages = [s for s in data.LIFECYCLE_STAGES if s in grid.columns]
-    grid = grid.reindex(
-        index=[v for v in data.value_tiers(version) if v in grid.index],
-        columns=stages + sorted(set(grid.columns) - set(stages)),
+
+
+def customers_of_bar(picked: list) -> None:
+    """The customers a clicked part of the pyramid counts: its tier's in its lifecycle stage."""
+    tier, stage = picked
+    shown = queries.customers_of_tier_and_stage(version, tier, stage)
+    st.subheader(t("chart.picked", what=f"{words.word('tier', tier)} · {words.word('lifecycle', stage)}"))
+    st.caption(t("chart.picked.customers", n=ui.count(len(shown))))
+    ui.table(
+        shown,
+        "customers_of_tier_and_stage",
+        every_row=partial(queries.customers_of_tier_and_stage.__wrapped__, version, tier, stage, limit=None),
     )
+
+
+if not tiers.empty:
+    # the pyramid top down (most valuable tier first), each tier's bar split into the lifecycle
+    # stages in the order customers go through them; a part opens the customers it counts
+    stages = [s for s in data.LIFECYCLE_STAGES if s in set(tiers["lifecycle_stage"])]
     ui.chart(
         ui.express(
-            "imshow",
-            grid,
+            "bar",
+            tiers,
+            x="customers",
+            y="value_tier",
+            color="lifecycle_stage",
+            orientation="h",
             text_auto=True,
-            aspect="auto",
-            color_continuous_scale="Blues",
-            labels={"x": "lifecycle_stage", "y": "value_tier", "color": "customers"},
-        )
+            category_orders={
+                "value_tier": [v for v in data.value_tiers(version) if v in set(tiers["value_tier"])],
+                "lifecycle_stage": stages + sorted(set(tiers["lifecycle_stage"].dropna()) - set(stages)),
+            },
+            custom_data=["value_tier", "lifecycle_stage"],
+        ),
+        opens=customers_of_bar,
+        key="value-pyramid",
     )
 ui.table(tiers, "customers_by_tier_and_stage")
 
@@ -95,9 +116,39 @@ ui.table(
 st.subheader(t("segments.value_at_risk"))
 st.caption(t("segments.value_at_risk.help"))
 nights = queries.value_at_risk_by_night(version, filters.tiers)
+
+
+def customers_of_night(picked: list) -> None:
+    """The customers a clicked night's value at risk sums: tonight's scores are the warehouse's
+    (marts.customer_360); an earlier night kept its totals alone (marts.customer_churn_nightly)."""
+    night = pd.Timestamp(picked[0]).date()
+    if night != pd.Timestamp(nights["night_date"].max()).date():
+        st.caption(t("chart.night_not_kept", night=f"{night:%Y-%m-%d}"))
+        return
+    shown = queries.churn_list(version, filters.tiers, limit=data.ROW_CAP)
+    st.subheader(t("chart.picked", what=f"{night:%Y-%m-%d}"))
+    st.caption(t("chart.picked.customers", n=ui.count(nights["scored_customers"].iloc[-1])))
+    ui.table(
+        shown,
+        "value_at_risk_of_night",
+        every_row=partial(queries.churn_list.__wrapped__, version, filters.tiers, limit=None),
+    )
+
+
 if not nights.empty:
+    # the newest night's point opens the customers its value at risk sums
     ui.chart(
-        ui.express("line", nights, x="night_date", y="value_at_risk", markers=True, hover_data=["high_risk_customers"])
+        ui.express(
+            "line",
+            nights,
+            x="night_date",
+            y="value_at_risk",
+            markers=True,
+            hover_data=["high_risk_customers"],
+            custom_data=["night_date"],
+        ),
+        opens=customers_of_night,
+        key="value-at-risk-by-night",
     )
 ui.table(nights, "value_at_risk_by_night")
 

@@ -440,17 +440,19 @@ def test_each_figures_details_open_the_list_that_counts_to_it(dashboard, browser
         page.close()
 
 
-def click_a_bar(page, counted: str):
-    """Click the first bar of the page's first chart as a reader does, and return what opened:
-    the number its caption says it lists ("12 promises, one row each."), the rows its download
-    holds, and the chart."""
+def click_a_bar(page, counted: str, chart_index: int = 0, bar: int = 0):
+    """Click a bar or a marker (the `bar`th of the first trace) of the page's `chart_index`th chart as a reader
+    does, and return what opened: the number its caption says it lists ("12 promises, one row
+    each."; `counted` is a pattern of what comes between), the rows its download holds, and the chart."""
     import io
 
     import pandas as pd
 
     page.get_by_text("Click a bar or a point to list what it counts.").first.wait_for(timeout=30_000)
-    chart = page.locator(".js-plotly-plot").first
-    box = chart.locator("g.point path").first.bounding_box()
+    chart = page.locator(".js-plotly-plot").nth(chart_index)
+    chart.scroll_into_view_if_needed()
+    # a bar is a path in a g.point, a line's marker a path.point
+    box = chart.locator("g.trace").first.locator("g.point path, path.point").nth(bar).bounding_box()
     # Plotly's drag layer lies over the bars: the click lands at the bar's place, as a reader's does
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.get_by_text("What the bar counts").first.wait_for(timeout=30_000)
@@ -458,8 +460,8 @@ def click_a_bar(page, counted: str):
     no_error_box(page)
     caption = page.get_by_text(re.compile(rf"^[\d,]+ {counted}, one row each\.$")).first.inner_text()
     with page.expect_download(timeout=30_000) as download:
-        # the list's download comes first: the list opens right under its chart
-        page.locator("[data-testid='stDownloadButton']").first.click()
+        # the list opens right under its chart: its download is the first after the chart
+        chart.locator("xpath=following::*[@data-testid='stDownloadButton']").first.click()
     rows = pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()))
     return int(caption.split()[0].replace(",", "")), rows, chart
 
@@ -476,5 +478,120 @@ def test_a_click_on_a_bar_of_open_promises_lists_the_promises_it_counts(dashboar
         assert len(rows) == listed == height > 0, f"the bar counts {height} promises, its list has {listed}"
         assert set(rows["department"]) == {department} and set(rows["kind"]) == {kind}
         assert age == "0 (due)" or (rows["overdue_business_days"] > 0).all()
+    finally:
+        page.close()
+
+
+def chart_titled(page, x_title: str, charts: int = 3) -> tuple[int, list]:
+    """Which of the page's charts (once `charts` are drawn: Plotly draws them one by one, not in
+    the page's order) has this x-axis title, and the values of its first trace."""
+    drawn = page.locator(".js-plotly-plot")
+    drawn.nth(charts - 1).wait_for(timeout=30_000)
+    titles = [drawn.nth(i).evaluate("plot => plot.layout.xaxis.title.text") for i in range(drawn.count())]
+    index = titles.index(x_title)
+    return index, drawn.nth(index).evaluate("plot => Array.from(plot._fullData[0].y)")
+
+
+def test_a_click_on_the_value_pyramid_lists_the_customers_of_its_tier_and_stage(dashboard, browser):
+    """A part of the value pyramid (a tier's customers in one lifecycle stage) opens those
+    customers, one row each: as many as the part is long, all of that tier and stage."""
+    page = open_page(browser, f"{dashboard}/segments_churn")
+    try:
+        index, _ = chart_titled(page, "Customers")
+        widths = page.locator(".js-plotly-plot").nth(index).evaluate("plot => Array.from(plot._fullData[0].x)")
+        # the widest part: a part of a few customers is a sliver beside the axis, where a click drags it
+        widest = max(range(len(widths)), key=widths.__getitem__)
+        listed, rows, chart = click_a_bar(page, "customers", index, widest)
+        width, (tier, stage) = chart.evaluate(
+            f"plot => [plot._fullData[0].x[{widest}], plot._fullData[0].customdata[{widest}]]"
+        )
+        assert len(rows) == listed == width > 0, f"the part counts {width} customers, its list has {listed}"
+        assert set(rows["value_tier"]) == {tier} and set(rows["lifecycle_stage"]) == {stage}
+    finally:
+        page.close()
+
+
+def test_a_click_on_what_preceded_the_bad_ratings_lists_the_answers_it_counts(dashboard, browser):
+    """The tallest bar of bad answers on "What preceded the bad ratings" opens those answers: their
+    share of all bad answers in the period is the bar's height."""
+    page = open_page(browser, f"{dashboard}/satisfaction")
+    try:
+        index, heights = chart_titled(page, "What preceded it")
+        tallest = max(range(len(heights)), key=heights.__getitem__)
+        listed, rows, chart = click_a_bar(page, r"of [\d,]+ answers", index, tallest)
+        (bad,) = chart.evaluate(f"plot => [plot._fullData[0].customdata[{tallest}][1]]")
+        caption = page.get_by_text(re.compile(r"^[\d,]+ of [\d,]+ answers")).first.inner_text()
+        of_all = int(caption.split()[2].replace(",", ""))
+        assert bad is True and len(rows) == listed > 0 and set(rows["is_bad"]) == {True}
+        assert 100.0 * listed / of_all == pytest.approx(heights[tallest]), (listed, of_all, heights[tallest])
+    finally:
+        page.close()
+
+
+def test_a_click_on_the_newest_night_of_value_at_risk_lists_the_customers_it_sums(dashboard, browser):
+    """The newest night's point of value at risk opens tonight's scored customers, one row each:
+    as many as the night scored, their revenue at risk adding up to the point."""
+    page = open_page(browser, f"{dashboard}/segments_churn")
+    try:
+        index, nights = chart_titled(page, "Night")
+        listed, rows, _ = click_a_bar(page, "customers", index, len(nights) - 1)
+        assert len(rows) == listed > 0 and rows["customer_id"].is_unique
+        assert rows["revenue_at_risk"].sum() == pytest.approx(nights[-1], abs=listed)
+    finally:
+        page.close()
+
+
+def test_a_click_on_a_customers_satisfaction_point_lists_the_answers_it_stands_on(
+    dashboard, browser, published_company
+):
+    """On Customer 360, a point of satisfaction over time opens the customer's answers of that
+    month and channel: as many as the point rests on."""
+    import io
+
+    import pandas as pd
+
+    config, _ = published_company
+    with duckdb.connect(
+        str((config.parent / "warehouse" / "published" / "current.duckdb").resolve()), read_only=True
+    ) as con:
+        (customer_id,) = con.execute(
+            """select customer_id from marts.satisfaction_responses where is_satisfied is not null
+               group by customer_id order by count(*) desc, customer_id limit 1"""
+        ).fetchone()
+    page = open_page(browser, f"{dashboard}/customer_360?customer={customer_id}")
+    try:
+        page.get_by_text("Click a bar or a point to list what it counts.").first.wait_for(timeout=30_000)
+        chart = page.locator(".js-plotly-plot").filter(has_text="CSAT %").first
+        chart.scroll_into_view_if_needed()
+        month, channel, responses = chart.evaluate("plot => plot._fullData[0].customdata[0].slice(0, 3)")
+        box = chart.locator("g.trace").first.locator("path.point").first.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.get_by_text(f"The answers of {str(month)[:7]}").first.wait_for(timeout=30_000)
+        page.wait_for_load_state("networkidle")
+        no_error_box(page)
+        with page.expect_download(timeout=30_000) as download:
+            chart.locator("xpath=following::*[@data-testid='stDownloadButton']").first.click()
+        rows = pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()))
+        assert len(rows) == responses > 0 and set(rows["channel"]) == {channel}
+        assert set(rows["responded_at"].str[:7]) == {str(month)[:7]}
+    finally:
+        page.close()
+
+
+def test_a_click_on_tonights_reachability_lists_the_persons_it_counts(dashboard, browser):
+    """Data health: tonight's month's point of the persons reachable by phone opens those persons,
+    one row each: their share of all the persons is the point's height."""
+    page = open_page(browser, f"{dashboard}/data_health")
+    try:
+        charts = page.locator(".js-plotly-plot")
+        charts.nth(1).wait_for(timeout=30_000)
+        points = charts.nth(0).evaluate(
+            "plot => [Array.from(plot._fullData[0].customdata), Array.from(plot._fullData[0].y)]"
+        )
+        listed, rows, _ = click_a_bar(page, "persons", 0, len(points[0]) - 1)
+        (month, channel, reachability), share = points[0][-1][:3], points[1][-1]
+        assert reachability == "reachable" and len(rows) == listed > 0 and rows["person_id"].is_unique
+        assert rows["unreachable_reason"].isna().all(), (month, channel)
+        assert share > 50, "the demo's contacts are mostly reachable"
     finally:
         page.close()

@@ -379,13 +379,15 @@ def test_the_pyramid_runs_from_the_most_valuable_tier_and_promise_ages_run_in_ag
     con.close()
     at = open_app(monkeypatch, config, "views/segments_churn.py")
     rendered_ok(at)
-    heatmap = next(spec for spec in chart_specs(at) if spec["data"][0].get("type") == "heatmap")
-    assert list(heatmap["data"][0]["y"]) == [in_english("tier", tier) for tier in by_value] and len(by_value) >= 3
-    stages = list(heatmap["data"][0]["x"])
+    pyramid = next(spec for spec in chart_specs(at) if spec["data"][0].get("orientation") == "h")
+    # Plotly draws a horizontal bar's first category at the bottom: the most valuable tier on top
+    bottom_up = list(pyramid["layout"]["yaxis"]["categoryarray"])
+    assert bottom_up[::-1] == [in_english("tier", tier) for tier in by_value] and len(by_value) >= 3
+    stages = [trace["name"] for trace in pyramid["data"]]
     lifecycle = [
         in_english("lifecycle", stage) for stage in ("prospect", "new", "active", "won_back", "at_risk", "lapsed")
     ]
-    assert stages == sorted(stages, key=lifecycle.index)
+    assert stages == sorted(stages, key=lifecycle.index) and len(stages) >= 3
 
     at = open_app(monkeypatch, config, "views/open_promises.py")
     rendered_ok(at)
@@ -916,9 +918,7 @@ def test_a_bar_of_revenue_by_month_opens_the_orders_of_its_whole_month(monkeypat
         for measure, back in (("revenue_in_month", 0), ("revenue_year_before", 1))
     }
     chart = next(
-        c
-        for c in chart_specs(open_app(monkeypatch, config, "views/segments_churn.py"))
-        if c["data"][0].get("customdata")
+        c for c in chart_specs(open_app(monkeypatch, config, "views/segments_churn.py")) if x_title(c) == "Month"
     )
     carried = {f"{pd.Timestamp(m):%Y-%m}" for trace in chart["data"] for (m,) in trace["customdata"]}
     assert carried == {month for month, revenue in bars.items() if not pd.isna(revenue)}, "each bar its month"
@@ -987,7 +987,7 @@ def test_a_bar_of_comments_by_theme_opens_that_months_comments_of_its_theme(monk
     chart = next(
         c
         for c in chart_specs(open_app(monkeypatch, config, "views/satisfaction.py"))
-        if c["data"][0].get("customdata") and len(c["data"][0]["customdata"][0]) == 2 and c["data"][0]["type"] == "bar"
+        if c["data"][0]["type"] == "bar" and x_title(c) == "Month"
     )
     carried = {(f"{pd.Timestamp(m):%Y-%m}", theme) for trace in chart["data"] for m, theme in trace["customdata"]}
     assert carried == {(f"{pd.Timestamp(b.month):%Y-%m}", b.theme) for b in bars.itertuples()}
@@ -1109,3 +1109,140 @@ def test_a_months_point_of_csat_opens_its_channels_answers_and_of_nps_the_months
             assert ui.KPI_FORMATS[kpi](counted_from(kpi, rows)) == card, (kpi, row)
             if kpi == "csat":
                 assert set(rows["channel"]) == {words.value_in_words("channel", row.channel)}, "its channel's alone"
+
+
+def test_a_part_of_the_value_pyramid_lists_as_many_customers_as_it_counts(monkeypatch, published_company):
+    """The value pyramid: each part of a tier's bar carries its tier and lifecycle stage, and a
+    click lists that tier's customers in that stage (Plotly's clicks do not reach AppTest), as
+    many as the part counts."""
+    from dashboards.queries import segments_churn
+
+    config, version, _ = default_view(monkeypatch, published_company)
+    counted = segments_churn.tier_by_stage.__wrapped__(version, ())
+    parts = {(p.value_tier, p.lifecycle_stage): p.customers for p in counted.itertuples()}
+    pyramid = next(
+        spec
+        for spec in chart_specs(open_app(monkeypatch, config, "views/segments_churn.py"))
+        if spec["data"][0].get("orientation") == "h"
+    )
+    carried = {tuple(point) for trace in pyramid["data"] for point in trace["customdata"]}
+    assert carried == set(parts) and len(carried) >= 6
+    for (tier, stage), customers in parts.items():
+        listed = segments_churn.customers_of_tier_and_stage.__wrapped__(version, tier, stage, limit=None)
+        assert len(listed) == customers and set(listed["value_tier"]) == {tier}, (tier, stage)
+        assert set(listed["lifecycle_stage"]) == {stage} and listed["customer_id"].is_unique, (tier, stage)
+
+
+def test_a_bar_of_what_preceded_the_bad_ratings_lists_the_answers_it_counts(monkeypatch, published_company):
+    """What preceded the bad ratings: each bar carries its precursor and whether it counts the bad
+    answers, and a click lists the period's answers of that group that followed the precursor;
+    their share of the group's answers is the bar's height."""
+    from dashboards.queries import satisfaction
+
+    config, version, (start, end) = default_view(monkeypatch, published_company)
+    bars = satisfaction.bad_rating_precursors.__wrapped__(version, start, end, ())
+    chart = next(
+        spec
+        for spec in chart_specs(open_app(monkeypatch, config, "views/satisfaction.py"))
+        if x_title(spec) == "What preceded it"
+    )
+    carried = {(precursor, bool(is_bad)) for trace in chart["data"] for precursor, is_bad in trace["customdata"]}
+    assert carried == {(b.precursor, bool(b.is_bad)) for b in bars.itertuples()} and len(carried) == 8
+    followed = 0
+    for bar in bars.itertuples():
+        listed = satisfaction.answers_after.__wrapped__(
+            version, start, end, (), bar.precursor, bool(bar.is_bad), limit=None
+        )
+        assert 100.0 * len(listed) / bar.answers == pytest.approx(bar.pct_of_answers), bar
+        assert set(listed["is_bad"]) <= {bool(bar.is_bad)} and listed["responded_at"].is_monotonic_decreasing, bar
+        followed += len(listed)
+    assert followed > 0, "a demo period in which nothing went wrong before an answer proves nothing"
+    with pytest.raises(ValueError, match="no precursor"):
+        satisfaction.answers_after.__wrapped__(version, start, end, (), "is_bad; drop table x", True)
+
+
+def test_a_point_of_a_customers_satisfaction_over_time_lists_the_answers_it_stands_on(monkeypatch, published_company):
+    """Customer 360's satisfaction over time: each point carries its month and channel, and a
+    click lists the customer's answers of that month on that channel, as many as the point rests on."""
+    import pandas as pd
+
+    from dashboards.queries import customer_360
+
+    config, version, _ = default_view(monkeypatch, published_company)
+    with published(config) as con:
+        (customer_id,) = con.execute(
+            """select customer_id from marts.satisfaction_responses where is_satisfied is not null
+               group by customer_id having count(distinct date_trunc('month', response_date)) >= 2
+               order by count(*) desc, customer_id limit 1"""
+        ).fetchone()
+    at = open_app(monkeypatch, config, "views/customer_360.py")
+    at.text_input(key="customer_search").input(customer_id).run()
+    at.selectbox[0].set_value(customer_id).run()
+    rendered_ok(at)
+    line = next(
+        spec for spec in chart_specs(at) if spec["layout"].get("yaxis", {}).get("title", {}).get("text") == "CSAT %"
+    )
+    # the custom data starts with the month and the channel (Plotly Express adds the hover data after)
+    carried = {(str(point[0])[:10], point[1]) for trace in line["data"] for point in trace["customdata"]}
+    points = customer_360.customer_satisfaction.__wrapped__(version, customer_id).dropna(subset=["csat_pct"])
+    assert carried == {(f"{p.month:%Y-%m-%d}", p.channel) for p in points.itertuples()} and len(carried) >= 2
+    for point in points.itertuples():
+        listed = customer_360.customer_answers_of_month.__wrapped__(
+            version, customer_id, pd.Timestamp(point.month).date(), point.channel
+        )
+        assert len(listed) == point.responses and set(listed["channel"]) == {point.channel}, point
+        assert (listed["is_bad"].sum(), listed["responded_at"].dt.strftime("%Y-%m").unique().tolist()) == (
+            point.bad_answers,
+            [f"{point.month:%Y-%m}"],
+        ), point
+
+
+def test_the_newest_nights_value_at_risk_lists_the_customers_it_sums(monkeypatch, published_company):
+    """Value at risk, night by night: each point carries its night; the newest night's lists
+    tonight's scored customers, as many as it scored and summing to its value at risk (an earlier
+    night kept its totals alone, and says so)."""
+    from dashboards.queries import segments_churn
+
+    config, version, _ = default_view(monkeypatch, published_company)
+    nights = segments_churn.value_at_risk_by_night.__wrapped__(version, ())
+    line = next(
+        spec
+        for spec in chart_specs(open_app(monkeypatch, config, "views/segments_churn.py"))
+        if x_title(spec) == "Night"
+    )
+    carried = [str(point[0])[:10] for trace in line["data"] for point in trace["customdata"]]
+    assert carried == [f"{night:%Y-%m-%d}" for night in nights["night_date"]]
+    newest = nights.iloc[-1]
+    listed = segments_churn.churn_list.__wrapped__(version, (), limit=None)
+    assert len(listed) == newest["scored_customers"] > 0 and listed["customer_id"].is_unique
+    assert (listed["revenue_at_risk"].sum()) == pytest.approx(newest["value_at_risk"], abs=len(listed))
+
+
+def test_a_bar_of_tonights_reachability_lists_the_persons_it_counts(monkeypatch, published_company):
+    """Data health's reachability by month: each bar and point carries its month, channel and
+    reachability; tonight's month's lists the persons it counts (customer_contacts), as many as
+    the bar, and the share of the reachable ones is the point's height."""
+    import pandas as pd
+
+    from dashboards.queries import data_health
+
+    config, version, _ = default_view(monkeypatch, published_company)
+    rows = data_health.reachability_rows.__wrapped__(version)
+    charts = chart_specs(open_app(monkeypatch, config, "views/data_health.py"))
+    carried = {
+        (f"{pd.Timestamp(point[0]):%Y-%m}", point[1], point[2])
+        for chart in charts
+        for trace in chart["data"]
+        for point in trace["customdata"]
+    }
+    expected = {(f"{pd.Timestamp(r.month):%Y-%m}", r.channel, r.reachability) for r in rows.itertuples()}
+    assert carried == expected, carried ^ expected  # the line's points are the bars' reachable ones
+    tonight = rows[rows["month"] == rows["month"].max()]
+    assert len(tonight) >= 6, "the demo plants several reasons on each channel"
+    for bar in tonight.itertuples():
+        listed = data_health.persons_of_reachability.__wrapped__(version, bar.channel, bar.reachability, limit=None)
+        assert len(listed) == bar.contacts and listed["person_id"].is_unique, bar
+        known = tonight.loc[tonight["channel"] == bar.channel, "contacts"].sum()
+        assert 100.0 * len(listed) / known == pytest.approx(bar.share_pct), bar
+    with pytest.raises(ValueError, match="no channel"):
+        data_health.persons_of_reachability.__wrapped__(version, "fax", "reachable")

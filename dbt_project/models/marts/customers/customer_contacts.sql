@@ -1,6 +1,6 @@
-{#- One row per person of a customer: who they are, what they decide (their roles on the
-    customer's CRM opportunities), when the company last touched them, and whether and how it
-    can reach them (int_customers__person_reachability). -#}
+{#- One row per person of a customer (one no record names too, without a name): who they are,
+    what they decide (their roles on the customer's CRM opportunities), when the company last
+    touched them, and whether and how it can reach them (int_customers__person_reachability). -#}
 with identity_map as (
     select * from {{ ref('customer_identity_map') }} where person_id is not null
 ),
@@ -153,8 +153,8 @@ last_touch as (
 
 final as (
     select
-        persons.customer_id,
-        persons.person_id,
+        reachability.customer_id,
+        reachability.person_id,
         persons.display_name,
         contacts.title,
         role_lists.buying_roles,
@@ -170,11 +170,13 @@ final as (
         reachability.phone_unreachable_reason,
         reachability.email_unreachable_reason,
         reachability.unreachable_reason
-    from persons
-    inner join reachability on reachability.person_id = persons.person_id
+    -- every person, one no record names too (a number that called, say): the company knows of
+    -- them and cannot reach them, and customer_reachability_monthly counts them
+    from reachability
+    left join persons on persons.person_id = reachability.person_id
     left join contacts on contacts.contact_id = persons.crm_contact_id
-    left join role_lists on role_lists.person_id = persons.person_id
-    left join last_touch on last_touch.person_id = persons.person_id
+    left join role_lists on role_lists.person_id = reachability.person_id
+    left join last_touch on last_touch.person_id = reachability.person_id
 )
 
 select * from final
