@@ -448,6 +448,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "field.order_amount": {"en": "Order total", "zh": "订单金额"},
     "field.is_satisfied": {"en": "Satisfied", "zh": "满意"},
     "field.nps_score": {"en": "NPS score (0–10)", "zh": "NPS 评分（0–10）"},
+    "field.is_nps_promoter": {"en": "Promoter (9–10)", "zh": "推荐者（9–10）"},
+    "field.is_nps_detractor": {"en": "Detractor (0–6)", "zh": "贬损者（0–6）"},
     "field.ces_score": {"en": "CES score (1–7)", "zh": "费力度 CES 评分（1–7）"},
     "field.promised_delivery_date": {"en": "Delivery promised for", "zh": "承诺交付日"},
     "field.shipped_at": {"en": "Shipped", "zh": "发货时间"},

@@ -4,10 +4,11 @@ behind a chart's point (a month, a department, a theme, a stage) for the same pe
 and the figure added up from exactly those rows, so that a reader sees the list count to the
 figure. Every value a user picked reaches DuckDB as a bound parameter.
 
-The rates' definitions live in marts.customer_kpis_daily (the Overview divides its sums); a list
-of single answers, tickets or orders has to say per row whether it counts, which restates them
-here. tests/dashboards/test_pages.py holds every list to the Overview's figure or the chart's
-point, so the two cannot drift apart unnoticed."""
+The rates' definitions live in the marts: marts.customer_kpis_daily holds the sums the Overview
+divides, and each answer, ticket or order carries the mart's own flag of whether it counts
+(is_satisfied, is_nps_promoter, is_sla_breached, is_otif, ...), so a list's figure is a share of
+those flags, not a definition restated here. tests/dashboards/test_pages.py holds every list to
+the Overview's figure or the chart's point, so the two cannot drift apart unnoticed."""
 
 from __future__ import annotations
 
@@ -107,14 +108,14 @@ BEHIND = {
         "count(*)",
         split="channel",
     ),
-    # promoters (9-10) less detractors (0-6), per hundred answers
+    # promoters less detractors, per hundred answers (each answer's group as the mart says it)
     "nps": Behind(
-        """select customer_id, responded_at, nps_score, comment
+        """select customer_id, responded_at, nps_score, is_nps_promoter, is_nps_detractor, comment
            from marts.satisfaction_responses
            where response_date between $start_date and $end_date and channel = 'nps'
                and nps_score is not null {segment}""",
         "responded_at desc",
-        "100.0 * (count(*) filter (where nps_score >= 9) - count(*) filter (where nps_score <= 6))"
+        "100.0 * (count(*) filter (where is_nps_promoter) - count(*) filter (where is_nps_detractor))"
         " / nullif(count(*), 0)",
         "count(*)",
     ),

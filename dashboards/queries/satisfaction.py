@@ -41,7 +41,7 @@ def satisfaction_by(version: str, dimension: str, start: date, end: date, tiers:
         select {column},
                count(*) as responses,
                100.0 * count(*) filter (where is_satisfied) / nullif(count(is_satisfied), 0) as csat_pct,
-               100.0 * (count(*) filter (where nps_score >= 9) - count(*) filter (where nps_score <= 6))
+               100.0 * (count(*) filter (where is_nps_promoter) - count(*) filter (where is_nps_detractor))
                    / nullif(count(nps_score), 0) as nps,
                avg(ces_score) as ces_avg
         from marts.satisfaction_responses

@@ -363,7 +363,7 @@ final as (
         coalesce(pipeline.stale_opportunities, 0) as stale_opportunities,
         coalesce(families_bought.product_families_bought, 0) as product_families_bought,
         families_offered.product_families_offered,
-        coalesce(profile.nps_last >= 9, false) as is_promoter,
+        coalesce({{ nps_is_promoter('profile.nps_last') }}, false) as is_promoter,
         coalesce(referrals.referrals_made, 0) as referrals_made,
         coalesce(referrals.referrals_converted, 0) as referrals_converted,
         coalesce(referrals.referred_revenue, 0) as referred_revenue,

@@ -15,8 +15,8 @@ daily as (
         count(*) as responses,
         count(case when is_satisfied then 1 end) as satisfied,
         count(is_satisfied) as rated,
-        count(case when nps_score >= 9 then 1 end) as promoters,
-        count(case when nps_score <= 6 then 1 end) as detractors,
+        count(case when {{ nps_is_promoter('nps_score') }} then 1 end) as promoters,
+        count(case when {{ nps_is_detractor('nps_score') }} then 1 end) as detractors,
         count(nps_score) as nps_responses,
         avg(ces_score) as ces_avg
     from responses

@@ -108,8 +108,10 @@ final as (
         coalesce(main_family.product_family, 'none') as product_family,
         responses.is_satisfied,
         responses.nps_score,
+        {{ nps_is_promoter('responses.nps_score') }} as is_nps_promoter,
+        {{ nps_is_detractor('responses.nps_score') }} as is_nps_detractor,
         responses.ces_score,
-        coalesce(responses.is_satisfied = false or responses.nps_score <= 6, false)
+        coalesce(responses.is_satisfied = false or {{ nps_is_detractor('responses.nps_score') }}, false)
             as is_bad,
         preceded.had_late_delivery_30d,
         preceded.had_overdue_installation_30d,
